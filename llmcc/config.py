@@ -1,0 +1,241 @@
+"""Settings: one table of keys, read from defaults, a config file, then the environment.
+
+The config file is found without HOME (DROPIN 17): ``$LLMCC_CONFIG`` if set, else the first
+``.llmcc.toml`` searching upward from the working directory. Environment variables
+(``LLMCC_<KEY>`` with dots as underscores, e.g. ``LLMCC_LLM_MODEL``) override the file.
+
+A bad value is a ``ConfigError`` naming the key; the driver then compiles the baseline
+(the build goes on) and records the reason.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+
+class ConfigError(Exception):
+    """A setting has a bad value or the config file is unreadable. Message names the key."""
+
+
+def _bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    s = str(v).strip().lower()
+    if s in ("1", "true", "yes", "on"):
+        return True
+    if s in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"expected a boolean (1/0, true/false), got {v!r}")
+
+
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    def parse(v: Any) -> str:
+        s = str(v)
+        if s not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}, got {v!r}")
+        return s
+    return parse
+
+
+def _positive(kind: type) -> Callable[[Any], Any]:
+    def parse(v: Any):
+        if isinstance(v, bool):
+            raise ValueError(f"expected a number, got {v!r}")
+        x = kind(v)
+        if x < 0:
+            raise ValueError(f"must be >= 0, got {v!r}")
+        return x
+    return parse
+
+
+def _size(v: Any) -> int:
+    """Bytes, with optional K/M/G suffix (``5G``)."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    s = str(v).strip().upper()
+    mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(s[-1:], 1)
+    num = s[:-1] if s[-1:] in "KMG" else s
+    try:
+        n = int(float(num) * mult)
+    except ValueError:
+        raise ValueError(f"expected a size like 500M or 5G, got {v!r}") from None
+    if n < 0:
+        raise ValueError(f"must be >= 0, got {v!r}")
+    return n
+
+
+def _str(v: Any) -> str:
+    return str(v)
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str          # dotted name as in the TOML file ("llm.model")
+    parse: Callable[[Any], Any]
+    default: Any
+    doc: str
+    secret: bool = False
+
+    @property
+    def env(self) -> str:
+        return "LLMCC_" + self.name.upper().replace(".", "_").replace("-", "_")
+
+
+KEYS: tuple[Key, ...] = (
+    # driver
+    Key("disable", _bool, False, "pure pass-through to clang (LLMCC_DISABLE=1)"),
+    Key("mode", _choice("off", "score", "pipeline", "llm", "auto"), "auto",
+        "off: baseline only; score: score+report; pipeline: AutoPass tuning; llm: LLM agents; "
+        "auto: llm if an endpoint is configured, else pipeline"),
+    Key("min_opt_level", _choice("1", "2", "3"), "2", "lowest -O level whose TUs are optimized"),
+    Key("log_file", _str, "", "append a log of llmcc's decisions here (never stdout/stderr)"),
+    Key("report_dir", _str, "", "write per-TU JSON reports here (default: <cache_dir>/reports)"),
+    Key("stage_timeout", _positive(float), 300.0, "seconds allowed for one internal compile stage"),
+    Key("tu_deadline", _positive(float), 600.0, "seconds llmcc may spend optimizing one TU"),
+    # cache
+    Key("cache_dir", _str, "", "cache directory (default: $XDG_CACHE_HOME/llmcc, ~/.cache/llmcc, "
+        "or .llmcc-cache next to the config file)"),
+    Key("cache_max_size", _size, 5 << 30, "cache size bound; least recently used entries are evicted"),
+    Key("cache", _bool, True, "use the result cache"),
+    # hotspots
+    Key("hotspots.top_k", _positive(int), 10, "functions kept per build"),
+    Key("hotspots.threshold", _positive(float), 1.0, "minimum score for a function to be optimized"),
+    Key("hotspots.profile", _str, "", "instrumentation (.profdata) or sample profile to weight scores"),
+    # pipeline tuning (AutoPass)
+    Key("pipeline.rounds", _positive(int), 3, "tuning rounds per TU"),
+    Key("pipeline.candidates", _positive(int), 4, "candidates per round (non-LLM policy)"),
+    Key("pipeline.allow_fp_reassoc", _bool, False, "allow knobs that may change floating-point results"),
+    # verification
+    Key("verify.alive_tv", _str, "", "path to alive-tv (default: $LLMCC_ALIVE_TV or PATH)"),
+    Key("verify.unroll", _positive(int), 8, "loop unroll bound for formal checks"),
+    Key("verify.smt_timeout_ms", _positive(int), 10000, "SMT solver timeout per query"),
+    Key("verify.allow_unsandboxed", _bool, False, "run candidates even if no isolation is available"),
+    # measurement
+    Key("measure.margin", _positive(float), 0.03, "minimum speedup over the baseline to accept"),
+    Key("measure.repetitions", _positive(int), 9, "timed runs per variant (interleaved)"),
+    Key("measure.mode", _choice("time", "instructions"), "time",
+        "time: CPU time with a significance test; instructions: deterministic counts"),
+    # LLM
+    Key("llm.backend", _choice("openai", "replay", "none"), "none", "model backend"),
+    Key("llm.base_url", _str, "", "OpenAI-compatible endpoint, e.g. http://localhost:8000/v1"),
+    Key("llm.model", _str, "", "model name"),
+    Key("llm.api_key_env", _str, "OPENAI_API_KEY", "name of the env var holding the API key"),
+    Key("llm.temperature", _positive(float), 0.2, "sampling temperature"),
+    Key("llm.max_tokens", _positive(int), 4096, "max tokens per reply"),
+    Key("llm.timeout", _positive(float), 120.0, "seconds per request"),
+    Key("llm.concurrency", _positive(int), 2, "parallel requests"),
+    Key("llm.replay_file", _str, "", "JSONL of recorded exchanges for the replay backend"),
+    Key("llm.record_file", _str, "", "append every exchange here (for later replay)"),
+    Key("llm.cost_per_1k_input", _positive(float), 0.0, "price per 1000 prompt tokens"),
+    Key("llm.cost_per_1k_output", _positive(float), 0.0, "price per 1000 completion tokens"),
+    # agents (ACCLAIM)
+    Key("agents.budget", _positive(int), 6, "guiding agent budget b (level-agent calls)"),
+    Key("agents.samples", _positive(int), 2, "samples per round n"),
+    Key("agents.rounds", _positive(int), 2, "refinement rounds k"),
+    Key("agents.max_steps", _positive(int), 24, "guiding agent step limit (incl. malformed calls)"),
+)
+KEYS_BY_NAME = {k.name: k for k in KEYS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    values: dict[str, Any]
+    sources: dict[str, str]        # key -> "default" | "<file>" | "env LLMCC_X"
+    config_file: Path | None
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+    def fingerprint(self) -> str:
+        """Settings that change what llmcc emits, for the cache key (no secrets, no paths
+        that only affect logging)."""
+        skip = {"log_file", "report_dir", "cache_dir", "cache_max_size", "cache",
+                "llm.record_file", "llm.timeout", "llm.concurrency"}
+        items = sorted((k, v) for k, v in self.values.items() if k not in skip and not KEYS_BY_NAME[k].secret)
+        return repr(items)
+
+    def cache_dir(self) -> Path:
+        if self.values["cache_dir"]:
+            return Path(self.values["cache_dir"])
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        if xdg:
+            return Path(xdg) / "llmcc"
+        home = os.environ.get("HOME")
+        if home:
+            return Path(home) / ".cache" / "llmcc"
+        if self.config_file is not None:  # under lit there is no HOME (DROPIN 17)
+            return self.config_file.parent / ".llmcc-cache"
+        return Path(os.environ.get("TMPDIR", "/tmp")) / f"llmcc-cache-{os.getuid()}"
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(key, shown value, source) rows for ``llmcc config``; secrets are masked."""
+        rows = []
+        for k in KEYS:
+            v = self.values[k.name]
+            shown = "****" if (k.secret and v) else repr(v) if isinstance(v, str) else str(v)
+            rows.append((k.name, shown, self.sources[k.name]))
+        return rows
+
+
+def find_config_file(cwd: Path | None = None, env=None) -> Path | None:
+    env = os.environ if env is None else env
+    explicit = env.get("LLMCC_CONFIG")
+    if explicit:
+        return Path(explicit)
+    d = (cwd or Path.cwd()).resolve()
+    for parent in (d, *d.parents):
+        cand = parent / ".llmcc.toml"
+        if cand.is_file():
+            return cand
+    return None
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in table.items():
+        name = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(_flatten(v, name + "."))
+        else:
+            out[name] = v
+    return out
+
+
+def load_settings(cwd: Path | None = None, env=None) -> Settings:
+    """Defaults < config file < environment. Raises ``ConfigError`` naming the bad key."""
+    env = os.environ if env is None else env
+    values = {k.name: k.default for k in KEYS}
+    sources = {k.name: "default" for k in KEYS}
+    path = find_config_file(cwd, env)
+    if path is not None:
+        try:
+            with open(path, "rb") as f:
+                table = _flatten(tomllib.load(f))
+        except FileNotFoundError:
+            raise ConfigError(f"LLMCC_CONFIG: {path}: no such file") from None
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise ConfigError(f"{path}: {e}") from None
+        for name, raw in table.items():
+            key = KEYS_BY_NAME.get(name)
+            if key is None:
+                raise ConfigError(f"{path}: unknown key '{name}'")
+            values[name] = _parse(key, raw, str(path))
+            sources[name] = str(path)
+    for key in KEYS:
+        if key.env in env:
+            values[key.name] = _parse(key, env[key.env], f"env {key.env}")
+            sources[key.name] = f"env {key.env}"
+    return Settings(values=values, sources=sources, config_file=path)
+
+
+def _parse(key: Key, raw: Any, where: str) -> Any:
+    try:
+        return key.parse(raw)
+    except (ValueError, TypeError) as e:
+        raise ConfigError(f"{where}: bad value for '{key.name}': {e}") from None

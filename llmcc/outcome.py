@@ -1,0 +1,35 @@
+"""The one result type every pipeline stage shares: a value, or a Fallback(reason).
+
+A stage never raises to the user. It returns ``Fallback`` and the driver's single
+fallback place (``llmcc.driver.compile.compile_translation_unit``) turns it into the
+baseline object, counting the reason for ``llmcc stats``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar, Union
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """Why llmcc gave up on optimizing and emits the baseline object instead.
+
+    ``reason`` is a short stable slug (counted by ``llmcc stats``, e.g.
+    ``"cache-unwritable"``, ``"plugin-missing"``, ``"internal-error"``); ``detail`` is free
+    text for the report and the log.
+    """
+
+    reason: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.detail}" if self.detail else self.reason
+
+
+Result = Union[T, Fallback]
+
+
+def is_fallback(value: object) -> bool:
+    return isinstance(value, Fallback)
