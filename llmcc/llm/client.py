@@ -1,0 +1,448 @@
+"""The LLM client every agent uses: one ``chat`` call, any OpenAI-compatible endpoint.
+
+``make_client(settings)`` builds an ``LLMClient`` for the configured backend:
+
+* ``openai``: any chat-completions endpoint through the ``openai`` package (OpenAI, vLLM,
+  llama.cpp, Ollama, LiteLLM, ``ScriptedServer``...). The SDK's own retries are off;
+  ``tenacity`` retries 429, 5xx, timeouts, connection errors and malformed replies with
+  exponential backoff and jitter (honouring ``Retry-After``), and never retries
+  authentication, permission, bad-request or context-length errors.
+* ``replay``: answers from ``llm.replay_file`` (see ``llmcc.llm.replay``); a request with
+  no recording fails with ``LLMUnavailable``.
+* ``none``: ``make_client`` returns None.
+
+Every request is normalized to a dict (model, messages, tools, temperature, max_tokens,
+tool protocol, sample index, template version). Its hash keys the response cache, the
+replay book and the recording, so an identical rebuild is answered from disk with zero
+HTTP calls. ``n`` samples are ``n`` separate requests (sample index 0..n-1), at most
+``llm.concurrency`` in flight per client: every endpoint supports that, while ``n`` > 1 is
+not universal.
+
+The API key is read from the env var named by ``llm.api_key_env`` ("not-needed" when
+unset, for local servers), handed only to the SDK, and scrubbed from every error message.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from llmcc.llm import textproto
+from llmcc.llm.cache import ResponseCache, request_key
+from llmcc.llm.replay import ReplayBook, Recorder
+
+if TYPE_CHECKING:
+    from llmcc.config import Settings
+
+logger = logging.getLogger(__name__)
+
+DUMMY_API_KEY = "not-needed"
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """One function call the model asked for; ``arguments`` is raw JSON text as sent."""
+    id: str
+    name: str
+    arguments: str
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    """One sample's reply. ``cached``: served from the response cache (no tokens spent)."""
+    content: str
+    tool_calls: tuple[ToolCall, ...]
+    finish_reason: str
+    prompt_tokens: int
+    completion_tokens: int
+    cached: bool
+
+
+class LLMError(Exception):
+    """Base class of the client's errors; a caller turns any of them into a Fallback."""
+
+
+class LLMUnavailable(LLMError):
+    """Dead endpoint, retries exhausted, 5xx/429 storm, malformed replies, no recording."""
+
+
+class LLMRejected(LLMError):
+    """Authentication, permission, bad request, context length: retrying cannot help."""
+
+
+class LLMDeadline(LLMError):
+    """The per-TU deadline passed (or would pass before the next retry)."""
+
+
+@dataclass
+class Usage:
+    """Running totals for one client. Tokens and cost count live calls only (cache hits are free)."""
+    calls: int = 0              # replies returned, live or cached
+    cached_calls: int = 0       # of which served from the response cache
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float = 0.0
+    requests: int = 0           # HTTP attempts, including retries
+    failed_calls: int = 0       # samples that ended in an LLMError
+
+    def to_json(self) -> dict:
+        """A plain dict for reports."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Backoff for transient errors: wait ``multiplier * 2**k + U(0, jitter)`` capped at ``max_wait``."""
+    attempts: int = 6
+    multiplier: float = 0.5
+    max_wait: float = 20.0
+    jitter: float = 0.5
+
+
+class _Transport(Protocol):
+    """Answers one normalized request with one normalized reply dict, or raises."""
+
+    live: bool
+
+    def complete(self, request: dict, timeout: float) -> dict: ...
+
+
+class _MalformedReply(Exception):
+    """The endpoint answered 200 with something that is not a chat completion (transient)."""
+
+
+class _OpenAITransport:
+    """Chat completions through the ``openai`` SDK (imported on first use: it is slow to import)."""
+
+    live = True
+
+    def __init__(self, base_url: str, api_key: str, timeout: float) -> None:
+        self._base_url = base_url or None
+        self._api_key = api_key
+        self._timeout = timeout
+        self._sdk_client: Any = None
+        self._lock = threading.Lock()
+
+    def _sdk(self) -> Any:
+        with self._lock:
+            if self._sdk_client is None:
+                import openai
+                self._sdk_client = openai.OpenAI(base_url=self._base_url, api_key=self._api_key,
+                                                 timeout=self._timeout, max_retries=0)
+            return self._sdk_client
+
+    def complete(self, request: dict, timeout: float) -> dict:
+        kwargs: dict[str, Any] = {"model": request["model"], "messages": request["messages"],
+                                  "max_tokens": request["max_tokens"], "timeout": timeout}
+        if request.get("temperature") is not None:
+            kwargs["temperature"] = request["temperature"]
+        if request.get("tools"):
+            kwargs["tools"] = request["tools"]
+        completion = self._sdk().chat.completions.create(**kwargs)
+        return _normalize_completion(completion)
+
+
+def _normalize_completion(completion: Any) -> dict:
+    """The stored reply shape, from an SDK ChatCompletion; _MalformedReply if it is not one."""
+    choices = getattr(completion, "choices", None)
+    if not choices:
+        raise _MalformedReply(f"reply is not a chat completion: {str(completion)[:200]!r}")
+    choice = choices[0]
+    message = getattr(choice, "message", None)
+    if message is None:
+        raise _MalformedReply("reply choice has no message")
+    calls = []
+    for i, call in enumerate(getattr(message, "tool_calls", None) or []):
+        fn = getattr(call, "function", None)
+        if fn is None:  # a non-function tool call (e.g. custom tools): nothing we can run
+            continue
+        calls.append({"id": getattr(call, "id", None) or f"call_{i}", "name": fn.name,
+                      "arguments": fn.arguments or "{}"})
+    usage = getattr(completion, "usage", None)
+    return {"content": message.content or "", "tool_calls": calls,
+            "finish_reason": choice.finish_reason or "stop",
+            "prompt_tokens": int(getattr(usage, "prompt_tokens", 0) or 0),
+            "completion_tokens": int(getattr(usage, "completion_tokens", 0) or 0)}
+
+
+class _ReplayTransport:
+    """Answers from a recording; an unknown request is LLMUnavailable (never retried)."""
+
+    live = False
+
+    def __init__(self, book: ReplayBook) -> None:
+        self._book = book
+
+    def complete(self, request: dict, timeout: float) -> dict:
+        reply = self._book.lookup(request)
+        if reply is None:
+            raise LLMUnavailable("no recorded exchange for this request")
+        return reply
+
+
+def _is_transient(exc: BaseException) -> bool:
+    """Worth retrying: rate limits, server errors, timeouts, broken connections, garbage replies."""
+    import openai
+    if isinstance(exc, (_MalformedReply, openai.APIConnectionError, openai.APIResponseValidationError)):
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        return status in (408, 409, 429) or status >= 500
+    if isinstance(exc, ValueError):  # a body the SDK could not decode as JSON
+        return True
+    return False
+
+
+def _retry_after(exc: BaseException | None) -> float:
+    """Seconds the server asked us to wait (``Retry-After``), 0 when it did not say."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return 0.0
+    try:
+        return max(0.0, float(headers.get("retry-after", 0)))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+class LLMClient:
+    """Chat with retries, a response cache, recording, text tool protocol and usage totals.
+
+    Thread-safe: several agents may share one client; at most ``concurrency`` requests are
+    in flight at once. ``deadline`` is an absolute ``time.monotonic()`` value or None.
+    """
+
+    def __init__(self, transport: _Transport, *, model: str, temperature: float = 0.2,
+                 max_tokens: int = 4096, timeout: float = 120.0, concurrency: int = 2,
+                 tool_protocol: str = "native", cache: ResponseCache | None = None,
+                 recorder: Recorder | None = None, deadline: float | None = None,
+                 cost_per_1k_input: float = 0.0, cost_per_1k_output: float = 0.0,
+                 api_key: str = "", retry: RetryPolicy = RetryPolicy()) -> None:
+        self.model = model
+        self.usage = Usage()
+        self.deadline = deadline
+        self._transport = transport
+        self._temperature = temperature
+        self._max_tokens = max_tokens
+        self._timeout = timeout
+        self._concurrency = max(1, concurrency)
+        self._tool_protocol = tool_protocol
+        self._cache = cache
+        self._recorder = recorder
+        self._prices = (cost_per_1k_input, cost_per_1k_output)
+        self._api_key = api_key
+        self._retry = retry
+        self._in_flight = threading.BoundedSemaphore(self._concurrency)
+        self._usage_lock = threading.Lock()
+
+    # -- public -------------------------------------------------------------------------
+
+    def chat(self, messages: list[dict], *, tools: list[dict] | None = None, n: int = 1,
+             temperature: float | None = None, purpose: str = "",
+             template_version: str = "") -> list[ChatReply]:
+        """``n`` sampled replies to ``messages`` (native chat-completions shapes).
+
+        ``tools`` are chat-completions function tools; with ``llm.tool_protocol = "text"``
+        they are described in the system message instead and calls are parsed from the
+        reply text (``llmcc.llm.textproto``). ``purpose`` labels the log;
+        ``template_version`` (from ``prompts.render``) enters the cache key.
+
+        Returns the replies in sample order; when some samples fail and others succeed,
+        only the successful ones (never an empty list). Raises ``LLMRejected`` if any
+        sample was rejected, else ``LLMDeadline`` / ``LLMUnavailable`` when all failed.
+        """
+        if n < 1:
+            raise ValueError(f"n must be >= 1, got {n}")
+        requests = [self._normalize(messages, tools, temperature, i, template_version) for i in range(n)]
+        if n == 1:
+            outcomes: list[ChatReply | LLMError] = [self._one_sample(requests[0], purpose)]
+        else:
+            with ThreadPoolExecutor(max_workers=min(n, self._concurrency),
+                                    thread_name_prefix="llm-sample") as pool:
+                outcomes = list(pool.map(lambda r: self._one_sample(r, purpose), requests))
+        return _successes_or_raise(outcomes)
+
+    # -- one sample ---------------------------------------------------------------------
+
+    def _normalize(self, messages: list[dict], tools: list[dict] | None, temperature: float | None,
+                   sample: int, template_version: str) -> dict:
+        """The request as sent, plus what else distinguishes it; the cache/replay key hashes this."""
+        text_protocol = self._tool_protocol == "text"
+        sent = textproto.encode_messages(messages, tools) if text_protocol else [dict(m) for m in messages]
+        return {"model": self.model, "messages": sent,
+                "tools": None if text_protocol else (tools or None),
+                "temperature": self._temperature if temperature is None else temperature,
+                "max_tokens": self._max_tokens, "tool_protocol": self._tool_protocol,
+                "sample": sample, "template_version": template_version}
+
+    def _one_sample(self, request: dict, purpose: str) -> ChatReply | LLMError:
+        """One reply, from the cache or the backend; errors are returned, not raised."""
+        key = request_key(request)
+        stored = self._cache.get(key) if self._cache is not None else None
+        if stored is not None:
+            self._count(stored, cached=True)
+            logger.debug("llm %s: cache hit %s", purpose or "chat", key[:12])
+            return self._reply(stored, cached=True)
+        try:
+            reply = self._complete_with_retries(request, purpose)
+        except LLMError as e:
+            with self._usage_lock:
+                self.usage.failed_calls += 1
+            logger.info("llm %s: sample %d failed: %s", purpose or "chat", request["sample"], e)
+            return e
+        self._count(reply, cached=False)
+        if self._cache is not None:
+            self._cache.put(key, reply, meta={"purpose": purpose, "model": self.model})
+        if self._recorder is not None and self._transport.live:
+            self._recorder.append(request, reply)
+        return self._reply(reply, cached=False)
+
+    def _complete_with_retries(self, request: dict, purpose: str) -> dict:
+        """The backend's reply, retrying transient failures until attempts or the deadline run out."""
+        import tenacity
+        stopped_by_deadline = False
+
+        def stop(state: tenacity.RetryCallState) -> bool:
+            nonlocal stopped_by_deadline
+            if self.deadline is not None and time.monotonic() + state.upcoming_sleep >= self.deadline:
+                stopped_by_deadline = True
+                return True
+            return state.attempt_number >= self._retry.attempts
+
+        def log_retry(state: tenacity.RetryCallState) -> None:
+            logger.info("llm %s: retry %d in %.1fs after %s", purpose or "chat", state.attempt_number,
+                        state.upcoming_sleep, self._scrub(repr(state.outcome.exception())))
+
+        retrying = tenacity.Retrying(
+            stop=stop, wait=self._wait, reraise=True, before_sleep=log_retry,
+            retry=tenacity.retry_if_exception(_is_transient))
+        try:
+            return retrying(self._attempt, request)
+        except LLMError:
+            raise
+        except Exception as e:  # the last failure, after retries (or a non-retried one)
+            raise self._translate(e, stopped_by_deadline) from None
+
+    def _wait(self, state: Any) -> float:
+        """Exponential backoff with jitter, at least what ``Retry-After`` asked for."""
+        policy = self._retry
+        backoff = policy.multiplier * 2 ** (state.attempt_number - 1) + random.uniform(0, policy.jitter)
+        asked = _retry_after(state.outcome.exception() if state.outcome else None)
+        return min(max(backoff, asked), policy.max_wait)
+
+    def _attempt(self, request: dict) -> dict:
+        """One request to the backend, bounded by the request timeout and the deadline."""
+        timeout = self._timeout
+        if self.deadline is not None:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise LLMDeadline("the per-TU deadline passed before the request")
+            timeout = min(timeout, remaining)
+        with self._in_flight:
+            with self._usage_lock:
+                self.usage.requests += 1
+            return self._transport.complete(request, timeout)
+
+    def _translate(self, exc: Exception, stopped_by_deadline: bool) -> LLMError:
+        """An LLMError for a backend failure, with the API key scrubbed from its message."""
+        detail = self._scrub(f"{type(exc).__name__}: {exc}")
+        if not _is_transient(exc):
+            return LLMRejected(detail)
+        if stopped_by_deadline:
+            return LLMDeadline(f"deadline reached while retrying; last error {detail}")
+        return LLMUnavailable(f"gave up after {self._retry.attempts} attempts; last error {detail}")
+
+    def _scrub(self, text: str) -> str:
+        if self._api_key and self._api_key != DUMMY_API_KEY and len(self._api_key) >= 4:
+            text = text.replace(self._api_key, "****")
+        return text
+
+    # -- bookkeeping --------------------------------------------------------------------
+
+    def _count(self, reply: dict, *, cached: bool) -> None:
+        with self._usage_lock:
+            self.usage.calls += 1
+            if cached:
+                self.usage.cached_calls += 1
+                return
+            prompt, completion = int(reply.get("prompt_tokens", 0)), int(reply.get("completion_tokens", 0))
+            self.usage.prompt_tokens += prompt
+            self.usage.completion_tokens += completion
+            self.usage.cost += prompt / 1000 * self._prices[0] + completion / 1000 * self._prices[1]
+
+    def _reply(self, stored: dict, *, cached: bool) -> ChatReply:
+        """A ChatReply from the stored shape, parsing text-protocol calls when that protocol is on."""
+        content = stored.get("content") or ""
+        finish = stored.get("finish_reason") or "stop"
+        calls = tuple(ToolCall(c["id"], c["name"], c["arguments"]) for c in stored.get("tool_calls") or [])
+        if self._tool_protocol == "text" and not calls:
+            parsed = textproto.parse_tool_calls(content)
+            calls = tuple(ToolCall(f"{textproto.TEXT_CALL_ID_PREFIX}{i}", name, args)
+                          for i, (name, args) in enumerate(parsed))
+            if calls:
+                finish = "tool_calls"
+        return ChatReply(content=content, tool_calls=calls, finish_reason=finish,
+                         prompt_tokens=int(stored.get("prompt_tokens", 0)),
+                         completion_tokens=int(stored.get("completion_tokens", 0)), cached=cached)
+
+
+def _successes_or_raise(outcomes: list[ChatReply | LLMError]) -> list[ChatReply]:
+    replies = [o for o in outcomes if isinstance(o, ChatReply)]
+    errors = [o for o in outcomes if isinstance(o, LLMError)]
+    for kind in (LLMRejected,):
+        for e in errors:
+            if isinstance(e, kind):
+                raise e
+    if replies:
+        return replies
+    for kind in (LLMDeadline, LLMUnavailable, LLMError):
+        for e in errors:
+            if isinstance(e, kind):
+                raise e
+    raise LLMUnavailable("no reply")  # unreachable: n >= 1 gives an outcome
+
+
+def make_client(settings: "Settings", *, deadline: float | None = None,
+                cache_dir: Path | None = None) -> LLMClient | None:
+    """The client ``settings`` describe, or None when ``llm.backend`` is "none".
+
+    ``deadline`` is an absolute ``time.monotonic()`` value (None: no deadline);
+    ``cache_dir`` defaults to ``<settings cache dir>/llm`` (no response cache when the
+    ``cache`` setting is off and no directory is given). Raises ``LLMUnavailable`` when the
+    replay file cannot be read.
+    """
+    backend = settings["llm.backend"]
+    if backend == "none":
+        return None
+    api_key = os.environ.get(settings["llm.api_key_env"]) or DUMMY_API_KEY
+    if backend == "replay":
+        transport: _Transport = _ReplayTransport(_load_book(settings["llm.replay_file"]))
+    else:
+        transport = _OpenAITransport(settings["llm.base_url"], api_key, settings["llm.timeout"])
+    if cache_dir is None and settings["cache"]:
+        cache_dir = settings.cache_dir() / "llm"
+    record = settings["llm.record_file"]
+    model = settings["llm.model"] or "default"
+    return LLMClient(
+        transport, model=model, temperature=settings["llm.temperature"],
+        max_tokens=settings["llm.max_tokens"], timeout=settings["llm.timeout"],
+        concurrency=settings["llm.concurrency"], tool_protocol=settings["llm.tool_protocol"],
+        cache=ResponseCache(cache_dir) if cache_dir is not None else None,
+        recorder=Recorder(Path(record)) if record else None, deadline=deadline,
+        cost_per_1k_input=settings["llm.cost_per_1k_input"],
+        cost_per_1k_output=settings["llm.cost_per_1k_output"], api_key=api_key)
+
+
+def _load_book(replay_file: str) -> ReplayBook:
+    if not replay_file:
+        raise LLMUnavailable("llm.backend = replay needs llm.replay_file")
+    try:
+        return ReplayBook.load(Path(replay_file))
+    except (OSError, ValueError) as e:
+        raise LLMUnavailable(f"cannot read the replay file: {e}") from None
