@@ -1,0 +1,448 @@
+"""Static per-function features of an optimized module, from the pass plugin or llvmlite.
+
+Two producers compute the same numbers:
+
+* the C++ pass plugin ``passes/LLMCCFeatures.cpp`` (``libLLMCCFeatures.so``), cheap enough
+  to ride along in the user's own compile and the only one that knows SCEV trip counts;
+* ``extract_features_llvmlite`` here, the fallback when the plugin is not built. It finds
+  loops as natural loops of back edges (same as LLVM's LoopInfo on reducible CFGs) and
+  leaves trip counts ``None`` unless a constant-bound counted loop is obvious.
+
+JSON schema (what the plugin writes; ``ModuleFeatures.to_json`` writes the same)::
+
+    {
+      "module":   str,              # module identifier (input file of opt / clang)
+      "source":   str,              # source_filename of the module
+      "producer": "plugin" | "llvmlite",
+      "functions": [                # defined functions only, in module order
+        {
+          "name": str,
+          "linkage": str,           # IR keyword: external, internal, linkonce_odr, ...
+          "is_main": bool,
+          "blocks": int,            # basic blocks
+          "instructions": int,
+          "loops": {
+            "count": int,           # all loops, nested ones included
+            "max_depth": int,       # 0 when loop-free, 1 for a single loop, ...
+            "loops": [              # preorder (outer before inner)
+              {"depth": int, "header": str,
+               "trip_count": int | null,       # exact constant trip count
+               "max_trip_count": int | null}   # constant upper bound
+            ]
+          },
+          "calls": {
+            "direct": int,          # calls to a known non-intrinsic function
+            "indirect": int,        # calls through a pointer
+            "intrinsic": int,       # llvm.* calls (memcpy, fmuladd, ...)
+            "inline_asm": int,
+            "callees": [str]        # sorted, unique direct callees
+          },
+          "cond_branches": int,     # conditional br
+          "switches": int,
+          "mix": {
+            "loads": int, "stores": int,
+            "fp_ops": int,          # fadd fsub fmul fdiv frem fneg fcmp
+            "int_ops": int,         # add sub mul [us]div [us]rem shl lshr ashr and or xor
+            "vector_ops": int,      # instructions with a vector result or operand
+            "io_calls": int         # direct calls to IO_FUNCTIONS
+          }
+        }
+      ],
+      "call_graph": {"caller": ["callee", ...]}   # every defined function is a key
+    }
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..outcome import Fallback
+from ..toolchain import Toolchain, ToolchainError
+
+log = logging.getLogger(__name__)
+
+PLUGIN_ENV = "LLMCC_PLUGIN"
+PLUGIN_PASS_NAME = "llmcc-features"
+FEATURES_OUT_ENV = "LLMCC_FEATURES_OUT"
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_PLUGIN = _REPO_ROOT / "passes" / "build" / "libLLMCCFeatures.so"
+
+# Library calls that make a function I/O-bound. Mirrors IOFunctionNames in the plugin.
+IO_FUNCTIONS = frozenset({
+    "printf", "fprintf", "vprintf", "vfprintf", "puts", "fputs", "putchar", "fputc",
+    "putc", "fwrite", "fread", "fgets", "fgetc", "getc", "getchar", "scanf", "fscanf",
+    "sscanf", "read", "write", "open", "close", "fopen", "fclose", "fflush", "perror",
+    "__printf_chk", "__fprintf_chk", "__isoc99_scanf", "__isoc99_fscanf",
+    "__isoc99_sscanf", "fseek", "ftell", "rewind", "pread", "pwrite", "send", "recv",
+    "getline", "dprintf",
+})
+
+_INT_OPS = frozenset({"add", "sub", "mul", "udiv", "sdiv", "urem", "srem", "shl", "lshr",
+                      "ashr", "and", "or", "xor"})
+_FP_OPS = frozenset({"fadd", "fsub", "fmul", "fdiv", "frem", "fneg", "fcmp"})
+_CALL_OPS = frozenset({"call", "invoke", "callbr"})
+# llvmlite's Linkage enum names -> the IR keywords the plugin prints.
+_LINKAGE_KEYWORDS = {"linkonce_any": "linkonce", "weak_any": "weak",
+                     "external_weak": "extern_weak"}
+
+
+@dataclass
+class LoopFeatures:
+    depth: int
+    header: str = ""
+    trip_count: int | None = None
+    max_trip_count: int | None = None
+
+
+@dataclass
+class FunctionFeatures:
+    """Static features of one defined function (field meanings: module docstring)."""
+
+    name: str
+    linkage: str = "external"
+    is_main: bool = False
+    blocks: int = 0
+    instructions: int = 0
+    loops: list[LoopFeatures] = field(default_factory=list)
+    direct_calls: int = 0
+    indirect_calls: int = 0
+    intrinsic_calls: int = 0
+    inline_asm: int = 0
+    callees: list[str] = field(default_factory=list)
+    cond_branches: int = 0
+    switches: int = 0
+    loads: int = 0
+    stores: int = 0
+    fp_ops: int = 0
+    int_ops: int = 0
+    vector_ops: int = 0
+    io_calls: int = 0
+
+    @property
+    def loop_count(self) -> int:
+        return len(self.loops)
+
+    @property
+    def max_loop_depth(self) -> int:
+        return max((lp.depth for lp in self.loops), default=0)
+
+    def to_json(self) -> dict[str, Any]:
+        """The plugin's JSON shape for this function."""
+        return {
+            "name": self.name, "linkage": self.linkage, "is_main": self.is_main,
+            "blocks": self.blocks, "instructions": self.instructions,
+            "loops": {"count": self.loop_count, "max_depth": self.max_loop_depth,
+                      "loops": [vars(lp).copy() for lp in self.loops]},
+            "calls": {"direct": self.direct_calls, "indirect": self.indirect_calls,
+                      "intrinsic": self.intrinsic_calls, "inline_asm": self.inline_asm,
+                      "callees": list(self.callees)},
+            "cond_branches": self.cond_branches, "switches": self.switches,
+            "mix": {"loads": self.loads, "stores": self.stores, "fp_ops": self.fp_ops,
+                    "int_ops": self.int_ops, "vector_ops": self.vector_ops,
+                    "io_calls": self.io_calls},
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> FunctionFeatures:
+        """Parse one entry of the ``functions`` array."""
+        loops, calls, mix = d.get("loops", {}), d.get("calls", {}), d.get("mix", {})
+        return cls(
+            name=d["name"], linkage=d.get("linkage", "external"),
+            is_main=bool(d.get("is_main", d["name"] == "main")),
+            blocks=int(d.get("blocks", 0)), instructions=int(d.get("instructions", 0)),
+            loops=[LoopFeatures(depth=int(lp["depth"]), header=lp.get("header", ""),
+                                trip_count=lp.get("trip_count"),
+                                max_trip_count=lp.get("max_trip_count"))
+                   for lp in loops.get("loops", [])],
+            direct_calls=int(calls.get("direct", 0)),
+            indirect_calls=int(calls.get("indirect", 0)),
+            intrinsic_calls=int(calls.get("intrinsic", 0)),
+            inline_asm=int(calls.get("inline_asm", 0)),
+            callees=list(calls.get("callees", [])),
+            cond_branches=int(d.get("cond_branches", 0)), switches=int(d.get("switches", 0)),
+            loads=int(mix.get("loads", 0)), stores=int(mix.get("stores", 0)),
+            fp_ops=int(mix.get("fp_ops", 0)), int_ops=int(mix.get("int_ops", 0)),
+            vector_ops=int(mix.get("vector_ops", 0)), io_calls=int(mix.get("io_calls", 0)),
+        )
+
+
+@dataclass
+class ModuleFeatures:
+    """Features of every defined function of one module, plus its direct call graph."""
+
+    module: str
+    source: str
+    producer: str                       # "plugin" or "llvmlite"
+    functions: list[FunctionFeatures] = field(default_factory=list)
+    call_graph: dict[str, list[str]] = field(default_factory=dict)
+
+    def function(self, name: str) -> FunctionFeatures | None:
+        """The features of ``name``, or None if it is not defined in the module."""
+        return next((f for f in self.functions if f.name == name), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON document (see the module docstring)."""
+        return {"module": self.module, "source": self.source, "producer": self.producer,
+                "functions": [f.to_json() for f in self.functions],
+                "call_graph": {k: list(v) for k, v in self.call_graph.items()}}
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> ModuleFeatures:
+        """Parse the documented JSON document."""
+        return cls(module=doc.get("module", ""), source=doc.get("source", ""),
+                   producer=doc.get("producer", "plugin"),
+                   functions=[FunctionFeatures.from_json(f) for f in doc.get("functions", [])],
+                   call_graph={k: list(v) for k, v in doc.get("call_graph", {}).items()})
+
+
+# --------------------------------------------------------------------------- plugin
+
+
+def plugin_path() -> Path | None:
+    """The built plugin: ``$LLMCC_PLUGIN`` if set, else ``passes/build/libLLMCCFeatures.so``
+    in the repository; None when that file does not exist."""
+    explicit = os.environ.get(PLUGIN_ENV)
+    candidate = Path(explicit) if explicit else DEFAULT_PLUGIN
+    return candidate if candidate.is_file() else None
+
+
+def load_plugin_features(path: str | os.PathLike) -> ModuleFeatures:
+    """Read a JSON document written by the plugin. Raises OSError / ValueError if the file
+    is missing or not the documented schema."""
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    if not isinstance(doc, dict) or not isinstance(doc.get("functions"), list):
+        raise ValueError(f"{path}: not an llmcc features document")
+    return ModuleFeatures.from_json(doc)
+
+
+def run_plugin(tc: Toolchain, ir: Path, plugin: Path, *,
+               timeout: float = 120.0) -> ModuleFeatures | Fallback:
+    """Run ``opt -passes=llmcc-features`` on ``ir`` (text or bitcode) and parse its JSON."""
+    try:
+        opt = tc.tool("opt")
+    except ToolchainError as e:
+        return Fallback("plugin-failed", str(e))
+    with tempfile.TemporaryDirectory(prefix="llmcc-features-") as tmp:
+        out = Path(tmp) / "features.json"
+        env = {**os.environ, FEATURES_OUT_ENV: str(out)}
+        argv = [str(opt), f"-load-pass-plugin={plugin}", f"-passes={PLUGIN_PASS_NAME}",
+                str(ir), "-disable-output"]
+        try:
+            proc = subprocess.run(argv, capture_output=True, text=True, env=env,
+                                  timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return Fallback("plugin-failed", str(e))
+        if proc.returncode != 0:
+            return Fallback("plugin-failed", proc.stderr.strip()[-2000:])
+        try:
+            return load_plugin_features(out)
+        except (OSError, ValueError) as e:
+            return Fallback("plugin-failed", str(e))
+
+
+def extract_features(tc: Toolchain, ir: Path, *,
+                     plugin: Path | None = None) -> ModuleFeatures | Fallback:
+    """Features of the module in ``ir``: through the plugin when one is given (or
+    found by ``plugin_path``), else with llvmlite. A failing plugin falls back to
+    llvmlite, so only an unreadable module yields a Fallback."""
+    plugin = plugin or plugin_path()
+    if plugin is not None:
+        result = run_plugin(tc, ir, plugin)
+        if not isinstance(result, Fallback):
+            return result
+        log.warning("feature plugin failed, using llvmlite: %s", result)
+    try:
+        data = ir.read_bytes()
+        if data.startswith(b"BC"):
+            return extract_features_llvmlite(_bitcode_to_text(data), module_name=str(ir))
+        return extract_features_llvmlite(data.decode("utf-8", "replace"), module_name=str(ir))
+    except (OSError, RuntimeError) as e:
+        return Fallback("features-failed", str(e))
+
+
+def _bitcode_to_text(data: bytes) -> str:
+    import llvmlite.binding as llvm  # heavy: only on the fallback path
+    return str(llvm.parse_bitcode(data))
+
+
+# --------------------------------------------------------------------------- llvmlite
+
+
+def extract_features_llvmlite(ir_text: str, *, module_name: str = "") -> ModuleFeatures:
+    """The plugin's features computed from textual IR with llvmlite (no SCEV: trip counts
+    stay None unless the loop is an obvious constant-bound counted loop). Raises
+    RuntimeError if the IR does not parse."""
+    import llvmlite.binding as llvm  # heavy: only when the plugin is not used
+
+    module = llvm.parse_assembly(ir_text)
+    functions: list[FunctionFeatures] = []
+    call_graph: dict[str, list[str]] = {}
+    for fn in module.functions:
+        if fn.is_declaration:
+            continue
+        features = _function_features(fn)
+        functions.append(features)
+        call_graph[features.name] = list(features.callees)
+    return ModuleFeatures(module=module_name or module.name, source=module.source_file,
+                          producer="llvmlite", functions=functions, call_graph=call_graph)
+
+
+def _function_features(fn: Any) -> FunctionFeatures:
+    blocks = list(fn.blocks)
+    feats = FunctionFeatures(name=fn.name, is_main=fn.name == "main",
+                             linkage=_LINKAGE_KEYWORDS.get(fn.linkage.name, fn.linkage.name),
+                             blocks=len(blocks))
+    callees: set[str] = set()
+    successors: dict[Any, list[Any]] = {}
+    for block in blocks:
+        instructions = list(block.instructions)
+        for inst in instructions:
+            _count_instruction(inst, feats, callees)
+        terminator = instructions[-1]
+        successors[block] = [op for op in terminator.operands
+                             if op.value_kind.name == "basic_block"]
+    feats.callees = sorted(callees)
+    feats.loops = _natural_loops(blocks, successors)
+    return feats
+
+
+def _count_instruction(inst: Any, feats: FunctionFeatures, callees: set[str]) -> None:
+    feats.instructions += 1
+    opcode = inst.opcode
+    operands = list(inst.operands)
+    if opcode == "br":
+        feats.cond_branches += len(operands) == 3
+    elif opcode == "switch":
+        feats.switches += 1
+    elif opcode == "load":
+        feats.loads += 1
+    elif opcode == "store":
+        feats.stores += 1
+    elif opcode in _CALL_OPS:
+        _count_call(operands[-1], feats, callees)
+    if opcode in _FP_OPS:
+        feats.fp_ops += 1
+    elif opcode in _INT_OPS:
+        feats.int_ops += 1
+    if inst.type.is_vector or any(op.type.is_vector for op in operands):
+        feats.vector_ops += 1
+
+
+def _count_call(callee: Any, feats: FunctionFeatures, callees: set[str]) -> None:
+    kind = callee.value_kind.name
+    if kind == "inline_asm":
+        feats.inline_asm += 1
+    elif kind != "function":
+        feats.indirect_calls += 1
+    elif callee.name.startswith("llvm."):
+        feats.intrinsic_calls += 1
+    else:
+        feats.direct_calls += 1
+        callees.add(callee.name)
+        feats.io_calls += callee.name in IO_FUNCTIONS
+
+
+def _reverse_postorder(entry: Any, successors: dict[Any, list[Any]]) -> list[Any]:
+    """Blocks reachable from ``entry`` in reverse postorder (iterative DFS: deep CFGs
+    such as interpreter loops would overflow Python's recursion limit)."""
+    order: list[Any] = []
+    seen = {entry}
+    stack: list[tuple[Any, Iterable[Any]]] = [(entry, iter(successors.get(entry, ())))]
+    while stack:
+        block, it = stack[-1]
+        nxt = next((s for s in it if s not in seen), None)
+        if nxt is None:
+            stack.pop()
+            order.append(block)
+        else:
+            seen.add(nxt)
+            stack.append((nxt, iter(successors.get(nxt, ()))))
+    order.reverse()
+    return order
+
+
+def _immediate_dominators(rpo: list[Any], successors: dict[Any, list[Any]]) -> dict[Any, Any]:
+    """Cooper-Harvey-Kennedy iterative dominators over the reachable blocks."""
+    index = {b: i for i, b in enumerate(rpo)}
+    preds: dict[Any, list[Any]] = {b: [] for b in rpo}
+    for b in rpo:
+        for s in successors.get(b, ()):
+            preds[s].append(b)
+    idom: dict[Any, Any] = {rpo[0]: rpo[0]}
+
+    def intersect(a: Any, b: Any) -> Any:
+        while a != b:
+            while index[a] > index[b]:
+                a = idom[a]
+            while index[b] > index[a]:
+                b = idom[b]
+        return a
+
+    changed = True
+    while changed:
+        changed = False
+        for b in rpo[1:]:
+            done = [p for p in preds[b] if p in idom]
+            new = done[0]
+            for p in done[1:]:
+                new = intersect(p, new)
+            if idom.get(b) != new:
+                idom[b] = new
+                changed = True
+    return idom
+
+
+def _dominates(a: Any, b: Any, idom: dict[Any, Any]) -> bool:
+    while True:
+        if a == b:
+            return True
+        parent = idom[b]
+        if parent == b:
+            return False
+        b = parent
+
+
+def _natural_loops(blocks: list[Any], successors: dict[Any, list[Any]]) -> list[LoopFeatures]:
+    """Loops as LoopInfo sees them: one loop per header that dominates a back-edge source,
+    its body every block reaching such a source without passing the header."""
+    if not blocks:
+        return []
+    rpo = _reverse_postorder(blocks[0], successors)
+    idom = _immediate_dominators(rpo, successors)
+    preds: dict[Any, list[Any]] = {b: [] for b in rpo}
+    for b in rpo:
+        for s in successors.get(b, ()):
+            preds[s].append(b)
+    bodies: dict[Any, set[Any]] = {}
+    for header in rpo:
+        latches = [p for p in preds[header] if _dominates(header, p, idom)]
+        if latches:
+            bodies[header] = _loop_body(header, latches, preds)
+    # A loop's depth is the number of loops whose body holds its header (itself included);
+    # headers in RPO give outer loops before inner ones, like LoopInfo's preorder.
+    loops = []
+    for header in rpo:
+        if header in bodies:
+            depth = sum(1 for body in bodies.values() if header in body)
+            loops.append(LoopFeatures(depth=depth, header=header.name))
+    return loops
+
+
+def _loop_body(header: Any, latches: list[Any], preds: dict[Any, list[Any]]) -> set[Any]:
+    body = {header}
+    work = [b for b in latches if b not in body]
+    body.update(work)
+    while work:
+        block = work.pop()
+        for p in preds[block]:
+            if p not in body:
+                body.add(p)
+                work.append(p)
+    return body
