@@ -127,6 +127,8 @@ KEYS: tuple[Key, ...] = (
     Key("llm.max_tokens", _positive(int), 4096, "max tokens per reply"),
     Key("llm.timeout", _positive(float), 120.0, "seconds per request"),
     Key("llm.concurrency", _positive(int), 2, "parallel requests"),
+    Key("llm.tool_protocol", _choice("native", "text"), "native",
+        "native: chat-completions tools; text: tool calls as JSON in plain replies (models without tools)"),
     Key("llm.replay_file", _str, "", "JSONL of recorded exchanges for the replay backend"),
     Key("llm.record_file", _str, "", "append every exchange here (for later replay)"),
     Key("llm.cost_per_1k_input", _positive(float), 0.0, "price per 1000 prompt tokens"),

@@ -35,6 +35,7 @@ class TUContext:
     optimized_ir: Path | None = None     # baseline pipeline output (bitcode), made on demand
     hot_functions: list[HotFunction] = field(default_factory=list)
     has_main: bool = False
+    deadline: float | None = None        # time.monotonic() by which optimizing must end
     # The TU report: optimizers append their rounds / traces / verdicts under their own key.
     report: dict[str, Any] = field(default_factory=dict)
 

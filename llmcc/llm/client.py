@@ -409,13 +409,13 @@ def _successes_or_raise(outcomes: list[ChatReply | LLMError]) -> list[ChatReply]
 
 
 def make_client(settings: "Settings", *, deadline: float | None = None,
-                cache_dir: Path | None = None) -> LLMClient | None:
+                cache_dir: Path | None = None, retry: RetryPolicy | None = None) -> LLMClient | None:
     """The client ``settings`` describe, or None when ``llm.backend`` is "none".
 
     ``deadline`` is an absolute ``time.monotonic()`` value (None: no deadline);
     ``cache_dir`` defaults to ``<settings cache dir>/llm`` (no response cache when the
     ``cache`` setting is off and no directory is given). Raises ``LLMUnavailable`` when the
-    replay file cannot be read.
+    replay file cannot be read. ``retry`` overrides the backoff policy (tests use short waits).
     """
     backend = settings["llm.backend"]
     if backend == "none":
@@ -436,7 +436,8 @@ def make_client(settings: "Settings", *, deadline: float | None = None,
         cache=ResponseCache(cache_dir) if cache_dir is not None else None,
         recorder=Recorder(Path(record)) if record else None, deadline=deadline,
         cost_per_1k_input=settings["llm.cost_per_1k_input"],
-        cost_per_1k_output=settings["llm.cost_per_1k_output"], api_key=api_key)
+        cost_per_1k_output=settings["llm.cost_per_1k_output"], api_key=api_key,
+        retry=retry or RetryPolicy())
 
 
 def _load_book(replay_file: str) -> ReplayBook:

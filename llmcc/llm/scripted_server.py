@@ -162,7 +162,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._send(400, _error_json(400, "request body is not JSON"))
             return
-        self.server.owner._record(body)
+        self.server.owner._record(body, dict(self.headers.items()))
         try:
             entries = self.server.owner._cursor.next_entries(body)
         except Exception as e:  # a test's callable failed: tell the client, loudly
@@ -214,21 +214,23 @@ class ScriptedServer:
     """A scripted chat-completions server on 127.0.0.1 (random free port); a context manager.
 
     ``url`` is the base URL to give the client (``http://127.0.0.1:PORT/v1``); ``requests``
-    lists every chat request body received, in order.
+    lists every chat request body received, in order (``request_headers`` their headers).
     """
 
     def __init__(self, script: Script, *, port: int = 0) -> None:
         self._cursor = _ScriptCursor(script)
         self._lock = threading.Lock()
         self.requests: list[dict] = []
+        self.request_headers: list[dict[str, str]] = []   # HTTP headers of each request, same order
         self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.owner = self
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
         self._thread: threading.Thread | None = None
 
-    def _record(self, body: dict) -> None:
+    def _record(self, body: dict, headers: dict[str, str]) -> None:
         with self._lock:
             self.requests.append(body)
+            self.request_headers.append(headers)
 
     def start(self) -> "ScriptedServer":
         """Serve in a background daemon thread."""

@@ -1,0 +1,287 @@
+"""Pulling code out of model replies, and finding one function inside a program text.
+
+Model replies are untrusted prose: code may sit in several fenced blocks, with or without
+a language tag, surrounded by explanations, or be cut off by the token limit. Everything
+here is pure text processing (no compiler, no model) so it is cheap and testable.
+
+Three program levels share one vocabulary:
+
+* ``"source"``: C. A definition is found with a brace matcher that ignores comments,
+  string/char literals and preprocessor lines.
+* ``"ir"``: LLVM IR. A definition is the ``define ... @name(...) ... {`` line through the
+  closing ``}`` line.
+* ``"asm"``: x86-64 AT&T assembly as clang emits it. The body is the lines after the
+  ``name:`` label up to the function's end label (``.Lfunc_endN:``) or ``.size name``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LEVELS = ("source", "ir", "asm")
+
+# An opening fence: three or more backticks or tildes, an optional info string.
+_FENCE_OPEN = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([A-Za-z0-9_+.-]*)[^\n]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """One fenced block of a reply. ``closed`` is False when the reply ended inside it."""
+
+    lang: str
+    text: str
+    closed: bool
+
+
+def code_blocks(reply: str) -> list[CodeBlock]:
+    """All fenced code blocks of ``reply`` in order, including a trailing unclosed one."""
+    blocks: list[CodeBlock] = []
+    pos = 0
+    while True:
+        m = _FENCE_OPEN.search(reply, pos)
+        if m is None:
+            return blocks
+        fence, lang = m.group(1), m.group(2).lower()
+        body_start = m.end() + 1
+        # The closing fence uses the same character, at least as long, alone on its line.
+        close = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
+        c = close.search(reply, body_start) if body_start <= len(reply) else None
+        if c is None:
+            blocks.append(CodeBlock(lang, reply[body_start:], closed=False))
+            return blocks
+        blocks.append(CodeBlock(lang, reply[body_start:c.start()], closed=True))
+        pos = c.end()
+
+
+# --------------------------------------------------------------------------- C source
+
+
+def mask_c(text: str) -> str:
+    """``text`` with comments, string/char literals and preprocessor lines blanked to
+    spaces (newlines kept), so brace/paren matching sees only real code. Same length.
+
+    A preprocessor line's ``#`` becomes ``;`` so it still separates top-level
+    declarations (the start of a definition never reaches back into an ``#include``)."""
+    out = list(text)
+    i, n = 0, len(text)
+    at_line_start = True
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            at_line_start = True
+            i += 1
+            continue
+        if at_line_start and ch in " \t":
+            i += 1
+            continue
+        if at_line_start and ch == "#":
+            j = i
+            while j < n and not (text[j] == "\n" and text[j - 1] != "\\"):
+                j += 1
+            _blank(out, i, j)
+            out[i] = ";"
+            i = j
+            continue
+        at_line_start = False
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            _blank(out, i, j)
+            i = j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            _blank(out, i, j)
+            i = j
+        elif ch in "\"'":
+            j = i + 1
+            while j < n and text[j] != ch and text[j] != "\n":
+                j += 2 if text[j] == "\\" else 1
+            j = min(j + 1, n)
+            _blank(out, i, j)
+            i = j
+        else:
+            i += 1
+    return "".join(out)
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for k in range(start, end):
+        if chars[k] != "\n":
+            chars[k] = " "
+
+
+def _match_close(masked: str, open_pos: int, open_ch: str, close_ch: str) -> int | None:
+    """Index just past the bracket closing the one at ``open_pos``; None if unbalanced."""
+    depth = 0
+    for k in range(open_pos, len(masked)):
+        c = masked[k]
+        if c == open_ch:
+            depth += 1
+        elif c == close_ch:
+            depth -= 1
+            if depth == 0:
+                return k + 1
+    return None
+
+
+_ATTRIBUTE = re.compile(r"\s*(__attribute__\s*\(|__asm__\s*\(|asm\s*\()")
+
+
+def find_c_function(text: str, name: str) -> tuple[int, int] | None:
+    """(start, end) character offsets of the definition of C function ``name`` in
+    ``text``: from its first declaration specifier to just past its closing brace.
+    Comments before the definition are not part of it. None if there is no definition
+    (only declarations, a macro-generated function, unbalanced braces)."""
+    masked = mask_c(text)
+    depth = 0
+    boundary = 0          # just past the last top-level ';' or '}'
+    i = 0
+    pattern = re.compile(rf"\b{re.escape(name)}\s*\(")
+    while i < len(masked):
+        c = masked[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                boundary = i + 1
+        elif c == ";" and depth == 0:
+            boundary = i + 1
+        elif depth == 0 and (m := pattern.match(masked, i)) and (i == 0 or not _is_ident(masked[i - 1])):
+            body = _definition_body(masked, m.end() - 1)
+            if body is not None:
+                start = boundary + (len(masked[boundary:i]) - len(masked[boundary:i].lstrip()))
+                return start, body
+            i = m.end()
+            continue
+        i += 1
+    return None
+
+
+def _is_ident(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _definition_body(masked: str, paren: int) -> int | None:
+    """Given the '(' after a function name, the end of the definition if one follows
+    (parameter list, optional attributes / asm labels, then a braced body)."""
+    after_params = _match_close(masked, paren, "(", ")")
+    if after_params is None:
+        return None
+    k = after_params
+    while (a := _ATTRIBUTE.match(masked, k)) is not None:
+        end = _match_close(masked, a.end() - 1, "(", ")")
+        if end is None:
+            return None
+        k = end
+    while k < len(masked) and masked[k].isspace():
+        k += 1
+    if k >= len(masked) or masked[k] != "{":
+        return None      # a declaration, a call, or a K&R definition (not supported)
+    return _match_close(masked, k, "{", "}")
+
+
+# --------------------------------------------------------------------------- LLVM IR
+
+
+def _ir_name_pattern(name: str) -> str:
+    quoted = re.escape(name)
+    return rf'@(?:{quoted}|"{quoted}")\('
+
+
+def find_ir_function(text: str, name: str) -> tuple[int, int] | None:
+    """(start, end) of ``define ... @name(...) {`` through its closing ``}`` line."""
+    m = re.search(rf"^define\b[^\n]*{_ir_name_pattern(name)}[^\n]*\{{[ \t]*$", text, re.MULTILINE)
+    if m is None:
+        return None
+    close = re.compile(r"^\}[ \t]*$", re.MULTILINE).search(text, m.end())
+    if close is None:
+        return None
+    return m.start(), close.end()
+
+
+def ir_declarations(text: str) -> list[str]:
+    """The ``declare`` lines of an IR text (so a rewrite may bring in new intrinsics)."""
+    return re.findall(r"^declare\b[^\n]*$", text, re.MULTILINE)
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def find_asm_body(text: str, name: str, *, open_ended: bool = False) -> tuple[int, int] | None:
+    """(start, end) of a function's body in clang's x86-64 assembly: the lines after
+    the ``name:`` label up to the function's end label / ``.size`` / ``.cfi_endproc``
+    (exclusive). The body may contain local labels and constants referenced by name.
+    ``open_ended``: a missing end marker means "to the end of the text" (model replies
+    often show just the label and the instructions)."""
+    label = re.search(rf"^{re.escape(name)}:[^\n]*\n", text, re.MULTILINE)
+    if label is None:
+        return None
+    end = re.compile(
+        rf"^(?:\.Lfunc_end\d+:|[ \t]*\.size[ \t]+{re.escape(name)}\s*,|[ \t]*\.cfi_endproc\b|"
+        rf"[ \t]*#\s*--\s*End function)", re.MULTILINE).search(text, label.end())
+    if end is None:
+        return (label.end(), len(text)) if open_ended else None
+    return label.end(), end.start()
+
+
+# --------------------------------------------------------------------------- replies
+
+
+_LEVEL_TAGS = {
+    "source": ("c", "h", "cpp", "c++", "cc"),
+    "ir": ("llvm", "ll", "llvm-ir", "ir"),
+    "asm": ("asm", "s", "x86asm", "assembly", "gas", "nasm", "x86", "x86-64"),
+}
+
+
+def extract_function(reply: str, name: str, level: str) -> str | None:
+    """The rewritten definition of ``name`` at ``level`` from a model reply, or None if
+    the reply holds no complete definition (a truncated reply is invalid).
+
+    Preference: a closed fenced block that defines ``name``, tagged for this level if
+    several do, the last such block if still tied (models revise as they go). A reply
+    without any fence is accepted only if it defines ``name`` as a whole."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    blocks = code_blocks(reply)
+    if not blocks:
+        return _definition_in(reply, name, level)
+    defining = [(b, d) for b in blocks if b.closed and (d := _definition_in(b.text, name, level))]
+    if not defining:
+        return None
+    tagged = [(b, d) for b, d in defining if b.lang in _LEVEL_TAGS[level]]
+    return (tagged or defining)[-1][1]
+
+
+def extract_block_defining(reply: str, name: str, level: str) -> str | None:
+    """The whole closed block (not just the definition) that defines ``name``: used to
+    bring along helpers the model wrote next to it (IR ``declare`` lines)."""
+    blocks = [b for b in code_blocks(reply) if b.closed and _definition_in(b.text, name, level)]
+    if not blocks:
+        return reply if not code_blocks(reply) and _definition_in(reply, name, level) else None
+    tagged = [b for b in blocks if b.lang in _LEVEL_TAGS[level]]
+    return (tagged or blocks)[-1].text
+
+
+def _definition_in(text: str, name: str, level: str) -> str | None:
+    if level == "source":
+        span = find_c_function(text, name)
+    elif level == "ir":
+        span = find_ir_function(text, name)
+    else:
+        span = find_asm_body(text, name, open_ended=True)
+        if span is not None:
+            body = text[span[0]:span[1]]
+            return body if _has_instruction(body) else None
+    return text[span[0]:span[1]] if span else None
+
+
+def _has_instruction(asm_body: str) -> bool:
+    """True if an asm body holds at least one instruction (not only labels/comments)."""
+    for line in asm_body.splitlines():
+        s = line.split("#", 1)[0].strip()
+        if s and not s.endswith(":") and not s.startswith("."):
+            return True
+    return False

@@ -1,0 +1,297 @@
+"""The three program levels the ACCLAIM level agent works at: C source, LLVM IR, x86-64 asm.
+
+Each level knows four things, and nothing about models or loops (that is ``level.py``):
+
+* how to show the hot function to the model (``function_text`` + ``context_text``),
+* how to splice a rewritten definition back into the whole program text, keeping every
+  other byte identical,
+* how to lower a program text at this level to an object with the user's flags,
+* how to validate a lowered candidate (formal check for IR, then the evaluator's
+  differential tests / UBSan / object checks for every level).
+
+Program texts live in files under the TU's workdir. A rewritten C file is compiled with
+``#line 1 "<original path>"`` prepended and the original directory on the quote-include
+path, so ``__FILE__``, diagnostics, debug info and ``#include "x.h"`` behave as for the
+user's own file.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..outcome import Fallback
+from ..tu import TUContext
+from .extract import (extract_block_defining, extract_function, find_asm_body,
+                      find_c_function, find_ir_function, ir_declarations)
+
+log = logging.getLogger(__name__)
+
+# The prompt shows at most this much of the surrounding program (the model needs types
+# and helpers, not a whole preprocessed TU).
+CONTEXT_CHARS = 6000
+
+
+@dataclass(frozen=True)
+class Lowered:
+    """A program at some level turned into an object (plus the IR it came from, if any)."""
+
+    object_path: Path
+    ir_path: Path | None = None
+
+
+@dataclass(frozen=True)
+class SpliceError:
+    """Why a sample could not be turned into a program (fed back to the model)."""
+
+    stage: str         # "extract" | "splice" | "compile"
+    message: str
+
+
+def pipeline_for(opt_level: str) -> str:
+    """The new-pass-manager pipeline clang uses for ``opt_level`` (``-O3`` -> default<O3>)."""
+    level = opt_level.lstrip("-").upper().removeprefix("O") or "0"
+    level = {"FAST": "3", "": "0"}.get(level, level)
+    if level in ("S", "Z"):
+        level = level.lower()
+    return f"default<O{level}>"
+
+
+def source_flags(ctx: TUContext) -> list[str]:
+    """User flags plus the original directory on the quote path (the rewritten copy lives
+    in the workdir, but its ``#include "x.h"`` must still find the user's headers)."""
+    return [*ctx.flags, "-iquote", str(ctx.source_path.parent)]
+
+
+def line_directive(ctx: TUContext) -> str:
+    """Prepended to a rewritten C file so it keeps the original name everywhere."""
+    escaped = ctx.source.replace("\\", "\\\\").replace('"', '\\"')
+    return f'#line 1 "{escaped}"\n'
+
+
+def strip_line_directive(ctx: TUContext, text: str) -> str:
+    """Inverse of prepending ``line_directive`` (the model sees the user's text)."""
+    head = line_directive(ctx)
+    return text[len(head):] if text.startswith(head) else text
+
+
+class Level:
+    """One program level. Subclasses fill in the level-specific parts."""
+
+    name = ""
+    suffix = ""
+    template = ""
+
+    def function_text(self, program: str, function: str) -> str | None:
+        raise NotImplementedError
+
+    def context_text(self, program: str, function: str) -> str:
+        """What the model sees around the function (types, globals, declarations)."""
+        span = self._span(program, function)
+        if span is None:
+            return program[:CONTEXT_CHARS]
+        before = program[:span[0]]
+        return before[-CONTEXT_CHARS:]
+
+    def _span(self, program: str, function: str) -> tuple[int, int] | None:
+        raise NotImplementedError
+
+    def extract(self, reply: str, function: str) -> str | None:
+        """The rewritten definition from a model reply, or None."""
+        return extract_function(reply, function, self.name)
+
+    def splice(self, program: str, function: str, reply: str) -> str | SpliceError:
+        """The whole program with ``function`` replaced by the reply's definition."""
+        new_def = self.extract(reply, function)
+        if new_def is None:
+            return SpliceError("extract", f"no complete definition of '{function}' found in the reply "
+                               "(put the whole function in one fenced code block)")
+        span = self._span(program, function)
+        if span is None:
+            return SpliceError("splice", f"'{function}' is not defined in the current program")
+        return program[:span[0]] + new_def + program[span[1]:]
+
+    def lower(self, ctx: TUContext, program_path: Path, out_dir: Path) -> Lowered | Fallback:
+        raise NotImplementedError
+
+
+class SourceLevel(Level):
+    """C source: rewrite the function's definition in the TU text."""
+
+    name = "source"
+    suffix = ".c"
+    template = "source_rewrite"
+
+    def _span(self, program: str, function: str) -> tuple[int, int] | None:
+        return find_c_function(program, function)
+
+    def function_text(self, program: str, function: str) -> str | None:
+        span = self._span(program, function)
+        return program[span[0]:span[1]] if span else None
+
+    def lower(self, ctx: TUContext, program_path: Path, out_dir: Path) -> Lowered | Fallback:
+        """frontend -> middle_end(the user's -O pipeline) -> backend, under the original name."""
+        from ..toolchain import backend, frontend, middle_end
+        stem = out_dir / program_path.stem
+        timeout = ctx.settings["stage_timeout"]
+        unopt = frontend(ctx.toolchain, program_path, source_flags(ctx), stem.with_suffix(".O0.bc"),
+                         opt_level=ctx.opt_level, cwd=ctx.cwd, timeout=timeout)
+        if isinstance(unopt, Fallback):
+            return unopt
+        opt = middle_end(ctx.toolchain, unopt.output, pipeline_for(ctx.opt_level),
+                         stem.with_suffix(".ll"), emit_text=True, timeout=timeout)
+        if isinstance(opt, Fallback):
+            return opt
+        obj = backend(ctx.toolchain, opt.output, ctx.flags, stem.with_suffix(".o"),
+                      opt_level=ctx.opt_level, cwd=ctx.cwd, timeout=timeout)
+        if isinstance(obj, Fallback):
+            return obj
+        return Lowered(obj.output, opt.output)
+
+
+class IRLevel(Level):
+    """LLVM IR: swap the function's ``define`` block; bring along new declarations."""
+
+    name = "ir"
+    suffix = ".ll"
+    template = "ir_rewrite"
+
+    def _span(self, program: str, function: str) -> tuple[int, int] | None:
+        return find_ir_function(program, function)
+
+    def function_text(self, program: str, function: str) -> str | None:
+        span = self._span(program, function)
+        return program[span[0]:span[1]] if span else None
+
+    def context_text(self, program: str, function: str) -> str:
+        """Type definitions, globals and declarations: what the function may refer to."""
+        keep = [line for line in program.splitlines()
+                if line.startswith(("%", "@", "declare ", "target "))]
+        return "\n".join(keep)[:CONTEXT_CHARS]
+
+    def splice(self, program: str, function: str, reply: str) -> str | SpliceError:
+        spliced = super().splice(program, function, reply)
+        if isinstance(spliced, SpliceError):
+            return spliced
+        block = extract_block_defining(reply, function, self.name) or ""
+        spliced = _add_missing_declarations(spliced, ir_declarations(block))
+        spliced = _drop_dangling_metadata(spliced, function)
+        problem = parse_ir_problem(spliced)
+        if problem:
+            return SpliceError("compile", f"the module does not parse/verify with the new function: {problem}")
+        return spliced
+
+    def lower(self, ctx: TUContext, program_path: Path, out_dir: Path) -> Lowered | Fallback:
+        from ..toolchain import backend
+        obj = backend(ctx.toolchain, program_path, ctx.flags, out_dir / (program_path.stem + ".o"),
+                      opt_level=ctx.opt_level, cwd=ctx.cwd, timeout=ctx.settings["stage_timeout"])
+        if isinstance(obj, Fallback):
+            return obj
+        return Lowered(obj.output, program_path)
+
+
+def _add_missing_declarations(module: str, declarations: list[str]) -> str:
+    """Append the reply's ``declare`` lines for functions the module does not know yet."""
+    missing = []
+    for decl in declarations:
+        m = re.search(r'@("?[^\s("]+"?)\(', decl)
+        if m and not re.search(rf"^(?:declare|define)\b[^\n]*@{re.escape(m.group(1))}\(", module, re.MULTILINE):
+            missing.append(decl)
+    return module + ("\n" + "\n".join(missing) + "\n" if missing else "")
+
+
+def _drop_dangling_metadata(module: str, function: str) -> str:
+    """Remove metadata attachments (``, !tbaa !7``) in the rewritten function that name
+    metadata the module does not define. Dropping TBAA/loop/range hints only weakens
+    what the optimizer may assume, so it never changes the program's meaning."""
+    span = find_ir_function(module, function)
+    if span is None:
+        return module
+    defined = set(re.findall(r"^!(\d+)\s*=", module, re.MULTILINE))
+    body = module[span[0]:span[1]]
+
+    def keep_or_drop(m: re.Match) -> str:
+        return m.group(0) if m.group(2) in defined else ""
+
+    body = re.sub(r",\s*!([A-Za-z_.][\w.]*)\s+!(\d+)", keep_or_drop, body)
+    return module[:span[0]] + body + module[span[1]:]
+
+
+def parse_ir_problem(module: str) -> str | None:
+    """None if ``module`` parses and verifies with llvmlite; else the first error line."""
+    import llvmlite.binding as llvm
+    try:
+        llvm.parse_assembly(module).verify()
+    except RuntimeError as e:
+        return str(e).strip().splitlines()[0][:500] if str(e).strip() else "invalid IR"
+    return None
+
+
+class AsmLevel(Level):
+    """x86-64 assembly: replace the instructions between the function's label and its end."""
+
+    name = "asm"
+    suffix = ".s"
+    template = "asm_rewrite"
+
+    def _span(self, program: str, function: str) -> tuple[int, int] | None:
+        return find_asm_body(program, function)
+
+    def function_text(self, program: str, function: str) -> str | None:
+        span = self._span(program, function)
+        return f"{function}:\n{program[span[0]:span[1]]}" if span else None
+
+    def context_text(self, program: str, function: str) -> str:
+        """Constant pools and data the body may reference by label."""
+        consts = re.findall(r"^\.LCPI[^\n]*\n(?:[ \t]+\.[^\n]*\n)+", program, re.MULTILINE)
+        return "".join(consts)[:CONTEXT_CHARS]
+
+    def splice(self, program: str, function: str, reply: str) -> str | SpliceError:
+        spliced = super().splice(program, function, reply)
+        if isinstance(spliced, SpliceError):
+            return spliced
+        # The original body opened the CFI frame; keep it opened if the rewrite dropped it,
+        # since the original's .cfi_endproc stays in place.
+        span = self._span(program, function)
+        original = program[span[0]:span[1]] if span else ""
+        new_span = self._span(spliced, function)
+        if new_span and ".cfi_startproc" in original and ".cfi_startproc" not in spliced[new_span[0]:new_span[1]]:
+            spliced = spliced[:new_span[0]] + "\t.cfi_startproc\n" + spliced[new_span[0]:]
+        return spliced
+
+    def lower(self, ctx: TUContext, program_path: Path, out_dir: Path) -> Lowered | Fallback:
+        from ..toolchain import assemble
+        obj = assemble(ctx.toolchain, program_path, ctx.flags, out_dir / (program_path.stem + ".o"),
+                       cwd=ctx.cwd, timeout=ctx.settings["stage_timeout"])
+        if isinstance(obj, Fallback):
+            return obj
+        return Lowered(obj.output)
+
+
+LEVEL_BY_NAME: dict[str, Level] = {lv.name: lv for lv in (SourceLevel(), IRLevel(), AsmLevel())}
+
+
+def c_function_of(ctx: TUContext, function: str) -> str | None:
+    """The user's C definition of ``function`` (shown to IR/asm agents for meaning)."""
+    try:
+        text = ctx.source_path.read_text(errors="replace")
+    except OSError:
+        return None
+    return SourceLevel().function_text(text, function)
+
+
+def formal_verdict(ctx: TUContext, before_ir: str, after_ir: str, function: str) -> Any:
+    """The formal IR check (alive-tv or the built-in SMT checker) as a ``Verdict``; an
+    absent or crashing checker is ``inconclusive``, never a pass."""
+    from ..verify.verdict import Verdict, VerdictKind
+    try:
+        from ..verify.formal import check_function
+    except ImportError:
+        return Verdict(VerdictKind.INCONCLUSIVE, "formal", "formal checker not available")
+    try:
+        return check_function(before_ir, after_ir, function, ctx.settings)
+    except Exception as e:  # a checker bug must not let a candidate through or crash the agent
+        log.warning("formal check of %s crashed: %s", function, e)
+        return Verdict(VerdictKind.INCONCLUSIVE, "formal", f"checker error: {e}")

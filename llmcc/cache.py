@@ -1,0 +1,280 @@
+"""Content-addressed result cache, in the manner of ccache's direct mode.
+
+Layout under the cache root::
+
+    manifests/ab/<key1>.json   which headers the TU read, with their hashes (-> key2)
+    results/ab/<key2>/         object, .d, stderr, entry.json (sha256 of every file)
+    locks/<key1>.lock          per-TU lock: parallel identical TUs do the work once
+    stats.json                 counters (``llmcc stats``)
+
+Every write goes to a temporary name and is renamed into place, so a killed build never
+leaves a truncated entry. Entries are verified on read; a corrupt one is deleted and
+treated as a miss. Any OSError (read-only disk, full disk) degrades to "no cache": the
+caller sees a miss or a failed store, never an exception.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator
+
+log = logging.getLogger(__name__)
+
+ENTRY_META = "entry.json"
+
+
+def hash_bytes(*parts: bytes) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for p in parts:
+        h.update(len(p).to_bytes(8, "little"))
+        h.update(p)
+    return h.hexdigest()
+
+
+def hash_file(path: str | os.PathLike) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.blake2b(f.read(), digest_size=20).hexdigest()
+    except OSError:
+        return None
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def atomic_write_bytes(dest: Path, data: bytes) -> None:
+    """Write ``data`` to ``dest`` through a unique temp file in the same directory."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_copy(src: Path, dest: Path) -> None:
+    """Copy ``src`` over ``dest`` atomically (temp file in dest's directory + rename),
+    preserving the destination's usual permissions (umask), as the compiler would."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as out, open(src, "rb") as inp:
+            shutil.copyfileobj(inp, out)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class Cache:
+    """The on-disk cache. Construct it cheaply; nothing touches the disk until used."""
+
+    def __init__(self, root: Path, max_size: int):
+        self.root = Path(root)
+        self.max_size = max_size
+
+    # ------------------------------------------------------------------ manifests
+    def _manifest_path(self, key1: str) -> Path:
+        return self.root / "manifests" / key1[:2] / f"{key1}.json"
+
+    def read_manifest(self, key1: str) -> list[tuple[str, str]] | None:
+        try:
+            data = json.loads(self._manifest_path(key1).read_text())
+            return [(p, h) for p, h in data["headers"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def write_manifest(self, key1: str, headers: list[tuple[str, str]]) -> bool:
+        try:
+            path = self._manifest_path(key1)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(path, json.dumps({"headers": headers}).encode())
+            return True
+        except OSError as e:
+            log.info("cache: cannot write manifest: %s", e)
+            return False
+
+    # ------------------------------------------------------------------ results
+    def _entry_dir(self, key2: str) -> Path:
+        return self.root / "results" / key2[:2] / key2
+
+    def lookup(self, key2: str) -> dict[str, Path] | None:
+        """The verified files of an entry (name -> path), or None on a miss. A corrupt
+        entry is removed and reported as a miss."""
+        d = self._entry_dir(key2)
+        try:
+            meta = json.loads((d / ENTRY_META).read_text())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            self._discard(d, "unreadable entry")
+            return None
+        files: dict[str, Path] = {}
+        try:
+            for name, digest in meta["files"].items():
+                p = d / name
+                if _sha256(p) != digest:
+                    self._discard(d, f"checksum mismatch in {name}")
+                    return None
+                files[name] = p
+            os.utime(d / ENTRY_META)   # LRU: a hit makes the entry young again
+        except (OSError, KeyError, TypeError, AttributeError):
+            self._discard(d, "damaged entry")
+            return None
+        return files
+
+    def _discard(self, d: Path, why: str) -> None:
+        log.warning("cache: dropping corrupt entry %s: %s", d.name, why)
+        self.bump("cache_corrupt")
+        shutil.rmtree(d, ignore_errors=True)
+
+    def store(self, key2: str, files: dict[str, Path | bytes]) -> bool:
+        """Store an entry atomically: build it in a temp dir, then rename the directory."""
+        d = self._entry_dir(key2)
+        tmp = None
+        try:
+            d.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=d.parent))
+            digests: dict[str, str] = {}
+            total = 0
+            for name, content in files.items():
+                target = tmp / name
+                if isinstance(content, bytes):
+                    target.write_bytes(content)
+                else:
+                    shutil.copyfile(content, target)
+                digests[name] = _sha256(target)
+                total += target.stat().st_size
+            (tmp / ENTRY_META).write_text(json.dumps({"files": digests, "size": total,
+                                                      "created": time.time()}))
+            if d.exists():
+                shutil.rmtree(d, ignore_errors=True)   # replacing a corrupt/old entry
+            os.rename(tmp, d)
+            tmp = None
+        except OSError as e:
+            log.info("cache: store failed (%s); continuing without cache", e)
+            return False
+        finally:
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+        if self.bump("bytes_stored_since_evict", total) > self.max_size // 10:
+            self.evict()
+        return True
+
+    # ------------------------------------------------------------------ locking
+    @contextlib.contextmanager
+    def lock(self, key: str, timeout: float = 900.0) -> Iterator[bool]:
+        """Per-key lock so that parallel identical TUs (make -j) do the work once.
+        Yields False (and lets the caller go ahead unlocked) if locking is impossible."""
+        from filelock import FileLock, Timeout   # lazy: only on the compile path
+        try:
+            (self.root / "locks").mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(self.root / "locks" / f"{key}.lock"), timeout=timeout)
+            lock.acquire()
+        except (OSError, Timeout) as e:
+            log.info("cache: no lock for %s (%s)", key, e)
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with contextlib.suppress(OSError):
+                lock.release()
+
+    # ------------------------------------------------------------------ stats
+    def _stats_path(self) -> Path:
+        return self.root / "stats.json"
+
+    def bump(self, counter: str, amount: int = 1) -> int:
+        """Add to a counter; returns the new value (0 if the cache dir is unusable)."""
+        return self.bump_many({counter: amount}).get(counter, 0)
+
+    def bump_many(self, counters: dict[str, int]) -> dict[str, int]:
+        from filelock import FileLock, Timeout
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with FileLock(str(self.root / "stats.lock"), timeout=10):
+                stats = self.read_stats()
+                for k, v in counters.items():
+                    stats[k] = stats.get(k, 0) + v
+                atomic_write_bytes(self._stats_path(), json.dumps(stats, sort_keys=True).encode())
+                return stats
+        except (OSError, Timeout) as e:
+            log.info("cache: cannot update stats: %s", e)
+            return {}
+
+    def read_stats(self) -> dict[str, int]:
+        try:
+            data = json.loads(self._stats_path().read_text())
+            return {k: int(v) for k, v in data.items()}
+        except (OSError, ValueError, AttributeError):
+            return {}
+
+    def reset_stats(self) -> None:
+        with contextlib.suppress(OSError):
+            self._stats_path().unlink()
+
+    # ------------------------------------------------------------------ size bound
+    def entries(self) -> list[tuple[float, int, Path]]:
+        """(last use, size, dir) of every result entry."""
+        out = []
+        results = self.root / "results"
+        if not results.is_dir():
+            return out
+        for sub in results.iterdir():
+            if not sub.is_dir():
+                continue
+            for d in sub.iterdir():
+                meta = d / ENTRY_META
+                try:
+                    st = meta.stat()
+                    size = json.loads(meta.read_text()).get("size", 0)
+                except (OSError, ValueError):
+                    continue
+                out.append((st.st_mtime, int(size), d))
+        return out
+
+    def evict(self) -> int:
+        """Remove least recently used entries until the cache is below 90% of its bound.
+        Returns the number of entries removed."""
+        entries = sorted(self.entries())
+        total = sum(size for _, size, _ in entries)
+        removed = 0
+        target = int(self.max_size * 0.9)
+        for _, size, d in entries:
+            if total <= target:
+                break
+            shutil.rmtree(d, ignore_errors=True)
+            total -= size
+            removed += 1
+        stats = self.read_stats()
+        self.bump_many({"bytes_stored_since_evict": -stats.get("bytes_stored_since_evict", 0),
+                        "evicted": removed})
+        return removed
+
+    def summary(self) -> dict[str, int]:
+        entries = self.entries()
+        return {"entries": len(entries), "size": sum(s for _, s, _ in entries),
+                "max_size": self.max_size}
+
+    def clear(self) -> int:
+        """Remove every entry and manifest; keep the statistics."""
+        n = len(self.entries())
+        for sub in ("results", "manifests", "locks"):
+            shutil.rmtree(self.root / sub, ignore_errors=True)
+        return n

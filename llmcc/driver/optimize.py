@@ -1,0 +1,142 @@
+"""What happens to a candidate TU after its baseline object exists.
+
+    score       features (plugin JSON from the baseline compile, else llvmlite) -> hot list
+    context     unoptimized IR for the optimizers (frontend component)
+    optimize    AutoPass pipeline tuning (no endpoint) or the guiding agent (endpoint)
+    emit        a validated, measured-faster candidate replaces the baseline object
+
+Returns an outcome name for ``llmcc stats`` or a ``Fallback``; never writes the object
+unless a candidate was accepted. Called only from ``compile.optimize_or_fallback``.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from ..cache import atomic_copy
+from ..config import Settings
+from ..outcome import Fallback
+from ..toolchain import Toolchain, frontend, middle_end
+from ..tu import HotFunction, TUContext
+from .args import Invocation
+
+log = logging.getLogger(__name__)
+
+O_PIPELINE = {"-O1": "default<O1>", "-O2": "default<O2>", "-O3": "default<O3>"}
+
+
+def optimize_tu(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, work: Path,
+                features_json: Path | None, report: dict, *, deadline: float) -> str | Fallback:
+    hot = score_tu(tc, settings, inv, cwd, work, features_json, report)
+    if isinstance(hot, Fallback):
+        return hot
+    report["hot_functions"] = [{"name": h.name, "score": h.score, "evidence": h.evidence} for h in hot]
+    if not hot:
+        return "not_hot"
+    mode = resolve_mode(settings)
+    report["mode_resolved"] = mode
+    if mode == "score":
+        return "scored"
+    ctx = make_context(tc, settings, inv, cwd, work, hot, deadline)
+    if isinstance(ctx, Fallback):
+        return ctx
+    if mode == "llm":
+        candidate = _run_agents(ctx)
+    else:
+        from ..pipeline.tune import tune_pipeline
+        candidate = tune_pipeline(ctx, policy="greedy")
+    report.update({k: v for k, v in ctx.report.items() if k not in report})
+    if isinstance(candidate, Fallback):
+        return candidate
+    if time.monotonic() > deadline:
+        return Fallback("deadline", "optimizing took longer than tu_deadline")
+    if candidate is None:
+        return "no_improvement"
+    atomic_copy(candidate.object_path, cwd / inv.output)
+    report["emitted"] = {"origin": candidate.origin, "speedup": candidate.speedup,
+                         "verdicts": candidate.verdicts, "detail": candidate.detail}
+    return "optimized"
+
+
+def resolve_mode(settings: Settings) -> str:
+    mode = settings["mode"]
+    if mode == "auto":
+        return "llm" if settings["llm.backend"] != "none" else "pipeline"
+    return mode
+
+
+def score_tu(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, work: Path,
+             features_json: Path | None, report: dict) -> list[HotFunction] | Fallback:
+    """Rank the TU's functions. The plugin's JSON comes free with the baseline compile;
+    without the plugin, the optimized IR is rebuilt and analysed with llvmlite."""
+    from ..hotspots import features as feat, score
+    if features_json is not None:
+        features = feat.load_plugin_features(features_json)
+        report["features_from"] = "plugin"
+    else:
+        ir = _optimized_ir(tc, settings, inv, cwd, work)
+        if isinstance(ir, Fallback):
+            return ir
+        features = feat.extract_features_llvmlite(ir.read_text())
+        report["features_from"] = "llvmlite"
+    profile = None
+    if settings["hotspots.profile"]:
+        from ..hotspots.profile import load_profile
+        profile = load_profile(Path(settings["hotspots.profile"]))
+    return score.score_functions(features, None, profile, top_k=settings["hotspots.top_k"],
+                                 threshold=settings["hotspots.threshold"])
+
+
+def _optimized_ir(tc, settings, inv, cwd, work) -> Path | Fallback:
+    fe = frontend(tc, inv.source, inv.codegen_flags, work / "score.bc", opt_level=inv.opt_level,
+                  cwd=cwd, timeout=settings["stage_timeout"])
+    if isinstance(fe, Fallback):
+        return fe
+    me = middle_end(tc, fe.output, O_PIPELINE.get(inv.opt_level, "default<O3>"), work / "score.ll",
+                    emit_text=True, timeout=settings["stage_timeout"])
+    return me if isinstance(me, Fallback) else me.output
+
+
+def make_context(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, work: Path,
+                 hot: list[HotFunction], deadline: float) -> TUContext | Fallback:
+    """The optimizers' view of the TU; the unoptimized IR comes from the frontend
+    component run under the user's cwd and source name (so __FILE__ / debug info match)."""
+    opt_dir = work / "opt"
+    opt_dir.mkdir(exist_ok=True)
+    fe = frontend(tc, inv.source, inv.codegen_flags, opt_dir / "tu.bc", opt_level=inv.opt_level,
+                  cwd=cwd, timeout=settings["stage_timeout"])
+    if isinstance(fe, Fallback):
+        return fe
+    has_main = any(h.name == "main" for h in hot) or _defines_main(cwd / inv.output)
+    return TUContext(source=inv.source, cwd=cwd, flags=inv.codegen_flags, opt_level=inv.opt_level,
+                     toolchain=tc, settings=settings, workdir=opt_dir,
+                     baseline_object=_keep_copy(cwd / inv.output, opt_dir / "baseline.o"),
+                     unoptimized_ir=fe.output, hot_functions=hot, has_main=has_main,
+                     deadline=deadline)
+
+
+def _keep_copy(src: Path, dest: Path) -> Path:
+    dest.write_bytes(src.read_bytes())
+    return dest
+
+
+def _defines_main(obj: Path) -> bool:
+    from elftools.elf.elffile import ELFFile
+    with open(obj, "rb") as f:
+        symtab = ELFFile(f).get_section_by_name(".symtab")
+        if symtab is None:
+            return False
+        return any(s.name == "main" and s["st_shndx"] != "SHN_UNDEF" for s in symtab.iter_symbols())
+
+
+def _run_agents(ctx: TUContext):
+    from ..agents.guiding import run_guiding_agent
+    from ..llm.client import make_client
+    client = make_client(ctx.settings, deadline=ctx.deadline)
+    if client is None:
+        return Fallback("llm-unconfigured", "mode=llm but llm.backend is none")
+    try:
+        return run_guiding_agent(ctx, client)
+    finally:
+        ctx.report.setdefault("llm_usage", client.usage.to_json())

@@ -1,0 +1,63 @@
+"""Per-TU reports (written by the driver as JSON) and their summaries for ``llmcc report``."""
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+
+def load_reports(directory: Path) -> list[dict]:
+    """Every readable report in ``directory``, oldest first (unreadable ones are skipped)."""
+    out = []
+    if not directory.is_dir():
+        return out
+    for p in sorted(directory.glob("*.json")):
+        try:
+            r = json.loads(p.read_text())
+        except (OSError, ValueError):
+            continue
+        r["_file"] = p.name
+        out.append(r)
+    return out
+
+
+def _summary(r: dict) -> tuple[str, str, str, str]:
+    hot = r.get("hot_functions") or []
+    hot_names = ", ".join(h["name"] for h in hot[:3]) + (" ..." if len(hot) > 3 else "")
+    emitted = r.get("emitted")
+    if emitted:
+        what = f"optimized by {emitted['origin']} ({emitted['speedup']:.3f}x)"
+    elif r.get("fallback"):
+        what = f"baseline: {r['fallback']['reason']}"
+    else:
+        what = f"baseline ({r.get('decision', '?')})"
+    return r.get("source", "?"), what, hot_names or "-", f"{r.get('seconds', 0):.1f}s"
+
+
+def render_text(reports: list[dict], directory: Path) -> str:
+    if not reports:
+        return f"no reports in {directory}"
+    rows = [_summary(r) for r in reports]
+    w = max(len(r[0]) for r in rows)
+    lines = [f"{'source':<{w}}  {'result':<40}  {'time':>6}  hot functions"]
+    for src, what, hot, secs in rows:
+        lines.append(f"{src:<{w}}  {what:<40}  {secs:>6}  {hot}")
+    n_opt = sum(1 for r in reports if r.get("emitted"))
+    lines.append(f"\n{len(reports)} reports, {n_opt} optimized; details: llmcc report --json")
+    return "\n".join(lines)
+
+
+def render_html(reports: list[dict]) -> str:
+    """A self-contained HTML page: a table per TU plus a bar per emitted speedup."""
+    rows = []
+    for r in reports:
+        src, what, hot, secs = (html.escape(x) for x in _summary(r))
+        speed = (r.get("emitted") or {}).get("speedup", 1.0)
+        bar = f'<div style="background:#4a8;width:{min(300, int(speed * 100))}px">&nbsp;{speed:.3f}x</div>'
+        detail = html.escape(json.dumps({k: v for k, v in r.items() if k != "_file"}, indent=1, default=str))
+        rows.append(f"<tr><td>{src}</td><td>{what}</td><td>{bar}</td><td>{secs}</td><td>{hot}</td>"
+                    f"<td><details><summary>json</summary><pre>{detail}</pre></details></td></tr>")
+    return ("<!doctype html><meta charset=utf-8><title>llmcc report</title>"
+            "<style>body{font-family:sans-serif}td{vertical-align:top;padding:4px}</style>"
+            "<h1>llmcc report</h1><table><tr><th>source</th><th>result</th><th>speedup</th>"
+            "<th>time</th><th>hot functions</th><th>detail</th></tr>" + "".join(rows) + "</table>")

@@ -1,0 +1,486 @@
+"""Seeded test-input generation for differential testing (ACCLAIM's testing agent, made
+deterministic).
+
+Two families, both fully determined by ``seed``:
+
+* **correctness inputs** (``C``, default 10) probe edges: 0, +-1, the type's min/max,
+  small primes, powers of two +-1, empty / length-1 / odd-length buffers, strings with
+  awkward bytes, and aliasing pointer pairs where overlap is legal; random values from
+  ``random.Random(seed)`` are mixed in.
+* **scale inputs** (``L``, default 5) grow over orders of magnitude with their index ``i``
+  (buffer length ``3 * 10**(i+1)``, or a batch of ``3 * 10**(i+2)`` calls for scalar-only
+  functions). Their bulk data is produced *inside* the harness by a seeded xorshift
+  generator, so the harness source stays small; only the seed and size are recorded here.
+
+The parameter model (``ScalarType`` and the ``*Param`` classes) lives here because the
+generator needs it; ``llmcc.verify.harness`` fills it from clang's AST.
+"""
+from __future__ import annotations
+
+import random
+import struct
+from dataclasses import dataclass
+from typing import Union
+
+DEFAULT_CORRECTNESS = 10
+DEFAULT_SCALE = 5
+# Buffer lengths of scale input i are SCALE_FACTOR * 10**(i+1) elements, capped at
+# MAX_SCALE_ELEMENTS so a linear kernel at -O3 stays well under ~0.3 s; the evaluator
+# additionally drops scale inputs on which the reference itself runs too long.
+SCALE_FACTOR = 3
+MAX_SCALE_ELEMENTS = 1_000_000
+MAX_BATCH_CALLS = 3_000_000
+# Lengths used by correctness inputs, in order: empty, single, odd, power of two +-1.
+CORRECTNESS_LENGTHS = (0, 1, 3, 8, 17, 2, 7, 33, 64, 5, 1, 15)
+
+
+# --------------------------------------------------------------------------- types
+
+
+@dataclass(frozen=True)
+class ScalarType:
+    """A C arithmetic type by its canonical spelling (as clang prints it)."""
+
+    name: str
+    size: int          # bytes
+    signed: bool = True
+    is_float: bool = False
+    is_bool: bool = False
+
+    @property
+    def bits(self) -> int:
+        return self.size * 8
+
+    @property
+    def min(self) -> int:
+        if self.is_bool or not self.signed:
+            return 0
+        return -(1 << (self.bits - 1))
+
+    @property
+    def max(self) -> int:
+        if self.is_bool:
+            return 1
+        return (1 << (self.bits - 1)) - 1 if self.signed else (1 << self.bits) - 1
+
+
+SCALAR_TYPES: dict[str, ScalarType] = {t.name: t for t in (
+    ScalarType("_Bool", 1, signed=False, is_bool=True),
+    ScalarType("char", 1, signed=True),          # x86-64: plain char is signed
+    ScalarType("signed char", 1),
+    ScalarType("unsigned char", 1, signed=False),
+    ScalarType("short", 2),
+    ScalarType("unsigned short", 2, signed=False),
+    ScalarType("int", 4),
+    ScalarType("unsigned int", 4, signed=False),
+    ScalarType("long", 8),
+    ScalarType("unsigned long", 8, signed=False),
+    ScalarType("long long", 8),
+    ScalarType("unsigned long long", 8, signed=False),
+    ScalarType("float", 4, is_float=True),
+    ScalarType("double", 8, is_float=True),
+)}
+# Spellings clang may print for the same canonical types.
+SCALAR_ALIASES = {"short int": "short", "long int": "long", "long long int": "long long",
+                  "unsigned": "unsigned int", "unsigned short int": "unsigned short",
+                  "unsigned long int": "unsigned long",
+                  "unsigned long long int": "unsigned long long", "bool": "_Bool"}
+
+
+def scalar_type(name: str) -> ScalarType | None:
+    """The ``ScalarType`` for a canonical C spelling, or None if it is not a scalar we handle."""
+    name = " ".join(name.split())
+    return SCALAR_TYPES.get(SCALAR_ALIASES.get(name, name))
+
+
+@dataclass(frozen=True)
+class ScalarParam:
+    name: str
+    type: ScalarType
+
+
+@dataclass(frozen=True)
+class LengthParam:
+    """An integer parameter that gives the element count of one or more buffers."""
+
+    name: str
+    type: ScalarType
+
+
+@dataclass(frozen=True)
+class BufferParam:
+    """``T *p`` (with ``length_param`` = index of its length parameter) or ``T p[N]``."""
+
+    name: str
+    elem: ScalarType
+    const: bool = False
+    restrict: bool = False
+    length_param: int | None = None
+    fixed_length: int | None = None
+    is_void: bool = False          # declared ``void *``: bytes
+
+
+@dataclass(frozen=True)
+class StringParam:
+    """``const char *`` (or mutable ``char *`` without a length): NUL-terminated."""
+
+    name: str
+    mutable: bool = False
+
+
+@dataclass(frozen=True)
+class StructParam:
+    """A struct passed by value whose fields are all scalars."""
+
+    name: str
+    tag: str
+    fields: tuple[tuple[str, ScalarType], ...]
+
+
+ParamSpec = Union[ScalarParam, LengthParam, BufferParam, StringParam, StructParam]
+
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class BufferValue:
+    """Explicit contents, or a view into another buffer parameter (aliasing case)."""
+
+    items: tuple = ()
+    alias_of: int | None = None    # parameter index of the buffer this one points into
+    alias_offset: int = 0          # element offset into that buffer
+
+
+@dataclass(frozen=True)
+class FunctionInput:
+    """One call (correctness) or one scaled run (scale) of the function under test."""
+
+    kind: str                      # "correctness" | "scale"
+    index: int
+    values: tuple = ()             # correctness: one value per parameter (see describe())
+    size: int = 0                  # scale: buffer length, or number of calls in batch mode
+    batch: bool = False            # scale: many calls with generated scalars
+    seed: int = 0                  # scale: seed of the harness's xorshift generator
+    scalars: tuple = ()            # scale: fixed values for scalar params (None = generated)
+
+    @property
+    def argv(self) -> list[str]:
+        return [self.kind, str(self.index)]
+
+    @property
+    def stdin(self) -> bytes:
+        return b""
+
+    def describe(self, params: tuple[ParamSpec, ...] = ()) -> str:
+        """Readable text of the input, for counterexamples shown to agents and reports."""
+        if self.kind == "scale":
+            what = f"{self.size} generated calls" if self.batch else f"buffers of {self.size} elements"
+            return f"scale {self.index}: {what} (seed {self.seed})"
+        parts = []
+        for i, value in enumerate(self.values):
+            name = params[i].name if i < len(params) else f"arg{i}"
+            parts.append(f"{name}={_short(value)}")
+        return f"correctness {self.index}: " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class ProgramInput:
+    """One run of a whole program: command-line arguments and stdin."""
+
+    kind: str
+    index: int
+    args: tuple[str, ...] = ()
+    stdin: bytes = b""
+
+    @property
+    def argv(self) -> list[str]:
+        return list(self.args)
+
+    def describe(self, params: tuple = ()) -> str:
+        shown = self.stdin[:200]
+        more = f"... ({len(self.stdin)} bytes)" if len(self.stdin) > 200 else ""
+        return f"{self.kind} {self.index}: argv={list(self.args)!r} stdin={shown!r}{more}"
+
+
+TestInput = Union[FunctionInput, ProgramInput]
+
+
+def _short(value: object) -> str:
+    if isinstance(value, BufferValue):
+        if value.alias_of is not None:
+            return f"&arg{value.alias_of}[{value.alias_offset}]"
+        items = list(value.items)
+        text = ", ".join(_number_text(v) for v in items[:16])
+        return "{" + text + (", ..." if len(items) > 16 else "") + "}"
+    if isinstance(value, (bytes, bytearray)):
+        return repr(bytes(value))
+    if isinstance(value, tuple):
+        return "{" + ", ".join(_number_text(v) for v in value) + "}"
+    return _number_text(value)
+
+
+def _number_text(v: object) -> str:
+    return float(v).hex() if isinstance(v, float) else str(v)
+
+
+# --------------------------------------------------------------------------- edge values
+
+
+def _small_primes_and_powers(t: ScalarType) -> list[int]:
+    values = [2, 3, 5, 7, 13, 31]
+    for k in (7, 8, 15, 16, 31, 32, 63):
+        values += [(1 << k) - 1, 1 << k, (1 << k) + 1]
+    return [v for v in values if t.min <= v <= t.max]
+
+
+def int_edges(t: ScalarType) -> list[int]:
+    """Edge values of an integer type, most telling first (overflow pairs early)."""
+    if t.is_bool:
+        return [0, 1]
+    edges = [0, 1, t.max, t.max - 1, 2]
+    if t.signed:
+        edges += [-1, t.min, t.min + 1, -2]
+    else:
+        edges += [t.max // 2, t.max // 2 + 1]
+    edges += _small_primes_and_powers(t)
+    if t.signed:
+        edges += [-v for v in _small_primes_and_powers(t) if -v >= t.min][:6]
+    seen: list[int] = []
+    for v in edges:
+        if v not in seen:
+            seen.append(v)
+    return seen
+
+
+def float_edges(t: ScalarType) -> list[float]:
+    """Edge values of float/double: signed zeros, +-1, halves, extremes, denormals, inf, NaN."""
+    if t.size == 4:
+        big, tiny, denorm = 3.4028234663852886e38, 1.1754943508222875e-38, 1.401298464324817e-45
+    else:
+        big, tiny, denorm = 1.7976931348623157e308, 2.2250738585072014e-308, 5e-324
+    return [0.0, 1.0, -1.0, -0.0, 0.5, -2.5, 3.0, big, -big, tiny, denorm,
+            1e7 + 0.5 if t.size == 8 else 8388609.0, 0.1, float("inf"), float("-inf"), float("nan")]
+
+
+def _as_float32(x: float) -> float:
+    """Round to the nearest float32 so the harness literal is exact for a float param."""
+    try:
+        return struct.unpack("<f", struct.pack("<f", x))[0]
+    except OverflowError:
+        return float("inf") if x > 0 else float("-inf")
+
+
+def random_scalar(t: ScalarType, rng: random.Random) -> int | float:
+    """A random value of type ``t``: full-range bits for integers, a mix of magnitudes for floats."""
+    if t.is_bool:
+        return rng.randint(0, 1)
+    if t.is_float:
+        x = rng.choice([rng.uniform(-1000.0, 1000.0), rng.uniform(-1.0, 1.0),
+                        rng.uniform(-1e6, 1e6), float(rng.randint(-100, 100))])
+        return _as_float32(x) if t.size == 4 else x
+    if rng.random() < 0.5:
+        return rng.randint(max(t.min, -100), min(t.max, 100))
+    return rng.randint(t.min, t.max)
+
+
+def edge_scalar(t: ScalarType, position: int) -> int | float:
+    """The ``position``-th edge value of ``t`` (cycling)."""
+    edges = float_edges(t) if t.is_float else int_edges(t)
+    return edges[position % len(edges)]
+
+
+# --------------------------------------------------------------------------- strings
+
+
+EDGE_STRINGS: tuple[bytes, ...] = (
+    b"", b"a", b"hello, world", b"\x01\x7f\x80\xff", b"%s%n\\\"'", b"  leading and trailing  ",
+    b"12345", b"A" * 17, b"\t\n\r\x1b", b"Zz09az",
+)
+
+
+def _random_string(rng: random.Random, length: int) -> bytes:
+    return bytes(rng.randint(1, 255) for _ in range(length))
+
+
+# --------------------------------------------------------------------------- function mode
+
+
+def correctness_inputs(params: tuple[ParamSpec, ...], *, seed: int = 0,
+                       count: int = DEFAULT_CORRECTNESS) -> list[FunctionInput]:
+    """``count`` edge-probing inputs for a function with ``params``. Deterministic for ``seed``.
+
+    The first ~70% cycle through edge values (each parameter at a different phase so
+    extreme values meet each other, e.g. two INT_MAX); the rest are random. If two
+    non-restrict buffers of the same element type share a length and one is writable, one
+    input makes them alias exactly and one makes them overlap by one element.
+    """
+    rng = random.Random(seed)
+    alias_pairs = _alias_pairs(params)
+    alias_slots = _alias_slots(count, len(alias_pairs))
+    inputs = []
+    for j in range(count):
+        use_edges = j < max(1, (count * 7) // 10)
+        length = CORRECTNESS_LENGTHS[j % len(CORRECTNESS_LENGTHS)]
+        values = [_value_for(p, pi, j, use_edges, length, rng) for pi, p in enumerate(params)]
+        if j in alias_slots and alias_pairs:
+            base, view = alias_pairs[alias_slots[j][0] % len(alias_pairs)]
+            _make_alias(params, values, base, view, offset=alias_slots[j][1], rng=rng)
+        _sync_lengths(params, values)
+        inputs.append(FunctionInput("correctness", j, values=tuple(values)))
+    return inputs
+
+
+def _value_for(p: ParamSpec, pi: int, j: int, use_edges: bool, length: int,
+               rng: random.Random) -> object:
+    phase = j + pi  # neighbours meet: (INT_MAX, INT_MAX-1), (INT_MIN, INT_MIN+1)
+    if isinstance(p, (ScalarParam,)):
+        return edge_scalar(p.type, phase) if use_edges else random_scalar(p.type, rng)
+    if isinstance(p, LengthParam):
+        return length                      # overwritten by _sync_lengths
+    if isinstance(p, BufferParam):
+        n = p.fixed_length if p.fixed_length is not None else length
+        items = tuple(_buffer_item(p.elem, phase + k, use_edges and k % 2 == 0, rng) for k in range(n))
+        return BufferValue(items=items)
+    if isinstance(p, StringParam):
+        if use_edges:
+            return EDGE_STRINGS[phase % len(EDGE_STRINGS)]
+        return _random_string(rng, rng.randint(0, 40))
+    if isinstance(p, StructParam):
+        return tuple(edge_scalar(t, phase + k) if use_edges else random_scalar(t, rng)
+                     for k, (_, t) in enumerate(p.fields))
+    raise TypeError(f"unknown parameter kind {p!r}")
+
+
+def _buffer_item(t: ScalarType, position: int, edge: bool, rng: random.Random) -> int | float:
+    return edge_scalar(t, position) if edge else random_scalar(t, rng)
+
+
+def _alias_pairs(params: tuple[ParamSpec, ...]) -> list[tuple[int, int]]:
+    """(base, view) index pairs of buffers that may legally overlap."""
+    pairs = []
+    buffers = [(i, p) for i, p in enumerate(params)
+               if isinstance(p, BufferParam) and p.fixed_length is None and not p.restrict]
+    for a_pos, (a, pa) in enumerate(buffers):
+        for b, pb in buffers[a_pos + 1:]:
+            same = (pa.elem == pb.elem and pa.length_param == pb.length_param)
+            if same and not (pa.const and pb.const):
+                pairs.append((a, b))
+    return pairs
+
+
+def _alias_slots(count: int, n_pairs: int) -> dict[int, tuple[int, int]]:
+    """Which correctness inputs become aliasing cases: {input index: (pair no., offset)}."""
+    if n_pairs == 0 or count < 4:
+        return {}
+    # Late edge slots with non-trivial lengths: exact alias, then shifted by one each way.
+    slots = {count - 1: (0, 0), count - 2: (0, 1), count - 3: (0, -1)}
+    if n_pairs > 1 and count >= 6:
+        slots[count - 4] = (1, 1)
+    return slots
+
+
+def _make_alias(params, values: list, base: int, view: int, *, offset: int,
+                rng: random.Random) -> None:
+    """Make ``values[view]`` point into ``values[base]`` (offset may be negative: then
+    the base points into the view's storage instead)."""
+    n = max(8, len(values[base].items))
+    shift = abs(offset)
+    elem = params[base].elem
+    storage = tuple(random_scalar(elem, rng) for _ in range(n + shift))
+    owner, alias = (base, view) if offset >= 0 else (view, base)
+    values[owner] = BufferValue(items=storage)
+    values[alias] = BufferValue(alias_of=owner, alias_offset=shift)
+    length_index = params[base].length_param
+    if length_index is not None:
+        values[length_index] = n
+
+
+def _sync_lengths(params: tuple[ParamSpec, ...], values: list) -> None:
+    """Length params get the (smallest) length of the buffers bound to them; other buffers
+    bound to the same length are resized so every pointer covers ``length`` elements."""
+    for li, lp in enumerate(params):
+        if not isinstance(lp, LengthParam):
+            continue
+        bound = [i for i, p in enumerate(params) if isinstance(p, BufferParam) and p.length_param == li]
+        explicit = [i for i in bound if values[i].alias_of is None]
+        aliased = [i for i in bound if values[i].alias_of is not None]
+        if aliased:
+            # Already set by _make_alias: the owner holds length + shift elements.
+            length = values[li]
+        else:
+            length = min((len(values[i].items) for i in explicit), default=values[li])
+        for i in explicit:
+            items = values[i].items
+            need = length + (max((values[a].alias_offset for a in aliased
+                                  if values[a].alias_of == i), default=0))
+            if len(items) < need:
+                items = items + tuple(0 for _ in range(need - len(items)))
+            values[i] = BufferValue(items=items)
+        values[li] = length
+
+
+def scale_inputs(params: tuple[ParamSpec, ...], *, seed: int = 0,
+                 count: int = DEFAULT_SCALE) -> list[FunctionInput]:
+    """``count`` inputs whose size grows tenfold per index. Functions with buffers or
+    strings get longer data; scalar-only functions get a longer batch of calls."""
+    rng = random.Random(seed ^ 0x5CA1E)
+    has_data = any(isinstance(p, (BufferParam, StringParam)) for p in params)
+    inputs = []
+    for i in range(count):
+        if has_data:
+            size = min(SCALE_FACTOR * 10 ** (i + 1), MAX_SCALE_ELEMENTS)
+        else:
+            size = min(SCALE_FACTOR * 10 ** (i + 2), MAX_BATCH_CALLS)
+        # Scalars next to big buffers stay small and fixed (a shift count or a factor), so
+        # the run's cost is the data's size, not a pathological scalar.
+        scalars = tuple(_scale_scalar(p, rng) if has_data else None for p in params)
+        inputs.append(FunctionInput("scale", i, size=size, batch=not has_data,
+                                    seed=rng.getrandbits(63) | 1, scalars=scalars))
+    return inputs
+
+
+def _scale_scalar(p: ParamSpec, rng: random.Random) -> object:
+    if isinstance(p, ScalarParam):
+        if p.type.is_float:
+            return float(rng.randint(1, 9)) + 0.5
+        return rng.randint(0 if not p.type.signed else 1, min(p.type.max, 9))
+    if isinstance(p, StructParam):
+        return tuple(1.5 if t.is_float else min(t.max, rng.randint(1, 9)) for _, t in p.fields)
+    return None
+
+
+# --------------------------------------------------------------------------- program mode
+
+
+def program_correctness_inputs(*, seed: int = 0, count: int = DEFAULT_CORRECTNESS) -> list[ProgramInput]:
+    """Small stdin texts and numeric argv for a whole program. Deterministic for ``seed``."""
+    rng = random.Random(seed)
+    fixed: list[tuple[tuple[str, ...], bytes]] = [
+        ((), b""), ((), b"5\n"), ((), b"0\n"), ((), b"3\n1 2 3\n"), ((), b"-1\n"),
+        ((), b"10 7\n"), (("3",), b""), ((), b"hello world\n"),
+    ]
+    inputs = []
+    for j in range(count):
+        if j < len(fixed) and j < count - 2:
+            args, stdin = fixed[j]
+        elif j % 2 == 0:
+            n = rng.randint(1, 20)
+            stdin = f"{n}\n{' '.join(str(rng.randint(-100, 100)) for _ in range(n))}\n".encode()
+            args = ()
+        else:
+            args = (str(rng.randint(0, 50)),)
+            stdin = _random_string(rng, rng.randint(0, 24)) + b"\n"
+        inputs.append(ProgramInput("correctness", j, args=args, stdin=stdin))
+    return inputs
+
+
+def program_scale_inputs(*, seed: int = 0, count: int = DEFAULT_SCALE) -> list[ProgramInput]:
+    """stdin ``n`` followed by ``n`` numbers, ``n = 3 * 10**(i+1)`` (the CodeNet input shape)."""
+    rng = random.Random(seed ^ 0x5CA1E)
+    inputs = []
+    for i in range(count):
+        n = min(SCALE_FACTOR * 10 ** (i + 1), MAX_SCALE_ELEMENTS)
+        numbers = " ".join(str(rng.randint(1, 1000)) for _ in range(n))
+        inputs.append(ProgramInput("scale", i, args=(), stdin=f"{n}\n{numbers}\n".encode()))
+    return inputs

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set up everything llmcc needs on a fresh Debian 12 machine (idempotent, quick when done):
+# the LLVM 22 toolchain from Debian, bubblewrap for the sandbox, a virtualenv with llmcc,
+# and the feature pass plugin built against llvm-22-dev.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+for p in clang-22 llvm-22 llvm-22-dev llvm-22-tools lld-22 bubblewrap cmake make valgrind; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$p")
+done
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "setup: installing ${need_pkgs[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PY" -m venv .venv
+fi
+if ! .venv/bin/python -c "import llmcc, llvmlite, z3, openai, pytest, lit" 2>/dev/null \
+   || [ pyproject.toml -nt .venv/.llmcc-installed ]; then
+  echo "setup: installing llmcc and its dependencies into .venv"
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+  touch .venv/.llmcc-installed
+fi
+
+if [ -x passes/build.sh ] || [ -f passes/build.sh ]; then
+  if [ ! -f passes/build/libLLMCCFeatures.so ] || [ -n "$(find passes -maxdepth 1 -newer passes/build/libLLMCCFeatures.so -name '*.cpp' -o -maxdepth 1 -newer passes/build/libLLMCCFeatures.so -name CMakeLists.txt)" ]; then
+    echo "setup: building the feature pass plugin"
+    bash passes/build.sh passes/build
+  fi
+fi
+echo "setup: done (llmcc is .venv/bin/llmcc)"

@@ -1,0 +1,3 @@
+#include "header.h"
+
+int scale(int x) { return x * SCALE; }
