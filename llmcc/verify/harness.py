@@ -1,0 +1,631 @@
+"""Test-harness synthesis for one function of a library TU (function-mode differential tests).
+
+The function's signature comes from clang itself (``-ast-dump=json``), so typedefs,
+macros and odd spellings are resolved the way the compiler sees them. The harness is a
+separate C file that declares the function with canonical types, calls it on the inputs
+from ``llmcc.verify.inputs`` and prints, exactly and in hex, the return value and the
+bytes of every buffer after the call. One binary serves every input:
+``./harness correctness 3`` or ``./harness scale 2``. Around the call(s) it measures
+process CPU time and reports it on stderr (``llmcc-harness-cpu-ns: N``) so timing can
+ignore process start-up.
+
+What is supported (anything else is a ``Fallback("unsupported-signature", why)``, never a
+guess): integer scalars of every width, ``_Bool``, ``float``/``double``; ``T *p`` bound to a
+length parameter (named like n/len/size/count, else the next integer parameter); fixed
+``T p[N]``; ``const char *`` strings; structs by value whose fields are all scalars;
+returns of those kinds, ``void`` and pointers into a passed buffer. The function must have
+external linkage.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from ..outcome import Fallback
+from ..toolchain import QUIET_FLAGS, Toolchain
+from . import inputs as gen
+from .inputs import (BufferParam, BufferValue, FunctionInput, LengthParam, ParamSpec,
+                     ScalarParam, ScalarType, StringParam, StructParam)
+
+log = logging.getLogger(__name__)
+
+AST_TIMEOUT = 60.0
+# Buffers bigger than this are printed as length + FNV-1a hash instead of every byte:
+# still an exact comparison in practice, and printing megabytes would dominate timing.
+HASH_ABOVE_BYTES = 4096
+LENGTH_NAME = re.compile(
+    r"^(n|nn|len|length|size|count|cnt|num|sz|nbytes|nelems?|nitems|\w*_?(len|length|size|count|num|_n))$",
+    re.IGNORECASE)
+ARRAY_SUFFIX = re.compile(r"\[\s*(?:static\s+)?(?:const\s+)?(\d+)\s*\]\s*$")
+
+
+class Unsupported(Exception):
+    """The signature is outside what the harness supports (message says why)."""
+
+
+# --------------------------------------------------------------------------- signature
+
+
+@dataclass(frozen=True)
+class ReturnSpec:
+    kind: str                       # "void" | "scalar" | "pointer" | "struct"
+    type: ScalarType | None = None  # scalar; pointee for pointer
+    struct: StructParam | None = None
+    pointee_c: str = ""             # C spelling of the pointee for pointer returns
+
+
+@dataclass(frozen=True)
+class FunctionSignature:
+    name: str
+    returns: ReturnSpec
+    params: tuple[ParamSpec, ...]
+
+
+@dataclass
+class HarnessSpec:
+    """A synthesized harness: its C text and the inputs it was generated for."""
+
+    signature: FunctionSignature
+    source: str
+    correctness: list[FunctionInput]
+    scale: list[FunctionInput]
+    seed: int
+    notes: list[str] = field(default_factory=list)
+
+    def write(self, path: Path) -> Path:
+        path.write_text(self.source)
+        return path
+
+
+def synthesize_harness(toolchain: Toolchain, source: Path, flags: list[str], function: str, *,
+                       cwd: Path | None = None, seed: int = 0,
+                       n_correctness: int = gen.DEFAULT_CORRECTNESS,
+                       n_scale: int = gen.DEFAULT_SCALE) -> HarnessSpec | Fallback:
+    """Read ``function``'s signature with clang, generate inputs for it and render the
+    harness C source. Returns ``Fallback("unsupported-signature" | "ast-failed", why)``
+    when the function cannot be tested this way (the caller then uses program mode or
+    gives up)."""
+    ast = dump_ast(toolchain, source, flags, cwd=cwd)
+    if isinstance(ast, Fallback):
+        return ast
+    try:
+        signature = signature_from_ast(ast, function, _read_text(source, cwd))
+    except Unsupported as e:
+        return Fallback("unsupported-signature", f"{function}: {e}")
+    correctness = gen.correctness_inputs(signature.params, seed=seed, count=n_correctness)
+    scale = gen.scale_inputs(signature.params, seed=seed, count=n_scale)
+    text = render_harness(signature, correctness, scale)
+    return HarnessSpec(signature=signature, source=text, correctness=correctness,
+                       scale=scale, seed=seed)
+
+
+def _read_text(source: Path, cwd: Path | None) -> str:
+    path = source if source.is_absolute() or cwd is None else cwd / source
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def dump_ast(toolchain: Toolchain, source: Path, flags: list[str], *,
+             cwd: Path | None = None) -> dict | Fallback:
+    """The TU's AST as clang's JSON (top-level ``TranslationUnitDecl``)."""
+    argv = [str(toolchain.clang), *flags, "-Xclang", "-ast-dump=json", "-fsyntax-only",
+            str(source), *QUIET_FLAGS]
+    try:
+        proc = subprocess.run(argv, capture_output=True, cwd=cwd, timeout=AST_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return Fallback("ast-failed", str(e))
+    if proc.returncode != 0:
+        return Fallback("ast-failed", proc.stderr.decode(errors="replace")[-2000:])
+    try:
+        return json.loads(proc.stdout)
+    except json.JSONDecodeError as e:
+        return Fallback("ast-failed", f"unreadable AST JSON: {e}")
+
+
+class _Types:
+    """Typedef and record lookup over the top-level declarations of the AST."""
+
+    def __init__(self, ast: dict):
+        self.typedefs: dict[str, dict] = {}
+        self.records_by_id: dict[str, dict] = {}
+        self.records_by_name: dict[str, dict] = {}
+        self.typedefs_by_id: dict[str, dict] = {}
+        for node in ast.get("inner", []):
+            kind = node.get("kind")
+            if kind == "TypedefDecl":
+                self.typedefs[node.get("name", "")] = node
+                self.typedefs_by_id[node["id"]] = node
+            elif kind == "RecordDecl" and node.get("completeDefinition"):
+                self.records_by_id[node["id"]] = node
+                if node.get("name"):
+                    self.records_by_name[node["name"]] = node
+
+    def canonical(self, spelled: str, depth: int = 0) -> str:
+        """Resolve typedef names inside a type spelling (``uint8_t *`` -> ``unsigned char *``)."""
+        if depth > 16:
+            raise Unsupported(f"typedef chain too deep at '{spelled}'")
+        words = re.findall(r"[A-Za-z_]\w*|\S", spelled)
+        out, changed = [], False
+        for k, w in enumerate(words):
+            td = self.typedefs.get(w)
+            tagged = k > 0 and words[k - 1] in ("struct", "union", "enum")  # a tag, not a typedef
+            if td is not None and not tagged:
+                t = td.get("type", {})
+                out.append(t.get("desugaredQualType") or t.get("qualType", w))
+                changed = True
+            else:
+                out.append(w)
+        text = " ".join(out)
+        return self.canonical(text, depth + 1) if changed else text
+
+    def record_for(self, type_info: dict, canonical: str) -> dict:
+        """The RecordDecl of a ``struct X`` type (named, or anonymous behind a typedef)."""
+        alias = type_info.get("typeAliasDeclId")
+        seen = 0
+        while alias and seen < 16:
+            td = self.typedefs_by_id.get(alias)
+            if td is None:
+                break
+            for inner in td.get("inner", []):
+                decl = inner.get("decl", {})
+                if inner.get("kind") == "RecordType" and decl.get("id") in self.records_by_id:
+                    return self.records_by_id[decl["id"]]
+            alias = td.get("type", {}).get("typeAliasDeclId")
+            seen += 1
+        name = canonical.split()[-1]
+        if name in self.records_by_name:
+            return self.records_by_name[name]
+        raise Unsupported(f"no complete definition found for '{canonical}'")
+
+
+def signature_from_ast(ast: dict, function: str, source_text: str = "") -> FunctionSignature:
+    """Build the harness's view of ``function`` from the AST; raises ``Unsupported``."""
+    types = _Types(ast)
+    decls = [n for n in ast.get("inner", []) if n.get("kind") == "FunctionDecl" and n.get("name") == function]
+    if not decls:
+        raise Unsupported("no such function in the translation unit")
+    definitions = [d for d in decls if any(i.get("kind") == "CompoundStmt" for i in d.get("inner", []))]
+    if not definitions:
+        raise Unsupported("the function is declared but not defined in this translation unit")
+    if any(d.get("storageClass") == "static" for d in decls):
+        raise Unsupported("the function is static (no external symbol to call)")
+    if any(d.get("inline") for d in decls) and not any(d.get("storageClass") == "extern" for d in decls):
+        raise Unsupported("the function is an inline definition without an external symbol")
+    decl = definitions[0]
+    if decl.get("variadic"):
+        raise Unsupported("variadic functions are not supported")
+    raw_params = [n for n in decl.get("inner", []) if n.get("kind") == "ParmVarDecl"]
+    params = _classify_params(raw_params, types, source_text)
+    fn_type = decl.get("type", {}).get("qualType", "")
+    returns = _return_spec(fn_type, types, params)
+    return FunctionSignature(name=function, returns=returns, params=params)
+
+
+@dataclass
+class _RawParam:
+    name: str
+    canonical: str
+    type_info: dict
+    written: str          # source text of the declaration (for T p[N])
+
+
+def _classify_params(raw_params: list[dict], types: _Types, source_text: str) -> tuple[ParamSpec, ...]:
+    raws = []
+    for i, node in enumerate(raw_params):
+        info = node.get("type", {})
+        spelled = info.get("desugaredQualType") or info.get("qualType", "")
+        raws.append(_RawParam(name=node.get("name") or f"arg{i}", canonical=types.canonical(spelled),
+                              type_info=info, written=_param_text(node, source_text)))
+    specs: list[ParamSpec | None] = [None] * len(raws)
+    length_of: dict[int, int] = {}
+    for i, raw in enumerate(raws):
+        if "*" not in raw.canonical:
+            specs[i] = _value_param(raw, types)
+    for i, raw in enumerate(raws):
+        if "*" in raw.canonical:
+            specs[i] = _pointer_param(i, raw, raws, specs, length_of)
+    for i, li in length_of.items():
+        spec = specs[li]
+        if isinstance(spec, ScalarParam):
+            specs[li] = LengthParam(spec.name, spec.type)
+    return tuple(s for s in specs if s is not None)
+
+
+def _param_text(node: dict, source_text: str) -> str:
+    rng = node.get("range", {})
+    begin, end = rng.get("begin", {}), rng.get("end", {})
+    if "offset" not in begin or "offset" not in end or not source_text:
+        return ""
+    text = source_text[begin["offset"]: end["offset"] + end.get("tokLen", 0)]
+    return text if node.get("name", "") in text else ""
+
+
+def _value_param(raw: _RawParam, types: _Types) -> ParamSpec:
+    t = gen.scalar_type(_strip_qualifiers(raw.canonical))
+    if t is not None:
+        return ScalarParam(raw.name, t)
+    base = _strip_qualifiers(raw.canonical)
+    if base.startswith("struct "):
+        return _struct_param(raw.name, raw.type_info, base, types)
+    raise Unsupported(f"parameter '{raw.name}' has unsupported type '{raw.canonical}'")
+
+
+def _struct_param(name: str, type_info: dict, canonical: str, types: _Types) -> StructParam:
+    record = types.record_for(type_info, canonical)
+    if record.get("tagUsed") != "struct":
+        raise Unsupported(f"'{canonical}' is a {record.get('tagUsed')}, not a struct")
+    fields: list[tuple[str, ScalarType]] = []
+    for node in record.get("inner", []):
+        kind = node.get("kind", "")
+        if kind.endswith("Attr"):
+            raise Unsupported(f"'{canonical}' has attribute {kind} (layout may differ)")
+        if kind != "FieldDecl":
+            continue
+        if node.get("isBitfield"):
+            raise Unsupported(f"'{canonical}' has bit-fields")
+        info = node.get("type", {})
+        t = gen.scalar_type(_strip_qualifiers(types.canonical(info.get("desugaredQualType") or info.get("qualType", ""))))
+        if t is None:
+            raise Unsupported(f"field '{node.get('name')}' of '{canonical}' is not a scalar")
+        fields.append((node.get("name") or f"f{len(fields)}", t))
+    if not fields:
+        raise Unsupported(f"'{canonical}' has no fields")
+    tag = re.sub(r"\W", "_", record.get("name") or canonical.split()[-1] or "anon")
+    return StructParam(name=name, tag=tag, fields=tuple(fields))
+
+
+def _strip_qualifiers(text: str) -> str:
+    return " ".join(w for w in text.split() if w not in ("const", "volatile", "restrict"))
+
+
+def _pointer_param(i: int, raw: _RawParam, raws: list[_RawParam], specs: list,
+                   length_of: dict[int, int]) -> ParamSpec:
+    if raw.canonical.count("*") != 1 or "(" in raw.canonical or "[" in raw.canonical:
+        raise Unsupported(f"parameter '{raw.name}' has unsupported type '{raw.canonical}'")
+    before, after = raw.canonical.split("*")
+    base = _strip_qualifiers(before)
+    const = "const" in before.split()
+    restrict = "restrict" in after.split() or "__restrict" in after.split()
+    fixed = ARRAY_SUFFIX.search(raw.written)
+    if base == "void":
+        elem, is_void = gen.SCALAR_TYPES["unsigned char"], True
+    else:
+        elem, is_void = gen.scalar_type(base), False
+    if elem is None:
+        raise Unsupported(f"parameter '{raw.name}' points to unsupported type '{base}'")
+    if fixed:
+        return BufferParam(raw.name, elem, const=const, restrict=restrict, fixed_length=int(fixed.group(1)))
+    li = _length_index(i, raws, specs)
+    if base == "char" and (li is None or li != i + 1 or not LENGTH_NAME.match(raws[li].name)):
+        return StringParam(raw.name, mutable=not const)
+    if li is None:
+        raise Unsupported(f"pointer parameter '{raw.name}' has no length parameter")
+    length_of[i] = li
+    return BufferParam(raw.name, elem, const=const, restrict=restrict, length_param=li, is_void=is_void)
+
+
+def _length_index(i: int, raws: list[_RawParam], specs: list) -> int | None:
+    """The integer parameter giving the length of pointer ``i``: the first later integer
+    named like a length, else the first later integer, else the nearest earlier integer
+    named like a length."""
+    def is_int(j: int) -> bool:
+        s = specs[j]
+        return isinstance(s, ScalarParam) and not s.type.is_float and not s.type.is_bool
+
+    later = [j for j in range(i + 1, len(raws)) if is_int(j)]
+    named = [j for j in later if LENGTH_NAME.match(raws[j].name)]
+    if named:
+        return named[0]
+    if later:
+        return later[0]
+    earlier = [j for j in range(i - 1, -1, -1) if is_int(j) and LENGTH_NAME.match(raws[j].name)]
+    return earlier[0] if earlier else None
+
+
+def _return_spec(fn_type: str, types: _Types, params: tuple[ParamSpec, ...]) -> ReturnSpec:
+    cut = fn_type.find("(")
+    if cut <= 0:
+        raise Unsupported(f"cannot read the return type from '{fn_type}'")
+    spelled = fn_type[:cut].strip()
+    canonical = types.canonical(spelled)
+    base = _strip_qualifiers(canonical)
+    has_buffers = any(isinstance(p, (BufferParam, StringParam)) for p in params)
+    if base == "void":
+        if not has_buffers:
+            raise Unsupported("void function without buffers: no observable output")
+        return ReturnSpec("void")
+    if canonical.count("*") == 1 and "(" not in canonical:
+        if not has_buffers:
+            raise Unsupported("returns a pointer but takes no buffer it could point into")
+        return ReturnSpec("pointer", pointee_c=canonical.split("*")[0].strip() or "void")
+    t = gen.scalar_type(base)
+    if t is not None:
+        return ReturnSpec("scalar", type=t)
+    if base.startswith("struct ") and "*" not in canonical:
+        typedef = types.typedefs.get(spelled.split()[-1])
+        info = {"typeAliasDeclId": typedef["id"]} if typedef else {}
+        return ReturnSpec("struct", struct=_struct_param("ret", info, base, types))
+    raise Unsupported(f"unsupported return type '{canonical}'")
+
+
+# --------------------------------------------------------------------------- rendering
+
+_PRELUDE = r"""/* Generated by llmcc: differential-test harness. Do not edit. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static uint64_t llmcc_state = 88172645463325252ULL;
+static void llmcc_seed(uint64_t s) { llmcc_state = s ? s : 88172645463325252ULL; }
+static uint64_t llmcc_next(void) {
+  uint64_t x = llmcc_state;
+  x ^= x >> 12; x ^= x << 25; x ^= x >> 27;
+  llmcc_state = x;
+  return x * 2685821657736338717ULL;
+}
+static double llmcc_unit(void) { return (double)(llmcc_next() >> 11) * 0x1.0p-53; }
+static void *llmcc_alloc(size_t bytes) {
+  void *p = calloc(bytes ? bytes : 1, 1);
+  if (!p) { fprintf(stderr, "llmcc harness: out of memory\n"); exit(3); }
+  return p;
+}
+static uint64_t llmcc_fnv(uint64_t h, const void *p, size_t n) {
+  const unsigned char *b = (const unsigned char *)p;
+  for (size_t i = 0; i < n; i++) { h ^= b[i]; h *= 1099511628211ULL; }
+  return h;
+}
+static void llmcc_dump(const char *label, const void *p, size_t n) {
+  const unsigned char *b = (const unsigned char *)p;
+  if (n > HASH_ABOVE_BYTES) {
+    printf("%s: len=%zu fnv=%016llx\n", label, n,
+           (unsigned long long)llmcc_fnv(14695981039346656037ULL, p, n));
+    return;
+  }
+  printf("%s:", label);
+  for (size_t i = 0; i < n; i++) printf("%02x", b[i]);
+  printf("\n");
+}
+static void llmcc_dump_ptr(const char *label, const void *r, const void *base, size_t bytes, int which) {
+  const char *c = (const char *)r, *lo = (const char *)base;
+  if (c >= lo && c <= lo + bytes) printf("%s: buf%d+%td\n", label, which, c - lo);
+}
+static struct timespec llmcc_t0;
+static void llmcc_start(void) { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &llmcc_t0); }
+static void llmcc_stop(void) {
+  struct timespec t1;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+  long long ns = (long long)(t1.tv_sec - llmcc_t0.tv_sec) * 1000000000LL + (t1.tv_nsec - llmcc_t0.tv_nsec);
+  fprintf(stderr, "llmcc-harness-cpu-ns: %lld\n", ns);
+}
+"""
+
+
+def _c_type(t: ScalarType) -> str:
+    return t.name
+
+
+def _c_literal(t: ScalarType, value: int | float) -> str:
+    """An exact C expression of type ``t`` for ``value`` (hex floats, two's-complement ints)."""
+    if t.is_float:
+        v = float(value)
+        if v != v:
+            text = '__builtin_nan("")'
+        elif v in (float("inf"), float("-inf")):
+            text = "__builtin_inf()" if v > 0 else "-__builtin_inf()"
+        else:
+            text = v.hex()
+        return f"({t.name})({text})"
+    if t.is_bool:
+        return "1" if value else "0"
+    return f"({t.name})0x{int(value) & 0xFFFFFFFFFFFFFFFF:x}ULL"
+
+
+def _c_bytes(data: bytes) -> str:
+    return '"' + "".join(f"\\{b:03o}" for b in data) + '"'
+
+
+def _struct_name(s: StructParam) -> str:
+    return f"llmcc_struct_{s.tag}"
+
+
+def _param_c_decl(p: ParamSpec) -> str:
+    if isinstance(p, (ScalarParam, LengthParam)):
+        return _c_type(p.type)
+    if isinstance(p, BufferParam):
+        base = "void" if p.is_void else _c_type(p.elem)
+        return f"{'const ' if p.const else ''}{base} *"
+    if isinstance(p, StringParam):
+        return "char *" if p.mutable else "const char *"
+    if isinstance(p, StructParam):
+        return f"struct {_struct_name(p)}"
+    raise TypeError(p)
+
+
+def _return_c(r: ReturnSpec) -> str:
+    if r.kind == "void":
+        return "void"
+    if r.kind == "scalar":
+        return _c_type(r.type)
+    if r.kind == "pointer":
+        return f"{r.pointee_c} *"
+    return f"struct {_struct_name(r.struct)}"
+
+
+def render_harness(sig: FunctionSignature, correctness: list[FunctionInput],
+                   scale: list[FunctionInput]) -> str:
+    """The harness C source for ``sig`` and the given inputs."""
+    parts = [_PRELUDE.replace("HASH_ABOVE_BYTES", str(HASH_ABOVE_BYTES))]
+    structs = {p.tag: p for p in sig.params if isinstance(p, StructParam)}
+    if sig.returns.struct is not None:
+        structs.setdefault(sig.returns.struct.tag, sig.returns.struct)
+    for s in structs.values():
+        fields = " ".join(f"{_c_type(t)} {n};" for n, t in s.fields)
+        parts.append(f"struct {_struct_name(s)} {{ {fields} }};")
+    params_c = ", ".join(_param_c_decl(p) for p in sig.params) or "void"
+    parts.append(f"extern {_return_c(sig.returns)} {sig.name}({params_c});\n")
+    for inp in correctness:
+        parts.append(_render_correctness(sig, inp))
+    for inp in scale:
+        parts.append(_render_batch(sig, inp) if inp.batch else _render_sized(sig, inp))
+    parts.append(_render_main(len(correctness), len(scale)))
+    return "\n".join(parts)
+
+
+def _call_expr(sig: FunctionSignature, args: list[str]) -> str:
+    return f"{sig.name}({', '.join(args)})"
+
+
+def _emit_call_and_dump(sig: FunctionSignature, args: list[str], out: list[str]) -> None:
+    call = _call_expr(sig, args)
+    r = sig.returns
+    out.append("  llmcc_start();")
+    if r.kind == "void":
+        out.append(f"  {call};")
+        out.append("  llmcc_stop();")
+        return
+    out.append(f"  {_return_c(r)} llmcc_r = {call};")
+    out.append("  llmcc_stop();")
+    if r.kind == "scalar":
+        out.append("  llmcc_dump(\"ret\", &llmcc_r, sizeof llmcc_r);")
+    elif r.kind == "struct":
+        for n, _ in r.struct.fields:
+            out.append(f"  llmcc_dump(\"ret.{n}\", &llmcc_r.{n}, sizeof llmcc_r.{n});")
+    else:
+        out.append("  if (!llmcc_r) printf(\"ret: null\\n\");")
+        for i, p in enumerate(sig.params):
+            if isinstance(p, (BufferParam, StringParam)):
+                out.append(f"  llmcc_dump_ptr(\"ret\", llmcc_r, a{i}_base, a{i}_bytes, {i});")
+
+
+def _render_correctness(sig: FunctionSignature, inp: FunctionInput) -> str:
+    body: list[str] = []
+    args: list[str] = []
+    for i, (p, v) in enumerate(zip(sig.params, inp.values)):
+        args.append(_declare_correctness_arg(i, p, v, body))
+    _emit_call_and_dump(sig, args, body)
+    _dump_buffers(sig, inp.values, body)
+    return f"static void run_correctness_{inp.index}(void) {{\n" + "\n".join(body) + "\n}\n"
+
+
+def _declare_correctness_arg(i: int, p: ParamSpec, v: object, body: list[str]) -> str:
+    if isinstance(p, (ScalarParam, LengthParam)):
+        body.append(f"  {_c_type(p.type)} a{i} = {_c_literal(p.type, v)};")
+        return f"a{i}"
+    if isinstance(p, StructParam):
+        inits = ", ".join(_c_literal(t, x) for (_, t), x in zip(p.fields, v))
+        body.append(f"  struct {_struct_name(p)} a{i} = {{ {inits} }};")
+        return f"a{i}"
+    if isinstance(p, StringParam):
+        data = bytes(v)
+        body.append(f"  size_t a{i}_bytes = {len(data) + 1};")
+        body.append(f"  char *a{i} = llmcc_alloc(a{i}_bytes);")
+        body.append(f"  memcpy(a{i}, {_c_bytes(data)}, a{i}_bytes);")
+        body.append(f"  const void *a{i}_base = a{i}; (void)a{i}_base;")
+        return f"a{i}"
+    assert isinstance(p, BufferParam) and isinstance(v, BufferValue)
+    t = _c_type(p.elem)
+    if v.alias_of is not None:
+        body.append(f"  {t} *a{i} = a{v.alias_of}_all + {v.alias_offset};")
+        body.append(f"  const void *a{i}_base = a{v.alias_of}_base; size_t a{i}_bytes = a{v.alias_of}_bytes;")
+        return f"a{i}"
+    n = len(v.items)
+    body.append(f"  size_t a{i}_bytes = {n} * sizeof({t});")
+    body.append(f"  {t} *a{i}_all = llmcc_alloc(a{i}_bytes);")
+    if n:
+        items = ", ".join(_c_literal(p.elem, x) for x in v.items)
+        body.append(f"  static const {t} a{i}_init[{n}] = {{ {items} }};")
+        body.append(f"  memcpy(a{i}_all, a{i}_init, a{i}_bytes);")
+    body.append(f"  {t} *a{i} = a{i}_all; const void *a{i}_base = a{i}_all;")
+    return f"a{i}"
+
+
+def _dump_buffers(sig: FunctionSignature, values: tuple | None, body: list[str]) -> None:
+    """Print every buffer the call could have written (aliases are covered by their owner)."""
+    for i, p in enumerate(sig.params):
+        if isinstance(p, BufferParam):
+            if values is not None and values[i].alias_of is not None:
+                continue
+            body.append(f"  llmcc_dump(\"buf{i}\", a{i}_base, a{i}_bytes);")
+        elif isinstance(p, StringParam) and p.mutable:
+            body.append(f"  llmcc_dump(\"buf{i}\", a{i}_base, a{i}_bytes);")
+
+
+def _render_sized(sig: FunctionSignature, inp: FunctionInput) -> str:
+    body = [f"  llmcc_seed({inp.seed}ULL);"]
+    args = []
+    for i, p in enumerate(sig.params):
+        fixed = inp.scalars[i] if i < len(inp.scalars) else None
+        if isinstance(p, LengthParam):
+            body.append(f"  {_c_type(p.type)} a{i} = ({_c_type(p.type)}){inp.size};")
+        elif isinstance(p, ScalarParam):
+            body.append(f"  {_c_type(p.type)} a{i} = {_c_literal(p.type, fixed)};")
+        elif isinstance(p, StructParam):
+            inits = ", ".join(_c_literal(t, x) for (_, t), x in zip(p.fields, fixed))
+            body.append(f"  struct {_struct_name(p)} a{i} = {{ {inits} }};")
+        elif isinstance(p, StringParam):
+            body.append(f"  size_t a{i}_bytes = {inp.size + 1};")
+            body.append(f"  char *a{i} = llmcc_alloc(a{i}_bytes);")
+            body.append(f"  for (size_t k = 0; k + 1 < a{i}_bytes; k++) a{i}[k] = (char)(32 + llmcc_next() % 95);")
+            body.append(f"  const void *a{i}_base = a{i}; (void)a{i}_base;")
+        else:
+            n = p.fixed_length if p.fixed_length is not None else inp.size
+            t = _c_type(p.elem)
+            body.append(f"  size_t a{i}_bytes = {n} * sizeof({t});")
+            body.append(f"  {t} *a{i} = llmcc_alloc(a{i}_bytes); const void *a{i}_base = a{i};")
+            body.append(f"  for (size_t k = 0; k < {n}; k++) a{i}[k] = {_random_expr(p.elem)};")
+        args.append(f"a{i}")
+    _emit_call_and_dump(sig, args, body)
+    _dump_buffers(sig, None, body)
+    return f"static void run_scale_{inp.index}(void) {{\n" + "\n".join(body) + "\n}\n"
+
+
+def _random_expr(t: ScalarType) -> str:
+    if t.is_bool:
+        return "(_Bool)(llmcc_next() & 1)"
+    if t.is_float:
+        return f"({t.name})(llmcc_unit() * 2000.0 - 1000.0)"
+    return f"({t.name})llmcc_next()"
+
+
+def _render_batch(sig: FunctionSignature, inp: FunctionInput) -> str:
+    """Scalar-only function: many calls with generated arguments, results hashed."""
+    body = [f"  llmcc_seed({inp.seed}ULL);", "  uint64_t llmcc_h = 14695981039346656037ULL;",
+            "  llmcc_start();", f"  for (size_t it = 0; it < {inp.size}; it++) {{"]
+    args = []
+    for i, p in enumerate(sig.params):
+        if isinstance(p, StructParam):
+            inits = ", ".join(_random_expr(t) for _, t in p.fields)
+            body.append(f"    struct {_struct_name(p)} a{i} = {{ {inits} }};")
+        else:
+            body.append(f"    {_c_type(p.type)} a{i} = {_random_expr(p.type)};")
+        args.append(f"a{i}")
+    call = _call_expr(sig, args)
+    body.append(f"    {_return_c(sig.returns)} llmcc_r = {call};")
+    if sig.returns.kind == "struct":
+        for n, _ in sig.returns.struct.fields:
+            body.append(f"    llmcc_h = llmcc_fnv(llmcc_h, &llmcc_r.{n}, sizeof llmcc_r.{n});")
+    else:
+        body.append("    llmcc_h = llmcc_fnv(llmcc_h, &llmcc_r, sizeof llmcc_r);")
+    body += ["  }", "  llmcc_stop();", "  llmcc_dump(\"batch\", &llmcc_h, sizeof llmcc_h);"]
+    return f"static void run_scale_{inp.index}(void) {{\n" + "\n".join(body) + "\n}\n"
+
+
+def _render_main(n_correctness: int, n_scale: int) -> str:
+    lines = ["int main(int argc, char **argv) {",
+             "  if (argc != 3) { fprintf(stderr, \"usage: %s correctness|scale INDEX\\n\", argv[0]); return 2; }",
+             "  int idx = atoi(argv[2]);",
+             "  if (strcmp(argv[1], \"correctness\") == 0) switch (idx) {"]
+    lines += [f"    case {k}: run_correctness_{k}(); return 0;" for k in range(n_correctness)]
+    lines += ["  }", "  if (strcmp(argv[1], \"scale\") == 0) switch (idx) {"]
+    lines += [f"    case {k}: run_scale_{k}(); return 0;" for k in range(n_scale)]
+    lines += ["  }", "  fprintf(stderr, \"no such input: %s %s\\n\", argv[1], argv[2]);", "  return 2;", "}"]
+    return "\n".join(lines) + "\n"
+
