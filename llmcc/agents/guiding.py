@@ -1,0 +1,471 @@
+"""The ACCLAIM guiding agent: a tool-calling loop with a budget over program states.
+
+The model sees the TU and a set of tools: the compiler's own components (frontend,
+middle_end, backend; free), the level agents (source / IR / asm; cost 1 each), the
+pipeline agent (cost 1) and a test tool (free). Every tool turns a *program state*
+(identified by an id such as ``p3``) into a new state, so the model may backtrack to any
+earlier state and repeat calls. The remaining budget and steps are in every tool result.
+
+The loop ends when the model answers without a tool call, the budget is spent, the step
+limit (``agents.max_steps``; malformed calls count) is reached, the ``tu_deadline``
+passes, or the model becomes unavailable. The best validated state that beats the
+baseline becomes the ``Candidate``; None means "emit the baseline". Nothing escapes as an
+exception: every problem ends in the baseline with a reason in ``ctx.report["agents"]``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable
+
+from ..outcome import Fallback
+from ..tu import Candidate, TUContext
+from .level import LevelJob, LevelResult, run_level_agent
+from .levels import LEVEL_BY_NAME, Lowered, pipeline_for, source_flags
+
+log = logging.getLogger(__name__)
+
+COSTLY_TOOLS = frozenset({"source_agent", "ir_agent", "asm_agent", "pipeline_agent"})
+# Seconds kept back from the TU deadline so the final bookkeeping always fits.
+DEADLINE_RESERVE = 2.0
+EXCERPT_CHARS = 4000
+
+
+def _tool(name: str, description: str, properties: dict, required: list[str]) -> dict:
+    return {"type": "function", "function": {
+        "name": name, "description": description,
+        "parameters": {"type": "object", "properties": properties, "required": required,
+                       "additionalProperties": False}}}
+
+
+_STATE = {"type": "string", "description": "id of the program state to work on, e.g. p0"}
+_FUNCTION = {"type": "string", "description": "name of the function to rewrite (default: the hottest)"}
+
+TOOLS: list[dict] = [
+    _tool("frontend", "C source state -> unoptimized LLVM IR state. Free.", {"state": _STATE}, ["state"]),
+    _tool("middle_end", "LLVM IR state -> IR state optimized with an opt pipeline, e.g. "
+          "'default<O3>' or 'function(loop-unroll<O3>),default<O3>'. Free.",
+          {"state": _STATE, "pipeline": {"type": "string", "description": "opt -passes= pipeline"}},
+          ["state", "pipeline"]),
+    _tool("backend", "LLVM IR state -> x86-64 assembly state. Free.", {"state": _STATE}, ["state"]),
+    _tool("source_agent", "Rewrite one function at the C source level (validated, timed). Costs 1.",
+          {"state": _STATE, "function": _FUNCTION}, ["state"]),
+    _tool("ir_agent", "Rewrite one function at the LLVM IR level (formally checked, tested, timed). "
+          "A source state is lowered with the user's -O pipeline first. Costs 1.",
+          {"state": _STATE, "function": _FUNCTION}, ["state"]),
+    _tool("asm_agent", "Rewrite one function at the x86-64 assembly level (tested, timed). "
+          "A source or IR state is lowered first. Costs 1.",
+          {"state": _STATE, "function": _FUNCTION}, ["state"]),
+    _tool("pipeline_agent", "Tune the LLVM pass pipeline for a C source state. Costs 1.",
+          {"state": _STATE}, ["state"]),
+    _tool("test", "Validate and time a state against the baseline. Free.", {"state": _STATE}, ["state"]),
+]
+TOOL_NAMES = frozenset(t["function"]["name"] for t in TOOLS)
+
+
+class ToolError(Exception):
+    """A tool call the loop answers with an error message (and a spent step)."""
+
+
+@dataclass
+class ProgramState:
+    """One program the guide can work from. ``level``: source / ir / asm / object."""
+
+    id: str
+    level: str
+    path: Path | None
+    parent: str | None
+    made_by: str                         # the tool (and argument) that produced it
+    agent_levels: tuple[str, ...] = ()   # levels whose agents changed it, in order
+    function: str | None = None          # last function an agent rewrote
+    object_path: Path | None = None
+    speedup: float | None = None
+    accepted: bool = False
+    correct: bool | None = None
+    verdicts: list[dict] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {"id": self.id, "level": self.level, "parent": self.parent, "made_by": self.made_by,
+                "speedup": self.speedup, "correct": self.correct, "accepted": self.accepted}
+
+
+def run_guiding_agent(ctx: TUContext, client: Any) -> Candidate | None:
+    """Spend the budget on the TU's hot functions; the best validated candidate, or None
+    (emit the baseline). Never raises; the trace lands in ``ctx.report["agents"]``."""
+    session = GuideSession(ctx, client)
+    try:
+        session.run()
+    except Exception as e:  # the agent must never break a build
+        log.exception("guiding agent failed on %s", ctx.source)
+        session.stopped = f"internal-error: {type(e).__name__}: {e}"
+    finally:
+        session.write_report()
+    return session.candidate()
+
+
+class GuideSession:
+    """State of one guiding-agent run: program states, budget, steps, trace."""
+
+    def __init__(self, ctx: TUContext, client: Any) -> None:
+        self.ctx = ctx
+        self.client = client
+        self.budget_left = int(ctx.settings["agents.budget"])
+        self.steps_left = int(ctx.settings["agents.max_steps"])
+        self.deadline = time.monotonic() + float(ctx.settings["tu_deadline"]) - DEADLINE_RESERVE
+        self.dir = ctx.workdir / "agents"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.states: dict[str, ProgramState] = {}
+        self.trace: list[dict] = []
+        self.level_results: list[LevelResult] = []
+        self.plans: dict[str | None, Any] = {}
+        self.stopped = ""
+        self.started = time.monotonic()
+        self.model_turns = 0
+        self._add_state("source", ctx.source_path, None, "user source")
+        self.handlers: dict[str, Callable[[dict], dict]] = {
+            "frontend": self._frontend, "middle_end": self._middle_end, "backend": self._backend,
+            "source_agent": lambda a: self._level_agent("source", a),
+            "ir_agent": lambda a: self._level_agent("ir", a),
+            "asm_agent": lambda a: self._level_agent("asm", a),
+            "pipeline_agent": self._pipeline_agent, "test": self._test}
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """observe -> ask the model -> act, until a limit or the model ends it."""
+        from ..llm.client import LLMError
+        messages = self._initial_messages()
+        while not self.stopped:
+            if self._limit_reached():
+                break
+            try:
+                replies = self.client.chat(messages, tools=TOOLS, purpose="guide")
+            except LLMError as e:
+                self.stopped = f"llm: {type(e).__name__}: {e}"[:300]
+                break
+            self.model_turns += 1
+            reply = replies[0]
+            if not reply.tool_calls:
+                self.stopped = "model finished"
+                break
+            messages.append(_assistant_message(reply))
+            for call in reply.tool_calls:
+                if self._limit_reached():
+                    # Answer every call so the conversation stays well-formed.
+                    messages.append(_tool_message(call.id, {"error": f"not run: {self.stopped}"}))
+                    continue
+                result = self.step(call.name, call.arguments)
+                messages.append(_tool_message(call.id, result))
+            self.write_report()
+
+    def _limit_reached(self) -> bool:
+        if self.stopped:
+            return True
+        if self.budget_left <= 0:
+            self.stopped = "budget spent"
+        elif self.steps_left <= 0:
+            self.stopped = "step limit"
+        elif time.monotonic() >= self.deadline:
+            self.stopped = "deadline"
+        return bool(self.stopped)
+
+    def step(self, name: str, raw_arguments: str) -> dict:
+        """Run one tool call; malformed calls get an error result. Spends one step."""
+        self.steps_left -= 1
+        budget_before = self.budget_left
+        try:
+            args = self._parse_call(name, raw_arguments)
+            result = self.handlers[name](args)
+        except ToolError as e:
+            result = {"error": str(e)}
+        except Exception as e:  # a tool's bug is the model's error message, not a crash
+            log.exception("tool %s failed", name)
+            result = {"error": f"internal error in {name}: {type(e).__name__}"}
+        result["budget_left"] = self.budget_left
+        result["steps_left"] = self.steps_left
+        self.trace.append({"step": len(self.trace) + 1, "tool": name, "arguments": raw_arguments[:500],
+                           "result": _short(result), "budget_before": budget_before,
+                           "budget_left": self.budget_left,
+                           "elapsed": round(time.monotonic() - self.started, 3)})
+        return result
+
+    def _parse_call(self, name: str, raw: str) -> dict:
+        if name not in TOOL_NAMES:
+            raise ToolError(f"unknown tool '{name}'; tools are: {', '.join(sorted(TOOL_NAMES))}")
+        try:
+            args = json.loads(raw or "{}")
+        except json.JSONDecodeError as e:
+            raise ToolError(f"arguments of {name} are not valid JSON: {e}") from None
+        if not isinstance(args, dict):
+            raise ToolError(f"arguments of {name} must be a JSON object")
+        schema = next(t for t in TOOLS if t["function"]["name"] == name)["function"]["parameters"]
+        missing = [k for k in schema["required"] if k not in args]
+        if missing:
+            raise ToolError(f"{name} needs argument(s): {', '.join(missing)}")
+        unknown = [k for k in args if k not in schema["properties"]]
+        if unknown:
+            raise ToolError(f"{name} has no argument(s): {', '.join(unknown)}")
+        if any(not isinstance(v, str) for v in args.values()):
+            raise ToolError(f"arguments of {name} must be strings")
+        if name in COSTLY_TOOLS and self.budget_left <= 0:
+            raise ToolError("budget spent")
+        return args
+
+    def _initial_messages(self) -> list[dict]:
+        from ..llm.prompts import render
+        system, _ = render("system")
+        try:
+            excerpt = self.ctx.source_path.read_text(errors="replace")[:EXCERPT_CHARS]
+        except OSError:
+            excerpt = ""
+        user, _ = render("guide", source=self.ctx.source, flags=" ".join([self.ctx.opt_level, *self.ctx.flags]),
+                         hot_functions=[h.name for h in self.ctx.hot_functions] or ["(none ranked)"],
+                         initial_state="p0", budget=self.budget_left,
+                         max_steps=self.steps_left, excerpt=excerpt)
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    # -- states -----------------------------------------------------------------------------
+
+    def _add_state(self, level: str, path: Path | None, parent: ProgramState | None, made_by: str,
+                   **extra: Any) -> ProgramState:
+        state_id = f"p{len(self.states)}"
+        inherited = {"agent_levels": parent.agent_levels, "function": parent.function} if parent else {}
+        inherited.update(extra)
+        state = ProgramState(state_id, level, path, parent.id if parent else None, made_by, **inherited)
+        self.states[state_id] = state
+        return state
+
+    def _state(self, args: dict, *levels: str) -> ProgramState:
+        state = self.states.get(args["state"])
+        if state is None:
+            raise ToolError(f"no state '{args['state']}'; states: {', '.join(self.states)}")
+        if levels and state.level not in levels:
+            raise ToolError(f"state {state.id} is {state.level}; this tool needs {' or '.join(levels)}")
+        return state
+
+    def _file(self, suffix: str) -> Path:
+        return self.dir / f"p{len(self.states)}{suffix}"
+
+    def _timeout(self) -> float:
+        return max(1.0, min(float(self.ctx.settings["stage_timeout"]), self.deadline - time.monotonic()))
+
+    # -- compiler tools (free) --------------------------------------------------------------
+
+    def _frontend(self, args: dict) -> dict:
+        return self._new_state_result(self._to_ir(self._state(args, "source"), optimize=False))
+
+    def _middle_end(self, args: dict) -> dict:
+        from ..toolchain import middle_end
+        state = self._state(args, "ir")
+        out = self._file(".ll")
+        r = middle_end(self.ctx.toolchain, state.path, args["pipeline"], out, emit_text=True,
+                       timeout=self._timeout())
+        if isinstance(r, Fallback):
+            raise ToolError(f"opt failed: {r.detail[-600:]}")
+        return self._new_state_result(self._add_state("ir", out, state, f"middle_end {args['pipeline']}"))
+
+    def _backend(self, args: dict) -> dict:
+        return self._new_state_result(self._to_asm(self._state(args, "ir")))
+
+    def _to_ir(self, state: ProgramState, *, optimize: bool) -> ProgramState:
+        """A source state as IR (unoptimized, or through the user's -O pipeline)."""
+        from ..toolchain import frontend, middle_end
+        out = self._file(".ll")
+        r = frontend(self.ctx.toolchain, state.path, source_flags(self.ctx), out, opt_level=self.ctx.opt_level,
+                     emit_text=True, cwd=self.ctx.cwd, timeout=self._timeout())
+        if isinstance(r, Fallback):
+            raise ToolError(f"frontend failed: {r.detail[-600:]}")
+        if not optimize:
+            return self._add_state("ir", out, state, "frontend")
+        opt_out = out.with_suffix(".opt.ll")
+        pipeline = pipeline_for(self.ctx.opt_level)
+        r2 = middle_end(self.ctx.toolchain, out, pipeline, opt_out, emit_text=True, timeout=self._timeout())
+        if isinstance(r2, Fallback):
+            raise ToolError(f"opt failed: {r2.detail[-600:]}")
+        return self._add_state("ir", opt_out, state, f"frontend + {pipeline}")
+
+    def _to_asm(self, state: ProgramState) -> ProgramState:
+        from ..toolchain import backend
+        out = self._file(".s")
+        r = backend(self.ctx.toolchain, state.path, self.ctx.flags, out, emit="asm",
+                    opt_level=self.ctx.opt_level, cwd=self.ctx.cwd, timeout=self._timeout())
+        if isinstance(r, Fallback):
+            raise ToolError(f"backend failed: {r.detail[-600:]}")
+        return self._add_state("asm", out, state, "backend")
+
+    def _new_state_result(self, state: ProgramState) -> dict:
+        return {"new_state": state.id, "level": state.level}
+
+    # -- agents (cost 1) --------------------------------------------------------------------
+
+    def _level_agent(self, level: str, args: dict) -> dict:
+        state = self._state(args, "source", "ir", "asm")
+        order = ("source", "ir", "asm")
+        if order.index(state.level) > order.index(level):
+            raise ToolError(f"{level}_agent cannot work on {state.level} state {state.id}")
+        if state.level == "source" and level != "source":
+            state = self._to_ir(state, optimize=True)
+        if state.level == "ir" and level == "asm":
+            state = self._to_asm(state)
+        function = args.get("function") or self._hottest()
+        plan = self._plan(function)
+        if isinstance(plan, Fallback):
+            return {"error": f"no tests for {function}: {plan}"}
+        s = self.ctx.settings
+        job = LevelJob(self.ctx, LEVEL_BY_NAME[level], state.path, function, plan,
+                       self.dir / f"call{len(self.trace) + 1}-{level}", int(s["agents.samples"]),
+                       int(s["agents.rounds"]), self.deadline)
+        self._charge()
+        result = run_level_agent(job, self.client)
+        self.level_results.append(result)
+        correct = sum(1 for r in result.samples if r.status == "correct")
+        summary = {"samples": len(result.samples), "correct_samples": correct}
+        if result.stopped:
+            summary["stopped"] = result.stopped
+        if result.best is None:
+            failures = [f"{r.stage}: {r.detail[:200]}" for r in result.samples if r.status != "correct"]
+            return {**summary, "result": "no correct rewrite", "failures": failures[:3]}
+        best = result.best
+        new = self._add_state(level, best.program_path, state, f"{level}_agent {function}",
+                              agent_levels=(*state.agent_levels, level), function=function,
+                              object_path=best.object_path, speedup=best.speedup, correct=True,
+                              accepted=best.accepted, verdicts=best.verdicts)
+        return {**summary, "new_state": new.id, "speedup": best.speedup, "accepted": best.accepted}
+
+    def _charge(self) -> None:
+        """Spend one budget unit: called only when an agent is about to run."""
+        if self.budget_left <= 0:
+            raise ToolError("budget spent")
+        self.budget_left -= 1
+
+    def _pipeline_agent(self, args: dict) -> dict:
+        state = self._state(args, "source")
+        try:
+            from ..pipeline.tune import tune_pipeline
+        except ImportError:
+            raise ToolError("the pipeline agent is not available in this build") from None
+        sub_ctx = replace(self.ctx, source=str(state.path), flags=source_flags(self.ctx),
+                          unoptimized_ir=None, optimized_ir=None, report={})
+        if state.path == self.ctx.source_path:
+            sub_ctx = replace(self.ctx, unoptimized_ir=self.ctx.unoptimized_ir, report={})
+        self._charge()
+        found = tune_pipeline(sub_ctx, policy="llm", client=self.client)
+        if found is None or isinstance(found, Fallback):
+            return {"result": "no pipeline beat the baseline"}
+        new = self._add_state("object", None, state, "pipeline_agent",
+                              agent_levels=(*state.agent_levels, "pipeline"),
+                              object_path=found.object_path, speedup=found.speedup, correct=True,
+                              accepted=True, verdicts=list(found.verdicts))
+        return {"new_state": new.id, "speedup": found.speedup, "pipeline": found.detail.get("pipeline")}
+
+    # -- test (free) ------------------------------------------------------------------------
+
+    def _test(self, args: dict) -> dict:
+        state = self._state(args)
+        if state.correct is not None:
+            return {"state": state.id, "correct": state.correct, "speedup": state.speedup,
+                    "accepted": state.accepted}
+        lowered = self._lower(state)
+        plan = self._plan(state.function or self._hottest())
+        if isinstance(plan, Fallback):
+            raise ToolError(f"no tests available: {plan}")
+        from ..verify.evaluate import evaluate_candidate
+        evaluation = evaluate_candidate(self.ctx, plan, lowered.object_path,
+                                        candidate_source=state.path if state.level == "source" else None)
+        state.object_path = lowered.object_path
+        state.correct = bool(evaluation.correct)
+        state.accepted = bool(evaluation.accepted)
+        state.speedup = evaluation.speedup
+        state.verdicts = [v.to_json() for v in evaluation.verdicts]
+        return {"state": state.id, "correct": state.correct, "speedup": state.speedup,
+                "accepted": state.accepted, "reason": evaluation.reason[:300]}
+
+    def _lower(self, state: ProgramState) -> Lowered:
+        if state.object_path is not None:
+            return Lowered(state.object_path)
+        if state.level == "object" or state.path is None:
+            raise ToolError(f"state {state.id} has no program to lower")
+        out_dir = self.dir / f"lower-{state.id}"
+        out_dir.mkdir(exist_ok=True)
+        r = LEVEL_BY_NAME[state.level].lower(self.ctx, state.path, out_dir)
+        if isinstance(r, Fallback):
+            raise ToolError(f"state {state.id} does not compile: {r.detail[-600:]}")
+        return r
+
+    # -- plans, results, report -------------------------------------------------------------
+
+    def _hottest(self) -> str:
+        if not self.ctx.hot_functions:
+            raise ToolError("no hot function is known; pass 'function'")
+        return self.ctx.hot_functions[0].name
+
+    def _plan(self, function: str) -> Any:
+        """One test plan per function, made once (the testing agent, else deterministic)."""
+        if function not in self.plans:
+            from .testing import make_test_plan
+            self.plans[function] = make_test_plan(self.ctx, function, self.client)
+        return self.plans[function]
+
+    def best_state(self) -> ProgramState | None:
+        accepted = [s for s in self.states.values()
+                    if s.accepted and s.correct and s.object_path is not None and s.speedup is not None]
+        return max(accepted, key=lambda s: s.speedup, default=None)
+
+    def candidate(self) -> Candidate | None:
+        best = self.best_state()
+        if best is None:
+            return None
+        return Candidate(object_path=best.object_path, origin="+".join(best.agent_levels) or best.made_by,
+                         speedup=float(best.speedup), verdicts=best.verdicts,
+                         detail={"state": best.id, "function": best.function, "made_by": best.made_by})
+
+    def write_report(self) -> None:
+        """``ctx.report["agents"]``: trace, states, per-level contributions, metrics, usage."""
+        best = self.best_state()
+        samples = [r for res in self.level_results for r in res.samples]
+        rounds = sum(res.rounds_run for res in self.level_results)
+        correct_rounds = sum(res.correct_rounds for res in self.level_results)
+        usage = getattr(self.client, "usage", None)
+        self.ctx.report["agents"] = {
+            "budget": int(self.ctx.settings["agents.budget"]), "budget_left": self.budget_left,
+            "steps_left": self.steps_left, "model_turns": self.model_turns, "stopped": self.stopped,
+            "trace": self.trace,
+            "states": [s.summary() for s in self.states.values()],
+            "level_calls": [res.to_json() for res in self.level_results],
+            "contributions": [{"level": s.agent_levels[-1], "state": s.id, "function": s.function,
+                               "speedup": s.speedup, "accepted": s.accepted}
+                              for s in self.states.values() if s.agent_levels and s.correct],
+            "emitted": None if best is None else {"state": best.id, "origin": "+".join(best.agent_levels),
+                                                  "speedup": best.speedup},
+            "metrics": {"generations": rounds, "correct_generations": correct_rounds,
+                        "pct_correct_generations": _pct(correct_rounds, rounds),
+                        "samples": len(samples),
+                        "correct_samples": sum(1 for s in samples if s.status == "correct"),
+                        "pct_correct_samples": _pct(sum(1 for s in samples if s.status == "correct"),
+                                                    len(samples))},
+            "usage": usage.to_json() if usage is not None else None,
+            "seconds": round(time.monotonic() - self.started, 3),
+        }
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def _short(result: dict) -> dict:
+    """A trace-sized copy of a tool result."""
+    return {k: (v[:300] if isinstance(v, str) else v) for k, v in result.items()}
+
+
+def _assistant_message(reply: Any) -> dict:
+    return {"role": "assistant", "content": reply.content or None,
+            "tool_calls": [{"id": c.id, "type": "function",
+                            "function": {"name": c.name, "arguments": c.arguments}}
+                           for c in reply.tool_calls]}
+
+
+def _tool_message(call_id: str, result: dict) -> dict:
+    return {"role": "tool", "tool_call_id": call_id, "content": json.dumps(result, default=str)}

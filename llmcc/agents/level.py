@@ -1,0 +1,256 @@
+"""The ACCLAIM level agent: one generic loop, instantiated per level (``levels.py``).
+
+For one hot function it takes ``n`` samples per round for ``k`` rounds. Every sample is
+extracted, spliced into the whole program, lowered to an object with the user's flags,
+validated (formal check for IR; differential tests, UBSan and object checks through the
+evaluator for every level) and measured. The fastest correct sample becomes the next
+round's input; when a round has no correct sample, aggregated feedback (compile errors,
+counterexamples, a few failing inputs, never the whole test set) goes into the next
+prompt. The result is the best correct program at this level (or None) plus one record
+per sample, for the "% correct generations / % correct samples" metrics.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..outcome import Fallback
+from ..tu import TUContext
+from .levels import (Level, SpliceError, c_function_of, formal_verdict, line_directive,
+                     strip_line_directive)
+
+log = logging.getLogger(__name__)
+
+# Feedback is trimmed so a long compiler log or counterexample cannot crowd out the code.
+FEEDBACK_ITEM_CHARS = 800
+FEEDBACK_ITEMS = 4
+
+
+@dataclass
+class SampleRecord:
+    """What happened to one sample. ``status``: invalid (no code / does not splice /
+    does not compile), incorrect (a check refuted it), correct (validated; maybe slower)."""
+
+    round: int
+    index: int
+    status: str
+    stage: str = ""              # where an invalid/incorrect sample failed
+    detail: str = ""
+    speedup: float | None = None
+    accepted: bool = False       # correct and faster than the baseline by the margin
+    verdicts: list[dict] = field(default_factory=list)
+    cached: bool = False
+
+    def to_json(self) -> dict:
+        return {"round": self.round, "index": self.index, "status": self.status, "stage": self.stage,
+                "detail": self.detail[:300], "speedup": self.speedup, "accepted": self.accepted,
+                "verdicts": self.verdicts, "cached": self.cached}
+
+
+@dataclass
+class LevelCandidate:
+    """A validated program at this level and its object."""
+
+    program_path: Path
+    object_path: Path
+    speedup: float | None
+    accepted: bool
+    verdicts: list[dict]
+    ir_path: Path | None = None
+
+
+@dataclass
+class LevelResult:
+    level: str
+    function: str
+    best: LevelCandidate | None
+    samples: list[SampleRecord]
+    rounds_run: int
+    stopped: str = ""            # why the loop ended early ("deadline", "llm-unavailable", ...)
+
+    @property
+    def correct_rounds(self) -> int:
+        return len({s.round for s in self.samples if s.status == "correct"})
+
+    def to_json(self) -> dict:
+        best = self.best
+        return {"level": self.level, "function": self.function, "rounds_run": self.rounds_run,
+                "correct_rounds": self.correct_rounds, "stopped": self.stopped,
+                "samples": [s.to_json() for s in self.samples],
+                "best": None if best is None else {
+                    "program": str(best.program_path), "object": str(best.object_path),
+                    "speedup": best.speedup, "accepted": best.accepted}}
+
+
+@dataclass
+class LevelJob:
+    """Everything one level-agent call needs besides the model."""
+
+    ctx: TUContext
+    level: Level
+    program_path: Path           # the whole program at this level (the round-0 input)
+    function: str
+    plan: Any                    # llmcc.verify.evaluate.TestPlan
+    out_dir: Path                # where samples are written
+    samples: int
+    rounds: int
+    deadline: float | None = None   # absolute time.monotonic()
+
+
+def run_level_agent(job: LevelJob, client: Any) -> LevelResult:
+    """Run ``rounds`` x ``samples`` rewrites of ``job.function`` at ``job.level``.
+
+    Never raises for model or compiler trouble: a dead endpoint ends the loop with the
+    records so far (``stopped`` says why)."""
+    from ..llm.client import LLMError
+    job.out_dir.mkdir(parents=True, exist_ok=True)
+    current = _read_program(job, job.program_path)
+    best: LevelCandidate | None = None
+    records: list[SampleRecord] = []
+    feedback: list[str] = []
+    rounds_run = 0
+    for round_no in range(job.rounds):
+        if _expired(job.deadline):
+            return LevelResult(job.level.name, job.function, best, records, rounds_run, "deadline")
+        messages, version = _prompt(job, current, feedback)
+        try:
+            replies = client.chat(messages, n=max(1, job.samples), purpose=f"{job.level.name}-agent",
+                                  template_version=version)
+        except LLMError as e:
+            log.info("%s agent on %s: model unavailable: %s", job.level.name, job.function, e)
+            return LevelResult(job.level.name, job.function, best, records, rounds_run,
+                               f"llm: {type(e).__name__}")
+        rounds_run += 1
+        round_best: LevelCandidate | None = None
+        round_records: list[SampleRecord] = []
+        for index, reply in enumerate(replies):
+            if _expired(job.deadline):
+                break
+            record, candidate = _try_sample(job, current, reply, round_no, index)
+            round_records.append(record)
+            if candidate is not None and _faster(candidate, round_best):
+                round_best = candidate
+        records.extend(round_records)
+        if round_best is not None:
+            if _faster(round_best, best):
+                best = round_best
+            current = _read_program(job, round_best.program_path)
+            feedback = []
+        else:
+            feedback = aggregate_feedback(round_records)
+    return LevelResult(job.level.name, job.function, best, records, rounds_run)
+
+
+def _expired(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
+
+
+def _faster(a: LevelCandidate, b: LevelCandidate | None) -> bool:
+    if b is None:
+        return True
+    return (a.speedup or 0.0) > (b.speedup or 0.0)
+
+
+def _read_program(job: LevelJob, path: Path) -> str:
+    text = path.read_text(errors="replace")
+    return strip_line_directive(job.ctx, text) if job.level.name == "source" else text
+
+
+def _write_program(job: LevelJob, text: str, path: Path) -> None:
+    # A rewritten C file keeps the user's file name for __FILE__ and debug info.
+    path.write_text(line_directive(job.ctx) + text if job.level.name == "source" else text)
+
+
+def _prompt(job: LevelJob, program: str, feedback: list[str]) -> tuple[list[dict], str]:
+    from ..llm.prompts import render
+    level = job.level
+    system, _ = render("system")
+    user, version = render(
+        level.template, function=job.function,
+        code=level.function_text(program, job.function) or "",
+        context=level.context_text(program, job.function),
+        c_reference=c_function_of(job.ctx, job.function) or "",
+        flags=" ".join([job.ctx.opt_level, *job.ctx.flags]),
+        feedback=feedback)
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}], version
+
+
+def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int,
+                index: int) -> tuple[SampleRecord, LevelCandidate | None]:
+    """Extract, splice, lower, validate and measure one sample."""
+    def record(status: str, stage: str, detail: str, **kw: Any) -> SampleRecord:
+        return SampleRecord(round_no, index, status, stage, detail, cached=reply.cached, **kw)
+
+    if reply.finish_reason == "length":
+        return record("invalid", "extract", "the reply was cut off by the token limit"), None
+    spliced = job.level.splice(program, job.function, reply.content or "")
+    if isinstance(spliced, SpliceError):
+        return record("invalid", spliced.stage, spliced.message), None
+    if spliced == program:
+        return record("invalid", "extract", "the rewrite is identical to the input"), None
+    path = job.out_dir / f"{job.level.name}-r{round_no}-s{index}{job.level.suffix}"
+    _write_program(job, spliced, path)
+    lowered = job.level.lower(job.ctx, path, job.out_dir)
+    if isinstance(lowered, Fallback):
+        return record("invalid", "compile", lowered.detail or lowered.reason), None
+    formal = None
+    if job.level.name == "ir":
+        formal = formal_verdict(job.ctx, program, spliced, job.function)
+        if formal.kind.value in ("refuted", "invalid"):
+            return record("incorrect", "formal", _verdict_text(formal),
+                          verdicts=[formal.to_json()]), None
+    evaluation = _evaluate(job, lowered.object_path, path, formal)
+    verdicts = [v.to_json() for v in getattr(evaluation, "verdicts", [])]
+    if formal is not None and not any(v["checker"] == formal.checker for v in verdicts):
+        verdicts.insert(0, formal.to_json())
+    if isinstance(evaluation, Fallback) or not evaluation.correct:
+        detail = str(evaluation) if isinstance(evaluation, Fallback) else _failure_text(evaluation)
+        return record("incorrect", "tests", detail, verdicts=verdicts), None
+    candidate = LevelCandidate(path, lowered.object_path, evaluation.speedup, evaluation.accepted,
+                               verdicts, lowered.ir_path)
+    return record("correct", "", evaluation.reason, speedup=evaluation.speedup,
+                  accepted=evaluation.accepted, verdicts=verdicts), candidate
+
+
+def _evaluate(job: LevelJob, obj: Path, program_path: Path, formal: Any) -> Any:
+    from ..verify.evaluate import evaluate_candidate
+    source = program_path if job.level.name == "source" else None
+    try:
+        return evaluate_candidate(job.ctx, job.plan, obj, formal=formal, candidate_source=source)
+    except Exception as e:  # an evaluator crash rejects the sample, never accepts it
+        log.warning("evaluating %s crashed: %s", program_path.name, e)
+        return Fallback("internal-error", f"evaluator crashed: {e}")
+
+
+def _verdict_text(verdict: Any) -> str:
+    text = f"{verdict.checker}: {verdict.kind.value}: {verdict.detail}"
+    if verdict.counterexample:
+        text += f"\ncounterexample:\n{verdict.counterexample}"
+    return text
+
+
+def _failure_text(evaluation: Any) -> str:
+    """The evaluation's reason and the first failing checks (with their counterexamples)."""
+    parts = [evaluation.reason]
+    for v in evaluation.verdicts:
+        if not v.may_emit:
+            parts.append(_verdict_text(v))
+    return "\n".join(parts)
+
+
+def aggregate_feedback(records: list[SampleRecord]) -> list[str]:
+    """Distinct failure descriptions of a round, trimmed, at most ``FEEDBACK_ITEMS``.
+
+    The failing inputs quoted here are the few the checks report as counterexamples; the
+    test set itself is never shown to the optimizing agent."""
+    seen: set[str] = set()
+    items: list[str] = []
+    for r in records:
+        text = f"[{r.status} at {r.stage}] {r.detail}".strip()[:FEEDBACK_ITEM_CHARS]
+        if text not in seen:
+            seen.add(text)
+            items.append(text)
+    return items[:FEEDBACK_ITEMS]
