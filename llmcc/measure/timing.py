@@ -1,0 +1,304 @@
+"""Noise-aware comparison of a reference and a candidate, and the costs it compares.
+
+Timing on shared machines is noisy (two runs of one binary differ by up to ~7% here), so
+a candidate is accepted only when all three hold:
+
+* the median speedup reaches ``1 + margin``,
+* the lower end of a (seeded) bootstrap confidence interval of that speedup is above 1,
+* a one-sided Mann-Whitney U test says the reference is slower with ``p < alpha``.
+
+Runs are interleaved in an ABBA order (ref, cand, cand, ref, ...) so slow drifts of the
+machine hit both sides alike. For tests and CI there is a deterministic cost,
+``instruction_count`` (``perf stat`` where the PMU is usable, else callgrind), compared with
+``compare_instruction_counts``.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import re
+import shutil
+import statistics
+import subprocess
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .sandbox import Limits, RunResult, run_sandboxed
+
+log = logging.getLogger(__name__)
+
+BOOTSTRAP_RESAMPLES = 2000
+DEFAULT_SEED = 20240611
+# Valgrind runs ~50x slower than native; instruction counts are taken with these limits
+# unless the caller passes its own.
+INSTRUCTION_COUNT_LIMITS = Limits(cpu_seconds=120, wall_seconds=240, memory_bytes=4 << 30)
+
+
+@dataclass
+class Comparison:
+    """Reference-vs-candidate measurement and the acceptance decision."""
+
+    ref_samples: list[float]
+    cand_samples: list[float]
+    speedup: float          # median(ref) / median(cand); > 1 means the candidate is faster
+    ci_low: float
+    ci_high: float
+    p_value: float          # one-sided: the reference costs more than the candidate
+    accepted: bool
+    margin: float
+    alpha: float
+    deterministic: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """Plain-JSON form for the per-TU report (inf/nan become None)."""
+        def num(x: float) -> float | None:
+            return x if math.isfinite(x) else None
+        return {"ref_samples": [num(x) for x in self.ref_samples],
+                "cand_samples": [num(x) for x in self.cand_samples],
+                "speedup": num(self.speedup), "ci_low": num(self.ci_low),
+                "ci_high": num(self.ci_high), "p_value": num(self.p_value),
+                "accepted": self.accepted, "margin": self.margin, "alpha": self.alpha,
+                "deterministic": self.deterministic, "notes": list(self.notes)}
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def _interleaved_order(repetitions: int) -> list[bool]:
+    """True = reference. ABBA blocks: ref, cand, cand, ref, ref, cand, ..."""
+    order: list[bool] = []
+    for i in range(repetitions):
+        order += [True, False] if i % 2 == 0 else [False, True]
+    return order
+
+
+def _ratio(ref_median: float, cand_median: float) -> float:
+    if cand_median <= 0:
+        return math.inf if ref_median > 0 else 1.0
+    return ref_median / cand_median
+
+
+def _bootstrap_ci(ref: list[float], cand: list[float], alpha: float, seed: int) -> tuple[float, float]:
+    """Percentile bootstrap of median(ref)/median(cand), both sides resampled independently."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    ref_arr, cand_arr = np.asarray(ref, dtype=float), np.asarray(cand, dtype=float)
+    ref_medians = np.median(rng.choice(ref_arr, size=(BOOTSTRAP_RESAMPLES, ref_arr.size)), axis=1)
+    cand_medians = np.median(rng.choice(cand_arr, size=(BOOTSTRAP_RESAMPLES, cand_arr.size)), axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.where(cand_medians > 0, ref_medians / np.maximum(cand_medians, 1e-300), np.inf)
+    low, high = np.quantile(ratios, [alpha / 2, 1 - alpha / 2])
+    return float(low), float(high)
+
+
+def _mann_whitney_greater(ref: list[float], cand: list[float]) -> float:
+    """p-value of 'reference costs more than candidate'."""
+    from scipy.stats import mannwhitneyu
+
+    if len(set(ref) | set(cand)) == 1:
+        return 1.0  # all samples identical: no evidence either way (scipy would warn)
+    return float(mannwhitneyu(ref, cand, alternative="greater").pvalue)
+
+
+def decide(ref_samples: list[float], cand_samples: list[float], *, margin: float = 0.03,
+           alpha: float = 0.05, seed: int = DEFAULT_SEED) -> Comparison:
+    """Apply the acceptance rule to samples already measured."""
+    if not ref_samples or not cand_samples:
+        raise ValueError("need at least one sample on each side")
+    notes = []
+    speedup = _ratio(statistics.median(ref_samples), statistics.median(cand_samples))
+    if not all(math.isfinite(x) for x in cand_samples):
+        notes.append("a candidate run failed (infinite cost)")
+    ci_low, ci_high = _bootstrap_ci(ref_samples, cand_samples, alpha, seed)
+    p_value = _mann_whitney_greater(ref_samples, cand_samples)
+    accepted = (not notes and speedup >= 1 + margin and ci_low > 1.0 and p_value < alpha)
+    return Comparison(ref_samples=list(ref_samples), cand_samples=list(cand_samples),
+                      speedup=speedup, ci_low=ci_low, ci_high=ci_high, p_value=p_value,
+                      accepted=accepted, margin=margin, alpha=alpha, notes=notes)
+
+
+def compare_runtimes(run_ref: Callable[[], float], run_cand: Callable[[], float], *,
+                     repetitions: int, margin: float = 0.03, warmup: int = 1,
+                     alpha: float = 0.05, seed: int = DEFAULT_SEED) -> Comparison:
+    """Measure both sides ``repetitions`` times, interleaved, after ``warmup`` discarded runs
+    each, and decide whether the candidate is faster by at least ``margin``.
+
+    Each callable runs its program once and returns its cost (CPU seconds, instructions);
+    exceptions propagate. A failed run should cost ``math.inf``: it is never accepted.
+    """
+    if repetitions < 1:
+        raise ValueError("repetitions must be >= 1")
+    for _ in range(warmup):
+        run_ref()
+        run_cand()
+    ref_samples: list[float] = []
+    cand_samples: list[float] = []
+    for is_ref in _interleaved_order(repetitions):
+        if is_ref:
+            ref_samples.append(float(run_ref()))
+        else:
+            cand_samples.append(float(run_cand()))
+    return decide(ref_samples, cand_samples, margin=margin, alpha=alpha, seed=seed)
+
+
+def compare_instruction_counts(ref_count: int, cand_count: int, *,
+                               margin: float = 0.03) -> Comparison:
+    """Deterministic mode (``measure.mode=instructions``): counts do not vary between runs,
+    so one run per side decides; there is no noise to test against."""
+    speedup = _ratio(float(ref_count), float(cand_count))
+    return Comparison(ref_samples=[float(ref_count)], cand_samples=[float(cand_count)],
+                      speedup=speedup, ci_low=speedup, ci_high=speedup,
+                      p_value=0.0 if cand_count < ref_count else 1.0,
+                      accepted=speedup >= 1 + margin, margin=margin, alpha=0.0,
+                      deterministic=True)
+
+
+# --------------------------------------------------------------------------- costs
+
+
+def cpu_time_of(result: RunResult) -> float:
+    """CPU seconds (user+sys) of a sandboxed run; ``math.inf`` if it did not exit cleanly,
+    so a crashing candidate can never look fast."""
+    if result.killed is not None or result.returncode != 0:
+        return math.inf
+    return result.cpu_time
+
+
+@functools.lru_cache(maxsize=1)
+def perf_instructions_available() -> bool:
+    """True if ``perf stat -e instructions:u`` counts here (virtual machines often lack a PMU)."""
+    if shutil.which("perf") is None:
+        return False
+    try:
+        proc = subprocess.run(["perf", "stat", "-x,", "-e", "instructions:u", "true"],
+                              capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return proc.returncode == 0 and _parse_perf_csv(proc.stderr) is not None
+
+
+def _parse_perf_csv(text: str) -> int | None:
+    for line in text.splitlines():
+        fields = line.split(",")
+        if len(fields) >= 3 and fields[2].startswith("instructions"):
+            return int(fields[0]) if fields[0].isdigit() else None
+    return None
+
+
+_CALLGRIND_TOTAL = re.compile(r"^(?:totals|summary):\s*(\d+)", re.MULTILINE)
+
+
+def _parse_callgrind_out(text: str) -> int | None:
+    match = _CALLGRIND_TOTAL.search(text)
+    return int(match.group(1)) if match else None
+
+
+def instruction_count(argv: list[str], *, workdir: Path, stdin: bytes = b"",
+                      limits: Limits = INSTRUCTION_COUNT_LIMITS,
+                      allow_unsandboxed: bool = False) -> int | None:
+    """User-space instructions retired by one sandboxed run of ``argv``: ``perf stat`` when it
+    works here, else ``valgrind --tool=callgrind``. None if no counter is available, the
+    run was killed, or the count could not be read."""
+    workdir = Path(workdir)
+    out_file = workdir / f".llmcc-icount-{uuid.uuid4().hex}.out"
+    if perf_instructions_available():
+        counter = ["perf", "stat", "-x,", "-o", str(out_file), "-e", "instructions:u", "--"]
+        parse = _parse_perf_csv
+    elif shutil.which("valgrind") is not None:
+        counter = ["valgrind", "-q", "--tool=callgrind", f"--callgrind-out-file={out_file}"]
+        parse = _parse_callgrind_out
+    else:
+        log.info("no instruction counter (perf without PMU, no valgrind)")
+        return None
+    try:
+        result = run_sandboxed(counter + list(argv), workdir=workdir, stdin=stdin, limits=limits,
+                               allow_unsandboxed=allow_unsandboxed)
+        if result.killed is not None:
+            log.info("instruction count run killed (%s)", result.killed)
+            return None
+        try:
+            return parse(out_file.read_text(errors="replace"))
+        except OSError:
+            return None
+    finally:
+        out_file.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- static estimates
+
+
+def _is_elf(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(4) == b"\x7fELF"
+
+
+def _section_sizes(obj: Path) -> dict[str, int]:
+    """Bytes of executable code and of initialized writable data (LLM-VeriOpt's size metric)."""
+    from elftools.elf.constants import SH_FLAGS
+    from elftools.elf.elffile import ELFFile
+
+    text = data = 0
+    with open(obj, "rb") as f:
+        for section in ELFFile(f).iter_sections():
+            flags = section["sh_flags"]
+            if not flags & SH_FLAGS.SHF_ALLOC:
+                continue
+            if flags & SH_FLAGS.SHF_EXECINSTR:
+                text += section["sh_size"]
+            elif flags & SH_FLAGS.SHF_WRITE and section["sh_type"] == "SHT_PROGBITS":
+                data += section["sh_size"]
+    return {"text_bytes": text, "data_bytes": data}
+
+
+def _llvm_mca() -> str | None:
+    return shutil.which("llvm-mca-22") or shutil.which("llvm-mca", path="/usr/lib/llvm-22/bin")
+
+
+_MCA_FIELDS = {"Iterations": "mca_iterations", "Instructions": "mca_instructions",
+               "Total Cycles": "mca_total_cycles", "Total uOps": "mca_total_uops",
+               "Block RThroughput": "mca_block_rthroughput", "IPC": "mca_ipc"}
+
+
+def parse_mca_summary(text: str) -> dict[str, float]:
+    """The summary block of ``llvm-mca`` output as numbers (keys prefixed ``mca_``)."""
+    found: dict[str, float] = {}
+    for line in text.splitlines():
+        name, sep, value = line.partition(":")
+        key = _MCA_FIELDS.get(name.strip())
+        if sep and key and key not in found:
+            try:
+                found[key] = float(value.strip())
+            except ValueError:
+                pass
+    return found
+
+
+def _mca_estimate(asm: Path, mcpu: str) -> dict[str, float]:
+    mca = _llvm_mca()
+    if mca is None:
+        return {}
+    try:
+        proc = subprocess.run([mca, f"-mcpu={mcpu}", str(asm)], capture_output=True, text=True,
+                              timeout=60)
+    except (OSError, subprocess.SubprocessError) as e:
+        log.info("llvm-mca failed: %s", e)
+        return {}
+    if proc.returncode != 0:
+        log.info("llvm-mca rejected %s: %s", asm, proc.stderr[-300:])
+        return {}
+    return parse_mca_summary(proc.stdout)
+
+
+def static_estimates(obj_or_asm: Path, *, mcpu: str = "x86-64") -> dict:
+    """Cheap pre-filter numbers without running anything: for an ELF object, code and data
+    section sizes; for an assembly file, llvm-mca's throughput estimate of the whole file
+    (missing keys mean the tool was unavailable or refused the input)."""
+    path = Path(obj_or_asm)
+    if _is_elf(path):
+        return {"kind": "object", **_section_sizes(path)}
+    return {"kind": "asm", **_mca_estimate(path, mcpu)}

@@ -1,0 +1,163 @@
+"""Measurement: the acceptance rule rejects noise, accepts real speedups, and the
+deterministic instruction counts are stable."""
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from llmcc.measure.sandbox import Limits, RunResult, run_sandboxed
+from llmcc.measure.timing import (compare_instruction_counts, compare_runtimes, cpu_time_of,
+                                  decide, instruction_count, parse_mca_summary,
+                                  static_estimates)
+
+CLANG = shutil.which("clang-22")
+needs_clang = pytest.mark.skipif(CLANG is None, reason="clang-22 is needed to build test programs")
+
+LOOP_SOURCE = r"""
+#include <stdlib.h>
+int main(int argc, char **argv) {
+    long n = atol(argv[1]);
+    volatile long sum = 0;
+    for (long i = 0; i < n; i++) sum += i;
+    return 0;
+}
+"""
+FULL_WORK = "300000000"     # ~0.1-0.2 s here
+QUARTER_WORK = "75000000"
+LIMITS = Limits(cpu_seconds=10, wall_seconds=20)
+
+
+@pytest.fixture(scope="module")
+def loop_workdir(tmp_path_factory) -> Path:
+    if CLANG is None:
+        pytest.skip("clang-22 is needed to build test programs")
+    work = tmp_path_factory.mktemp("loop")
+    (work / "loop.c").write_text(LOOP_SOURCE)
+    subprocess.run([CLANG, "-O1", str(work / "loop.c"), "-o", str(work / "loop")], check=True)
+    return work
+
+
+def _cpu_cost(workdir: Path, iterations: str):
+    def run() -> float:
+        return cpu_time_of(run_sandboxed(["./loop", iterations], workdir=workdir, limits=LIMITS))
+    return run
+
+
+# --------------------------------------------------------------------------- pure rules
+
+
+def test_runs_are_interleaved_abba_after_warmup():
+    calls: list[str] = []
+    compare_runtimes(lambda: calls.append("r") or 1.0, lambda: calls.append("c") or 1.0,
+                     repetitions=4, warmup=1)
+    assert calls == ["r", "c",  # warmup
+                     "r", "c", "c", "r", "r", "c", "c", "r"]
+
+
+def test_identical_constant_costs_are_not_accepted():
+    result = decide([1.0] * 9, [1.0] * 9)
+    assert result.speedup == 1.0
+    assert result.p_value == 1.0
+    assert not result.accepted
+
+
+def test_small_but_consistent_gain_below_margin_is_rejected():
+    ref = [1.00 + 0.001 * i for i in range(9)]
+    cand = [x / 1.01 for x in ref]          # 1% faster, clean, but under the 3% margin
+    result = decide(ref, cand, margin=0.03)
+    assert result.speedup == pytest.approx(1.01)
+    assert not result.accepted
+
+
+def test_a_failed_candidate_run_is_never_accepted():
+    killed = RunResult(returncode=None, stdout=b"", stderr=b"", killed="cpu", wall_time=1.0,
+                       cpu_time=0.001, isolation="bwrap")
+    assert cpu_time_of(killed) == math.inf
+    result = decide([1.0, 1.1, 1.0, 1.05], [0.1, 0.1, math.inf, 0.1])
+    assert not result.accepted
+    json.dumps(result.to_json())  # inf must not break the report
+
+
+def test_deterministic_counts_decide_by_margin():
+    assert compare_instruction_counts(1000, 500).accepted
+    assert not compare_instruction_counts(1000, 990).accepted
+    assert not compare_instruction_counts(1000, 1000).accepted
+
+
+# --------------------------------------------------------------------------- real runs
+
+
+@needs_clang
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_same_binary_against_itself_is_not_accepted(loop_workdir, seed):
+    same = _cpu_cost(loop_workdir, QUARTER_WORK)
+    other = _cpu_cost(loop_workdir, QUARTER_WORK)
+    # Swap which closure plays "reference" so both ABBA phases get each side.
+    first, second = (same, other) if seed % 2 else (other, same)
+    result = compare_runtimes(first, second, repetitions=15, seed=seed)
+    assert not result.accepted
+    assert 0.9 < result.speedup < 1.1  # same work on both sides
+
+
+@needs_clang
+def test_candidate_doing_a_quarter_of_the_work_is_accepted(loop_workdir):
+    result = compare_runtimes(_cpu_cost(loop_workdir, FULL_WORK),
+                              _cpu_cost(loop_workdir, QUARTER_WORK), repetitions=9)
+    assert result.accepted
+    assert result.ci_low > 1.0
+    assert result.p_value < 0.05
+    assert json.loads(json.dumps(result.to_json()))["accepted"] is True
+
+
+@needs_clang
+def test_instruction_counts_are_identical_across_runs_and_track_work(loop_workdir):
+    if shutil.which("valgrind") is None and shutil.which("perf") is None:
+        pytest.skip("neither valgrind nor perf is installed")
+    first = instruction_count(["./loop", "1000000"], workdir=loop_workdir)
+    second = instruction_count(["./loop", "1000000"], workdir=loop_workdir)
+    smaller = instruction_count(["./loop", "250000"], workdir=loop_workdir)
+    if first is None:
+        pytest.skip("no instruction counter works on this machine")
+    assert first == second
+    assert smaller is not None and smaller < first
+    # The loop body dominates: 4x the iterations is roughly 4x the instructions.
+    assert first / smaller > 3
+    assert compare_instruction_counts(first, smaller).accepted
+    assert not list(loop_workdir.glob(".llmcc-icount-*"))  # counter files are cleaned up
+
+
+# --------------------------------------------------------------------------- static estimates
+
+
+@needs_clang
+def test_static_estimates_grow_with_the_code(tmp_path):
+    (tmp_path / "small.c").write_text("int f(int x) { return x + 1; }\n")
+    (tmp_path / "big.c").write_text(
+        "int f(int *a, int n) { int s = 0; for (int i = 0; i < n; i++) s += a[i] * a[i] ^ i;"
+        " return s; }\n")
+    estimates = {}
+    for name in ("small", "big"):
+        src = tmp_path / f"{name}.c"
+        subprocess.run([CLANG, "-O3", "-c", str(src), "-o", str(tmp_path / f"{name}.o")], check=True)
+        subprocess.run([CLANG, "-O3", "-S", str(src), "-o", str(tmp_path / f"{name}.s")], check=True)
+        estimates[name] = (static_estimates(tmp_path / f"{name}.o"),
+                           static_estimates(tmp_path / f"{name}.s"))
+    (small_obj, small_asm), (big_obj, big_asm) = estimates["small"], estimates["big"]
+    assert 0 < small_obj["text_bytes"] < big_obj["text_bytes"]
+    if "mca_total_cycles" not in small_asm:
+        pytest.skip("llvm-mca-22 is not available")
+    assert small_asm["mca_total_cycles"] < big_asm["mca_total_cycles"]
+
+
+def test_mca_summary_parsing():
+    text = ("Iterations:        100\nInstructions:      5000\nTotal Cycles:      1383\n"
+            "Total uOps:        5000\n\nDispatch Width:    4\nuOps Per Cycle:    3.62\n"
+            "IPC:               3.62\nBlock RThroughput: 12.5\n")
+    assert parse_mca_summary(text) == {
+        "mca_iterations": 100.0, "mca_instructions": 5000.0, "mca_total_cycles": 1383.0,
+        "mca_total_uops": 5000.0, "mca_ipc": 3.62, "mca_block_rthroughput": 12.5}
