@@ -23,6 +23,7 @@ unset, for local servers), handed only to the SDK, and scrubbed from every error
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import random
@@ -194,9 +195,13 @@ def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         return status in (408, 409, 429) or status >= 500
-    if isinstance(exc, ValueError):  # a body the SDK could not decode as JSON
-        return True
-    return False
+    # A 200 whose body the SDK could not decode as JSON (a proxy's HTML page, a cut-off body).
+    return isinstance(exc, json.JSONDecodeError)
+
+
+def _is_openai_error(exc: BaseException) -> bool:
+    import openai
+    return isinstance(exc, (openai.OpenAIError, _MalformedReply, json.JSONDecodeError))
 
 
 def _retry_after(exc: BaseException | None) -> float:
@@ -327,6 +332,8 @@ class LLMClient:
         except LLMError:
             raise
         except Exception as e:  # the last failure, after retries (or a non-retried one)
+            if not _is_openai_error(e):
+                logger.warning("llm %s: unexpected %s from the backend", purpose or "chat", type(e).__name__)
             raise self._translate(e, stopped_by_deadline) from None
 
     def _wait(self, state: Any) -> float:

@@ -162,7 +162,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._send(400, _error_json(400, "request body is not JSON"))
             return
-        self.server.owner._record(body, dict(self.headers.items()))
+        self.server.owner._record(body, {k.lower(): v for k, v in self.headers.items()})
         try:
             entries = self.server.owner._cursor.next_entries(body)
         except Exception as e:  # a test's callable failed: tell the client, loudly
@@ -221,7 +221,7 @@ class ScriptedServer:
         self._cursor = _ScriptCursor(script)
         self._lock = threading.Lock()
         self.requests: list[dict] = []
-        self.request_headers: list[dict[str, str]] = []   # HTTP headers of each request, same order
+        self.request_headers: list[dict[str, str]] = []   # headers (lower-case names) of each request, same order
         self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.owner = self
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"

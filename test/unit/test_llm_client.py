@@ -1,0 +1,303 @@
+"""The LLM client against a real HTTP server on loopback (the scripted server), no mocks."""
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from llmcc.config import load_settings
+from llmcc.llm.client import (ChatReply, LLMDeadline, LLMRejected, LLMUnavailable, RetryPolicy,
+                              make_client)
+from llmcc.llm.scripted_server import ScriptedServer
+
+FAST_RETRY = RetryPolicy(attempts=4, multiplier=0.01, max_wait=0.05, jitter=0.01)
+FAKE_KEY = "sk-llmcc-test-ZQX9-distinctive-secret-4242"
+KEY_ENV = "LLMCC_TEST_FAKE_API_KEY"
+USER = [{"role": "user", "content": "make it fast"}]
+TOOLS = [{"type": "function", "function": {
+    "name": "compile", "description": "compile a C file",
+    "parameters": {"type": "object", "properties": {"path": {"type": "string"}}, "required": ["path"]}}}]
+
+
+def settings_for(tmp_path: Path, url: str = "", **overrides: str):
+    """Settings read the normal way (config file + LLMCC_* env), pointed at ``url``."""
+    (tmp_path / ".llmcc.toml").write_text("")
+    env = {"LLMCC_LLM_BACKEND": "openai", "LLMCC_LLM_BASE_URL": url, "LLMCC_LLM_MODEL": "test-model",
+           "LLMCC_LLM_API_KEY_ENV": KEY_ENV, "LLMCC_CACHE_DIR": str(tmp_path / "cache"),
+           "LLMCC_LLM_TIMEOUT": "5"}
+    env.update({f"LLMCC_{k.upper()}": v for k, v in overrides.items()})
+    return load_settings(cwd=tmp_path, env=env)
+
+
+def client_for(tmp_path: Path, url: str, *, cache: bool = False, retry: RetryPolicy = FAST_RETRY,
+               deadline: float | None = None, **overrides: str):
+    settings = settings_for(tmp_path, url, **overrides)
+    cache_dir = tmp_path / "llm-cache" if cache else None
+    if not cache:
+        settings = settings_for(tmp_path, url, CACHE="0", **overrides)
+    return make_client(settings, deadline=deadline, cache_dir=cache_dir, retry=retry)
+
+
+def closed_port_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"
+
+
+def test_plain_reply_and_request_shape(tmp_path):
+    with ScriptedServer([{"content": "use a lookup table", "usage": {"prompt_tokens": 12, "completion_tokens": 4}}]) as srv:
+        client = client_for(tmp_path, srv.url)
+        [reply] = client.chat(USER, temperature=0.7)
+    assert reply == ChatReply("use a lookup table", (), "stop", 12, 4, False)
+    [sent] = srv.requests
+    assert sent["model"] == "test-model"
+    assert sent["messages"] == USER
+    assert sent["temperature"] == 0.7
+    assert "tools" not in sent
+
+
+def test_native_tool_call_is_parsed(tmp_path):
+    script = [{"tool_calls": [{"name": "compile", "arguments": {"path": "a.c"}, "id": "call_abc"}]}]
+    with ScriptedServer(script) as srv:
+        [reply] = client_for(tmp_path, srv.url).chat(USER, tools=TOOLS)
+    assert reply.finish_reason == "tool_calls"
+    [call] = reply.tool_calls
+    assert (call.id, call.name, json.loads(call.arguments)) == ("call_abc", "compile", {"path": "a.c"})
+    assert srv.requests[0]["tools"][0]["function"]["name"] == "compile"
+
+
+def test_text_tool_protocol_parses_fenced_call(tmp_path):
+    content = 'I will compile it.\n```json\n{"tool": "compile", "arguments": {"path": "b.c"}}\n```\n'
+    with ScriptedServer([{"content": content}]) as srv:
+        client = client_for(tmp_path, srv.url, LLM_TOOL_PROTOCOL="text")
+        [reply] = client.chat([{"role": "system", "content": "You optimize C."}, *USER], tools=TOOLS)
+    sent = srv.requests[0]
+    assert "tools" not in sent  # the endpoint never sees native tools
+    assert sent["messages"][0]["content"].startswith("You optimize C.")
+    assert '"name": "compile"' in sent["messages"][0]["content"]
+    [call] = reply.tool_calls
+    assert call.name == "compile" and json.loads(call.arguments) == {"path": "b.c"}
+    assert reply.content == content and reply.finish_reason == "tool_calls"
+
+
+def test_text_tool_protocol_malformed_call_keeps_content(tmp_path):
+    content = 'Calling:\n```json\n{"tool": "compile", "arguments": {"path": "b.c"\n```\n'
+    with ScriptedServer([{"content": content}]) as srv:
+        [reply] = client_for(tmp_path, srv.url, LLM_TOOL_PROTOCOL="text").chat(USER, tools=TOOLS)
+    assert reply.tool_calls == ()
+    assert reply.content == content
+    assert reply.finish_reason == "stop"
+
+
+def test_text_tool_protocol_sends_tool_results_as_user_messages(tmp_path):
+    history = [*USER,
+               {"role": "assistant", "content": None, "tool_calls": [
+                   {"id": "textcall_0", "type": "function",
+                    "function": {"name": "compile", "arguments": '{"path": "c.c"}'}}]},
+               {"role": "tool", "tool_call_id": "textcall_0", "name": "compile", "content": "error: x undeclared"}]
+    with ScriptedServer([{"content": "done"}]) as srv:
+        client_for(tmp_path, srv.url, LLM_TOOL_PROTOCOL="text").chat(history, tools=TOOLS)
+    roles = [m["role"] for m in srv.requests[0]["messages"]]
+    assert roles == ["system", "user", "assistant", "user"]
+    assert '"tool": "compile"' in srv.requests[0]["messages"][2]["content"]
+    assert "error: x undeclared" in srv.requests[0]["messages"][3]["content"]
+
+
+def test_rate_limit_twice_then_success(tmp_path):
+    with ScriptedServer([{"status": 429, "repeat": 2}, {"content": "ok"}]) as srv:
+        client = client_for(tmp_path, srv.url)
+        [reply] = client.chat(USER)
+    assert reply.content == "ok"
+    assert len(srv.requests) == 3
+    assert client.usage.requests == 3 and client.usage.calls == 1
+
+
+@pytest.mark.parametrize("status", [401, 403, 400])
+def test_auth_and_bad_request_are_never_retried(tmp_path, status):
+    with ScriptedServer([{"status": status, "message": "maximum context length exceeded", "repeat": -1}]) as srv:
+        client = client_for(tmp_path, srv.url)
+        with pytest.raises(LLMRejected):
+            client.chat(USER)
+    assert len(srv.requests) == 1
+
+
+def test_dead_endpoint_gives_up_within_deadline(tmp_path):
+    # Default (slow) backoff: the deadline, not the attempt count, must end the retries.
+    start = time.monotonic()
+    client = client_for(tmp_path, closed_port_url(), retry=RetryPolicy(), deadline=start + 2.0)
+    with pytest.raises((LLMUnavailable, LLMDeadline)):
+        client.chat(USER)
+    assert time.monotonic() - start < 2.0 + 3.0  # generous slack: shared machine
+    assert client.usage.failed_calls == 1
+
+
+def test_dead_endpoint_exhausts_retries(tmp_path):
+    client = client_for(tmp_path, closed_port_url())
+    with pytest.raises(LLMUnavailable, match="gave up after 4 attempts"):
+        client.chat(USER)
+    assert client.usage.requests == 4
+
+
+def test_slow_server_times_out_and_stops_at_deadline(tmp_path):
+    with ScriptedServer([{"content": "too late", "delay": 1.5, "repeat": -1}]) as srv:
+        start = time.monotonic()
+        client = client_for(tmp_path, srv.url, retry=RetryPolicy(multiplier=0.05, jitter=0.05),
+                            deadline=start + 2.5, LLM_TIMEOUT="0.4")
+        with pytest.raises((LLMUnavailable, LLMDeadline)):
+            client.chat(USER)
+        elapsed = time.monotonic() - start
+    assert len(srv.requests) >= 2  # the timeout was retried
+    assert elapsed < 2.5 + 3.0
+
+
+def test_deadline_already_passed_makes_no_request(tmp_path):
+    with ScriptedServer([{"content": "x"}]) as srv:
+        client = client_for(tmp_path, srv.url, deadline=time.monotonic() - 1)
+        with pytest.raises(LLMDeadline):
+            client.chat(USER)
+    assert srv.requests == []
+
+
+def test_malformed_body_is_retried_not_a_crash(tmp_path):
+    with ScriptedServer([{"raw": "this is not json {"}, {"raw": '{"unexpected": true}'}, {"content": "fine"}]) as srv:
+        [reply] = client_for(tmp_path, srv.url).chat(USER)
+    assert reply.content == "fine"
+    assert len(srv.requests) == 3
+
+
+def test_only_malformed_bodies_give_unavailable(tmp_path):
+    with ScriptedServer([{"raw": "<html>bad gateway</html>", "repeat": -1}]) as srv:
+        with pytest.raises(LLMUnavailable):
+            client_for(tmp_path, srv.url).chat(USER)
+    assert len(srv.requests) == FAST_RETRY.attempts
+
+
+def test_n_samples_are_separate_requests_in_order(tmp_path):
+    script = lambda body: {"content": f"sample for {body['messages'][-1]['content']}"}  # noqa: E731
+    with ScriptedServer([{"content": "a"}, {"content": "b"}, {"content": "c"}]) as srv:
+        replies = client_for(tmp_path, srv.url, cache=True).chat(USER, n=3)
+    assert sorted(r.content for r in replies) == ["a", "b", "c"]
+    assert len(srv.requests) == 3
+    with ScriptedServer(script) as srv2:  # a rebuild: every sample comes from the cache
+        again = client_for(tmp_path, srv2.url, cache=True).chat(USER, n=3)
+    assert srv2.requests == []
+    assert [r.content for r in again] == [r.content for r in replies]
+
+
+def test_some_samples_failing_returns_the_others(tmp_path):
+    with ScriptedServer([{"content": "good"}, {"raw": "junk", "repeat": -1}]) as srv:
+        replies = client_for(tmp_path, srv.url, LLM_CONCURRENCY="1").chat(USER, n=2)
+    assert [r.content for r in replies] == ["good"]
+
+
+def test_identical_rebuild_is_served_from_cache(tmp_path):
+    with ScriptedServer([{"content": "cached answer", "usage": {"prompt_tokens": 10, "completion_tokens": 3}}]) as srv:
+        first = client_for(tmp_path, srv.url, cache=True)
+        [a] = first.chat(USER, tools=TOOLS, purpose="rewrite", template_version="t@1-aaaa")
+        second = client_for(tmp_path, srv.url, cache=True)
+        [b] = second.chat(USER, tools=TOOLS, purpose="rewrite", template_version="t@1-aaaa")
+    assert len(srv.requests) == 1
+    assert (a.cached, b.cached) == (False, True)
+    assert b.content == "cached answer"
+    assert second.usage.cached_calls == 1 and second.usage.calls == 1
+    assert second.usage.prompt_tokens == 0  # a cache hit spends nothing
+
+
+def test_cache_key_covers_parameters(tmp_path):
+    with ScriptedServer([{"content": "x", "repeat": -1}]) as srv:
+        client = client_for(tmp_path, srv.url, cache=True)
+        client.chat(USER)
+        client.chat(USER, temperature=0.9)
+        client.chat(USER, tools=TOOLS)
+        client.chat(USER + [{"role": "user", "content": "more"}])
+        client.chat(USER)
+    assert len(srv.requests) == 4
+
+
+def test_template_version_change_misses_cache(tmp_path):
+    from llmcc.llm.prompts import render
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    template = prompts / "probe.j2"
+    template.write_text("{# version: 1 #}\nOptimize {{ fn }}.\n")
+    text1, v1 = render("probe", prompts_dir=prompts, fn="f")
+    template.write_text("{# version: 2 #}\nOptimize {{ fn }}.\n")
+    text2, v2 = render("probe", prompts_dir=prompts, fn="f")
+    assert text1 == text2 and v1 != v2
+    with ScriptedServer([{"content": "x", "repeat": -1}]) as srv:
+        client = client_for(tmp_path, srv.url, cache=True)
+        client.chat([{"role": "user", "content": text1}], template_version=v1)
+        client.chat([{"role": "user", "content": text2}], template_version=v2)
+        client.chat([{"role": "user", "content": text2}], template_version=v2)
+    assert len(srv.requests) == 2
+
+
+def test_replay_answers_recorded_and_refuses_unknown(tmp_path):
+    record = tmp_path / "exchanges.jsonl"
+    script = [{"content": "recorded one"},
+              {"tool_calls": [{"name": "compile", "arguments": {"path": "r.c"}}]}]
+    with ScriptedServer(script) as srv:
+        live = client_for(tmp_path, srv.url, LLM_RECORD_FILE=str(record))
+        [one] = live.chat(USER)
+        [two] = live.chat(USER, tools=TOOLS)
+    assert len(record.read_text().splitlines()) == 2
+    replay = client_for(tmp_path, "", LLM_BACKEND="replay", LLM_REPLAY_FILE=str(record))
+    assert replay.chat(USER) == [one]
+    assert replay.chat(USER, tools=TOOLS) == [two]
+    with pytest.raises(LLMUnavailable, match="no recorded exchange"):
+        replay.chat([{"role": "user", "content": "never asked"}])
+
+
+def test_replay_without_file_is_unavailable(tmp_path):
+    with pytest.raises(LLMUnavailable):
+        make_client(settings_for(tmp_path, LLM_BACKEND="replay", LLM_REPLAY_FILE=str(tmp_path / "none.jsonl")))
+
+
+def test_backend_none_gives_no_client(tmp_path):
+    assert make_client(settings_for(tmp_path, LLM_BACKEND="none")) is None
+
+
+def test_api_key_is_sent_but_never_stored_or_logged(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv(KEY_ENV, FAKE_KEY)
+    record = tmp_path / "rec.jsonl"
+    caplog.set_level(logging.DEBUG)  # every logger, including openai's and httpx's
+    script = [{"status": 429}, {"content": "ok"}, {"status": 401, "message": "bad key"}]
+    with ScriptedServer(script) as srv:
+        client = client_for(tmp_path, srv.url, cache=True, LLM_RECORD_FILE=str(record))
+        client.chat(USER)
+        with pytest.raises(LLMRejected) as rejected:
+            client.chat([{"role": "user", "content": "again"}])
+    assert srv.request_headers[0]["authorization"] == f"Bearer {FAKE_KEY}"  # the key was used
+    stored = [p.read_text() for p in (tmp_path / "llm-cache").rglob("*") if p.is_file()]
+    assert stored and not any(FAKE_KEY in text for text in stored)
+    assert FAKE_KEY not in record.read_text()
+    assert caplog.records and FAKE_KEY not in caplog.text
+    assert FAKE_KEY not in str(rejected.value)
+    assert FAKE_KEY not in json.dumps(client.usage.to_json())
+
+
+def test_local_endpoint_without_key_uses_dummy(tmp_path, monkeypatch):
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    with ScriptedServer([{"content": "hi"}]) as srv:
+        client_for(tmp_path, srv.url).chat(USER)
+    assert srv.request_headers[0]["authorization"] == "Bearer not-needed"
+
+
+def test_usage_and_cost_accounting(tmp_path):
+    script = [{"content": "a", "usage": {"prompt_tokens": 1000, "completion_tokens": 500}},
+              {"content": "b", "usage": {"prompt_tokens": 3000, "completion_tokens": 250}}]
+    with ScriptedServer(script) as srv:
+        client = client_for(tmp_path, srv.url, cache=True, LLM_COST_PER_1K_INPUT="0.5",
+                            LLM_COST_PER_1K_OUTPUT="2.0")
+        client.chat(USER)
+        client.chat([{"role": "user", "content": "second"}])
+        client.chat(USER)  # cache hit: counted, not charged
+    usage = client.usage.to_json()
+    assert usage["calls"] == 3 and usage["cached_calls"] == 1
+    assert usage["prompt_tokens"] == 4000 and usage["completion_tokens"] == 750
+    assert usage["cost"] == pytest.approx(4000 / 1000 * 0.5 + 750 / 1000 * 2.0)
