@@ -1,0 +1,11 @@
+// -MD -MF: the dependency file is identical to clang's (same target, same prerequisites).
+// RUN: rm -rf %t.dir && mkdir -p %t.dir
+// RUN: %clang -O2 -I%S/Inputs -MD -MF %t.dir/clang.d -c %s -o %t.dir/out.o
+// RUN: %llmcc -O2 -I%S/Inputs -MD -MF %t.dir/llmcc.d -c %s -o %t.dir/out.o
+// RUN: diff %t.dir/clang.d %t.dir/llmcc.d
+// RUN: FileCheck %s < %t.dir/llmcc.d
+// CHECK: out.o:
+// CHECK-NEXT: md-mf.c
+// CHECK: header.h
+#include "header.h"
+int f(int x) { return x * SCALE; }
