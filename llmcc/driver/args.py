@@ -63,6 +63,7 @@ class Invocation:
     codegen_flags: list[str] = field(default_factory=list)  # for split stages
     dep_file: str | None = None     # where clang writes the .d, if anywhere
     color_flag: bool = False        # the user chose -f[no-]color-diagnostics
+    user_headers_only_deps: bool = False  # -MMD: clang's header printing would change the .d
 
 
 class ResponseFileError(Exception):
@@ -89,7 +90,8 @@ def expand_response_files(args: list[str], cwd: Path | None = None, depth: int =
                 inner = shlex.split(text, comments=False, posix=True)
             except ValueError as e:
                 raise ResponseFileError(f"{a}: {e}") from None
-            out.extend(expand_response_files(inner, path.parent if False else cwd, depth + 1))
+            # Nested @files resolve against the working directory, as clang's GNU mode does.
+            out.extend(expand_response_files(inner, cwd, depth + 1))
         else:
             out.append(a)
     return out
@@ -142,14 +144,13 @@ def classify_invocation(args: list[str], *, cwd: Path, min_opt_level: int = 2) -
                 inv.why_not = "-x without a value"
                 return inv
             language = None if nxt == "none" else nxt
-            codegen_lang = nxt
             i += 1
-            del codegen_lang
         elif a.startswith("-x") and len(a) > 2:
             language = None if a[2:] == "none" else a[2:]
         elif a in DEP_FLAGS_NOARG:
             if a in ("-MD", "-MMD"):
                 inv.dep_file = inv.dep_file or ""
+                inv.user_headers_only_deps |= a == "-MMD"
         elif a in DEP_FLAGS_ARG:
             if nxt is None:
                 inv.why_not = f"{a} without a value"
@@ -162,6 +163,7 @@ def classify_invocation(args: list[str], *, cwd: Path, min_opt_level: int = 2) -
                 inv.dep_file = a[3:]
         elif a.startswith(("-Wp,-MD,", "-Wp,-MMD,")):
             inv.dep_file = a.split(",", 2)[2]
+            inv.user_headers_only_deps |= a.startswith("-Wp,-MMD,")
         elif a.startswith("-Wp,"):
             inv.why_not = f"option {a}"   # arbitrary preprocessor options: too hard
             return inv

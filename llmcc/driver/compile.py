@@ -153,7 +153,7 @@ class Baseline:
     returncode: int
     stdout: bytes
     stderr: bytes
-    headers: list[str] = field(default_factory=list)
+    headers: list[str] | None = None   # every header read (None: unknown, do not cache)
     features: Path | None = None
 
 
@@ -176,7 +176,7 @@ def compile_candidate(tc: Toolchain, settings: Settings, inv: Invocation, cwd: P
             outcome = optimize_or_fallback(tc, settings, inv, cwd, work, base)
             counters = {outcome: 1, "cache_miss": 1 if cache else 0}
             if cache:
-                if key1 and base.headers is not None:
+                if key1 and base.headers is not None:  # None: header list unknown
                     _store(cache, key1, inv, cwd, base)
                 cache.bump_many(counters)
     return _emit(base.stdout, base.stderr, 0)
@@ -259,7 +259,7 @@ def _read(p: Path | None) -> bytes:
 
 def _store(cache: Cache, key1: str, inv: Invocation, cwd: Path, base: Baseline) -> None:
     headers: list[tuple[str, str]] = []
-    for h in base.headers:
+    for h in base.headers or []:
         digest = hash_file(cwd / h)
         if digest is None:
             return
@@ -296,8 +296,11 @@ def compile_baseline(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Pa
     extra: list[str] = []
     headers_file = work / "headers.txt"
     features = work / "features.json"
-    env["CC_PRINT_HEADERS"] = "1"
-    env["CC_PRINT_HEADERS_FILE"] = str(headers_file)
+    if not inv.user_headers_only_deps:
+        # clang appends every header it reads to this file; with -MMD it would also
+        # add system headers to the user's .d (a clang quirk), so -MMD uses _list_headers.
+        env["CC_PRINT_HEADERS"] = "1"
+        env["CC_PRINT_HEADERS_FILE"] = str(headers_file)
     plugin = _plugin_path() if settings["mode"] != "off" else None
     if plugin:
         extra.append(f"-fpass-plugin={plugin}")
@@ -308,9 +311,59 @@ def compile_baseline(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Pa
     if proc.returncode != 0 and plugin:
         env.pop("LLMCC_FEATURES_OUT", None)
         proc = _run([str(tc.clang), *inv.args, *extra[1:]], env, cwd)
-    headers = _read_headers(headers_file)
+    if proc.returncode != 0:
+        headers: list[str] | None = None
+    elif inv.user_headers_only_deps:
+        headers = _list_headers(tc, inv, cwd, work)
+    else:
+        headers = _read_headers(headers_file)
     return Baseline(proc.returncode, proc.stdout, proc.stderr, headers,
                     features if features.is_file() else None)
+
+
+def _list_headers(tc: Toolchain, inv: Invocation, cwd: Path, work: Path) -> list[str] | None:
+    """Every header the TU reads, from a separate ``clang -M`` (costs a preprocessing
+    run; only -MMD builds need it). None (= do not cache) if it fails."""
+    dep = work / "all.d"
+    proc = _run([str(tc.clang), *inv.codegen_flags, "-M", "-MF", str(dep), "-w", inv.source,
+                 "-o", os.devnull], dict(os.environ), cwd)
+    if proc.returncode != 0:
+        return None
+    deps = parse_depfile(dep.read_text(errors="surrogateescape"))
+    return [d for d in deps if d != inv.source]
+
+
+def parse_depfile(text: str) -> list[str]:
+    """Prerequisites of a make-style .d file (continuations, escaped spaces; targets and
+    -MP phony rules are skipped)."""
+    body = text.replace("\\\n", " ").replace("\\\r\n", " ")
+    out: list[str] = []
+    for rule in body.splitlines():
+        if ":" not in rule:
+            continue
+        _, _, prereqs = rule.partition(": ")
+        token = ""
+        i = 0
+        while i < len(prereqs):
+            c = prereqs[i]
+            if c == "\\" and i + 1 < len(prereqs) and prereqs[i + 1] in " #":
+                token += prereqs[i + 1]
+                i += 2
+                continue
+            if c == "$" and prereqs[i + 1:i + 2] == "$":
+                token += "$"
+                i += 2
+                continue
+            if c.isspace():
+                if token:
+                    out.append(token)
+                token = ""
+            else:
+                token += c
+            i += 1
+        if token:
+            out.append(token)
+    return list(dict.fromkeys(out))
 
 
 def _run(argv: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:

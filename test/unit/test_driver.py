@@ -1,0 +1,261 @@
+"""The driver seen from a build: same objects, diagnostics, .d files and exit codes as
+clang-22; cache hits; every internal problem ends in the baseline object."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import CLANG, LLMCC, run
+
+HELLO = '#include <stdio.h>\n#include "util.h"\nint main(void){printf("%s %d\\n", __FILE__, twice(21));return 0;}\n'
+UTIL_H = "static inline int twice(int x){ return 2*x; }\n"
+WARN = "int f(int x){ int unused; return x; }\n"
+
+
+@pytest.fixture
+def proj(tmp_path):
+    d = tmp_path / "proj"
+    d.mkdir()
+    (d / "hello.c").write_text(HELLO)
+    (d / "util.h").write_text(UTIL_H)
+    (d / "warn.c").write_text(WARN)
+    return d
+
+
+def both(proj, env, args):
+    """Compile with clang and with llmcc (outputs under ref/ and out/ names)."""
+    ref = run([CLANG, *args("ref")], proj)
+    got = run([LLMCC, *args("out")], proj, env)
+    return ref, got
+
+
+def stats(env, proj):
+    return json.loads(run([LLMCC, "stats", "--json"], proj, env).stdout or "{}")
+
+
+def test_object_is_byte_identical_to_clang(proj, llmcc_env):
+    ref, got = both(proj, llmcc_env, lambda o: ["-O2", "-g", "-c", "hello.c", "-o", f"{o}.o"])
+    assert ref.returncode == got.returncode == 0
+    assert (proj / "out.o").read_bytes() == (proj / "ref.o").read_bytes()
+    assert got.stdout == b"" and got.stderr == b""
+
+
+def test_user_compile_error_passes_through_exactly(proj, llmcc_env):
+    (proj / "bad.c").write_text("int f( { }\n")
+    ref, got = both(proj, llmcc_env, lambda o: ["-O2", "-c", "bad.c", "-o", f"{o}.o"])
+    assert got.returncode == ref.returncode == 1
+    assert got.stderr == ref.stderr and b"error:" in got.stderr
+    assert not (proj / "out.o").exists()
+    assert stats(llmcc_env, proj).get("user_error") == 1
+
+
+def test_warnings_are_shown_once_and_replayed_from_cache(proj, llmcc_env):
+    ref = run([CLANG, "-O2", "-Wall", "-c", "warn.c", "-o", "ref.o"], proj)
+    first = run([LLMCC, "-O2", "-Wall", "-c", "warn.c", "-o", "out.o"], proj, llmcc_env)
+    second = run([LLMCC, "-O2", "-Wall", "-c", "warn.c", "-o", "out.o"], proj, llmcc_env)
+    assert b"unused variable" in ref.stderr
+    assert first.stderr == ref.stderr == second.stderr
+    assert stats(llmcc_env, proj).get("cache_hit") == 1
+
+
+def test_werror_fails_exactly_like_clang(proj, llmcc_env):
+    ref, got = both(proj, llmcc_env, lambda o: ["-O2", "-Wall", "-Werror", "-c", "warn.c", "-o", f"{o}.o"])
+    assert ref.returncode == got.returncode != 0 and ref.stderr == got.stderr
+
+
+@pytest.mark.parametrize("depflags", [
+    ["-MD"], ["-MMD"], ["-MD", "-MP"], ["-MD", "-MT", "custom-target"], ["-MD", "-MQ", "$(weird)"],
+])
+def test_dependency_files_are_identical(proj, llmcc_env, depflags):
+    ref, got = both(proj, llmcc_env, lambda o: ["-O2", *depflags, "-MF", f"{o}.d", "-c", "hello.c", "-o", "x.o"])
+    assert got.returncode == 0
+    assert (proj / "out.d").read_text() == (proj / "ref.d").read_text()
+
+
+def test_wp_md_dependency_file(proj, llmcc_env):
+    got = run([LLMCC, "-O2", "-Wp,-MD,.hello.o.d", "-c", "hello.c", "-o", "hello.o"], proj, llmcc_env)
+    assert got.returncode == 0
+    text = (proj / ".hello.o.d").read_text()
+    assert text.startswith("hello.o:") and "util.h" in text
+
+
+def test_cached_depfile_is_restored_and_not_stale(proj, llmcc_env):
+    args = [LLMCC, "-O2", "-MD", "-c", "hello.c", "-o", "hello.o"]
+    assert run(args, proj, llmcc_env).returncode == 0
+    first = (proj / "hello.d").read_text()
+    (proj / "hello.d").unlink()
+    (proj / "hello.o").unlink()
+    assert run(args, proj, llmcc_env).returncode == 0
+    assert (proj / "hello.d").read_text() == first and (proj / "hello.o").exists()
+    assert stats(llmcc_env, proj).get("cache_hit") == 1
+
+
+@pytest.mark.parametrize("deps", [[], ["-MMD"]])
+def test_header_change_invalidates_the_cache(proj, llmcc_env, deps):
+    args = [LLMCC, "-O2", *deps, "-c", "hello.c", "-o", "hello.o"]
+    run(args, proj, llmcc_env)
+    (proj / "util.h").write_text("static inline int twice(int x){ return 3*x; }\n")
+    run(args, proj, llmcc_env)
+    run([CLANG, "-O2", "-c", "hello.c", "-o", "ref.o"], proj)
+    assert (proj / "hello.o").read_bytes() == (proj / "ref.o").read_bytes()
+    assert stats(llmcc_env, proj).get("cache_hit", 0) == 0
+
+
+def test_no_dash_o_writes_basename_in_cwd(proj, llmcc_env):
+    sub = proj / "build"
+    sub.mkdir()
+    got = run([LLMCC, "-O2", "-c", "../hello.c"], sub, llmcc_env)
+    assert got.returncode == 0 and (sub / "hello.o").exists() and not (proj / "hello.o").exists()
+
+
+def test_corrupt_cache_entry_is_ignored_and_replaced(proj, llmcc_env):
+    args = [LLMCC, "-O2", "-c", "hello.c", "-o", "hello.o"]
+    run(args, proj, llmcc_env)
+    objs = list((Path(llmcc_env["LLMCC_CACHE_DIR"]) / "results").rglob("object"))
+    assert len(objs) == 1
+    objs[0].write_bytes(b"garbage")
+    assert run(args, proj, llmcc_env).returncode == 0
+    run([CLANG, "-O2", "-c", "hello.c", "-o", "ref.o"], proj)
+    assert (proj / "hello.o").read_bytes() == (proj / "ref.o").read_bytes()
+    s = stats(llmcc_env, proj)
+    assert s.get("cache_corrupt") == 1 and s.get("cache_hit", 0) == 0
+    assert run(args, proj, llmcc_env).returncode == 0
+    assert stats(llmcc_env, proj).get("cache_hit") == 1   # the entry was replaced
+
+
+@pytest.mark.skipif(os.getuid() == 0, reason="root ignores directory permissions; see the read-only-path test")
+def test_unwritable_cache_dir_still_builds(proj, llmcc_env):
+    cache = Path(llmcc_env["LLMCC_CACHE_DIR"])
+    cache.mkdir()
+    cache.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    got = run([LLMCC, "-O2", "-c", "hello.c", "-o", "hello.o"], proj, llmcc_env)
+    assert got.returncode == 0 and got.stderr == b""
+
+
+def test_cache_dir_on_an_impossible_path_still_builds(proj, llmcc_env):
+    # A regular file where a directory should be: every cache write fails (as on a full
+    # or read-only disk); the build must succeed, silently, with clang's object.
+    blocker = proj / "not-a-dir"
+    blocker.write_text("x")
+    llmcc_env["LLMCC_CACHE_DIR"] = str(blocker / "cache")
+    got = run([LLMCC, "-O2", "-c", "hello.c", "-o", "hello.o"], proj, llmcc_env)
+    run([CLANG, "-O2", "-c", "hello.c", "-o", "ref.o"], proj)
+    assert got.returncode == 0 and got.stderr == b""
+    assert (proj / "hello.o").read_bytes() == (proj / "ref.o").read_bytes()
+
+
+def test_disable_is_pure_pass_through(proj, llmcc_env):
+    llmcc_env["LLMCC_DISABLE"] = "1"
+    got = run([LLMCC, "-O2", "-c", "hello.c", "-o", "hello.o"], proj, llmcc_env)
+    assert got.returncode == 0 and (proj / "hello.o").exists()
+    assert not Path(llmcc_env["LLMCC_CACHE_DIR"]).exists()
+
+
+def test_bad_config_names_the_key_and_still_builds(proj, llmcc_env):
+    Path(llmcc_env["LLMCC_CONFIG"]).write_text("[agents]\nbudget = 'lots'\n")
+    got = run([LLMCC, "-O2", "-c", "hello.c", "-o", "hello.o"], proj, llmcc_env)
+    run([CLANG, "-O2", "-c", "hello.c", "-o", "ref.o"], proj)
+    assert got.returncode == 0
+    lines = got.stderr.decode().splitlines()
+    assert len(lines) == 1 and "agents.budget" in lines[0]
+    assert (proj / "hello.o").read_bytes() == (proj / "ref.o").read_bytes()
+
+
+def test_internal_failure_falls_back_to_the_baseline(proj, llmcc_env):
+    # A profile that does not exist makes scoring fail inside llmcc: the build must not.
+    (proj / "hot.c").write_text("void k(int n, int *a){ for (int i=0;i<n;i++) for (int j=0;j<n;j++) a[i*n+j] += i^j; }\n")
+    llmcc_env["LLMCC_HOTSPOTS_PROFILE"] = str(proj / "missing.profdata")
+    llmcc_env["LLMCC_MODE"] = "score"
+    got = run([LLMCC, "-O2", "-c", "hot.c", "-o", "hot.o"], proj, llmcc_env)
+    run([CLANG, "-O2", "-c", "hot.c", "-o", "ref.o"], proj)
+    assert got.returncode == 0 and got.stderr == b""
+    assert (proj / "hot.o").read_bytes() == (proj / "ref.o").read_bytes()
+    assert any(k.startswith("fallback:") for k in stats(llmcc_env, proj))
+
+
+def test_launcher_form(proj, llmcc_env):
+    got = run([LLMCC, CLANG, "-O2", "-c", "hello.c", "-o", "hello.o"], proj, llmcc_env)
+    run([CLANG, "-O2", "-c", "hello.c", "-o", "ref.o"], proj)
+    assert got.returncode == 0
+    assert (proj / "hello.o").read_bytes() == (proj / "ref.o").read_bytes()
+
+
+def test_launcher_with_another_compiler_runs_it_untouched(proj, llmcc_env, tmp_path):
+    fake = tmp_path / "gcc"
+    fake.write_text("#!/bin/sh\necho \"fake gcc $*\"\n")
+    fake.chmod(0o755)
+    got = run([LLMCC, str(fake), "-O2", "-c", "hello.c"], proj, llmcc_env)
+    assert got.returncode == 0 and got.stdout == b"fake gcc -O2 -c hello.c\n"
+
+
+def test_masquerade_symlink_does_not_recurse(proj, llmcc_env, tmp_path):
+    wrappers = tmp_path / "wrappers"
+    wrappers.mkdir()
+    (wrappers / "clang-22").symlink_to(LLMCC)
+    (wrappers / "cc").symlink_to(LLMCC)
+    llmcc_env["PATH"] = f"{wrappers}:{os.environ['PATH']}"
+    got = run(["cc", "-O2", "-c", "hello.c", "-o", "hello.o"], proj, llmcc_env)
+    run([CLANG, "-O2", "-c", "hello.c", "-o", "ref.o"], proj)
+    assert got.returncode == 0, got.stderr
+    assert (proj / "hello.o").read_bytes() == (proj / "ref.o").read_bytes()
+
+
+def test_wrong_clang_version_is_refused_clearly(proj, llmcc_env, tmp_path):
+    fake = tmp_path / "clang"
+    fake.write_text("#!/bin/sh\necho 'Debian clang version 14.0.6'\n")
+    fake.chmod(0o755)
+    llmcc_env["LLMCC_CLANG"] = str(fake)
+    got = run([LLMCC, "-O2", "-c", "hello.c"], proj, llmcc_env)
+    assert got.returncode == 1 and b"clang 14" in got.stderr and b"LLMCC_CLANG" in got.stderr
+
+
+def test_llmcc_clang_pointing_at_llmcc_is_refused(proj, llmcc_env):
+    llmcc_env["LLMCC_CLANG"] = LLMCC
+    got = run([LLMCC, "-O2", "-c", "hello.c"], proj, llmcc_env, )
+    assert got.returncode == 1 and b"llmcc itself" in got.stderr
+
+
+def test_signal_death_of_the_compiler_is_128_plus_n(proj, llmcc_env, tmp_path):
+    fake = tmp_path / "clang"
+    fake.write_text("#!/bin/sh\ncase \"$1\" in --version) echo 'clang version 22.1.8';; *) kill -SEGV $$;; esac\n")
+    fake.chmod(0o755)
+    llmcc_env["LLMCC_CLANG"] = str(fake)
+    got = run([LLMCC, "-O2", "-c", "hello.c"], proj, llmcc_env)
+    assert got.returncode == 128 + 11
+
+
+@pytest.mark.parametrize("args", [["--version"], ["-dumpmachine"], ["-print-resource-dir"],
+                                  ["-###", "-c", "x.c"], ["-v"]])
+def test_identification_is_byte_identical(proj, llmcc_env, args):
+    ref = run([CLANG, *args], proj)
+    got = run([LLMCC, *args], proj, llmcc_env)
+    assert (got.returncode, got.stdout, got.stderr.replace(LLMCC.encode(), CLANG.encode())) == \
+        (ref.returncode, ref.stdout, ref.stderr)
+
+
+def test_link_and_run_through_llmcc(proj, llmcc_env):
+    got = run([LLMCC, "-O2", "hello.c", "-o", "hello"], proj, llmcc_env)
+    assert got.returncode == 0
+    assert run(["./hello"], proj).stdout == b"hello.c 42\n"
+
+
+def test_file_macro_and_debug_info_name_the_original_source(proj, llmcc_env):
+    run([LLMCC, "-O3", "-g", "-c", "hello.c", "-o", "hello.o"], proj, llmcc_env)
+    data = (proj / "hello.o").read_bytes()
+    assert b"hello.c\x00" in data and b"/tmp/llmcc-" not in data
+
+
+def test_stats_and_config_commands(proj, llmcc_env):
+    Path(llmcc_env["LLMCC_CONFIG"]).write_text('[agents]\nbudget = 9\n')
+    out = run([LLMCC, "config"], proj, llmcc_env).stdout.decode()
+    assert "agents.budget" in out and "= 9" in out and llmcc_env["LLMCC_CONFIG"] in out
+    run([LLMCC, "-O2", "-c", "hello.c"], proj, llmcc_env)
+    run([LLMCC, "-O2", "-c", "hello.c"], proj, llmcc_env)
+    text = run([LLMCC, "stats"], proj, llmcc_env).stdout.decode()
+    assert "cache_hit" in text and "cache_miss" in text
+    assert run([LLMCC, "cache", "clear"], proj, llmcc_env).returncode == 0
+    assert run([LLMCC, "cache", "stats"], proj, llmcc_env).stdout.decode().count("entries          0") == 1
