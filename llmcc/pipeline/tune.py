@@ -1,0 +1,282 @@
+"""The AutoPass tuning loop: propose, repair, validate, build, evaluate, accept or roll back.
+
+``tune_pipeline`` orchestrates one TU, top to bottom::
+
+    unoptimized IR -> -O3 pipeline text (opt -print-pipeline-passes) -> test plan
+    for each round:  policy proposes <= pipeline.candidates edit lists (on top of the best)
+        per proposal: repair -> validate edits -> apply -> opt -verify-each (deadline)
+                      -> backend -> evaluate_candidate vs the best so far
+                      -> accepted: new best; otherwise rolled back
+    final:           the best pipeline is re-measured against the -O3 object and returned
+                     only if that comparison is accepted (beats -O3 by measure.margin)
+
+Every candidate, failed or not, becomes an entry in ``ctx.report["pipeline"]["rounds"]``.
+Knobs (cl::opt) are process-global: they apply to every function of the TU in that opt
+run; the report says so (``knob_scope``).
+"""
+from __future__ import annotations
+
+import logging
+import subprocess
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from ..outcome import Fallback
+from ..toolchain import backend, frontend
+from ..tu import Candidate, TUContext
+from .model import EditError, EditSpace, PipelineConfig, apply_edits, parse_pipeline
+from .policy import Policy, Proposal, TuningState, extract_signals, make_policy
+from .repair import RepairError, repair_edits
+from .validate import validate_edits, validate_with_opt
+
+logger = logging.getLogger(__name__)
+
+KNOB_SCOPE = "whole TU: cl::opt knobs are process-global in the opt run"
+_LEVELS = {"-O1": "O1", "-O2": "O2", "-O3": "O3", "-Os": "Os", "-Oz": "Oz", "-O": "O1"}
+
+Evaluator = Callable[..., Any]
+PlanBuilder = Callable[..., Any]
+
+
+def tune_pipeline(ctx: TUContext, policy: str = "greedy", client: Any = None, *,
+                  deadline: float | None = None, evaluator: Evaluator | None = None,
+                  plan_builder: PlanBuilder | None = None) -> Candidate | None:
+    """Tune the pass pipeline of one TU; the best measured-faster candidate or None.
+
+    Never raises: every failure is recorded in ``ctx.report["pipeline"]`` and ends in None
+    (the driver then emits the baseline). ``evaluator``/``plan_builder`` default to
+    ``llmcc.verify.evaluate``'s ``evaluate_candidate``/``build_test_plan``."""
+    report = ctx.report.setdefault("pipeline", {})
+    report.update({"policy": policy, "knob_scope": KNOB_SCOPE, "rounds": [], "result": None})
+    try:
+        return _tune(ctx, policy, client, report, deadline, evaluator, plan_builder)
+    except Exception as e:  # the tuner must never break a build
+        logger.exception("pipeline tuning failed")
+        report["result"] = {"decision": "error", "reason": f"internal error: {type(e).__name__}: {e}"}
+        return None
+
+
+def _tune(ctx: TUContext, policy_name: str, client: Any, report: dict[str, Any],
+          deadline: float | None, evaluator: Evaluator | None,
+          plan_builder: PlanBuilder | None) -> Candidate | None:
+    settings = ctx.settings
+    deadline = deadline if deadline is not None else time.monotonic() + settings["tu_deadline"]
+    if evaluator is None or plan_builder is None:
+        from ..verify import evaluate as evaluate_module
+        evaluator = evaluator or evaluate_module.evaluate_candidate
+        plan_builder = plan_builder or evaluate_module.build_test_plan
+    if policy_name == "llm" and client is None:
+        from ..llm.client import make_client
+        client = make_client(settings, deadline=deadline)
+    policy = make_policy(policy_name, client)
+    ir = ensure_unoptimized_ir(ctx)
+    if isinstance(ir, Fallback):
+        return _give_up(report, ir)
+    base = default_pipeline(ctx, ir)
+    if isinstance(base, Fallback):
+        return _give_up(report, base)
+    report["base_pipeline"] = base.text
+    function = None if ctx.has_main or not ctx.hot_functions else ctx.hot_functions[0].name
+    plan = plan_builder(ctx, function, seed=0)
+    if isinstance(plan, Fallback):
+        return _give_up(report, plan)
+    loop = _Loop(ctx, ir, base, plan, policy, evaluator, report, deadline)
+    return loop.run()
+
+
+def _give_up(report: dict[str, Any], fallback: Fallback) -> None:
+    report["result"] = {"decision": "gave-up", "reason": str(fallback)}
+    return None
+
+
+def ensure_unoptimized_ir(ctx: TUContext) -> Path | Fallback:
+    """The TU's frontend output (made once and stored in ``ctx.unoptimized_ir``)."""
+    if ctx.unoptimized_ir is not None and Path(ctx.unoptimized_ir).is_file():
+        return Path(ctx.unoptimized_ir)
+    out = ctx.workdir / "pipeline-input.bc"
+    result = frontend(ctx.toolchain, ctx.source, ctx.flags, out, opt_level=ctx.opt_level,
+                      cwd=ctx.cwd, timeout=ctx.settings["stage_timeout"])
+    if isinstance(result, Fallback):
+        return result
+    ctx.unoptimized_ir = out
+    return out
+
+
+def default_pipeline(ctx: TUContext, ir: Path) -> PipelineConfig | Fallback:
+    """The exact pipeline ``default<On>`` expands to for this TU's IR, as a tree."""
+    level = _LEVELS.get(ctx.opt_level, "O3")
+    argv = [str(ctx.toolchain.tool("opt")), f"-passes=default<{level}>", "-print-pipeline-passes",
+            "-disable-output", str(ir)]
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=ctx.settings["stage_timeout"])
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return Fallback("pipeline-unavailable", str(e))
+    if proc.returncode != 0:
+        return Fallback("pipeline-unavailable", proc.stderr[-500:])
+    text = proc.stdout.strip()
+    return PipelineConfig(parse_pipeline(text))
+
+
+def edit_space(ctx: TUContext) -> EditSpace:
+    """Allowed edits: FP-changing knobs per setting; CPUs only those the user's flags name."""
+    cpus: list[str] = []
+    for flag in ctx.flags:
+        for prefix in ("-march=", "-mcpu=", "-mtune="):
+            if flag.startswith(prefix):
+                cpu = flag[len(prefix):]
+                if cpu and cpu != "native" and cpu not in cpus:
+                    cpus.append(cpu)
+    return EditSpace(allow_fp_reassoc=bool(ctx.settings["pipeline.allow_fp_reassoc"]),
+                     allowed_cpus=tuple(cpus))
+
+
+def describe_target(ctx: TUContext) -> str:
+    """The target as the user's flags set it (for the LLM prompt); x86-64 default otherwise."""
+    target_flags = [f for f in ctx.flags if f.startswith(("-march=", "-mcpu=", "-mtune=", "--target=",
+                                                          "-target", "-m"))]
+    return " ".join(target_flags) or "default x86-64 (no -march/-mcpu/-mtune given)"
+
+
+class _Loop:
+    """State of one tuning run (the best so far, what was tried) and its steps."""
+
+    def __init__(self, ctx: TUContext, ir: Path, base: PipelineConfig, plan: Any, policy: Policy,
+                 evaluator: Evaluator, report: dict[str, Any], deadline: float) -> None:
+        self.ctx, self.ir, self.base, self.plan = ctx, ir, base, plan
+        self.policy, self.evaluate, self.report, self.deadline = policy, evaluator, report, deadline
+        self.space = edit_space(ctx)
+        self.best_obj: Path | None = None         # None: the -O3 baseline is the best
+        self.best_edits: list[dict[str, Any]] = []
+        self.best_config = base
+        self.seen: set[str] = set()
+        self.state = TuningState(signals=extract_signals(ctx.hot_functions), space=self.space,
+                                 best_edits=[], history=[], seed=0,
+                                 pipeline_text=base.text, target=describe_target(ctx),
+                                 hot_functions=list(ctx.hot_functions))
+        report["evidence"] = self.state.signals.to_json()
+
+    def run(self) -> Candidate | None:
+        """All rounds, then the final comparison against -O3."""
+        settings = self.ctx.settings
+        for round_index in range(settings["pipeline.rounds"]):
+            if time.monotonic() > self.deadline:
+                self.report["stopped"] = "deadline"
+                break
+            self._round(round_index, settings["pipeline.candidates"])
+        return self._finish()
+
+    def _round(self, round_index: int, k: int) -> None:
+        entry: dict[str, Any] = {"round": round_index, "candidates": [], "best_before": list(self.best_edits)}
+        self.report["rounds"].append(entry)
+        self.state.best_edits = list(self.best_edits)
+        try:
+            proposals = self.policy.propose(self.state, k)[:k]
+        except Exception as e:  # a policy bug must not end the build; record and go on
+            logger.exception("policy %s failed", self.policy.name)
+            entry["error"] = f"policy failed: {type(e).__name__}: {e}"
+            return
+        for index, proposal in enumerate(proposals):
+            if time.monotonic() > self.deadline:
+                entry["stopped"] = "deadline"
+                break
+            record = self._try(proposal, f"r{round_index}c{index}")
+            entry["candidates"].append(record)
+            self.state.history.append(record)
+            if proposal.name:
+                self.state.tried.add(proposal.name)
+        entry["best_after"] = list(self.best_edits)
+
+    def _try(self, proposal: Proposal, tag: str) -> dict[str, Any]:
+        record: dict[str, Any] = {"name": proposal.name, "edits": proposal.edits,
+                                  "rationale": proposal.rationale, "evidence": proposal.evidence}
+        if proposal.raw:
+            record["reply"] = proposal.raw[:2000]
+        if proposal.error:
+            return _failed(record, "malformed", proposal.error)
+        built = self._build(proposal, tag, record)
+        if isinstance(built, str):
+            return record
+        evaluation = self.evaluate(self.ctx, self.plan, built, best_so_far=self.best_obj)
+        record["evaluation"] = _evaluation_json(evaluation)
+        if getattr(evaluation, "accepted", False) and getattr(evaluation, "correct", False):
+            record["decision"] = "accepted"
+            self.best_obj, self.best_edits = built, record["edits"]
+        else:
+            record["decision"] = "rolled-back"
+            record["reason"] = getattr(evaluation, "reason", "") or "not faster than the best so far"
+        return record
+
+    def _build(self, proposal: Proposal, tag: str, record: dict[str, Any]) -> Path | str:
+        """Repair, validate and compile one proposal; an object, or a failure (recorded)."""
+        try:
+            edits, notes = repair_edits(proposal.edits)
+        except RepairError as e:
+            return _fail(record, "repair-rejected", str(e))
+        record["edits"], record["repairs"] = edits, notes
+        problem = validate_edits(edits, self.space)
+        if problem:
+            return _fail(record, "invalid", problem)
+        try:
+            config = apply_edits(self.base, edits)
+        except EditError as e:
+            return _fail(record, "invalid", str(e))
+        record["config"] = config.to_json()
+        key = config.text + " " + " ".join(config.opt_args())
+        if key in self.seen or (not edits):
+            return _fail(record, "duplicate", "same pipeline and knobs as an earlier candidate")
+        self.seen.add(key)
+        timeout = min(self.ctx.settings["stage_timeout"], max(1.0, self.deadline - time.monotonic()))
+        ir_out = self.ctx.workdir / f"pipeline-{tag}.bc"
+        validation = validate_with_opt(self.ctx.toolchain, config, self.ir, ir_out, timeout=timeout)
+        if not validation.ok:
+            return _fail(record, "invalid", validation.reason)
+        obj = self.ctx.workdir / f"pipeline-{tag}.o"
+        result = backend(self.ctx.toolchain, ir_out, self.ctx.flags, obj, opt_level=self.ctx.opt_level,
+                         cwd=self.ctx.cwd, timeout=timeout)
+        if isinstance(result, Fallback):
+            return _fail(record, "build-failed", str(result))
+        return obj
+
+    def _finish(self) -> Candidate | None:
+        """Re-measure the best against the -O3 object; emit only if that is accepted."""
+        result: dict[str, Any] = {"best_edits": self.best_edits}
+        self.report["result"] = result
+        if self.best_obj is None:
+            result.update(decision="baseline", reason="no candidate beat -O3")
+            return None
+        final = self.evaluate(self.ctx, self.plan, self.best_obj, best_so_far=None)
+        result["final_evaluation"] = _evaluation_json(final)
+        speedup = getattr(final, "speedup", None)
+        margin = self.ctx.settings["measure.margin"]
+        if not (getattr(final, "accepted", False) and getattr(final, "correct", False)
+                and speedup is not None and speedup > 1.0 + margin):
+            result.update(decision="baseline", reason=f"best candidate does not beat -O3 by {margin:.0%} "
+                                                      f"in the final comparison (speedup {speedup})")
+            return None
+        config = apply_edits(self.base, self.best_edits)
+        result.update(decision="emit", speedup=speedup, config=config.to_json())
+        verdicts = [v.to_json() if hasattr(v, "to_json") else v for v in getattr(final, "verdicts", [])]
+        return Candidate(object_path=self.best_obj, origin="pipeline", speedup=float(speedup),
+                         verdicts=verdicts, detail={"edits": self.best_edits, **config.to_json(),
+                                                    "knob_scope": KNOB_SCOPE})
+
+
+def _fail(record: dict[str, Any], decision: str, reason: str) -> str:
+    _failed(record, decision, reason)
+    return decision
+
+
+def _failed(record: dict[str, Any], decision: str, reason: str) -> dict[str, Any]:
+    record["decision"], record["reason"] = decision, reason
+    return record
+
+
+def _evaluation_json(evaluation: Any) -> dict[str, Any]:
+    if hasattr(evaluation, "to_json"):
+        try:
+            return evaluation.to_json()
+        except Exception as e:  # a report must not fail the run
+            return {"error": f"to_json failed: {e}"}
+    return {"speedup": getattr(evaluation, "speedup", None),
+            "accepted": getattr(evaluation, "accepted", None), "reason": getattr(evaluation, "reason", "")}
