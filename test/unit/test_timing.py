@@ -101,7 +101,7 @@ def test_same_binary_against_itself_is_not_accepted(loop_workdir, seed):
     first, second = (same, other) if seed % 2 else (other, same)
     result = compare_runtimes(first, second, repetitions=15, seed=seed)
     assert not result.accepted
-    assert 0.9 < result.speedup < 1.1  # same work on both sides
+    assert 0.8 < result.speedup < 1.25  # same work on both sides
 
 
 @needs_clang

@@ -1,0 +1,254 @@
+"""Object-level sanity checks of a candidate object against the reference object.
+
+The candidate must be an x86-64 ELF relocatable that
+
+* defines exactly the reference's global and weak symbols, with the same binding, type
+  and visibility (data objects also keep their size; function sizes may change),
+* needs no undefined symbols beyond the reference's own plus ``ALLOWED_UNDEFINED``
+  (routines compilers emit calls to on their own: mem*, math, stack protector,
+  compiler-rt helpers),
+* contains only decodable x86-64 instructions inside every function body (bytes between
+  functions are padding and not checked).
+
+A pass is ``Verdict(TESTED_EQUAL, "objcheck", ...)`` but it only means "links like the
+reference and is not garbage": it never justifies emission on its own. Callers must also
+hold a differential-test or formal verdict for the candidate.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from .verdict import Verdict, VerdictKind
+
+log = logging.getLogger(__name__)
+
+CHECKER = "objcheck"
+
+# Calls a C compiler may introduce by itself (idiom recognition, builtins, lowering of
+# wide arithmetic, stack protection), so a candidate using them adds no new dependency.
+ALLOWED_UNDEFINED: frozenset[str] = frozenset({
+    # string / memory idioms
+    "memcpy", "memmove", "memset", "memcmp", "bcmp", "strlen", "strcmp", "strchr",
+    "__memcpy_chk", "__memset_chk", "__memmove_chk",
+    # libm (loop idioms, builtins turned into calls)
+    "sqrt", "sqrtf", "sqrtl", "fabs", "fabsf", "fabsl", "floor", "floorf", "ceil", "ceilf",
+    "trunc", "truncf", "round", "roundf", "rint", "rintf", "nearbyint", "nearbyintf",
+    "lround", "lroundf", "llround", "lrint", "lrintf", "llrint", "fmin", "fminf", "fmax",
+    "fmaxf", "fma", "fmaf", "fmod", "fmodf", "copysign", "copysignf", "exp", "expf", "exp2",
+    "exp2f", "log", "logf", "log2", "log2f", "log10", "log10f", "pow", "powf", "sin", "sinf",
+    "cos", "cosf", "sincos", "sincosf", "tan", "tanf", "ldexp", "ldexpf", "frexp", "frexpf",
+    # stack protector and fortify
+    "__stack_chk_fail", "__stack_chk_guard", "__chk_fail",
+    # compiler-rt / libgcc helpers
+    "__popcountdi2", "__popcountsi2", "__popcountti2", "__mulodi4", "__mulosi4", "__muloti4",
+    "__divti3", "__udivti3", "__modti3", "__umodti3", "__ashlti3", "__ashrti3", "__lshrti3",
+    "__multi3", "__clzdi2", "__ctzdi2", "__ffsdi2", "__bswapdi2", "__bswapsi2",
+    "__floattidf", "__floattisf", "__floatuntidf", "__floatuntisf", "__fixdfti", "__fixsfti",
+    "__fixunsdfti", "__fixunssfti", "__extendhfsf2", "__truncsfhf2", "__truncdfhf2",
+    "__cpu_indicator_init", "__cpu_model",
+    # position-independent code
+    "_GLOBAL_OFFSET_TABLE_",
+})
+
+
+class ObjectProblem(Exception):
+    """The candidate is not a usable object; the message is the verdict's reason."""
+
+
+@dataclass(frozen=True)
+class SymbolInfo:
+    name: str
+    binding: str      # "STB_GLOBAL" | "STB_WEAK" | "STB_LOCAL"
+    type: str         # "STT_FUNC" | "STT_OBJECT" | ...
+    visibility: str   # "STV_DEFAULT" | "STV_HIDDEN" | ...
+    size: int
+    section_index: int
+    value: int
+
+
+@dataclass
+class ObjectSymbols:
+    defined: dict[str, SymbolInfo]   # global + weak definitions by name
+    local: dict[str, SymbolInfo]     # local definitions (functions and objects)
+    undefined: set[str]
+    functions: list[SymbolInfo]      # every STT_FUNC definition, local ones included
+
+
+def check_object(reference: Path, candidate: Path, *,
+                 allowed_undefined: frozenset[str] | None = None) -> Verdict:
+    """Does ``candidate`` export what ``reference`` exports, import nothing new, and
+    contain decodable code? ``allowed_undefined`` replaces ``ALLOWED_UNDEFINED`` as the
+    extra imports a candidate may add. INVALID with the reason, or TESTED_EQUAL (which
+    alone never justifies emission: see the module docstring)."""
+    allowed = ALLOWED_UNDEFINED if allowed_undefined is None else allowed_undefined
+    try:
+        ref_symbols = read_symbols(Path(reference))
+    except ObjectProblem as e:
+        # A bad reference is our problem, not the candidate's: say so distinctly.
+        return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, f"reference object unusable: {e}")
+    try:
+        cand_symbols = read_symbols(Path(candidate))
+        problems = (_export_problems(ref_symbols, cand_symbols)
+                    + _import_problems(ref_symbols, cand_symbols, allowed)
+                    + _code_problems(Path(candidate), cand_symbols))
+    except ObjectProblem as e:
+        return Verdict(VerdictKind.INVALID, CHECKER, str(e))
+    if problems:
+        return Verdict(VerdictKind.INVALID, CHECKER, "; ".join(problems),
+                       data={"problems": problems})
+    return Verdict(VerdictKind.TESTED_EQUAL, CHECKER, "symbols and code sane",
+                   data={"kind": "object", "functions_decoded": len(cand_symbols.functions),
+                         "exports": sorted(cand_symbols.defined)})
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _open_elf(path: Path, stream):
+    from elftools.common.exceptions import ELFError
+    from elftools.elf.elffile import ELFFile
+
+    try:
+        elf = ELFFile(stream)
+    except ELFError as e:
+        raise ObjectProblem(f"{path.name} is not an ELF file ({e})") from None
+    if elf.elfclass != 64 or elf["e_machine"] != "EM_X86_64":
+        raise ObjectProblem(f"{path.name} is not an x86-64 object "
+                            f"(class {elf.elfclass}, machine {elf['e_machine']})")
+    if elf["e_type"] != "ET_REL":
+        raise ObjectProblem(f"{path.name} is not a relocatable object (type {elf['e_type']})")
+    return elf
+
+
+def read_symbols(path: Path) -> ObjectSymbols:
+    """Global/weak definitions, local definitions, undefined names and function symbols
+    of an x86-64 relocatable object. Raises ``ObjectProblem`` for anything else."""
+    from elftools.common.exceptions import ELFError
+
+    try:
+        with open(path, "rb") as stream:
+            elf = _open_elf(path, stream)
+            symtab = elf.get_section_by_name(".symtab")
+            if symtab is None:
+                raise ObjectProblem(f"{path.name} has no symbol table")
+            return _collect_symbols(symtab)
+    except OSError as e:
+        raise ObjectProblem(f"cannot read {path}: {e.strerror}") from None
+    except ELFError as e:
+        raise ObjectProblem(f"{path.name} is a malformed ELF file ({e})") from None
+
+
+def _collect_symbols(symtab) -> ObjectSymbols:
+    result = ObjectSymbols(defined={}, local={}, undefined=set(), functions=[])
+    for sym in symtab.iter_symbols():
+        shndx = sym["st_shndx"]
+        info = SymbolInfo(name=sym.name, binding=sym["st_info"]["bind"],
+                          type=sym["st_info"]["type"], visibility=sym["st_other"]["visibility"],
+                          size=sym["st_size"], section_index=shndx if isinstance(shndx, int) else -1,
+                          value=sym["st_value"])
+        if info.type in ("STT_FILE", "STT_SECTION") or not info.name:
+            continue
+        if shndx == "SHN_UNDEF":
+            if info.binding in ("STB_GLOBAL", "STB_WEAK"):
+                result.undefined.add(info.name)
+            continue
+        if info.binding == "STB_LOCAL":
+            result.local[info.name] = info
+        else:
+            result.defined[info.name] = info
+        if info.type == "STT_FUNC" and info.section_index >= 0:
+            result.functions.append(info)
+    return result
+
+
+# --------------------------------------------------------------------------- symbol rules
+
+
+def _short(kind: str) -> str:
+    return kind.split("_", 1)[-1].lower()
+
+
+def _export_problems(ref: ObjectSymbols, cand: ObjectSymbols) -> list[str]:
+    problems = []
+    for name, want in sorted(ref.defined.items()):
+        have = cand.defined.get(name)
+        if have is None:
+            if name in cand.local:
+                problems.append(f"symbol '{name}' changed binding {_short(want.binding)} -> local")
+            else:
+                problems.append(f"missing {_short(want.binding)} symbol '{name}'")
+            continue
+        if have.binding != want.binding:
+            problems.append(f"symbol '{name}' changed binding "
+                            f"{_short(want.binding)} -> {_short(have.binding)}")
+        if have.type != want.type:
+            problems.append(f"symbol '{name}' changed type {_short(want.type)} -> {_short(have.type)}")
+        if have.visibility != want.visibility:
+            problems.append(f"symbol '{name}' changed visibility "
+                            f"{_short(want.visibility)} -> {_short(have.visibility)}")
+        if want.type == "STT_OBJECT" and have.size != want.size:
+            problems.append(f"data symbol '{name}' changed size {want.size} -> {have.size}")
+    for name in sorted(set(cand.defined) - set(ref.defined)):
+        problems.append(f"extra exported symbol '{name}'")
+    return problems
+
+
+def _import_problems(ref: ObjectSymbols, cand: ObjectSymbols, allowed: frozenset[str]) -> list[str]:
+    new = sorted(cand.undefined - ref.undefined - allowed - set(ref.defined))
+    return [f"new undefined symbol '{name}'" for name in new]
+
+
+# --------------------------------------------------------------------------- code rules
+
+
+def _code_problems(path: Path, symbols: ObjectSymbols) -> list[str]:
+    import capstone
+
+    decoder = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+    problems = []
+    with open(path, "rb") as stream:
+        elf = _open_elf(path, stream)
+        for index, section in enumerate(elf.iter_sections()):
+            if not section["sh_flags"] & 0x4 or section["sh_type"] != "SHT_PROGBITS":
+                continue  # SHF_EXECINSTR with contents only
+            data = section.data()
+            ranges = _function_ranges(index, len(data), symbols.functions)
+            for name, start, end in ranges:
+                problem = _undecodable(decoder, data, start, end)
+                if problem is not None:
+                    problems.append(f"undecodable bytes in {name} ({section.name}+{problem:#x})")
+    return problems
+
+
+def _function_ranges(section_index: int, section_size: int,
+                     functions: list[SymbolInfo]) -> list[tuple[str, int, int]]:
+    """(name, start, end) of each function body in one section. A function without a
+    size (hand-written asm) runs to the next function; a section without function
+    symbols is checked whole."""
+    here = sorted((f for f in functions if f.section_index == section_index),
+                  key=lambda f: f.value)
+    if not here:
+        return [("<section>", 0, section_size)] if section_size else []
+    ranges = []
+    for i, func in enumerate(here):
+        next_start = here[i + 1].value if i + 1 < len(here) else section_size
+        end = func.value + func.size if func.size else next_start
+        ranges.append((func.name, func.value, end))  # end past the section is reported later
+    return ranges
+
+
+def _undecodable(decoder, data: bytes, start: int, end: int) -> int | None:
+    """Offset of the first byte in [start, end) that does not decode, else None."""
+    if end > len(data):
+        return len(data)  # the symbol claims bytes past the section's end
+    offset = start
+    while offset < end:
+        decoded_any = False
+        for insn in decoder.disasm(data[offset:end], offset):
+            offset = insn.address + insn.size
+            decoded_any = True
+        if not decoded_any:
+            return offset
+    return None
