@@ -10,7 +10,6 @@ A bad value is a ``ConfigError`` naming the key; the driver then compiles the ba
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -216,6 +215,7 @@ def load_settings(cwd: Path | None = None, env=None) -> Settings:
     sources = {k.name: "default" for k in KEYS}
     path = find_config_file(cwd, env)
     if path is not None:
+        import tomllib   # lazy: most builds have no config file
         try:
             with open(path, "rb") as f:
                 table = _flatten(tomllib.load(f))

@@ -87,8 +87,18 @@ def clang_major(clang: Path) -> int:
 _major_cache: dict[tuple[str, int, int], int] = {}
 
 
+_LLVM_DIR_RE = re.compile(r"/llvm-(\d+)/bin/clang(-\d+)?$")
+
+
 def _checked_major(clang: Path) -> int:
-    st = clang.resolve().stat()
+    """Major version of ``clang``. Debian installs clang under /usr/lib/llvm-N/bin, so
+    the resolved path answers without running a process (start-up matters: this runs
+    on every compile); anything else is asked with --version."""
+    real = clang.resolve()
+    m = _LLVM_DIR_RE.search(str(real))
+    if m:
+        return int(m.group(1))
+    st = real.stat()
     key = (str(clang.resolve()), st.st_size, st.st_mtime_ns)
     if key not in _major_cache:
         _major_cache[key] = clang_major(clang)

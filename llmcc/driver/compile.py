@@ -14,26 +14,24 @@ A user's own compile error is not a fallback: clang's output and status pass thr
 """
 from __future__ import annotations
 
-import logging
 import os
 import re
-import signal
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..cache import Cache, atomic_copy, hash_bytes, hash_file
 from ..config import ConfigError, Settings, load_settings
 from ..outcome import Fallback
 from ..toolchain import Toolchain, ToolchainError, find_toolchain
 from .args import Invocation, classify_invocation
+from .log import log
 
-log = logging.getLogger("llmcc")
+if TYPE_CHECKING:
+    from ..cache import Cache
 
 LLMCC_NAMES = ("llmcc", "llmc++")
 # A launcher's first argument names a compiler: clang, clang-22, cc, gcc, x86_64-linux-gnu-gcc-12 ...
@@ -113,23 +111,12 @@ def _settings() -> tuple[Settings | None, str | None]:
 
 def _setup_logging(settings: Settings | None) -> None:
     """Logs go to a file, never to stdout/stderr (they belong to clang)."""
-    log.propagate = False
-    path = settings["log_file"] if settings else ""
-    if path:
-        try:
-            handler: logging.Handler = logging.FileHandler(path)
-            handler.setFormatter(logging.Formatter(f"%(asctime)s [{os.getpid()}] %(name)s %(message)s"))
-            log.setLevel(logging.INFO)
-            log.addHandler(handler)
-            logging.getLogger().addHandler(handler)
-            logging.getLogger().setLevel(logging.INFO)
-            return
-        except OSError:
-            pass
-    log.addHandler(logging.NullHandler())
+    if settings and settings["log_file"]:
+        log.to_file(settings["log_file"])
 
 
-def _cache(settings: Settings) -> Cache:
+def _cache(settings: Settings) -> "Cache":
+    from ..cache import Cache   # lazy: hashing/tempfile imports cost start-up on pass-through
     return Cache(settings.cache_dir(), settings["cache_max_size"])
 
 
@@ -159,6 +146,7 @@ class Baseline:
 
 def compile_candidate(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path) -> int:
     """One C source -> one object: cache, baseline, optimize (or fall back), store, emit."""
+    import tempfile
     cache = _cache(settings) if settings["cache"] else None
     key1 = direct_key(tc, settings, inv, cwd) if cache else None
     if cache and key1 and (rc := _try_restore(cache, key1, inv)) is not None:
@@ -216,6 +204,7 @@ def direct_key(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path) ->
         return None
     if os.environ.get("CC_PRINT_HEADERS") or os.environ.get("CC_PRINT_HEADERS_FILE"):
         return None   # the user already uses clang's header printing; we must not disturb it
+    from ..cache import hash_bytes, hash_file
     env = "\0".join(f"{k}={os.environ.get(k, '')}" for k in KEY_ENV_VARS)
     plugin = _plugin_path()
     parts = [__version__.encode(), settings.fingerprint().encode(), tc.identity().encode(),
@@ -226,11 +215,13 @@ def direct_key(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path) ->
 
 
 def _result_key(key1: str, header_hashes: list[str]) -> str:
+    from ..cache import hash_bytes
     return hash_bytes(key1.encode(), "\0".join(header_hashes).encode())
 
 
 def _try_restore(cache: Cache, key1: str, inv: Invocation) -> int | None:
     """On a hit, write the object (and .d) exactly as stored and replay clang's output."""
+    from ..cache import atomic_copy, hash_file
     manifest = cache.read_manifest(key1)
     if manifest is None:
         return None
@@ -258,6 +249,7 @@ def _read(p: Path | None) -> bytes:
 
 
 def _store(cache: Cache, key1: str, inv: Invocation, cwd: Path, base: Baseline) -> None:
+    from ..cache import hash_file
     headers: list[tuple[str, str]] = []
     for h in base.headers or []:
         digest = hash_file(cwd / h)
@@ -396,6 +388,7 @@ def optimize_or_fallback(tc: Toolchain, settings: Settings, inv: Invocation, cwd
     try:
         result = _optimize(tc, settings, inv, cwd, work, base, report, start)
     except Exception as e:  # noqa: BLE001 - by design: nothing may break the build
+        import traceback
         result = Fallback("internal-error", f"{type(e).__name__}: {e}")
         report["traceback"] = traceback.format_exc()
     if isinstance(result, Fallback):
@@ -438,8 +431,3 @@ def _write_report(settings: Settings, inv: Invocation, report: dict) -> None:
         log.info("report not written: %s", e)
 
 
-def _signal_name(rc: int) -> str:
-    try:
-        return signal.Signals(-rc).name
-    except ValueError:
-        return str(-rc)
