@@ -1,0 +1,168 @@
+"""Which functions of a TU are worth optimizing: a small, explainable score.
+
+Per defined function (AutoPass's static features, loops weighted most)::
+
+    structure = 0.05*blocks + 0.1*cond_branches + 0.1*switches + 0.1*calls
+    loops     = sum over loops of 2 * 2**(depth-1) * trip_factor
+                trip_factor = clamp(log10(trip_count), 0.25, 3) when SCEV knows the exact
+                              trip count, clamp(log10(max_trip_count), 0.25, 1) when only a
+                              bound below 100 is known, else 1 (data-dependent: unknown)
+    work      = 0.01*instructions + 0.02*(fp_ops + vector_ops)
+    remarks   = 0.5 * min(6, missed + analysis remarks of loop/vector passes)
+                (-O3 saw an opportunity there and gave up: room for a better pipeline)
+    static    = structure + loops + work + remarks
+    score     = static * (0.1 + 1.9*weight)   with a profile (weight: hottest = 1.0;
+                                              a function absent from it weighs 0)
+              = static                         without one
+
+``calls`` counts direct non-I/O and indirect calls (not intrinsics). Some functions are
+excluded before ranking, with the reason kept in the evidence:
+
+* ``trivial``: no loops and fewer than 20 instructions (getters, wrappers);
+* ``io-bound``: I/O calls (printf, fwrite, read...) are at least half of its calls and it
+  does little arithmetic besides (at most 4 arithmetic ops per I/O call);
+* ``driver``: ``main`` without loops of its own only calls the real work.
+
+Functions scoring at least ``threshold`` are ranked, best first, and the top ``top_k``
+returned. A TU where nothing crosses the threshold yields [].
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from ..tu import HotFunction
+from .features import FunctionFeatures, LoopFeatures, ModuleFeatures
+from .remarks import RemarkSummary, semantic_hints
+
+TRIVIAL_INSTRUCTIONS = 20
+IO_ARITH_PER_CALL = 4
+REMARK_CAP = 6
+# Middle-end passes whose missed/analysis remarks point at loop code -O3 did not improve.
+# (gvn's LoadClobbered and inline's NoDefinition fire on nearly every function: noise.)
+OPPORTUNITY_PASSES = frozenset({
+    "loop-vectorize", "slp-vectorizer", "loop-unroll", "licm", "loop-distribute",
+    "loop-interchange", "loop-unroll-and-jam", "loop-idiom", "loop-fusion",
+})
+
+
+@dataclass
+class FunctionAssessment:
+    """Score of one function with its evidence; ``excluded`` names a filter that hit."""
+
+    name: str
+    score: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+    excluded: str | None = None
+
+
+def score_functions(features: ModuleFeatures, remarks: Mapping[str, RemarkSummary] | None = None,
+                    profile: Mapping[str, float] | None = None, *, top_k: int = 10,
+                    threshold: float = 1.0) -> list[HotFunction]:
+    """The TU's hot functions, best first: not excluded, score >= ``threshold``, at most
+    ``top_k``. The formula is in the module docstring; each ``HotFunction.evidence``
+    says which terms contributed."""
+    ranked = [a for a in assess_functions(features, remarks, profile)
+              if a.excluded is None and a.score >= threshold]
+    ranked.sort(key=lambda a: (-a.score, a.name))
+    return [HotFunction(a.name, a.score, a.evidence) for a in ranked[:top_k]]
+
+
+def assess_functions(features: ModuleFeatures,
+                     remarks: Mapping[str, RemarkSummary] | None = None,
+                     profile: Mapping[str, float] | None = None) -> list[FunctionAssessment]:
+    """Every defined function's score and evidence, excluded ones included (for reports
+    and ``llmcc score --all``), in module order."""
+    return [assess_function(f, (remarks or {}).get(f.name), profile) for f in features.functions]
+
+
+def assess_function(f: FunctionFeatures, remark: RemarkSummary | None = None,
+                    profile: Mapping[str, float] | None = None) -> FunctionAssessment:
+    """Score one function (see the module docstring)."""
+    calls = (f.direct_calls - f.io_calls) + f.indirect_calls
+    terms = {
+        "structure": 0.05 * f.blocks + 0.1 * f.cond_branches + 0.1 * f.switches + 0.1 * calls,
+        "loops": sum(_loop_weight(lp) for lp in f.loops),
+        "work": 0.01 * f.instructions + 0.02 * (f.fp_ops + f.vector_ops),
+        "remarks": 0.5 * min(REMARK_CAP, _opportunities(remark)),
+    }
+    static = sum(terms.values())
+    weight = None if profile is None else float(profile.get(f.name, 0.0))
+    score = static if weight is None else static * (0.1 + 1.9 * weight)
+    evidence = {
+        "terms": {k: round(v, 3) for k, v in terms.items()},
+        "blocks": f.blocks, "instructions": f.instructions,
+        "loops": f.loop_count, "max_loop_depth": f.max_loop_depth,
+        "trip_counts": [lp.trip_count for lp in f.loops],
+        "cond_branches": f.cond_branches, "switches": f.switches,
+        "calls": calls, "io_calls": f.io_calls,
+        "callees": list(f.callees),
+        "profile_weight": weight,
+        "hints": semantic_hints(f.name, f),
+    }
+    if remark is not None:
+        evidence["remarks"] = _remark_evidence(remark)
+    return FunctionAssessment(f.name, round(score, 3), evidence, _exclusion(f))
+
+
+def _loop_weight(loop: LoopFeatures) -> float:
+    nest = 2.0 * 2 ** (loop.depth - 1)
+    if loop.trip_count:
+        trip = min(3.0, max(0.25, math.log10(loop.trip_count)))
+    elif loop.max_trip_count and loop.max_trip_count < 100:
+        trip = min(1.0, max(0.25, math.log10(loop.max_trip_count)))
+    else:
+        trip = 1.0
+    return nest * trip
+
+
+def _opportunities(remark: RemarkSummary | None) -> int:
+    if remark is None:
+        return 0
+    return sum(n for counter in (remark.missed, remark.analysis)
+               for key, n in counter.items() if key.split(":", 1)[0] in OPPORTUNITY_PASSES)
+
+
+def _remark_evidence(remark: RemarkSummary) -> dict[str, Any]:
+    return {"passed": remark.count("passed"), "missed": remark.count("missed"),
+            "analysis": remark.count("analysis"), "opportunities": _opportunities(remark),
+            "vectorized": remark.count("passed", "loop-vectorize:Vectorized")
+            + remark.count("passed", "slp-vectorizer:VectorizedList"),
+            "top_missed": [k for k, _ in (remark.missed + remark.analysis).most_common()
+                           if k.split(":", 1)[0] in OPPORTUNITY_PASSES][:3]}
+
+
+def _exclusion(f: FunctionFeatures) -> str | None:
+    if not f.loops and f.instructions < TRIVIAL_INSTRUCTIONS:
+        return "trivial"
+    all_calls = f.direct_calls + f.indirect_calls
+    arithmetic = f.int_ops + f.fp_ops + f.vector_ops
+    if f.io_calls and 2 * f.io_calls >= all_calls and arithmetic <= IO_ARITH_PER_CALL * f.io_calls:
+        return "io-bound"
+    if f.is_main and not f.loops:
+        return "driver"
+    return None
+
+
+def evidence_summary(evidence: Mapping[str, Any]) -> str:
+    """One line saying why a function scored as it did (for ``llmcc score``)."""
+    parts = []
+    loops = evidence.get("loops", 0)
+    if loops:
+        trips = [t for t in evidence.get("trip_counts", []) if t]
+        parts.append(f"{loops} loop{'s' if loops != 1 else ''} (depth {evidence['max_loop_depth']}"
+                     + (f", trips {','.join(map(str, trips[:4]))}" if trips else "") + ")")
+    parts.append(f"{evidence.get('blocks', 0)} blocks, {evidence.get('cond_branches', 0)} cond br, "
+                 f"{evidence.get('calls', 0)} calls")
+    remark = evidence.get("remarks")
+    if remark:
+        parts.append(f"remarks {remark['passed']}P/{remark['missed']}M/{remark['analysis']}A"
+                     + (f", {remark['vectorized']} vectorized" if remark["vectorized"] else ""))
+        if remark["top_missed"]:
+            parts.append("missed " + ",".join(remark["top_missed"][:2]))
+    if evidence.get("profile_weight") is not None:
+        parts.append(f"profile {evidence['profile_weight']:.3g}")
+    if evidence.get("hints"):
+        parts.append("hints " + ",".join(evidence["hints"]))
+    return "; ".join(parts)
