@@ -14,9 +14,10 @@ The protocol, as the model sees it (appended to the system message):
 * A reply without such a block is a final answer.
 * Tool results come back as user messages starting with ``Tool result (<name>, id <id>):``.
 
-Parsing is forgiving about the fence tag (```` ```json ````, ```` ``` ````) but strict
-about the object: invalid JSON, a missing/non-string ``tool`` or non-object ``arguments``
-is not a tool call. Such a reply yields no tool call and its content is kept, so the
+Parsing is forgiving about the form (a fence without the ``json`` tag or on one line; a
+reply that is nothing but the bare object; ``arguments`` given as a JSON string holding an
+object) but strict about the object: invalid JSON, a missing/non-string ``tool`` or
+``arguments`` that are not an object is not a tool call. Such a reply yields no tool call and its content is kept, so the
 caller can answer with an error message and let the model try again.
 """
 from __future__ import annotations
@@ -27,7 +28,8 @@ from typing import Any
 
 TEXT_CALL_ID_PREFIX = "textcall_"
 
-_FENCE = re.compile(r"```[ \t]*(?:json|JSON)?[ \t]*\n(.*?)```", re.DOTALL)
+# The tag and the newline after it are optional: small models write ```json {...}``` too.
+_FENCE = re.compile(r"```[ \t]*(?:json\b)?[ \t]*\n?(.*?)```", re.DOTALL | re.IGNORECASE)
 
 _PROTOCOL = """\
 ## Tools
@@ -101,11 +103,11 @@ def _call_block(call: dict) -> str:
 
 def parse_tool_calls(content: str) -> list[tuple[str, str]]:
     """(tool name, arguments JSON text) for each well-formed call block in ``content``."""
-    calls = []
-    for block in _FENCE.findall(content or ""):
-        call = _parse_block(block)
-        if call is not None:
-            calls.append(call)
+    content = content or ""
+    calls = [c for c in map(_parse_block, _FENCE.findall(content)) if c is not None]
+    if not calls and "```" not in content and content.strip().startswith("{"):
+        whole = _parse_block(content)  # the bare object, unfenced
+        calls = [whole] if whole is not None else []
     return calls
 
 
@@ -117,6 +119,11 @@ def _parse_block(block: str) -> tuple[str, str] | None:
     if not isinstance(obj, dict) or not isinstance(obj.get("tool"), str) or not obj["tool"]:
         return None
     args = obj.get("arguments", {})
+    if isinstance(args, str):  # arguments double-encoded, as native tool calls carry them
+        try:
+            args = json.loads(args)
+        except ValueError:
+            return None
     if not isinstance(args, dict):
         return None
     return obj["tool"], json.dumps(args)
