@@ -1,0 +1,249 @@
+"""Refinement check of a target function against a source function (z3).
+
+The query asks for an input on which the source is defined (no UB, path completed within
+the unroll bound) while the target is UB, returns poison where the source did not,
+returns another value, or leaves different (or more poisonous) bytes in memory:
+
+* found, and the source made no non-deterministic choice for it -> REFUTED (counterexample)
+* none, and no input can run past the unroll bound            -> PROVED
+* otherwise (loop bound reached, solver timeout, choice-dependent) -> INCONCLUSIVE
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from ..verdict import Verdict, VerdictKind
+from .ir import Function, MalformedIR, Unsupported, find_function, parse_module
+from .semantics import BENIGN_PARAM_ATTRS, Behaviour, Executor, Inputs, make_inputs
+from .values import PTR_BITS, PtrVal, Val
+
+log = logging.getLogger(__name__)
+CHECKER = "smt"
+# Source attributes the model does not use as assumptions: a counterexample might violate
+# them, so with one of these present a counterexample is reported as inconclusive.
+_UNMODELLED_ASSUMPTIONS = ("dereferenceable", "align", "nofpclass")
+
+
+def check_refinement(src_ir: str, tgt_ir: str, src_fn: str, tgt_fn: str | None = None, *,
+                     unroll: int = 8, timeout_ms: int = 10000) -> Verdict:
+    """Does ``@tgt_fn`` in ``tgt_ir`` refine ``@src_fn`` in ``src_ir`` (same name if None)?
+
+    PROVED only for a complete proof within the model; REFUTED with a counterexample
+    (inputs, source result, target result); INVALID for malformed IR or a signature
+    mismatch; INCONCLUSIVE (reason in ``detail``) for anything else.
+    """
+    started = time.monotonic()
+    try:
+        src = find_function(parse_module(src_ir), src_fn)
+        tgt = find_function(parse_module(tgt_ir), tgt_fn or src_fn)
+    except MalformedIR as e:
+        return Verdict(VerdictKind.INVALID, CHECKER, f"malformed IR: {e}")
+    except Unsupported as e:
+        return _inconclusive(f"unsupported: {e}", started)
+    if src.signature != tgt.signature:
+        return Verdict(VerdictKind.INVALID, CHECKER,
+                       f"signature mismatch: src {_sig(src)} vs tgt {_sig(tgt)}")
+    try:
+        verdict = _check(src, tgt, unroll=unroll, timeout_ms=timeout_ms)
+    except Unsupported as e:
+        return _inconclusive(f"unsupported: {e}", started)
+    data = dict(verdict.data, seconds=round(time.monotonic() - started, 3), unroll=unroll)
+    return Verdict(verdict.kind, CHECKER, verdict.detail, verdict.counterexample, data)
+
+
+def _sig(fn: Function) -> str:
+    return f"{fn.ret_type} ({', '.join(p.type for p in fn.params)})"
+
+
+def _inconclusive(detail: str, started: float) -> Verdict:
+    return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, detail,
+                   data={"seconds": round(time.monotonic() - started, 3)})
+
+
+def _check(src: Function, tgt: Function, *, unroll: int, timeout_ms: int) -> Verdict:
+    import z3
+
+    _check_target_attributes(src, tgt)
+    inputs = make_inputs(src)
+    src_b = Executor(src, inputs, is_source=True, unroll=unroll).run()
+    tgt_b = Executor(tgt, inputs, is_source=False, unroll=unroll).run()
+    s, t = _summarise(src_b), _summarise(tgt_b)
+    address = z3.BitVec("cex_address", PTR_BITS)
+    mismatch = z3.Or(t["ub"], _value_mismatch(s, t), _memory_mismatch(inputs, s, t, address))
+    solver = z3.Solver()
+    solver.set("timeout", timeout_ms)
+    solver.add(*inputs.facts)
+    solver.add(z3.Not(s["ub"]), z3.Not(s["oob"]), z3.Not(t["oob"]), mismatch)
+    answer = solver.check()
+    if answer == z3.unknown:
+        return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, f"solver gave up: {solver.reason_unknown()}")
+    if answer == z3.sat:
+        return _refutation(solver, src, inputs, src_b, s, t, address)
+    return _proof_or_bound(inputs, s, t, unroll, timeout_ms)
+
+
+def _check_target_attributes(src: Function, tgt: Function) -> None:
+    """Target argument attributes may only repeat the source's or add ``noundef`` (modelled
+    as UB in the target); anything else would add assumptions the model cannot see."""
+    for sp, tp in zip(src.params, tgt.params):
+        extra = tp.attrs - sp.attrs - {"noundef", "zeroext", "signext", "noext", "nocapture",
+                                         "captures(none)"}
+        if extra:
+            raise Unsupported(f"target adds attribute(s) {', '.join(sorted(extra))} to %{tp.name}")
+        odd = {a for a in sp.attrs if a not in BENIGN_PARAM_ATTRS and not a.startswith(
+            ("range(", *_UNMODELLED_ASSUMPTIONS))}
+        if odd:
+            raise Unsupported(f"argument attribute(s) {', '.join(sorted(odd))} on %{sp.name}")
+    _check_write_attributes(tgt)
+
+
+def _check_write_attributes(tgt: Function) -> None:
+    """readonly / writeonly arguments make some target accesses UB, which is not modelled."""
+    opcodes = {i.opcode for b in tgt.blocks.values() for i in b.insts}
+    for p in tgt.params:
+        if {"readonly", "readnone"} & p.attrs and "store" in opcodes:
+            raise Unsupported(f"store in a target with a {'/'.join(sorted(p.attrs & {'readonly', 'readnone'}))} argument")
+        if {"writeonly", "readnone"} & p.attrs and "load" in opcodes:
+            raise Unsupported("load in a target with a writeonly/readnone argument")
+
+
+def _summarise(b: Behaviour) -> dict[str, Any]:
+    """UB, out-of-bound, result and final memory of a function as single formulas."""
+    import z3
+
+    ub = z3.Or([z3.And(e.pc, e.ub) for e in b.ends] or [z3.BoolVal(False)])
+    oob = z3.Or([z3.And(e.pc, z3.Not(e.ub)) for e in b.ends if e.out_of_bound] or [z3.BoolVal(False)])
+    done = [e for e in b.ends if not e.out_of_bound]
+    ret_bv = ret_poison = mem = mem_poison = None
+    for e in reversed(done):
+        if e.ret is not None:
+            ret_bv = e.ret.bv if ret_bv is None else z3.If(e.pc, e.ret.bv, ret_bv)
+            ret_poison = e.ret.poison if ret_poison is None else z3.If(e.pc, e.ret.poison, ret_poison)
+        mem = e.mem if mem is None else z3.If(e.pc, e.mem, mem)
+        mem_poison = e.mem_poison if mem_poison is None else z3.If(e.pc, e.mem_poison, mem_poison)
+    return {"ub": ub, "oob": oob, "ret": ret_bv, "ret_poison": ret_poison, "mem": mem,
+            "mem_poison": mem_poison}
+
+
+def _value_mismatch(s: dict, t: dict) -> Any:
+    import z3
+
+    if s["ret"] is None or t["ret"] is None:
+        return z3.BoolVal(False)  # void, or every path is UB / out of bound
+    return z3.And(z3.Not(s["ret_poison"]), z3.Or(t["ret_poison"], s["ret"] != t["ret"]))
+
+
+def _memory_mismatch(inputs: Inputs, s: dict, t: dict, address: Any) -> Any:
+    import z3
+
+    if not inputs.objects.lows or s["mem"] is None or t["mem"] is None:
+        return z3.BoolVal(False)
+    src_poison = z3.Select(s["mem_poison"], address)
+    differs = z3.Or(z3.Select(t["mem_poison"], address),
+                    z3.Select(s["mem"], address) != z3.Select(t["mem"], address))
+    return z3.And(inputs.objects.contains(address), z3.Not(src_poison), differs)
+
+
+def _refutation(solver, src: Function, inputs: Inputs, src_b: Behaviour, s: dict, t: dict,
+                address: Any) -> Verdict:
+    """A counterexample is trusted only if it needs no undef input and no source choice."""
+    import z3
+
+    blockers = [u for u in inputs.undef.values()] + src_b.choices
+    solver.add(z3.Not(z3.Or(blockers or [z3.BoolVal(False)])))
+    answer = solver.check()
+    if answer != z3.sat:
+        bound = "" if z3.is_false(z3.simplify(z3.Or(s["oob"], t["oob"]))) else \
+            "; also, a loop may run past the unroll bound"
+        return Verdict(VerdictKind.INCONCLUSIVE, CHECKER,
+                       "a counterexample exists only with undef inputs or source non-determinism "
+                       "(not decided by this checker)" + bound)
+    model = solver.model()
+    cex = _format_counterexample(model, src, inputs, s, t, address,
+                                 show_memory=_reason(model, s, t) == "memory mismatch")
+    unmodelled = sorted({a for p in src.params for a in p.attrs if a.startswith(_UNMODELLED_ASSUMPTIONS)})
+    if unmodelled:
+        return Verdict(VerdictKind.INCONCLUSIVE, CHECKER,
+                       f"counterexample may violate source attribute(s) {', '.join(unmodelled)}",
+                       counterexample=cex)
+    return Verdict(VerdictKind.REFUTED, CHECKER, _reason(model, s, t), counterexample=cex)
+
+
+def _reason(model, s: dict, t: dict) -> str:
+    import z3
+
+    def holds(expr) -> bool:
+        return expr is not None and z3.is_true(model.eval(expr, model_completion=True))
+
+    if holds(t["ub"]):
+        return "target is UB where the source is defined"
+    if s["ret"] is not None and holds(t["ret_poison"]):
+        return "target is more poisonous than source"
+    if s["ret"] is not None and holds(s["ret"] != t["ret"]):
+        return "value mismatch"
+    return "memory mismatch"
+
+
+def _format_counterexample(model, src: Function, inputs: Inputs, s: dict, t: dict, address: Any,
+                           show_memory: bool) -> str:
+    import z3
+
+    def ev(expr):
+        return model.eval(expr, model_completion=True)
+
+    lines = ["Example:"]
+    for p in src.params:
+        v = inputs.values[p.name]
+        if z3.is_true(ev(v.poison)):
+            shown = "poison"
+        elif z3.is_true(ev(inputs.undef[p.name])):
+            shown = "undef"
+        else:
+            shown = _show_int(ev(v.addr if isinstance(v, PtrVal) else v.bv))
+        lines.append(f"{p.type} %{p.name} = {shown}")
+    for side, d in (("Source", s), ("Target", t)):
+        if z3.is_true(ev(d["ub"])):
+            lines.append(f"{side}: UB")
+        elif d["ret"] is None:
+            lines.append(f"{side}: returns")
+        elif z3.is_true(ev(d["ret_poison"])):
+            lines.append(f"{side} value: poison")
+        else:
+            lines.append(f"{side} value: {_show_int(ev(d['ret']))}")
+    if show_memory:
+        a = ev(address)
+        lines.append(f"Memory at {_show_int(a)}: source {_show_int(ev(z3.Select(s['mem'], a)))}, "
+                     f"target {_show_int(ev(z3.Select(t['mem'], a)))}")
+    return "\n".join(lines)
+
+
+def _show_int(value) -> str:
+    import z3
+
+    if not z3.is_bv_value(value):
+        return str(value)
+    w = value.size()
+    u = value.as_long()
+    signed = u - (1 << w) if u >> (w - 1) and w > 1 else u
+    shown = f"{u}" if signed == u else f"{u}, {signed}"
+    return f"#x{u:0{max(1, (w + 3) // 4)}x} ({shown})"
+
+
+def _proof_or_bound(inputs: Inputs, s: dict, t: dict, unroll: int, timeout_ms: int) -> Verdict:
+    """No counterexample among completed paths: a proof unless some input runs past the bound."""
+    import z3
+
+    if z3.is_false(z3.simplify(z3.Or(s["oob"], t["oob"]))):
+        return Verdict(VerdictKind.PROVED, CHECKER, "target refines source")
+    solver = z3.Solver()
+    solver.set("timeout", timeout_ms)
+    solver.add(*inputs.facts)
+    solver.add(z3.Not(s["ub"]), z3.Or(s["oob"], t["oob"]))
+    answer = solver.check()
+    if answer == z3.unsat:
+        return Verdict(VerdictKind.PROVED, CHECKER, "target refines source (all loops within the bound)")
+    reason = "solver gave up on the loop-bound query" if answer == z3.unknown else \
+        f"a loop may run more than {unroll} iterations: no counterexample within the bound, but not a proof"
+    return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, reason, data={"loop_bound": unroll})

@@ -1,0 +1,546 @@
+"""A small model of the LLVM IR subset the built-in checker understands.
+
+llvmlite parses and verifies the module and prints every instruction in LLVM's canonical
+form (unnamed values get their slot numbers); the instruction details the binding API
+does not expose (flags such as nsw/nuw/exact, icmp predicates, phi incoming blocks, switch
+cases, alignment) are read from that canonical text. Anything outside the subset raises
+``Unsupported`` naming the construct; text llvmlite rejects raises ``MalformedIR``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+class MalformedIR(Exception):
+    """The IR does not parse or does not verify."""
+
+
+class Unsupported(Exception):
+    """The IR uses a construct outside the checker's subset (message names it)."""
+
+
+@dataclass(frozen=True)
+class Operand:
+    """An instruction operand: a local value or a constant."""
+
+    kind: str            # "local" | "int" | "poison" | "undef" | "null" | "global"
+    name: str = ""       # local or global name, without the sigil
+    value: int = 0       # for "int" (as written: may be negative)
+
+
+@dataclass
+class Inst:
+    opcode: str
+    result: str | None                # local name defined, None for void instructions
+    type: str                         # result type ("i32", "ptr", "void", ...)
+    ops: list[Operand] = field(default_factory=list)
+    op_types: list[str] = field(default_factory=list)
+    flags: frozenset[str] = frozenset()
+    pred: str = ""                    # icmp predicate
+    incoming: list[tuple[Operand, str]] = field(default_factory=list)   # phi
+    targets: list[str] = field(default_factory=list)                  # br/switch successors
+    cases: list[tuple[int, str]] = field(default_factory=list)          # switch (value, label)
+    callee: str = ""                  # call
+    ret_attrs: frozenset[str] = frozenset()   # call: return attributes (noundef, range(...))
+    align: int = 1                    # load/store
+    elem_types: list[str] = field(default_factory=list)   # gep source element type chain
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    attrs: frozenset[str]
+
+
+@dataclass
+class Block:
+    name: str
+    insts: list[Inst]
+
+
+@dataclass
+class Function:
+    name: str
+    ret_type: str
+    ret_attrs: frozenset[str]
+    params: list[Param]
+    blocks: dict[str, Block]
+    entry: str
+    text: str
+
+    @property
+    def signature(self) -> tuple[str, tuple[str, ...]]:
+        return self.ret_type, tuple(p.type for p in self.params)
+
+
+_INT_TYPE = re.compile(r"^i(\d+)$")
+MAX_INT_WIDTH = 128
+
+
+def int_width(ty: str) -> int:
+    """Bit width of an integer type; Unsupported for any other type."""
+    m = _INT_TYPE.match(ty)
+    if not m or not 1 <= int(m.group(1)) <= MAX_INT_WIDTH:
+        raise Unsupported(f"type '{ty}' (only integers up to i{MAX_INT_WIDTH} and ptr)")
+    return int(m.group(1))
+
+
+def check_value_type(ty: str) -> None:
+    """Types a value may have in the subset: iN or ptr."""
+    if ty != "ptr":
+        int_width(ty)
+
+
+# --- tokenizer -----------------------------------------------------------------------
+
+_TOKEN = re.compile(r"""\s*(?:
+    (?P<local>%"[^"]*"|%[-\w.$]+)
+  | (?P<global>@"[^"]*"|@[-\w.$]+)
+  | (?P<meta>![-\w.$]*)
+  | (?P<attrref>\#\d+)
+  | (?P<num>-?\d+)
+  | (?P<word>[A-Za-z_][\w.]*)
+  | (?P<punct>[\[\](){}<>,=*:]|\.\.\.)
+)""", re.VERBOSE)
+
+
+def tokenize(text: str) -> list[str]:
+    """Split one instruction or header into tokens; strings and other oddities are refused."""
+    tokens, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            rest = text[pos:].strip()
+            if not rest:
+                break
+            raise Unsupported(f"syntax near '{rest[:30]}'")
+        tokens.append(m.group(m.lastgroup))
+        pos = m.end()
+    return tokens
+
+
+def _unsigil(tok: str) -> str:
+    name = tok[1:]
+    return name[1:-1] if name.startswith('"') else name
+
+
+class _Cursor:
+    """Reads tokens left to right; every ``expect`` failure is an Unsupported construct."""
+
+    def __init__(self, tokens: list[str], text: str):
+        self.toks = tokens
+        self.i = 0
+        self.text = text
+
+    def peek(self, k: int = 0) -> str:
+        j = self.i + k
+        return self.toks[j] if j < len(self.toks) else ""
+
+    def take(self) -> str:
+        tok = self.peek()
+        if not tok:
+            raise Unsupported(f"truncated instruction '{self.text.strip()}'")
+        self.i += 1
+        return tok
+
+    def accept(self, tok: str) -> bool:
+        if self.peek() == tok:
+            self.i += 1
+            return True
+        return False
+
+    def expect(self, tok: str) -> None:
+        if not self.accept(tok):
+            raise Unsupported(f"'{self.text.strip()}' (expected '{tok}' at '{self.peek()}')")
+
+    def flags(self, allowed: set[str]) -> frozenset[str]:
+        got = set()
+        while self.peek() in allowed:
+            got.add(self.take())
+        return frozenset(got)
+
+    def type(self) -> str:
+        tok = self.take()
+        if tok in ("[", "<", "{"):
+            raise Unsupported(f"aggregate or vector type in '{self.text.strip()}'")
+        if tok in ("float", "double", "half", "bfloat", "fp128", "x86_fp80", "ppc_fp128"):
+            raise Unsupported(f"floating point ({tok})")
+        return tok
+
+    def value(self) -> Operand:
+        tok = self.take()
+        if tok.startswith("%"):
+            return Operand("local", _unsigil(tok))
+        if tok.startswith("@"):
+            return Operand("global", _unsigil(tok))
+        if re.fullmatch(r"-?\d+", tok):
+            return Operand("int", value=int(tok))
+        simple = {"true": Operand("int", value=1), "false": Operand("int", value=0),
+                  "poison": Operand("poison"), "undef": Operand("undef"),
+                  "null": Operand("null"), "zeroinitializer": Operand("int", value=0)}
+        if tok in simple:
+            return simple[tok]
+        raise Unsupported(f"operand '{tok}' in '{self.text.strip()}'")
+
+    def typed_value(self) -> tuple[str, Operand]:
+        ty = self.type()
+        return ty, self.value()
+
+    def done(self) -> bool:
+        return self.i >= len(self.toks)
+
+
+# --- instruction parsing --------------------------------------------------------------
+
+BINOPS = {"add", "sub", "mul", "udiv", "sdiv", "urem", "srem", "shl", "lshr", "ashr",
+          "and", "or", "xor"}
+CASTS = {"zext", "sext", "trunc"}
+_BINOP_FLAGS = {"nuw", "nsw", "exact", "disjoint"}
+# Metadata that never changes a value's semantics (debug info, TBAA, loop hints).
+# (!alias.scope / !noalias are not: they make aliasing accesses UB, like Alive2 refusing them.)
+_BENIGN_METADATA = {"!dbg", "!tbaa", "!tbaa.struct", "!llvm.loop", "!llvm.access.group",
+                    "!annotation", "!prof"}
+
+
+def _strip_metadata(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Drop trailing ``, !kind !N`` attachments; return (tokens, attachment kinds)."""
+    kinds = []
+    for j, tok in enumerate(tokens):
+        if tok.startswith("!") and j > 0 and tokens[j - 1] == ",":
+            kinds = [t for t in tokens[j:] if t.startswith("!") and not re.fullmatch(r"!\d+", t)]
+            return tokens[:j - 1], kinds
+    return tokens, kinds
+
+
+def parse_instruction(text: str) -> Inst:
+    """Parse one canonical instruction line."""
+    tokens, metadata = _strip_metadata(tokenize(text))
+    tokens = [t for t in tokens if not t.startswith("#")]
+    cur = _Cursor(tokens, text)
+    result = None
+    if cur.peek().startswith("%") and cur.peek(1) == "=":
+        result = _unsigil(cur.take())
+        cur.take()
+    inst = _parse_body(cur, result, text)
+    inst.text = text.strip()
+    unknown_md = [k for k in metadata if k not in _BENIGN_METADATA]
+    if unknown_md:
+        # e.g. !range / !noundef / !nonnull add poison or UB the model would not see.
+        inst.flags = inst.flags | {f"metadata:{k}" for k in unknown_md}
+    return inst
+
+
+def _parse_body(cur: _Cursor, result: str | None, text: str) -> Inst:
+    op = cur.take()
+    if op in ("tail", "musttail", "notail"):
+        op = cur.take()
+    parser = _PARSERS.get("binop" if op in BINOPS else "cast" if op in CASTS else op)
+    if parser is None:
+        raise Unsupported(f"instruction '{op}'")
+    inst = parser(cur, op, result)
+    if not cur.done():
+        raise Unsupported(f"'{text.strip()}' (unparsed '{' '.join(cur.toks[cur.i:])}')")
+    return inst
+
+
+def _binop(cur: _Cursor, op: str, result: str | None) -> Inst:
+    flags = cur.flags(_BINOP_FLAGS)
+    ty, a = cur.typed_value()
+    cur.expect(",")
+    b = cur.value()
+    return Inst(op, result, ty, [a, b], [ty, ty], flags)
+
+
+def _icmp(cur: _Cursor, op: str, result: str | None) -> Inst:
+    flags = cur.flags({"samesign"})
+    pred = cur.take()
+    ty, a = cur.typed_value()
+    cur.expect(",")
+    b = cur.value()
+    return Inst(op, result, "i1", [a, b], [ty, ty], flags, pred=pred)
+
+
+def _select(cur: _Cursor, op: str, result: str | None) -> Inst:
+    tc, c = cur.typed_value()
+    cur.expect(",")
+    ta, a = cur.typed_value()
+    cur.expect(",")
+    tb, b = cur.typed_value()
+    if tc != "i1":
+        raise Unsupported(f"select on '{tc}' condition")
+    return Inst(op, result, ta, [c, a, b], [tc, ta, tb])
+
+
+def _phi(cur: _Cursor, op: str, result: str | None) -> Inst:
+    ty = cur.type()
+    incoming = []
+    while True:
+        cur.expect("[")
+        v = cur.value()
+        cur.expect(",")
+        label = cur.take()
+        cur.expect("]")
+        incoming.append((v, _unsigil(label)))
+        if not cur.accept(","):
+            break
+    return Inst(op, result, ty, incoming=incoming)
+
+
+def _cast(cur: _Cursor, op: str, result: str | None) -> Inst:
+    flags = cur.flags({"nuw", "nsw", "nneg"})
+    ty, a = cur.typed_value()
+    cur.expect("to")
+    to = cur.type()
+    return Inst(op, result, to, [a], [ty], flags)
+
+
+def _freeze(cur: _Cursor, op: str, result: str | None) -> Inst:
+    ty, a = cur.typed_value()
+    return Inst(op, result, ty, [a], [ty])
+
+
+def _br(cur: _Cursor, op: str, result: str | None) -> Inst:
+    if cur.accept("label"):
+        return Inst(op, None, "void", targets=[_unsigil(cur.take())])
+    tc, c = cur.typed_value()
+    cur.expect(",")
+    cur.expect("label")
+    t = _unsigil(cur.take())
+    cur.expect(",")
+    cur.expect("label")
+    f = _unsigil(cur.take())
+    return Inst(op, None, "void", [c], [tc], targets=[t, f])
+
+
+def _switch(cur: _Cursor, op: str, result: str | None) -> Inst:
+    ty, v = cur.typed_value()
+    cur.expect(",")
+    cur.expect("label")
+    default = _unsigil(cur.take())
+    cur.expect("[")
+    cases = []
+    while not cur.accept("]"):
+        cty, cv = cur.typed_value()
+        if cv.kind != "int":
+            raise Unsupported("switch case that is not an integer constant")
+        cur.expect(",")
+        cur.expect("label")
+        cases.append((cv.value, _unsigil(cur.take())))
+    return Inst(op, None, "void", [v], [ty], targets=[default] + [l for _, l in cases], cases=cases)
+
+
+def _ret(cur: _Cursor, op: str, result: str | None) -> Inst:
+    if cur.accept("void"):
+        return Inst(op, None, "void")
+    ty, v = cur.typed_value()
+    return Inst(op, None, "void", [v], [ty])
+
+
+def _unreachable(cur: _Cursor, op: str, result: str | None) -> Inst:
+    return Inst(op, None, "void")
+
+
+def _align(cur: _Cursor) -> int:
+    align = 1
+    while cur.accept(","):
+        key = cur.take()
+        if key != "align":
+            raise Unsupported(f"memory access option '{key}'")
+        align = int(cur.take())
+    return align
+
+
+def _load(cur: _Cursor, op: str, result: str | None) -> Inst:
+    if cur.peek() in ("volatile", "atomic"):
+        raise Unsupported(f"{cur.peek()} load")
+    ty = cur.type()
+    cur.expect(",")
+    pty, p = cur.typed_value()
+    return Inst(op, result, ty, [p], [pty], align=_align(cur))
+
+
+def _store(cur: _Cursor, op: str, result: str | None) -> Inst:
+    if cur.peek() in ("volatile", "atomic"):
+        raise Unsupported(f"{cur.peek()} store")
+    ty, v = cur.typed_value()
+    cur.expect(",")
+    pty, p = cur.typed_value()
+    return Inst(op, None, "void", [v, p], [ty, pty], align=_align(cur))
+
+
+def _gep_type(cur: _Cursor) -> list[str]:
+    """The source element type: iN, ptr, or nested arrays ``[N x T]`` as a chain."""
+    if cur.accept("["):
+        count = cur.take()
+        cur.expect("x")
+        inner = _gep_type(cur)
+        cur.expect("]")
+        return [f"[{count}]"] + inner
+    return [cur.type()]
+
+
+def _gep(cur: _Cursor, op: str, result: str | None) -> Inst:
+    flags = cur.flags({"inbounds", "nuw", "nusw"})
+    if cur.peek() == "inrange":
+        raise Unsupported("getelementptr inrange")
+    elem = _gep_type(cur)
+    cur.expect(",")
+    pty, base = cur.typed_value()
+    ops, tys = [base], [pty]
+    while cur.accept(","):
+        ity, idx = cur.typed_value()
+        ops.append(idx)
+        tys.append(ity)
+    return Inst(op, result, "ptr", ops, tys, flags, elem_types=elem)
+
+
+_CALL_RET_ATTRS = {"noundef", "zeroext", "signext", "nonnull"}
+
+
+def _call(cur: _Cursor, op: str, result: str | None) -> Inst:
+    ret_attrs = set()
+    while True:
+        tok = cur.peek()
+        if tok in _CALL_RET_ATTRS:
+            ret_attrs.add(cur.take())
+        elif tok == "range":
+            ret_attrs.add(_range_attr(cur))
+        elif tok in ("fastcc", "ccc", "nnan", "ninf", "nsz", "arcp", "contract", "afn",
+                     "reassoc", "fast"):
+            raise Unsupported(f"call with '{tok}'")
+        else:
+            break
+    ty = cur.type()
+    callee = cur.take()
+    if not callee.startswith("@"):
+        raise Unsupported("indirect call")
+    cur.expect("(")
+    ops, tys = [], []
+    while not cur.accept(")"):
+        aty = cur.type()
+        while cur.peek() in ("noundef", "immarg", "zeroext", "signext"):
+            cur.take()
+        ops.append(cur.value())
+        tys.append(aty)
+        cur.accept(",")
+    return Inst(op, result, ty, ops, tys, callee=_unsigil(callee), ret_attrs=frozenset(ret_attrs))
+
+
+def _range_attr(cur: _Cursor) -> str:
+    """``range(i32 0, 33)`` -> ``"range:32:0:33"``."""
+    cur.expect("range")
+    cur.expect("(")
+    ty = cur.type()
+    lo = cur.take()
+    cur.expect(",")
+    hi = cur.take()
+    cur.expect(")")
+    return f"range:{int_width(ty)}:{lo}:{hi}"
+
+
+_PARSERS = {"binop": _binop, "cast": _cast, "icmp": _icmp, "select": _select, "phi": _phi,
+            "freeze": _freeze, "br": _br, "switch": _switch, "ret": _ret, "load": _load,
+            "store": _store, "getelementptr": _gep, "call": _call, "unreachable": _unreachable}
+
+
+# --- functions and modules ---------------------------------------------------------------
+
+_LINKAGE_WORDS = {"dso_local", "dso_preemptable", "internal", "private", "external", "linkonce",
+                  "linkonce_odr", "weak", "weak_odr", "hidden", "protected", "default",
+                  "local_unnamed_addr", "unnamed_addr", "available_externally", "define"}
+# Return attributes with no effect on the values the checker compares.
+_ABI_ATTRS = {"zeroext", "signext", "noext", "inreg"}
+
+
+def parse_module(ir_text: str):
+    """Parse and verify a module with llvmlite; MalformedIR on any error."""
+    import llvmlite.binding as llvm  # heavy: only when a check actually runs
+
+    try:
+        module = llvm.parse_assembly(ir_text)
+        module.verify()
+    except RuntimeError as e:
+        raise MalformedIR(str(e).strip()) from None
+    return module
+
+
+def find_function(module, name: str) -> Function:
+    """The named defined function of an llvmlite module, in the checker's model."""
+    try:
+        fn = module.get_function(name)
+    except NameError:
+        raise MalformedIR(f"no function @{name} in the module") from None
+    if fn.is_declaration:
+        raise MalformedIR(f"@{name} is only declared, not defined")
+    return _convert_function(fn)
+
+
+def _convert_function(fn) -> Function:
+    text = str(fn)
+    header = next(ln for ln in text.splitlines() if ln.startswith("define"))
+    ret_type, ret_attrs = _header_return(header, fn.name)
+    params = []
+    unnamed = 0
+    for arg in fn.arguments:
+        ty = str(arg.type)
+        check_value_type(ty)
+        name = arg.name
+        if not name:
+            name = str(unnamed)
+            unnamed += 1
+        attrs = frozenset(a.decode() if isinstance(a, bytes) else str(a) for a in arg.attributes)
+        params.append(Param(name, ty, _split_attrs(attrs)))
+    blocks: dict[str, Block] = {}
+    entry = ""
+    for index, block in enumerate(fn.blocks):
+        label = _block_label(block, unnamed if index == 0 else None)
+        insts = [parse_instruction(str(inst)) for inst in block.instructions]
+        blocks[label] = Block(label, insts)
+        entry = entry or label
+    return Function(fn.name, ret_type, ret_attrs, params, blocks, entry, text)
+
+
+def _split_attrs(attrs: frozenset[str]) -> frozenset[str]:
+    """llvmlite may give one space-separated string for several attributes."""
+    out = set()
+    for a in attrs:
+        out.update(re.findall(r"\w+(?:\([^)]*\))?", a))
+    return frozenset(out)
+
+
+def _block_label(block, entry_slot: int | None) -> str:
+    if block.name:
+        return block.name
+    first = str(block).lstrip("\n").split("\n", 1)[0]
+    m = re.match(r"^(\d+):", first)
+    if m:
+        return m.group(1)
+    # The unnamed entry block takes the slot after the unnamed arguments.
+    return str(entry_slot if entry_slot is not None else 0)
+
+
+def _header_return(header: str, name: str) -> tuple[str, frozenset[str]]:
+    """Return type and return attributes from a ``define`` line."""
+    before = header.split("@", 1)[0]
+    tokens = tokenize(before)
+    cur = _Cursor(tokens, header)
+    attrs: set[str] = set()
+    words: list[str] = []
+    while not cur.done():
+        tok = cur.peek()
+        if tok == "range":
+            attrs.add(_range_attr(cur))
+        else:
+            words.append(cur.take())
+    words = [w for w in words if w not in _LINKAGE_WORDS]
+    if not words:
+        raise Unsupported(f"cannot read the return type of @{name}")
+    ret_type = words[-1]
+    if ret_type != "void":
+        check_value_type(ret_type)
+    attrs.update(w for w in words[:-1] if w not in _ABI_ATTRS)
+    return ret_type, frozenset(attrs)

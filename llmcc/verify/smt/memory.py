@@ -1,0 +1,111 @@
+"""Byte-addressed memory for pointer arguments.
+
+Each pointer argument ``i`` points into an object ``[lo_i, hi_i)`` of unknown size and
+position (shared by src and tgt, like the initial memory contents). Objects may overlap
+unless one of the two arguments is ``noalias`` in the source. An access is UB unless the
+whole access lies inside the object of the pointer's provenance and is aligned; a poison
+pointer makes any access UB. Memory is a z3 array of bytes plus an array of per-byte
+poison flags; a load is poison if any of its bytes is.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .ir import Unsupported
+from .values import OBJ_BITS, PTR_BITS, PtrVal, Val
+
+# Objects end below this address, so address arithmetic on valid accesses never wraps.
+_ADDRESS_LIMIT = 1 << 60
+
+
+@dataclass
+class MemoryObjects:
+    """The objects the pointer arguments point into (index = pointer-argument order)."""
+
+    lows: list[Any] = field(default_factory=list)
+    highs: list[Any] = field(default_factory=list)
+
+    @property
+    def null_object(self) -> int:
+        """Object index of ``null`` (and of nothing): no byte of it is accessible."""
+        return len(self.lows)
+
+    def add(self, index: int, pointer: Any) -> list[Any]:
+        """A new object for pointer argument ``index``; returns its well-formedness facts."""
+        import z3
+
+        lo = z3.BitVec(f"obj{index}_lo", PTR_BITS)
+        hi = z3.BitVec(f"obj{index}_hi", PTR_BITS)
+        self.lows.append(lo)
+        self.highs.append(hi)
+        return [z3.UGT(lo, 0), z3.ULE(lo, pointer), z3.ULE(pointer, hi),
+                z3.ULT(hi, _ADDRESS_LIMIT)]
+
+    def disjoint(self, i: int, j: int) -> Any:
+        import z3
+
+        return z3.Or(z3.ULE(self.highs[i], self.lows[j]), z3.ULE(self.highs[j], self.lows[i]))
+
+    def bounds(self, obj: Any) -> tuple[Any, Any]:
+        """(lo, hi) of a symbolic object index; null/unknown objects are [0, 0)."""
+        import z3
+
+        lo, hi = z3.BitVecVal(0, PTR_BITS), z3.BitVecVal(0, PTR_BITS)
+        for k in range(len(self.lows)):
+            hit = obj == z3.BitVecVal(k, OBJ_BITS)
+            lo, hi = z3.If(hit, self.lows[k], lo), z3.If(hit, self.highs[k], hi)
+        return lo, hi
+
+    def contains(self, address: Any) -> Any:
+        """True when ``address`` lies in some object (where final memory is compared)."""
+        import z3
+
+        return z3.Or([z3.And(z3.ULE(lo, address), z3.ULT(address, hi))
+                      for lo, hi in zip(self.lows, self.highs)] or [z3.BoolVal(False)])
+
+
+def access_ub(objects: MemoryObjects, ptr: PtrVal, nbytes: int, align: int) -> Any:
+    """Condition under which accessing ``nbytes`` at ``ptr`` is undefined behaviour."""
+    import z3
+
+    lo, hi = objects.bounds(ptr.obj)
+    inside = z3.And(z3.ULE(lo, ptr.addr), z3.ULE(ptr.addr, hi),
+                    z3.ULE(z3.BitVecVal(nbytes, PTR_BITS), hi - ptr.addr))
+    ok = z3.And(z3.Not(ptr.poison), inside, _aligned(ptr.addr, align))
+    return z3.Not(ok)
+
+
+def _aligned(addr: Any, align: int) -> Any:
+    import z3
+
+    if align <= 1:
+        return z3.BoolVal(True)
+    if align & (align - 1):
+        raise Unsupported(f"alignment {align}")
+    return (addr & z3.BitVecVal(align - 1, PTR_BITS)) == 0
+
+
+def load_bytes(mem: Any, mem_poison: Any, addr: Any, width: int) -> Val:
+    """Little-endian load of an iN (N a multiple of 8)."""
+    import z3
+
+    if width % 8:
+        raise Unsupported(f"load/store of i{width} (not a whole number of bytes)")
+    nbytes = width // 8
+    parts = [z3.Select(mem, addr + k) for k in range(nbytes)]
+    value = parts[0] if nbytes == 1 else z3.Concat(*reversed(parts))
+    poison = z3.Or([z3.Select(mem_poison, addr + k) for k in range(nbytes)])
+    return Val(value, poison)
+
+
+def store_bytes(mem: Any, mem_poison: Any, addr: Any, value: Val) -> tuple[Any, Any]:
+    """Write ``value`` little-endian; every byte inherits the value's poison flag."""
+    import z3
+
+    if value.width % 8:
+        raise Unsupported(f"load/store of i{value.width} (not a whole number of bytes)")
+    for k in range(value.width // 8):
+        mem = z3.Store(mem, addr + k, z3.Extract(8 * k + 7, 8 * k, value.bv))
+        mem_poison = z3.Store(mem_poison, addr + k, value.poison)
+    return mem, mem_poison
