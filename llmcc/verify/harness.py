@@ -507,9 +507,12 @@ def _emit_call_and_dump(sig: FunctionSignature, args: list[str], out: list[str])
 
 def _render_correctness(sig: FunctionSignature, inp: FunctionInput) -> str:
     body: list[str] = []
-    args: list[str] = []
-    for i, (p, v) in enumerate(zip(sig.params, inp.values)):
-        args.append(_declare_correctness_arg(i, p, v, body))
+    args = [f"a{i}" for i in range(len(sig.params))]
+    # Owners first: an aliasing view may point into a buffer declared later in the list.
+    order = sorted(range(len(sig.params)), key=lambda i: isinstance(inp.values[i], BufferValue)
+                   and inp.values[i].alias_of is not None)
+    for i in order:
+        _declare_correctness_arg(i, sig.params[i], inp.values[i], body)
     _emit_call_and_dump(sig, args, body)
     _dump_buffers(sig, inp.values, body)
     return f"static void run_correctness_{inp.index}(void) {{\n" + "\n".join(body) + "\n}\n"

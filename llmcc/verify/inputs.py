@@ -456,13 +456,17 @@ def _scale_scalar(p: ParamSpec, rng: random.Random) -> object:
 def program_correctness_inputs(*, seed: int = 0, count: int = DEFAULT_CORRECTNESS) -> list[ProgramInput]:
     """Small stdin texts and numeric argv for a whole program. Deterministic for ``seed``."""
     rng = random.Random(seed)
+    # Edge texts: empty, counts followed by data, 32/64-bit extremes (overflow), negatives
+    # (division vs shift), a numeric argument, words.
     fixed: list[tuple[tuple[str, ...], bytes]] = [
-        ((), b""), ((), b"5\n"), ((), b"0\n"), ((), b"3\n1 2 3\n"), ((), b"-1\n"),
-        ((), b"10 7\n"), (("3",), b""), ((), b"hello world\n"),
+        ((), b""), ((), b"5\n1 2 3 4 5\n"), ((), b"2147483647 2147483646\n"),
+        ((), b"3\n-7 0 7\n"), ((), b"-2147483648 -1\n"), (("3",), b"1\n"),
+        ((), b"0\n"), ((), b"9223372036854775807 1\n"), ((), b"hello world\n"), ((), b"-1\n"),
     ]
+    n_fixed = count - max(2, count // 5)      # the rest are random
     inputs = []
     for j in range(count):
-        if j < len(fixed) and j < count - 2:
+        if j < min(n_fixed, len(fixed)):
             args, stdin = fixed[j]
         elif j % 2 == 0:
             n = rng.randint(1, 20)

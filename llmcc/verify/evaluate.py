@@ -1,0 +1,322 @@
+"""The candidate evaluator: one call decides whether a candidate object may replace the
+baseline, and by how much it is faster. Used by the pipeline tuner and the LLM agents.
+
+Typical use::
+
+    plan = build_test_plan(ctx, "hot_function", seed=0)      # once per TU (or Fallback)
+    ev = evaluate_candidate(ctx, plan, Path("cand.o"),
+                            formal=alive_verdict,             # optional, IR-level candidates
+                            candidate_source=Path("cand.c"))  # optional, C-source candidates
+    if ev.accepted: ...   # correct and measurably faster than the baseline (or best_so_far)
+
+Steps of ``evaluate_candidate`` (it never raises; internal errors give correct=False):
+
+1. object check against ``ctx.baseline_object`` (``llmcc.verify.objcheck``);
+2. differential test against the baseline on the correctness and scale inputs;
+3. UBSan run of the candidate source, if given;
+4. the formal verdict, if given: REFUTED / INVALID reject; INCONCLUSIVE does not reject
+   when the tests pass (it stays in the report);
+5. measurement (if correct and ``measure``): interleaved ``compare_runtimes`` of the
+   baseline (or ``best_so_far``) against the candidate on the largest scale inputs, cost =
+   CPU time of the call(s) or instruction counts per ``measure.mode``.
+
+The test inputs never leave this module except as a single failing input in a
+counterexample, so optimizing agents cannot overfit to the full tests (ACCLAIM).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..outcome import Fallback
+from ..tu import TUContext
+from . import inputs as gen
+from .difftest import (Observation, ReferenceObservations, ensure_executable, run_differential,
+                       run_input, ubsan_check)
+from .verdict import Verdict, VerdictKind
+
+log = logging.getLogger(__name__)
+
+# A scale input on which the reference needs more CPU than this is dropped from the plan
+# (the brief for scale inputs: big enough to time, small enough to repeat).
+SCALE_BUDGET_SECONDS = 0.3
+TIMED_SCALE_INPUTS = 2          # the largest kept scale inputs are the ones timed
+HARNESS_TIME = re.compile(rb"llmcc-harness-cpu-ns: (\d+)")
+
+
+@dataclass
+class TestPlan:
+    """How a TU is tested: mode, harness, inputs. Built once per TU by ``build_test_plan``.
+
+    ``correctness`` / ``scale`` hold ``inputs.FunctionInput`` (function mode: the harness
+    binary takes ``kind index``) or ``inputs.ProgramInput`` (program mode: argv + stdin).
+    """
+
+    mode: str                                   # "function" | "program"
+    function: str | None
+    harness_c: Path | None
+    correctness: list
+    scale: list
+    seed: int
+    detail: dict = field(default_factory=dict)
+    signature: Any = None                       # harness.FunctionSignature in function mode
+    reference_cache: ReferenceObservations = field(default_factory=ReferenceObservations, repr=False)
+
+    def cache_key(self) -> str:
+        """Identifies the harness + inputs (executables linked for this plan are cached by it)."""
+        harness = self.harness_c.read_text() if self.harness_c is not None else ""
+        text = f"{self.mode}:{self.function}:{self.seed}:{harness}:" + "|".join(
+            i.describe() for i in [*self.correctness, *self.scale])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def params(self) -> tuple:
+        return self.signature.params if self.signature is not None else ()
+
+    def reference_observation(self, ref_key: str, test_input,
+                              run: Callable[[], Observation]) -> Observation:
+        return self.reference_cache.get(ref_key, test_input, run)
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+def build_test_plan(ctx: TUContext, function: str | None, *, seed: int = 0) -> TestPlan | Fallback:
+    """Program mode if the TU defines ``main``, else function mode for ``function`` through a
+    synthesized harness. Scale inputs on which the reference crashes or runs longer than
+    ``SCALE_BUDGET_SECONDS`` are dropped (listed in ``detail["scale_dropped"]``).
+    ``Fallback("untestable", why)`` when neither mode applies."""
+    try:
+        plan = _plan_program(ctx, seed) if ctx.has_main else _plan_function(ctx, function, seed)
+        if isinstance(plan, Fallback):
+            return plan
+        return _calibrate(ctx, plan)
+    except Exception as e:  # a broken plan must not break the build
+        log.exception("building the test plan failed")
+        return Fallback("untestable", f"internal error while building the test plan: {e}")
+
+
+def _difftest_dir(ctx: TUContext) -> Path:
+    d = ctx.workdir / "difftest"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _plan_program(ctx: TUContext, seed: int) -> TestPlan:
+    return TestPlan(mode="program", function=None, harness_c=None,
+                    correctness=gen.program_correctness_inputs(seed=seed),
+                    scale=gen.program_scale_inputs(seed=seed), seed=seed)
+
+
+def _plan_function(ctx: TUContext, function: str | None, seed: int) -> TestPlan | Fallback:
+    from .harness import synthesize_harness
+
+    if not function:
+        return Fallback("untestable", "library TU (no main) and no function to test")
+    if not _exports_function(ctx.baseline_object, function):
+        return Fallback("untestable", f"'{function}' is not a global function of the baseline object")
+    spec = synthesize_harness(ctx.toolchain, ctx.source_path, ctx.flags, function, cwd=ctx.cwd, seed=seed)
+    if isinstance(spec, Fallback):
+        return Fallback("untestable", str(spec))
+    harness_c = spec.write(_difftest_dir(ctx) / f"harness-{_safe(function)}-{seed}.c")
+    return TestPlan(mode="function", function=function, harness_c=harness_c,
+                    correctness=spec.correctness, scale=spec.scale, seed=seed,
+                    signature=spec.signature)
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
+def _exports_function(obj: Path, function: str) -> bool:
+    """Does ``obj`` define ``function`` as a global (or weak) function symbol?"""
+    from elftools.elf.elffile import ELFFile
+
+    with open(obj, "rb") as f:
+        symtab = ELFFile(f).get_section_by_name(".symtab")
+        if symtab is None:
+            return False
+        for sym in symtab.get_symbol_by_name(function) or []:
+            defined = sym["st_shndx"] != "SHN_UNDEF"
+            if defined and sym["st_info"]["type"] == "STT_FUNC" and sym["st_info"]["bind"] in ("STB_GLOBAL", "STB_WEAK"):
+                return True
+    return False
+
+
+def _calibrate(ctx: TUContext, plan: TestPlan) -> TestPlan | Fallback:
+    """Link the reference once and run it on the scale inputs: keep the ones it handles
+    within budget. Also proves the reference links (else the TU is untestable)."""
+    from ..measure.sandbox import SandboxUnavailable
+
+    workdir = _difftest_dir(ctx)
+    ref_exe = ensure_executable(ctx.toolchain, plan, ctx.baseline_object, workdir, "ref")
+    if isinstance(ref_exe, Fallback):
+        return Fallback("untestable", f"the reference does not link for testing: {ref_exe}")
+    plan.detail["reference_exe"] = str(ref_exe)
+    ref_key = hashlib.sha256(ref_exe.read_bytes()).hexdigest()
+    kept, dropped = [], []
+    allow = bool(ctx.settings["verify.allow_unsandboxed"])
+    try:
+        for test_input in plan.scale:
+            obs = plan.reference_observation(ref_key, test_input, lambda i=test_input: run_input(
+                ref_exe, i, workdir=workdir, allow_unsandboxed=allow))
+            cost = _cost_seconds(obs)
+            if obs.crashed or cost > SCALE_BUDGET_SECONDS:
+                why = f"reference {obs.killed or obs.returncode}" if obs.crashed else f"reference {cost:.3f}s"
+                dropped.append(f"{test_input.describe()}: {why}")
+                if not obs.crashed:
+                    break   # later inputs are larger still
+            else:
+                kept.append(test_input)
+    except SandboxUnavailable as e:
+        plan.detail["calibration"] = f"skipped: {e}"
+        return plan
+    plan.detail["scale_dropped"] = dropped
+    plan.scale = kept
+    return plan
+
+
+def _cost_seconds(obs: Observation) -> float:
+    """CPU seconds of the measured part: the harness's own timing line if present (it
+    excludes process start-up and input generation), else the process CPU time."""
+    if obs.crashed or obs.returncode != 0:
+        return math.inf
+    m = HARNESS_TIME.search(obs.stderr)
+    return int(m.group(1)) / 1e9 if m else obs.cpu_time
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+@dataclass
+class Evaluation:
+    """Everything the caller needs to decide and to report."""
+
+    verdicts: list[Verdict]
+    correct: bool
+    comparison: Any | None          # llmcc.measure.timing.Comparison
+    speedup: float | None
+    accepted: bool
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"verdicts": [v.to_json() for v in self.verdicts], "correct": self.correct,
+                "comparison": self.comparison.to_json() if self.comparison is not None else None,
+                "speedup": self.speedup, "accepted": self.accepted, "reason": self.reason}
+
+
+def evaluate_candidate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, *,
+                       formal: Verdict | None = None, candidate_source: Path | None = None,
+                       measure: bool = True, best_so_far: Path | None = None) -> Evaluation:
+    """Check ``candidate_obj`` against the baseline and, if correct, time it against the
+    baseline (or ``best_so_far``). See the module docstring for the steps. Never raises."""
+    verdicts: list[Verdict] = []
+    try:
+        return _evaluate(ctx, plan, candidate_obj, verdicts, formal=formal,
+                         candidate_source=candidate_source, measure=measure, best_so_far=best_so_far)
+    except Exception as e:  # an evaluator bug rejects the candidate, never the build
+        log.exception("evaluating %s failed", candidate_obj)
+        return Evaluation(verdicts=verdicts, correct=False, comparison=None, speedup=None,
+                          accepted=False, reason=f"internal error: {type(e).__name__}: {e}")
+
+
+def _reject(verdicts: list[Verdict], reason: str) -> Evaluation:
+    return Evaluation(verdicts=verdicts, correct=False, comparison=None, speedup=None,
+                      accepted=False, reason=reason)
+
+
+def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: list[Verdict], *,
+              formal: Verdict | None, candidate_source: Path | None, measure: bool,
+              best_so_far: Path | None) -> Evaluation:
+    workdir = _difftest_dir(ctx)
+    allow = bool(ctx.settings["verify.allow_unsandboxed"])
+    obj_verdict = _object_check(ctx.baseline_object, candidate_obj)
+    verdicts.append(obj_verdict)
+    if obj_verdict.kind in (VerdictKind.INVALID, VerdictKind.REFUTED, VerdictKind.TESTED_DIFFERENT):
+        return _reject(verdicts, f"object check failed: {obj_verdict.detail}")
+    if formal is not None:
+        verdicts.append(formal)
+        if formal.kind in (VerdictKind.REFUTED, VerdictKind.INVALID):
+            return _reject(verdicts, f"formal check: {formal.kind.value}: {formal.detail}")
+    diff = run_differential(plan, ctx.baseline_object, candidate_obj, toolchain=ctx.toolchain,
+                            workdir=workdir, allow_unsandboxed=allow)
+    verdicts.append(diff)
+    if diff.kind != VerdictKind.TESTED_EQUAL:
+        return _reject(verdicts, f"differential test: {diff.kind.value}: {diff.detail}")
+    if candidate_source is not None:
+        ub = ubsan_check(candidate_source, ctx.flags, plan, toolchain=ctx.toolchain, workdir=workdir,
+                         cwd=ctx.cwd, allow_unsandboxed=allow, reference_source=ctx.source_path)
+        verdicts.append(ub)
+        if ub.kind != VerdictKind.TESTED_EQUAL:
+            return _reject(verdicts, f"UBSan: {ub.kind.value}: {ub.detail}")
+    notes = "; formal check inconclusive (tests passed)" if (
+        formal is not None and formal.kind == VerdictKind.INCONCLUSIVE) else ""
+    if not measure:
+        return Evaluation(verdicts, True, None, None, False, "correct (not measured)" + notes)
+    comparison = _measure(ctx, plan, best_so_far or ctx.baseline_object, candidate_obj, workdir, allow)
+    if isinstance(comparison, Fallback):
+        return Evaluation(verdicts, True, None, None, False, f"correct; not measured: {comparison}" + notes)
+    against = "best so far" if best_so_far is not None else "baseline"
+    verdict_text = "accepted" if comparison.accepted else "not faster by the margin"
+    return Evaluation(verdicts, True, comparison, comparison.speedup, comparison.accepted,
+                      f"correct; {verdict_text}: {comparison.speedup:.3f}x vs {against}" + notes)
+
+
+def _object_check(reference: Path, candidate: Path) -> Verdict:
+    """``llmcc.verify.objcheck.check_object`` when that module is installed; without it the
+    step is recorded as inconclusive (the differential test still runs the object)."""
+    try:
+        from .objcheck import check_object
+    except ImportError:
+        return Verdict(VerdictKind.INCONCLUSIVE, "objcheck", "object checker not available")
+    return check_object(reference, candidate)
+
+
+# --------------------------------------------------------------------------- measurement
+
+
+def _timed_inputs(plan: TestPlan) -> list:
+    return plan.scale[-TIMED_SCALE_INPUTS:] if plan.scale else plan.correctness[-1:]
+
+
+def _measure(ctx: TUContext, plan: TestPlan, reference_obj: Path, candidate_obj: Path,
+             workdir: Path, allow: bool):
+    """Compare costs of reference and candidate on the timed inputs, per ``measure.mode``."""
+    from ..measure import timing
+
+    ref_exe = ensure_executable(ctx.toolchain, plan, reference_obj, workdir, "ref")
+    cand_exe = ensure_executable(ctx.toolchain, plan, candidate_obj, workdir, "cand")
+    if isinstance(ref_exe, Fallback) or isinstance(cand_exe, Fallback):
+        return Fallback("measure-link-failed", str(ref_exe if isinstance(ref_exe, Fallback) else cand_exe))
+    timed = _timed_inputs(plan)
+    margin = float(ctx.settings["measure.margin"])
+    if ctx.settings["measure.mode"] == "instructions":
+        counts = [_instructions(exe, timed, workdir, allow) for exe in (ref_exe, cand_exe)]
+        if None not in counts:
+            return timing.compare_instruction_counts(counts[0], counts[1], margin=margin)
+        log.info("no instruction counter available; measuring CPU time instead")
+
+    def cost_of(exe: Path) -> Callable[[], float]:
+        return lambda: sum(_cost_seconds(run_input(exe, i, workdir=workdir, allow_unsandboxed=allow))
+                           for i in timed)
+
+    return timing.compare_runtimes(cost_of(ref_exe), cost_of(cand_exe),
+                                   repetitions=max(1, int(ctx.settings["measure.repetitions"])),
+                                   margin=margin)
+
+
+def _instructions(exe: Path, timed: list, workdir: Path, allow: bool) -> int | None:
+    from ..measure.timing import instruction_count
+
+    total = 0
+    for test_input in timed:
+        n = instruction_count([str(exe), *test_input.argv], workdir=workdir, stdin=test_input.stdin,
+                              allow_unsandboxed=allow)
+        if n is None:
+            return None
+        total += n
+    return total

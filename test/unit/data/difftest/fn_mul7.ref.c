@@ -1,0 +1,1 @@
+unsigned mul7(unsigned x) { return x * 7; }

@@ -1,0 +1,1 @@
+int pop(unsigned x) { return __builtin_popcount(x); }
