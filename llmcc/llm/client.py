@@ -113,6 +113,8 @@ class _Transport(Protocol):
 
     def complete(self, request: dict, timeout: float) -> dict: ...
 
+    def close(self) -> None: ...
+
 
 class _MalformedReply(Exception):
     """The endpoint answered 200 with something that is not a chat completion (transient)."""
@@ -140,13 +142,21 @@ class _OpenAITransport:
 
     def complete(self, request: dict, timeout: float) -> dict:
         kwargs: dict[str, Any] = {"model": request["model"], "messages": request["messages"],
-                                  "max_tokens": request["max_tokens"], "timeout": timeout}
+                                  "timeout": timeout}
+        if request.get("max_tokens"):  # 0 means "the server's default"
+            kwargs["max_tokens"] = request["max_tokens"]
         if request.get("temperature") is not None:
             kwargs["temperature"] = request["temperature"]
         if request.get("tools"):
             kwargs["tools"] = request["tools"]
         completion = self._sdk().chat.completions.create(**kwargs)
         return _normalize_completion(completion)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._sdk_client is not None:
+                self._sdk_client.close()
+                self._sdk_client = None
 
 
 def _normalize_completion(completion: Any) -> dict:
@@ -179,6 +189,9 @@ class _ReplayTransport:
 
     def __init__(self, book: ReplayBook) -> None:
         self._book = book
+
+    def close(self) -> None:
+        pass
 
     def complete(self, request: dict, timeout: float) -> dict:
         reply = self._book.lookup(request)
@@ -272,6 +285,16 @@ class LLMClient:
                                     thread_name_prefix="llm-sample") as pool:
                 outcomes = list(pool.map(lambda r: self._one_sample(r, purpose), requests))
         return _successes_or_raise(outcomes)
+
+    def close(self) -> None:
+        """Release the HTTP connections (the client stays usable: they reopen on demand)."""
+        self._transport.close()
+
+    def __enter__(self) -> "LLMClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- one sample ---------------------------------------------------------------------
 
@@ -445,6 +468,21 @@ def make_client(settings: "Settings", *, deadline: float | None = None,
         cost_per_1k_input=settings["llm.cost_per_1k_input"],
         cost_per_1k_output=settings["llm.cost_per_1k_output"], api_key=api_key,
         retry=retry or RetryPolicy())
+
+
+def client_for_endpoint(base_url: str, *, model: str = "scripted", api_key: str = DUMMY_API_KEY,
+                        cache_dir: Path | None = None, tool_protocol: str = "native",
+                        deadline: float | None = None, timeout: float = 30.0, concurrency: int = 2,
+                        retry: RetryPolicy | None = None) -> LLMClient:
+    """An ``openai``-backend client for ``base_url`` without building Settings.
+
+    Meant for tests and tools (e.g. ``client_for_endpoint(ScriptedServer(...).url)``);
+    the driver uses ``make_client``. No response cache unless ``cache_dir`` is given.
+    """
+    return LLMClient(_OpenAITransport(base_url, api_key, timeout), model=model, timeout=timeout,
+                     concurrency=concurrency, tool_protocol=tool_protocol,
+                     cache=ResponseCache(cache_dir) if cache_dir is not None else None,
+                     deadline=deadline, api_key=api_key, retry=retry or RetryPolicy())
 
 
 def _load_book(replay_file: str) -> ReplayBook:

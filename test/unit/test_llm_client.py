@@ -301,3 +301,56 @@ def test_usage_and_cost_accounting(tmp_path):
     assert usage["calls"] == 3 and usage["cached_calls"] == 1
     assert usage["prompt_tokens"] == 4000 and usage["completion_tokens"] == 750
     assert usage["cost"] == pytest.approx(4000 / 1000 * 0.5 + 750 / 1000 * 2.0)
+
+
+def in_flight_counter(delay: float):
+    """A script callable that records the most requests it ever saw at once."""
+    import threading
+    state = {"now": 0, "max": 0}
+    lock = threading.Lock()
+
+    def script(body: dict) -> dict:
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        time.sleep(delay)
+        with lock:
+            state["now"] -= 1
+        return {"content": "sample"}
+    return script, state
+
+
+def test_samples_respect_the_concurrency_limit(tmp_path):
+    script, state = in_flight_counter(0.2)
+    with ScriptedServer(script) as srv:
+        replies = client_for(tmp_path, srv.url, LLM_CONCURRENCY="2").chat(USER, n=5)
+    assert len(replies) == 5 and len(srv.requests) == 5
+    assert 1 <= state["max"] <= 2
+
+
+def test_concurrency_limit_is_shared_by_threads_using_one_client(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+    script, state = in_flight_counter(0.1)
+    with ScriptedServer(script) as srv:
+        client = client_for(tmp_path, srv.url, LLM_CONCURRENCY="1")
+        with ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(lambda i: client.chat([{"role": "user", "content": str(i)}]), range(4)))
+    assert len(results) == 4 and state["max"] == 1
+    assert client.usage.calls == 4
+
+
+def test_client_for_endpoint_talks_to_a_server(tmp_path):
+    from llmcc.llm.client import client_for_endpoint
+    with ScriptedServer([{"content": "direct"}]) as srv:
+        with client_for_endpoint(srv.url, cache_dir=tmp_path / "c", retry=FAST_RETRY) as client:
+            assert client.chat(USER)[0].content == "direct"
+            assert client.chat(USER)[0].cached
+
+
+def test_importing_the_client_does_not_import_heavy_modules():
+    import subprocess
+    import sys
+    code = ("import sys, llmcc.llm.client, llmcc.llm.prompts, llmcc.llm.scripted_server; "
+            "print(sorted(m for m in ('openai', 'jinja2', 'tenacity', 'httpx2') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
