@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -271,18 +272,33 @@ def run_alive_tv(src: Path, tgt: Path | None, *, unroll: int, timeout_ms: int,
     cmd = alive_tv_command(src, tgt, unroll=unroll, timeout_ms=timeout_ms, alive_tv=alive_tv)
     wall_s = timeout_ms / 1000.0 * 4 + _WALL_MARGIN_S
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=wall_s,
-                              stdin=subprocess.DEVNULL)
+        returncode, stdout, stderr = _run_with_deadline(cmd, wall_s)
     except subprocess.TimeoutExpired:
         return [_tool_problem(f"alive-tv exceeded {wall_s:.0f} s wall clock")]
     except OSError as e:
         return [_tool_problem(f"alive-tv could not be started: {e}")]
-    output = proc.stdout + ("\n" + proc.stderr if proc.stderr else "")
+    output = stdout + ("\n" + stderr if stderr else "")
     results = parse_alive_output(output)
     if results:
         return results
-    return [_tool_problem(f"alive-tv gave no verdict (exit {proc.returncode}): "
+    return [_tool_problem(f"alive-tv gave no verdict (exit {returncode}): "
                           f"{output.strip()[:300]}")]
+
+
+def _run_with_deadline(cmd: list[str], wall_s: float) -> tuple[int, str, str]:
+    """Run in its own process group so a timeout kills alive-tv and anything it started."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=wall_s)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.communicate()
+        raise
+    return proc.returncode, stdout, stderr
 
 
 def _tool_problem(detail: str) -> AlivePairResult:

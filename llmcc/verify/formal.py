@@ -1,0 +1,145 @@
+"""Formal check of one function of a candidate module: alive-tv when available, else the
+built-in z3 checker (``llmcc.verify.smt``).
+
+Both modules are cut down to the named function plus what it refers to (other function
+definitions become declarations), so alive-tv checks exactly that pair. The answer is
+always a ``Verdict``; internal failures are INCONCLUSIVE with the reason, never an
+exception.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+from pathlib import Path
+
+from .alive2 import find_alive_tv, run_alive_tv
+from .verdict import Verdict, VerdictKind
+
+log = logging.getLogger(__name__)
+
+DEFAULT_UNROLL = 8
+DEFAULT_TIMEOUT_MS = 10000
+_DEFINE = re.compile(r'^define\b[^@]*@("[^"]*"|[-\w.$]+)\s*\(')
+
+
+class ExtractionError(Exception):
+    """The module does not parse or does not define the function."""
+
+
+def check_function(src_module_ir: str, tgt_module_ir: str, function: str, settings) -> Verdict:
+    """Does ``@function`` in the target module refine it in the source module?
+
+    Uses alive-tv if found (setting ``verify.alive_tv``, ``$LLMCC_ALIVE_TV``, PATH), else
+    the built-in checker. Unroll bound and solver timeout come from ``verify.unroll`` and
+    ``verify.smt_timeout_ms``.
+    """
+    try:
+        unroll = int(_setting(settings, "verify.unroll", DEFAULT_UNROLL))
+        timeout_ms = int(_setting(settings, "verify.smt_timeout_ms", DEFAULT_TIMEOUT_MS))
+        try:
+            src = extract_function(src_module_ir, function)
+            tgt = extract_function(tgt_module_ir, function)
+        except ExtractionError as e:
+            return Verdict(VerdictKind.INVALID, "formal", str(e))
+        alive_tv = find_alive_tv(settings)
+        if alive_tv is not None:
+            return _check_with_alive(src, tgt, function, alive_tv, unroll, timeout_ms)
+        from .smt import check_refinement
+
+        return check_refinement(src, tgt, function, unroll=unroll, timeout_ms=timeout_ms)
+    except Exception as e:  # a checker bug must not break the build: it only loses a proof
+        log.exception("formal check of @%s failed", function)
+        return Verdict(VerdictKind.INCONCLUSIVE, "formal", f"internal error: {type(e).__name__}: {e}")
+
+
+def _setting(settings, key: str, default):
+    try:
+        return settings[key] if settings is not None else default
+    except KeyError:
+        return default
+
+
+def extract_function(module_ir: str, function: str) -> str:
+    """The module text with every other function definition turned into a declaration
+    (kept only if referenced), so the result holds exactly one definition."""
+    import llvmlite.binding as llvm
+
+    module = _parse(module_ir, "module")
+    try:
+        fn = module.get_function(function)
+    except NameError:
+        raise ExtractionError(f"no function @{function} in the module") from None
+    if fn.is_declaration:
+        raise ExtractionError(f"@{function} is declared, not defined")
+    kept, others = _split_definitions(str(module), function)
+    declarations = []
+    for name in others:
+        if re.search(rf"@{re.escape(name)}\b", kept):
+            declarations.append(_declaration(module.get_function(_unquote(name))))
+    text = kept + "\n" + "\n".join(declarations) + "\n"
+    _parse(text, "extracted function")  # a broken cut is an error here, not in the checker
+    del llvm
+    return text
+
+
+def _parse(text: str, what: str):
+    import llvmlite.binding as llvm
+
+    try:
+        module = llvm.parse_assembly(text)
+        module.verify()
+    except RuntimeError as e:
+        raise ExtractionError(f"malformed {what}: {str(e).strip()[:500]}") from None
+    return module
+
+
+def _unquote(name: str) -> str:
+    return name[1:-1] if name.startswith('"') else name
+
+
+def _split_definitions(module_text: str, function: str) -> tuple[str, list[str]]:
+    """Drop the bodies of all definitions except ``function``; return (text, dropped names).
+
+    LLVM prints a definition as a ``define`` line through a closing ``}`` at column 0.
+    """
+    out: list[str] = []
+    dropped: list[str] = []
+    skipping = False
+    for line in module_text.splitlines():
+        if skipping:
+            skipping = line != "}"
+            continue
+        m = _DEFINE.match(line)
+        if m and _unquote(m.group(1)) != function:
+            dropped.append(m.group(1))
+            skipping = not line.rstrip().endswith("}")
+            # The "; Function Attrs:" comment printed above it is harmless; leave it.
+            continue
+        out.append(line)
+    return "\n".join(out), dropped
+
+
+def _declaration(fn) -> str:
+    """``declare`` line for a function whose body was dropped."""
+    fn_type = str(fn.global_value_type)          # e.g. "i32 (i32, ptr)"
+    ret, params = fn_type.split(" (", 1)
+    name = fn.name if re.fullmatch(r"[-\w.$]+", fn.name) else f'"{fn.name}"'
+    return f"declare {ret} @{name}({params}"
+
+
+def _check_with_alive(src: str, tgt: str, function: str, alive_tv: Path, unroll: int,
+                      timeout_ms: int) -> Verdict:
+    with tempfile.TemporaryDirectory(prefix="llmcc-alive-") as tmp:
+        src_path, tgt_path = Path(tmp, "src.ll"), Path(tmp, "tgt.ll")
+        src_path.write_text(src)
+        tgt_path.write_text(tgt)
+        results = run_alive_tv(src_path, tgt_path, unroll=unroll, timeout_ms=timeout_ms,
+                               alive_tv=alive_tv)
+    matching = [r for r in results if _unquote(r.src_name) == function] or results
+    if len(matching) != 1:
+        return Verdict(VerdictKind.INCONCLUSIVE, "alive2",
+                       f"alive-tv gave {len(matching)} results for @{function}")
+    verdict = matching[0].verdict
+    return Verdict(verdict.kind, verdict.checker, verdict.detail, verdict.counterexample,
+                   dict(verdict.data, unroll=unroll))
