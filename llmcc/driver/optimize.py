@@ -28,24 +28,32 @@ O_PIPELINE = {"-O1": "default<O1>", "-O2": "default<O2>", "-O3": "default<O3>"}
 
 def optimize_tu(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, work: Path,
                 features_json: Path | None, report: dict, *, deadline: float) -> str | Fallback:
-    hot = score_tu(tc, settings, inv, cwd, work, features_json, report)
-    if isinstance(hot, Fallback):
-        return hot
-    report["hot_functions"] = [{"name": h.name, "score": h.score, "evidence": h.evidence} for h in hot]
+    scored = score_tu(tc, settings, inv, cwd, work, features_json, report)
+    if isinstance(scored, Fallback):
+        return scored
+    features, profile, hot = scored
+    _report_hot(report, hot)
     if not hot:
         return "not_hot"
     mode = resolve_mode(settings)
     report["mode_resolved"] = mode
-    if mode == "score":
-        return "scored"
     ctx = make_context(tc, settings, inv, cwd, work, hot, deadline)
     if isinstance(ctx, Fallback):
         return ctx
+    # Remarks cost an extra optimizer run, so only TUs that passed the cheap feature
+    # filter pay for them; they refine the ranking and seed the pipeline policy.
+    ctx.hot_functions = rescore_with_remarks(ctx, features, profile, report)
+    _report_hot(report, ctx.hot_functions)
+    if mode == "score" or not ctx.hot_functions:
+        return "scored"
     if mode == "llm":
         candidate = _run_agents(ctx)
     else:
         from ..pipeline.tune import tune_pipeline
-        candidate = tune_pipeline(ctx, policy="greedy")
+        candidate = tune_pipeline(ctx, policy="greedy", deadline=deadline)
+        result = ctx.report.get("pipeline", {}).get("result") or {}
+        if candidate is None and result.get("decision") == "error":
+            candidate = Fallback("pipeline-error", str(result.get("reason", "")))
     report.update({k: v for k, v in ctx.report.items() if k not in report})
     if isinstance(candidate, Fallback):
         return candidate
@@ -59,6 +67,10 @@ def optimize_tu(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, w
     return "optimized"
 
 
+def _report_hot(report: dict, hot: list[HotFunction]) -> None:
+    report["hot_functions"] = [{"name": h.name, "score": h.score, "evidence": h.evidence} for h in hot]
+
+
 def resolve_mode(settings: Settings) -> str:
     mode = settings["mode"]
     if mode == "auto":
@@ -67,9 +79,10 @@ def resolve_mode(settings: Settings) -> str:
 
 
 def score_tu(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, work: Path,
-             features_json: Path | None, report: dict) -> list[HotFunction] | Fallback:
-    """Rank the TU's functions. The plugin's JSON comes free with the baseline compile;
-    without the plugin, the optimized IR is rebuilt and analysed with llvmlite."""
+             features_json: Path | None, report: dict):
+    """Rank the TU's functions: (features, profile, hot list) or a Fallback. The plugin's
+    JSON comes free with the baseline compile; without the plugin, the optimized IR is
+    rebuilt and analysed with llvmlite."""
     from ..hotspots import features as feat, score
     if features_json is not None:
         features = feat.load_plugin_features(features_json)
@@ -83,9 +96,26 @@ def score_tu(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, work
     profile = None
     if settings["hotspots.profile"]:
         from ..hotspots.profile import load_profile
-        profile = load_profile(Path(settings["hotspots.profile"]))
-    return score.score_functions(features, None, profile, top_k=settings["hotspots.top_k"],
-                                 threshold=settings["hotspots.threshold"])
+        profile = load_profile(Path(settings["hotspots.profile"]), tc)
+        if isinstance(profile, Fallback):
+            return profile
+    hot = score.score_functions(features, None, profile, top_k=settings["hotspots.top_k"],
+                                threshold=settings["hotspots.threshold"])
+    return features, profile, hot
+
+
+def rescore_with_remarks(ctx: TUContext, features, profile, report: dict) -> list[HotFunction]:
+    from ..hotspots import remarks as rem, score
+    out = rem.collect_remarks(ctx.toolchain, ctx.unoptimized_ir, [], ctx.workdir / "remarks.yaml",
+                              pipeline=O_PIPELINE.get(ctx.opt_level, "default<O3>"),
+                              timeout=ctx.settings["stage_timeout"])
+    if isinstance(out, Fallback):
+        report["remarks"] = {"error": str(out)}
+        return ctx.hot_functions
+    summaries = rem.summarize_remarks(out)
+    report["remarks"] = {"functions": len(summaries)}
+    return score.score_functions(features, summaries, profile, top_k=ctx.settings["hotspots.top_k"],
+                                 threshold=ctx.settings["hotspots.threshold"])
 
 
 def _optimized_ir(tc, settings, inv, cwd, work) -> Path | Fallback:
