@@ -60,9 +60,15 @@ def encode_messages(messages: list[dict], tools: list[dict] | None) -> list[dict
     """Native-shaped ``messages`` rewritten for a model without native tools.
 
     The protocol text goes at the end of the (first) system message, or into a new system
-    message; assistant tool calls become fenced blocks; tool results become user messages.
+    message; assistant tool calls become fenced blocks; tool results become user messages
+    (named after the call they answer, found by ``tool_call_id`` when they carry no name).
     """
-    out = [_encode_message(m) for m in messages]
+    names: dict[str, str] = {}
+    out = []
+    for message in messages:
+        for call in message.get("tool_calls") or []:
+            names[call.get("id", "")] = call.get("function", call).get("name", "tool")
+        out.append(_encode_message(message, names))
     if tools:
         protocol = describe_tools(tools)
         for message in out:
@@ -74,20 +80,20 @@ def encode_messages(messages: list[dict], tools: list[dict] | None) -> list[dict
     return out
 
 
-def _encode_message(message: dict) -> dict:
+def _encode_message(message: dict, call_names: dict[str, str]) -> dict:
     role = message.get("role")
     if role == "tool":
-        name = message.get("name", "tool")
+        call_id = message.get("tool_call_id", "?")
+        name = message.get("name") or call_names.get(call_id, "tool")
         return {"role": "user",
-                "content": f"Tool result ({name}, id {message.get('tool_call_id', '?')}):\n"
-                           f"{message.get('content', '')}"}
+                "content": f"Tool result ({name}, id {call_id}):\n{message.get('content', '')}"}
     if role == "assistant" and message.get("tool_calls"):
         content = message.get("content") or ""
+        if parse_tool_calls(content):
+            # The reply came from this protocol: it already holds its calls, as the model wrote them.
+            return {"role": "assistant", "content": content}
         blocks = [_call_block(c) for c in message["tool_calls"]]
-        # The assistant's own reply already holds the blocks when it came from this protocol.
-        missing = [b for b in blocks if b not in content]
-        text = "\n".join([content, *missing]).strip()
-        return {"role": "assistant", "content": text}
+        return {"role": "assistant", "content": "\n".join([content, *blocks]).strip()}
     return dict(message)
 
 

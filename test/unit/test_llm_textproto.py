@@ -58,3 +58,17 @@ def test_assistant_call_is_not_duplicated_when_already_in_its_text():
     out = encode_messages([{"role": "assistant", "content": block, "tool_calls": [call]}], None)
     assert out[0]["content"].count('"tool": "run_tests"') == 1
     assert parse_tool_calls(out[0]["content"]) == [("run_tests", "{}")]
+
+
+def test_tool_result_without_name_is_labelled_with_its_calls_name():
+    call = {"id": "call_7", "type": "function", "function": {"name": "run_tests", "arguments": "{}"}}
+    out = encode_messages([{"role": "assistant", "content": None, "tool_calls": [call]},
+                           {"role": "tool", "tool_call_id": "call_7", "content": '{"passed": 3}'}], None)
+    assert out[1] == {"role": "user", "content": 'Tool result (run_tests, id call_7):\n{"passed": 3}'}
+
+
+def test_assistant_reply_in_the_models_own_spacing_is_kept_verbatim():
+    content = 'ok\n```json\n{"tool":"run_tests","arguments":{}}\n```'
+    call = {"id": "textcall_0", "type": "function", "function": {"name": "run_tests", "arguments": "{}"}}
+    out = encode_messages([{"role": "assistant", "content": content, "tool_calls": [call]}], None)
+    assert out[0]["content"] == content
