@@ -19,8 +19,8 @@ from typing import Any
 
 from ..outcome import Fallback
 from ..tu import TUContext
-from .levels import (Level, SpliceError, c_function_of, formal_verdict, line_directive,
-                     strip_line_directive)
+from .levels import (Level, SpliceError, c_function_of, formal_verdict, read_source_program,
+                     volatile_accesses, write_source_program)
 
 log = logging.getLogger(__name__)
 
@@ -124,12 +124,13 @@ def run_level_agent(job: LevelJob, client: Any) -> LevelResult:
             return LevelResult(job.level.name, job.function, best, records, rounds_run,
                                f"llm: {type(e).__name__}")
         rounds_run += 1
+        reference_ir = _reference_ir(job, current, round_no)
         round_best: LevelCandidate | None = None
         round_records: list[SampleRecord] = []
         for index, reply in enumerate(replies):
             if _expired(job.deadline):
                 break
-            record, candidate = _try_sample(job, current, reply, round_no, index)
+            record, candidate = _try_sample(job, current, reply, round_no, index, reference_ir)
             round_records.append(record)
             if candidate is not None and _faster(candidate, round_best):
                 round_best = candidate
@@ -155,13 +156,16 @@ def _faster(a: LevelCandidate, b: LevelCandidate | None) -> bool:
 
 
 def _read_program(job: LevelJob, path: Path) -> str:
-    text = path.read_text(errors="replace")
-    return strip_line_directive(job.ctx, text) if job.level.name == "source" else text
+    if job.level.name == "source":
+        return read_source_program(job.ctx, path)
+    return path.read_text(errors="replace")
 
 
 def _write_program(job: LevelJob, text: str, path: Path) -> None:
-    # A rewritten C file keeps the user's file name for __FILE__ and debug info.
-    path.write_text(line_directive(job.ctx) + text if job.level.name == "source" else text)
+    if job.level.name == "source":
+        write_source_program(job.ctx, text, path)
+    else:
+        path.write_text(text)
 
 
 def _prompt(job: LevelJob, program: str, feedback: list[str]) -> tuple[list[dict], str]:
@@ -178,8 +182,29 @@ def _prompt(job: LevelJob, program: str, feedback: list[str]) -> tuple[list[dict
     return [{"role": "system", "content": system}, {"role": "user", "content": user}], version
 
 
-def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int,
-                index: int) -> tuple[SampleRecord, LevelCandidate | None]:
+def _reference_ir(job: LevelJob, program: str, round_no: int) -> str | None:
+    """The IR of this round's input program (for the volatile-access guard); None at the
+    asm level, where no IR exists."""
+    if job.level.name == "ir":
+        return program
+    if job.level.name != "source":
+        return None
+    path = job.out_dir / f"source-r{round_no}-input.c"
+    _write_program(job, program, path)
+    lowered = job.level.lower(job.ctx, path, job.out_dir)
+    if isinstance(lowered, Fallback) or lowered.ir_path is None:
+        return None
+    return lowered.ir_path.read_text(errors="replace")
+
+
+def _volatile_dropped(job: LevelJob, reference_ir: str | None, candidate_ir: str) -> bool:
+    before = volatile_accesses(reference_ir, job.function) if reference_ir else None
+    after = volatile_accesses(candidate_ir, job.function)
+    return before is not None and (after is None or after < before)
+
+
+def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: int,
+                reference_ir: str | None = None) -> tuple[SampleRecord, LevelCandidate | None]:
     """Extract, splice, lower, validate and measure one sample."""
     def record(status: str, stage: str, detail: str, **kw: Any) -> SampleRecord:
         return SampleRecord(round_no, index, status, stage, detail, cached=reply.cached, **kw)
@@ -196,6 +221,10 @@ def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int,
     lowered = job.level.lower(job.ctx, path, job.out_dir)
     if isinstance(lowered, Fallback):
         return record("invalid", "compile", lowered.detail or lowered.reason), None
+    if lowered.ir_path is not None and _volatile_dropped(
+            job, reference_ir, lowered.ir_path.read_text(errors="replace")):
+        return record("incorrect", "volatile", "the rewrite performs fewer volatile accesses "
+                      "than the original; every volatile access is observable"), None
     formal = None
     if job.level.name == "ir":
         formal = formal_verdict(job.ctx, program, spliced, job.function)

@@ -77,6 +77,37 @@ def strip_line_directive(ctx: TUContext, text: str) -> str:
     return text[len(head):] if text.startswith(head) else text
 
 
+_QUOTE_INCLUDE = re.compile(r'^([ \t]*#[ \t]*include[ \t]*)"([^"/][^"]*)"', re.MULTILINE)
+
+
+def anchor_includes(ctx: TUContext, text: str) -> str:
+    """Quote includes that resolve next to the user's file, made absolute, so the copy in
+    the workdir compiles with the user's flags alone (the evaluator's UBSan build too)."""
+    base = ctx.source_path.parent
+
+    def anchor(m: re.Match) -> str:
+        target = base / m.group(2)
+        return f'{m.group(1)}"{target}"' if target.is_file() else m.group(0)
+
+    return _QUOTE_INCLUDE.sub(anchor, text)
+
+
+def unanchor_includes(ctx: TUContext, text: str) -> str:
+    """Inverse of ``anchor_includes`` (the model keeps seeing the user's spelling)."""
+    prefix = re.escape(str(ctx.source_path.parent) + "/")
+    return re.sub(rf'^([ \t]*#[ \t]*include[ \t]*)"{prefix}([^"]+)"', r'\1"\2"', text, flags=re.MULTILINE)
+
+
+def write_source_program(ctx: TUContext, text: str, path: Path) -> None:
+    """Write a C program text as a compilable copy that keeps the user's file name."""
+    path.write_text(line_directive(ctx) + anchor_includes(ctx, text))
+
+
+def read_source_program(ctx: TUContext, path: Path) -> str:
+    """The C program text of ``path`` as the user would write it (no llmcc additions)."""
+    return unanchor_includes(ctx, strip_line_directive(ctx, path.read_text(errors="replace")))
+
+
 class Level:
     """One program level. Subclasses fill in the level-specific parts."""
 
@@ -217,6 +248,21 @@ def _drop_dangling_metadata(module: str, function: str) -> str:
 
     body = re.sub(r",\s*!([A-Za-z_.][\w.]*)\s+!(\d+)", keep_or_drop, body)
     return module[:span[0]] + body + module[span[1]:]
+
+
+_VOLATILE_ACCESS = re.compile(r"\b(?:load|store|atomicrmw|cmpxchg)\s+volatile\b|"
+                              r"@llvm\.mem(?:cpy|move|set)[\w.]*\([^\n]*,\s*i1 true\)")
+
+
+def volatile_accesses(module: str, function: str) -> int | None:
+    """Static count of volatile memory operations in ``function``'s IR (None: not found).
+
+    Differential tests cannot see a dropped volatile access (the outputs agree), so a
+    rewrite with fewer volatile operations than its input is rejected outright."""
+    span = find_ir_function(module, function)
+    if span is None:
+        return None
+    return len(_VOLATILE_ACCESS.findall(module[span[0]:span[1]]))
 
 
 def parse_ir_problem(module: str) -> str | None:
