@@ -1,0 +1,123 @@
+"""Hotspot scoring: real features of compiled C files, hand-made features for the edge
+cases, remarks and profiles changing the ranking."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from llmcc.hotspots.features import (FunctionFeatures, LoopFeatures, ModuleFeatures,
+                                     extract_features_llvmlite)
+from llmcc.hotspots.remarks import RemarkSummary
+from llmcc.hotspots.score import assess_functions, evidence_summary, score_functions
+from llmcc.toolchain import find_toolchain
+
+DATA = Path(__file__).parent / "data" / "hotspots"
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    """Features of the sample TUs at -O3 (llvmlite: no plugin needed here)."""
+    tc = find_toolchain()
+    out = {}
+    for name in ("kernels", "control", "trivial"):
+        text = subprocess.run([str(tc.clang), "-O3", "-S", "-emit-llvm", str(DATA / f"{name}.c"),
+                               "-o", "-"], capture_output=True, text=True, check=True).stdout
+        out[name] = extract_features_llvmlite(text)
+    return out
+
+
+def _module(*functions: FunctionFeatures) -> ModuleFeatures:
+    return ModuleFeatures(module="m", source="m.c", producer="test", functions=list(functions),
+                          call_graph={f.name: list(f.callees) for f in functions})
+
+
+def test_matmul_ranks_first_and_getter_is_dropped(compiled):
+    hot = score_functions(compiled["kernels"])
+    names = [h.name for h in hot]
+    assert names[0] == "matmul"
+    assert "get_value" not in names
+    assert hot[0].evidence["max_loop_depth"] == 3
+    assert hot[0].evidence["terms"]["loops"] > hot[0].evidence["terms"]["structure"]
+    assert all(a.score >= b.score for a, b in zip(hot, hot[1:]))
+
+
+def test_printing_functions_are_filtered(compiled):
+    verdicts = {a.name: a for a in assess_functions(compiled["kernels"])}
+    assert verdicts["dump_values"].excluded == "io-bound"   # a loop, but only printf in it
+    assert verdicts["print_result"].excluded == "trivial"
+    names = [h.name for h in score_functions(compiled["kernels"], threshold=0.0)]
+    assert "dump_values" not in names and "print_result" not in names
+
+
+def test_tu_of_trivial_functions_yields_nothing(compiled):
+    assert score_functions(compiled["trivial"]) == []
+    assert score_functions(compiled["trivial"], threshold=0.0) == []
+
+
+def test_constant_trip_counts_raise_the_score():
+    def one_loop(name: str, trips: int | None) -> FunctionFeatures:
+        return FunctionFeatures(name=name, blocks=4, instructions=30, cond_branches=1,
+                                loops=[LoopFeatures(depth=1, trip_count=trips)])
+    hot = score_functions(_module(one_loop("tiny", 2), one_loop("unknown", None),
+                                  one_loop("long", 10000)), threshold=0.0)
+    assert [h.name for h in hot] == ["long", "unknown", "tiny"]
+    assert hot[0].evidence["trip_counts"] == [10000]
+
+
+def test_deeper_nesting_outweighs_more_blocks():
+    nested = FunctionFeatures(name="nested", blocks=6, instructions=40, cond_branches=3,
+                              loops=[LoopFeatures(1), LoopFeatures(2), LoopFeatures(3)])
+    flat = FunctionFeatures(name="branchy", blocks=60, instructions=300, cond_branches=30)
+    assert [h.name for h in score_functions(_module(flat, nested))] == ["nested", "branchy"]
+
+
+def test_main_kept_only_with_its_own_loops():
+    driver = FunctionFeatures(name="main", is_main=True, blocks=12, instructions=80,
+                              direct_calls=8, cond_branches=5, callees=["work"])
+    looping = FunctionFeatures(name="main", is_main=True, blocks=12, instructions=80,
+                               cond_branches=5, loops=[LoopFeatures(1), LoopFeatures(2)])
+    assert score_functions(_module(driver)) == []
+    assert [h.name for h in score_functions(_module(looping))] == ["main"]
+
+
+def test_top_k_and_threshold(compiled):
+    assert len(score_functions(compiled["control"], top_k=2)) == 2
+    everything = score_functions(compiled["control"], top_k=100, threshold=0.0)
+    cut = everything[1].score
+    assert [h.name for h in score_functions(compiled["control"], threshold=cut)] == \
+        [h.name for h in everything[:2]]
+
+
+def test_missed_loop_remarks_add_to_the_score():
+    f = FunctionFeatures(name="k", blocks=5, instructions=40, loops=[LoopFeatures(1)])
+    g = FunctionFeatures(name="j", blocks=5, instructions=40, loops=[LoopFeatures(1)])
+    remark = RemarkSummary("k")
+    remark.analysis["loop-vectorize:CantVectorizeLibcall"] = 2
+    remark.missed["gvn:LoadClobbered"] = 40          # noise: never counts
+    hot = score_functions(_module(f, g), {"k": remark})
+    assert [h.name for h in hot] == ["k", "j"]
+    assert hot[0].evidence["remarks"]["opportunities"] == 2
+    assert hot[0].evidence["terms"]["remarks"] == 1.0
+
+
+def test_profile_reorders_and_silences_cold_code():
+    big = FunctionFeatures(name="big", blocks=10, instructions=90,
+                           loops=[LoopFeatures(1), LoopFeatures(2)])
+    small = FunctionFeatures(name="small", blocks=4, instructions=30, loops=[LoopFeatures(1)])
+    static = [h.name for h in score_functions(_module(big, small))]
+    profiled = score_functions(_module(big, small), profile={"small": 1.0, "big": 0.001})
+    assert static == ["big", "small"]
+    assert [h.name for h in profiled][0] == "small"
+    assert profiled[0].evidence["profile_weight"] == 1.0
+    # A profile that never saw the function scales it down to a tenth.
+    never = score_functions(_module(big), profile={})
+    assert never == [] or never[0].score < score_functions(_module(big))[0].score / 5
+
+
+def test_evidence_summary_is_one_readable_line(compiled):
+    hot = score_functions(compiled["control"], top_k=100)
+    fixed = next(h for h in hot if h.name == "fixed_loops")
+    line = evidence_summary(fixed.evidence)
+    assert "\n" not in line and "2 loops" in line and "blocks" in line
