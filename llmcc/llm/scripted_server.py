@@ -140,6 +140,9 @@ def _error_json(status: int, message: str) -> dict:
 class _Handler(BaseHTTPRequestHandler):
     server: "_Server"
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle on, a keep-alive client waits
+    # ~40 ms for the delayed ACK on every reply.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         logger.debug("scripted server: " + format, *args)
