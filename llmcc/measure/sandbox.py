@@ -4,8 +4,9 @@ Layers, strongest first (``isolation_available()`` probes once and caches):
 
 * ``bwrap``       bubblewrap: new net/pid/ipc/uts (and user, if allowed) namespaces, the whole
                   file system read-only, a private ``/tmp``, only ``workdir`` writable.
-* ``namespaces``  ``unshare --net --pid --mount``: no network, contained process tree. The file
-                  system is NOT made read-only at this level (documented weakness).
+* ``namespaces``  ``unshare --net --pid --mount``: no network, contained process tree, the root
+                  mount remounted read-only with ``workdir`` bound writable. Weaker than bwrap:
+                  other mounts (a separate /tmp, /dev/shm) stay writable and /tmp is not private.
 * ``rlimits-only`` resource limits and a process group only. Refused unless the caller passes
                   ``allow_unsandboxed=True`` (setting ``verify.allow_unsandboxed``).
 * ``none``        no helper could be built; only the wall-clock kill (again only with
@@ -263,11 +264,22 @@ def _bwrap_variant() -> tuple[str, ...] | None:
 def _unshare_works() -> bool:
     if shutil.which("unshare") is None:
         return False
-    return _probe(_unshare_prefix() + ["/bin/true"])
+    with tempfile.TemporaryDirectory(prefix="llmcc-probe-") as d:
+        return _probe(_unshare_argv(Path(d).resolve()) + ["/bin/true"])
 
 
 def _unshare_prefix() -> list[str]:
     return ["unshare", "--net", "--pid", "--mount", "--fork", "--kill-child", "--mount-proc"]
+
+
+# Inside the new mount namespace: keep workdir writable as its own mount, then make the root
+# mount read-only. "$1" is the workdir; the rest is the command to exec.
+_READ_ONLY_ROOT_SCRIPT = ('mount --make-rprivate / && mount --bind "$1" "$1" && '
+                          'mount -o remount,bind,ro / && shift && exec "$@"')
+
+
+def _unshare_argv(workdir: Path) -> list[str]:
+    return _unshare_prefix() + ["--", "/bin/sh", "-c", _READ_ONLY_ROOT_SCRIPT, "sh", str(workdir)]
 
 
 @functools.lru_cache(maxsize=1)
@@ -398,7 +410,7 @@ def _command(argv: list[str], workdir: Path, level: str, limits: Limits, helper:
         variant = _bwrap_variant() or _BWRAP_NAMESPACE_VARIANTS[-1]
         return outer + _bwrap_argv(variant, workdir, helper) + ["--", *inner]
     if level == "namespaces":
-        return outer + _unshare_prefix() + ["--", *inner]
+        return outer + _unshare_argv(workdir) + inner
     return outer + inner
 
 

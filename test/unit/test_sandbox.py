@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -62,6 +63,21 @@ PROGRAMS = {
             printf("connect=%d\n", rc);
             return rc == 0 ? 0 : 1;
         }""",
+    "daemon": r"""
+        #include <stdio.h>
+        #include <unistd.h>
+        int main(void) {
+            if (fork() == 0) {           /* detach like a daemon, then act later */
+                setsid();
+                if (fork() == 0) {
+                    sleep(1);
+                    FILE *f = fopen("late.txt", "w");
+                    if (f) { fputs("still alive", f); fclose(f); }
+                }
+                return 0;
+            }
+            return 0;
+        }""",
     "forkbomb": r"""
         #include <unistd.h>
         int main(void) { for (;;) fork(); }""",
@@ -85,6 +101,10 @@ PROGRAMS = {
 
 SMALL = Limits(cpu_seconds=1, wall_seconds=2, memory_bytes=256 << 20, file_size_bytes=1 << 20,
                processes=32)
+# For tests that expect a specific limit (cpu, memory, filesize) to fire: the wall limit
+# must leave room for it even when the two shared cores are busy with other work.
+LOAD_TOLERANT = Limits(cpu_seconds=1, wall_seconds=15, memory_bytes=256 << 20,
+                   file_size_bytes=1 << 20, processes=32)
 
 
 @pytest.fixture(scope="module")
@@ -163,6 +183,14 @@ def test_no_network_connection_reaches_a_local_listener(binaries, workdir):
     assert b"connect=-1" in result.stdout
 
 
+def test_no_process_outlives_the_run(binaries, workdir):
+    result = run_sandboxed(_install(binaries, "daemon", workdir), workdir=workdir, limits=SMALL)
+    assert (result.returncode, result.killed) == (0, None)
+    time.sleep(1.5)
+    assert not (workdir / "late.txt").exists()
+    assert _processes_running("daemon") == 0
+
+
 def test_fork_bomb_is_stopped_within_the_wall_limit(binaries, workdir):
     result = run_sandboxed(_install(binaries, "forkbomb", workdir), workdir=workdir, limits=SMALL)
     assert result.killed in ("timeout", "cpu")
@@ -174,13 +202,13 @@ def test_fork_bomb_is_stopped_within_the_wall_limit(binaries, workdir):
 
 def test_unbounded_memory_is_killed_as_memory(binaries, workdir):
     result = run_sandboxed(_install(binaries, "hog_memory", workdir), workdir=workdir,
-                           limits=SMALL)
+                           limits=LOAD_TOLERANT)
     assert result.returncode is None
     assert result.killed == "memory"
 
 
 def test_infinite_loop_is_killed_by_cpu_limit(binaries, workdir):
-    result = run_sandboxed(_install(binaries, "spin", workdir), workdir=workdir, limits=SMALL)
+    result = run_sandboxed(_install(binaries, "spin", workdir), workdir=workdir, limits=LOAD_TOLERANT)
     assert result.returncode is None
     assert result.killed == "cpu"
     assert result.cpu_time >= 0.5
@@ -195,9 +223,9 @@ def test_wall_limit_kills_a_sleeping_program(workdir):
 
 def test_huge_file_write_is_killed_as_filesize(binaries, workdir):
     result = run_sandboxed(_install(binaries, "big_file", workdir), workdir=workdir,
-                           limits=SMALL)
+                           limits=LOAD_TOLERANT)
     assert result.killed == "filesize"
-    assert (workdir / "big.bin").stat().st_size <= SMALL.file_size_bytes
+    assert (workdir / "big.bin").stat().st_size <= LOAD_TOLERANT.file_size_bytes
 
 
 def test_exit_code_above_128_is_not_mistaken_for_a_signal(workdir):
@@ -217,10 +245,23 @@ def test_without_namespaces_runs_are_refused_unless_allowed(binaries, workdir, m
     monkeypatch.setattr(sandbox, "isolation_available", lambda: "rlimits-only")
     argv = _install(binaries, "spin", workdir)
     with pytest.raises(SandboxUnavailable):
-        run_sandboxed(argv, workdir=workdir, limits=SMALL)
-    result = run_sandboxed(argv, workdir=workdir, limits=SMALL, allow_unsandboxed=True)
+        run_sandboxed(argv, workdir=workdir, limits=LOAD_TOLERANT)
+    result = run_sandboxed(argv, workdir=workdir, limits=LOAD_TOLERANT, allow_unsandboxed=True)
     assert result.isolation == "rlimits-only"
     assert result.killed == "cpu"  # limits still apply without namespaces
+
+
+def test_namespace_level_blocks_writes_outside_workdir(binaries, workdir, tmp_path, monkeypatch):
+    if not sandbox._unshare_works():
+        pytest.skip("unshare namespaces are not available on this machine")
+    monkeypatch.setattr(sandbox, "isolation_available", lambda: "namespaces")
+    victim = Path(os.environ.get("HOME", "/root")) / f"llmcc-escape-{uuid.uuid4().hex}"
+    inside = workdir / "inside.txt"
+    result = run_sandboxed(_install(binaries, "write_outside", workdir) + [str(victim), str(inside)],
+                           workdir=workdir, limits=SMALL)
+    assert result.isolation == "namespaces"
+    assert not victim.exists()
+    assert inside.read_text() == "escaped"  # the workdir itself stays writable
 
 
 def test_namespace_level_also_blocks_the_network(binaries, workdir, monkeypatch):
