@@ -1,0 +1,12 @@
+; x < 0 ? -x : x == abs(x, false)
+define i8 @src(i8 %x) {
+  %n = sub i8 0, %x
+  %c = icmp slt i8 %x, 0
+  %r = select i1 %c, i8 %n, i8 %x
+  ret i8 %r
+}
+define i8 @tgt(i8 %x) {
+  %r = call i8 @llvm.abs.i8(i8 %x, i1 false)
+  ret i8 %r
+}
+declare i8 @llvm.abs.i8(i8, i1)

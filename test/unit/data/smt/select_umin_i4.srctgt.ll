@@ -1,0 +1,11 @@
+; select (x u< y), x, y == umin(x, y)
+define i4 @src(i4 %x, i4 %y) {
+  %c = icmp ult i4 %x, %y
+  %r = select i1 %c, i4 %x, i4 %y
+  ret i4 %r
+}
+define i4 @tgt(i4 %x, i4 %y) {
+  %r = call i4 @llvm.umin.i4(i4 %y, i4 %x)
+  ret i4 %r
+}
+declare i4 @llvm.umin.i4(i4, i4)

@@ -1,0 +1,9 @@
+; x u% 8 == x & 7
+define i8 @src(i8 %x) {
+  %r = urem i8 %x, 8
+  ret i8 %r
+}
+define i8 @tgt(i8 %x) {
+  %r = and i8 %x, 7
+  ret i8 %r
+}
