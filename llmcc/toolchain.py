@@ -206,11 +206,27 @@ def frontend(tc: Toolchain, source: str | Path, flags: list[str], out: Path, *,
     return _run_stage("frontend", argv, out, timeout, cwd)
 
 
+def relocation_model(flags: list[str] | tuple[str, ...]) -> str:
+    """The relocation model clang derives from the user's flags. It matters to the
+    middle end: TTI costs differ between pic and static, so opt (default: static) must be
+    told what clang (Debian default: PIE) would use, or vectorization decisions differ."""
+    model = "pic"
+    for f in flags:
+        if f in ("-fpic", "-fPIC", "-fpie", "-fPIE"):
+            model = "pic"
+        elif f in ("-fno-pic", "-fno-PIC", "-fno-pie", "-fno-PIE", "-static", "-mdynamic-no-pic"):
+            model = "static"
+    return model
+
+
 def middle_end(tc: Toolchain, ir: Path, pipeline: str, out: Path, *,
                extra_args: list[str] | tuple[str, ...] = (), emit_text: bool = False,
+               flags: list[str] | tuple[str, ...] = (),
                timeout: float | None = None) -> StageResult | Fallback:
-    """IR -> IR through ``opt -passes=<pipeline>`` (plus cl::opt knobs in ``extra_args``)."""
-    argv = [str(tc.tool("opt")), f"-passes={pipeline}", *extra_args, str(ir), "-o", str(out)]
+    """IR -> IR through ``opt -passes=<pipeline>`` (plus cl::opt knobs in ``extra_args``).
+    ``flags`` are the user's compile flags (for the relocation model)."""
+    argv = [str(tc.tool("opt")), f"-passes={pipeline}", f"--relocation-model={relocation_model(flags)}",
+            *extra_args, str(ir), "-o", str(out)]
     if emit_text:
         argv.append("-S")
     return _run_stage("middle-end", argv, out, timeout)
