@@ -237,7 +237,10 @@ class ScriptedServer:
 
     def start(self) -> "ScriptedServer":
         """Serve in a background daemon thread."""
-        self._thread = threading.Thread(target=self._server.serve_forever, name="scripted-llm", daemon=True)
+        # A short poll interval: shutdown() waits for the serving loop to notice, and tests
+        # start and stop many servers.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="scripted-llm", daemon=True)
         self._thread.start()
         return self
 
