@@ -56,6 +56,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -276,9 +277,10 @@ def _bitcode_to_text(data: bytes) -> str:
 
 
 def extract_features_llvmlite(ir_text: str, *, module_name: str = "") -> ModuleFeatures:
-    """The plugin's features computed from textual IR with llvmlite (no SCEV: trip counts
-    stay None unless the loop is an obvious constant-bound counted loop). Raises
-    RuntimeError if the IR does not parse."""
+    """The plugin's features computed from textual IR with llvmlite. Without SCEV, trip
+    counts stay None unless the loop is an obvious constant-bound counted loop (then the
+    max trip count is that same number); sibling loops may be listed in another order
+    than LoopInfo's. Raises RuntimeError if the IR does not parse."""
     import llvmlite.binding as llvm  # heavy: only when the plugin is not used
 
     module = llvm.parse_assembly(ir_text)
@@ -301,15 +303,19 @@ def _function_features(fn: Any) -> FunctionFeatures:
                              blocks=len(blocks))
     callees: set[str] = set()
     successors: dict[Any, list[Any]] = {}
+    # llvmlite hands out operands as plain values that refuse .opcode / .instructions;
+    # equal pointers hash equal, so this maps an operand back to its block or instruction.
+    by_pointer: dict[Any, Any] = {b: b for b in blocks}
     for block in blocks:
         instructions = list(block.instructions)
         for inst in instructions:
+            by_pointer[inst] = inst
             _count_instruction(inst, feats, callees)
         terminator = instructions[-1]
-        successors[block] = [op for op in terminator.operands
+        successors[block] = [by_pointer[op] for op in terminator.operands
                              if op.value_kind.name == "basic_block"]
     feats.callees = sorted(callees)
-    feats.loops = _natural_loops(blocks, successors)
+    feats.loops = _natural_loops(blocks, successors, by_pointer)
     return feats
 
 
@@ -409,7 +415,8 @@ def _dominates(a: Any, b: Any, idom: dict[Any, Any]) -> bool:
         b = parent
 
 
-def _natural_loops(blocks: list[Any], successors: dict[Any, list[Any]]) -> list[LoopFeatures]:
+def _natural_loops(blocks: list[Any], successors: dict[Any, list[Any]],
+                   by_pointer: dict[Any, Any]) -> list[LoopFeatures]:
     """Loops as LoopInfo sees them: one loop per header that dominates a back-edge source,
     its body every block reaching such a source without passing the header."""
     if not blocks:
@@ -421,17 +428,22 @@ def _natural_loops(blocks: list[Any], successors: dict[Any, list[Any]]) -> list[
         for s in successors.get(b, ()):
             preds[s].append(b)
     bodies: dict[Any, set[Any]] = {}
+    latches_of: dict[Any, list[Any]] = {}
     for header in rpo:
         latches = [p for p in preds[header] if _dominates(header, p, idom)]
         if latches:
             bodies[header] = _loop_body(header, latches, preds)
+            latches_of[header] = latches
     # A loop's depth is the number of loops whose body holds its header (itself included);
     # headers in RPO give outer loops before inner ones, like LoopInfo's preorder.
     loops = []
     for header in rpo:
         if header in bodies:
             depth = sum(1 for body in bodies.values() if header in body)
-            loops.append(LoopFeatures(depth=depth, header=header.name))
+            trips = _constant_trip_count(header, latches_of[header], bodies[header],
+                                         successors, by_pointer)
+            loops.append(LoopFeatures(depth=depth, header=header.name, trip_count=trips,
+                                      max_trip_count=trips))
     return loops
 
 
@@ -446,3 +458,105 @@ def _loop_body(header: Any, latches: list[Any], preds: dict[Any, list[Any]]) -> 
                 body.add(p)
                 work.append(p)
     return body
+
+
+# --------------------------------------------------------------------------- trip counts
+
+_ICMP = re.compile(r"= icmp (?:samesign )?(\w+) ")
+_NEGATED = {"eq": "ne", "ne": "eq", "slt": "sge", "sge": "slt", "sle": "sgt", "sgt": "sle",
+            "ult": "uge", "uge": "ult", "ule": "ugt", "ugt": "ule"}
+
+
+def _constant_trip_count(header: Any, latches: list[Any], body: set[Any],
+                         successors: dict[Any, list[Any]],
+                         by_pointer: dict[Any, Any]) -> int | None:
+    """The trip count of an obvious counted loop, else None. Obvious means: one latch
+    that is also the only exiting block, ending in ``br (icmp P iv, C)`` where ``iv`` is a
+    header phi starting at a constant (or its ``add`` by a constant step)."""
+    if len(latches) != 1:
+        return None
+    latch = latches[0]
+    exiting = [b for b in body if any(s not in body for s in successors.get(b, ()))]
+    if exiting != [latch]:
+        return None
+    branch = list(latch.instructions)[-1]
+    ops = list(branch.operands)
+    if branch.opcode != "br" or len(ops) != 3 or ops[0].value_kind.name != "instruction":
+        return None
+    cond, _false_dest, true_dest = ops     # LLVM stores a conditional br's targets reversed
+    cond = by_pointer.get(cond)
+    if cond is None or cond.opcode != "icmp":
+        return None
+    m = _ICMP.search(str(cond))
+    if m is None or m.group(1) not in _NEGATED:
+        return None
+    predicate = m.group(1) if true_dest == header else _NEGATED[m.group(1)]
+    lhs, bound = list(cond.operands)
+    if bound.value_kind.name != "constant_int":
+        return None
+    iv = _induction(header, latch, lhs, by_pointer)
+    if iv is None:
+        return None
+    first, step = iv
+    return _count_iterations(first, step, predicate, _signed_constant(bound))
+
+
+def _induction(header: Any, latch: Any, value: Any,
+               by_pointer: dict[Any, Any]) -> tuple[int, int] | None:
+    """(value compared in the first iteration, step) when ``value`` is a header phi
+    ``[C0, outside], [phi + S, latch]`` or that ``phi + S`` itself."""
+    value = by_pointer.get(value)
+    if value is None:
+        return None
+    compared_after_step = value.opcode == "add"
+    phi = by_pointer.get(list(value.operands)[0]) if compared_after_step else value
+    if phi is None or phi.opcode != "phi" or phi.block != header:
+        return None
+    incoming = list(zip(phi.operands, phi.incoming_blocks))
+    if len(incoming) != 2:
+        return None
+    start = next((v for v, b in incoming if b != latch), None)
+    update = next((v for v, b in incoming if b == latch), None)
+    if start is None or update is None or start.value_kind.name != "constant_int":
+        return None
+    update = by_pointer.get(update)
+    if update is None or update.opcode != "add":
+        return None
+    base, step_value = list(update.operands)
+    if base != phi or step_value.value_kind.name != "constant_int":
+        return None
+    if compared_after_step and update != value:
+        return None
+    start_value = _signed_constant(start)
+    step = _signed_constant(step_value)
+    return (start_value + step if compared_after_step else start_value), step
+
+
+def _signed_constant(value: Any) -> int:
+    """A constant int as a signed number of its own width (llvmlite's signed reading
+    works on whole 64-bit words, so an i32 -1 would come back as 4294967295)."""
+    width = value.type.type_width
+    raw = value.get_constant_value() & ((1 << width) - 1)
+    return raw - (1 << width) if raw >> (width - 1) else raw
+
+
+def _count_iterations(first: int, step: int, stay: str, bound: int) -> int | None:
+    """Iterations of ``v = first, first+step, ...`` while ``v <stay> bound`` holds at the
+    bottom of each iteration (a rotated loop runs its body once before the first test)."""
+    if step == 0 or (stay[0] == "u" and min(first, bound) < 0):
+        return None    # unsigned compares of negative constants would wrap: not obvious
+    kind = stay.lstrip("su")
+    if kind == "ne":
+        distance = bound - first
+        if distance % step or distance // step < 0:
+            return None
+        checks = distance // step
+    elif kind in ("lt", "le") and step > 0:
+        limit = bound - first + (1 if kind == "le" else 0)
+        checks = max(0, -(-limit // step))
+    elif kind in ("gt", "ge") and step < 0:
+        limit = first - bound + (1 if kind == "ge" else 0)
+        checks = max(0, -(-limit // -step))
+    else:
+        return None
+    return checks + 1

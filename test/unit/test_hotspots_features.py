@@ -97,6 +97,39 @@ def test_only_defined_functions_and_call_graph(module):
     assert module.producer == "llvmlite"
 
 
+COUNTED_IR = r"""
+define void @counted(ptr %p) {
+entry:
+  br label %down
+down:                                   ; for (i = 10; i > 0; i -= 2): 5 trips
+  %i = phi i32 [ 10, %entry ], [ %i.next, %down ]
+  store i32 %i, ptr %p
+  %i.next = add nsw i32 %i, -2
+  %more = icmp sgt i32 %i.next, 0
+  br i1 %more, label %down, label %up
+up:                                     ; for (j = 0; j != 99; j += 3): 33 trips
+  %j = phi i64 [ 0, %down ], [ %j.next, %up ]
+  store i64 %j, ptr %p
+  %j.next = add i64 %j, 3
+  %done = icmp eq i64 %j.next, 99
+  br i1 %done, label %odd, label %up
+odd:                                    ; j += 2 never equals 9 exactly: not obvious
+  %k = phi i64 [ 0, %up ], [ %k.next, %odd ]
+  %k.next = add i64 %k, 2
+  %stop = icmp eq i64 %k.next, 9
+  br i1 %stop, label %exit, label %odd
+exit:
+  ret void
+}
+"""
+
+
+def test_llvmlite_trip_counts_of_obvious_counted_loops():
+    counted = extract_features_llvmlite(COUNTED_IR).function("counted")
+    assert [lp.trip_count for lp in counted.loops] == [5, 33, None]
+    assert [lp.max_trip_count for lp in counted.loops] == [5, 33, None]
+
+
 def test_json_round_trip_keeps_every_field(module, tmp_path):
     path = tmp_path / "f.json"
     path.write_text(json.dumps(module.to_json()))
