@@ -368,16 +368,22 @@ class LLMClient:
 
     def _attempt(self, request: dict) -> dict:
         """One request to the backend, bounded by the request timeout and the deadline."""
-        timeout = self._timeout
-        if self.deadline is not None:
-            remaining = self.deadline - time.monotonic()
-            if remaining <= 0:
+        if not self._in_flight.acquire(timeout=self._remaining()):
+            raise LLMDeadline("the per-TU deadline passed while waiting for a free request slot")
+        try:
+            remaining = self._remaining()
+            if remaining is not None and remaining <= 0:
                 raise LLMDeadline("the per-TU deadline passed before the request")
-            timeout = min(timeout, remaining)
-        with self._in_flight:
             with self._usage_lock:
                 self.usage.requests += 1
+            timeout = self._timeout if remaining is None else min(self._timeout, remaining)
             return self._transport.complete(request, timeout)
+        finally:
+            self._in_flight.release()
+
+    def _remaining(self) -> float | None:
+        """Seconds left before the deadline (may be negative), None without a deadline."""
+        return None if self.deadline is None else self.deadline - time.monotonic()
 
     def _translate(self, exc: Exception, stopped_by_deadline: bool) -> LLMError:
         """An LLMError for a backend failure, with the API key scrubbed from its message."""
