@@ -36,6 +36,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,9 +184,21 @@ def _private_state_dir() -> Path:
     return base
 
 
-@functools.lru_cache(maxsize=1)
+_REAPER_BUILD_LOCK = threading.Lock()  # difftest runs inputs from several threads
+
+
 def _reaper_path() -> Path | None:
     """Build the helper once per source version; None if no C compiler works."""
+    with _REAPER_BUILD_LOCK:
+        binary = _build_reaper()
+        if binary is not None and not binary.is_file():
+            _build_reaper.cache_clear()  # a /tmp cleaner removed it: build again
+            binary = _build_reaper()
+        return binary
+
+
+@functools.lru_cache(maxsize=1)
+def _build_reaper() -> Path | None:
     digest = hashlib.sha256(_REAPER_SOURCE.encode()).hexdigest()[:16]
     try:
         state = _private_state_dir()

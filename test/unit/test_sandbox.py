@@ -153,6 +153,21 @@ def test_normal_program_output_and_exit_code_come_back_exactly(binaries, workdir
     assert result.isolation == sandbox.isolation_available()
 
 
+def test_concurrent_runs_from_threads_keep_their_results_apart(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(i: int):
+        work = tmp_path / f"w{i}"
+        work.mkdir()
+        return run_sandboxed(["/bin/sh", "-c", f"echo {i}; echo {i} > out; exit {i}"],
+                             workdir=work, limits=SMALL)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(run, range(8)))
+    assert [(r.returncode, r.stdout) for r in results] == [(i, f"{i}\n".encode()) for i in range(8)]
+    assert [(tmp_path / f"w{i}" / "out").read_text() for i in range(8)] == [f"{i}\n" for i in range(8)]
+
+
 def test_writes_outside_workdir_do_not_land(binaries, workdir, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
