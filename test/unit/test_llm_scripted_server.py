@@ -6,6 +6,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -79,16 +80,19 @@ def test_models_endpoint():
             assert json.loads(response.read())["data"][0]["object"] == "model"
 
 
-def test_command_line_serves_a_script_file(tmp_path):
-    script = tmp_path / "script.json"
-    script.write_text(json.dumps([{"content": "from the command line"}]))
-    proc = subprocess.Popen([sys.executable, "-m", "llmcc.llm.scripted_server", str(script)],
+DEMO_SCRIPT = Path(__file__).parent / "data" / "llm" / "demo_script.json"
+
+
+def test_command_line_serves_a_script_file():
+    proc = subprocess.Popen([sys.executable, "-m", "llmcc.llm.scripted_server", str(DEMO_SCRIPT)],
                             stdout=subprocess.PIPE, text=True)
     try:
         url = proc.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:")
-        _, body = post(url, ask("x"))
-        assert body["choices"][0]["message"]["content"] == "from the command line"
+        good = post(url, ask("Rewrite the C function sum"))[1]["choices"][0]["message"]["content"]
+        wrong = post(url, ask("Rewrite the C function sum"))[1]["choices"][0]["message"]["content"]
+        assert "i = 0" in good and "i = 1" in wrong  # the script's good, then deliberately wrong, rewrite
+        assert post(url, ask("health check"))[1]["choices"][0]["message"]["content"] == "ok"
     finally:
         proc.terminate()
         proc.wait(timeout=10)
