@@ -3,7 +3,8 @@
 Layers, strongest first (``isolation_available()`` probes once and caches):
 
 * ``bwrap``       bubblewrap: new net/pid/ipc/uts (and user, if allowed) namespaces, the whole
-                  file system read-only, a private ``/tmp``, only ``workdir`` writable.
+                  file system read-only, a private ``/tmp`` (in RAM, at most
+                  ``file_size_bytes``), only ``workdir`` writable.
 * ``namespaces``  ``unshare --net --pid --mount``: no network, contained process tree, the root
                   mount remounted read-only with ``workdir`` bound writable. Weaker than bwrap:
                   other mounts (a separate /tmp, /dev/shm) stay writable and /tmp is not private.
@@ -240,9 +241,24 @@ _BWRAP_NAMESPACE_VARIANTS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def _bwrap_argv(variant: tuple[str, ...], workdir: Path, helper: Path | None) -> list[str]:
+@functools.lru_cache(maxsize=1)
+def _bwrap_supports_size() -> bool:
+    """``--size`` (bounding the private /tmp) arrived in bubblewrap 0.8."""
+    try:
+        proc = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "--size" in proc.stdout
+
+
+def _bwrap_argv(variant: tuple[str, ...], workdir: Path, helper: Path | None,
+                tmp_bytes: int | None = None) -> list[str]:
     argv = ["bwrap", *variant, "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
-            "--proc", "/proc", "--tmpfs", "/tmp"]
+            "--proc", "/proc"]
+    # The private /tmp lives in RAM: bound it, or many files under RLIMIT_FSIZE could fill it.
+    if tmp_bytes is not None and _bwrap_supports_size():
+        argv += ["--size", str(tmp_bytes)]
+    argv += ["--tmpfs", "/tmp"]
     # Bind after --tmpfs /tmp so paths under /tmp (pytest, TMPDIR) stay visible.
     if helper is not None:
         argv += ["--ro-bind", str(helper), str(helper)]
@@ -421,7 +437,8 @@ def _command(argv: list[str], workdir: Path, level: str, limits: Limits, helper:
     inner = [str(helper), "-s", str(status_fd), "--", *argv]
     if level == "bwrap":
         variant = _bwrap_variant() or _BWRAP_NAMESPACE_VARIANTS[-1]
-        return outer + _bwrap_argv(variant, workdir, helper) + ["--", *inner]
+        return (outer + _bwrap_argv(variant, workdir, helper, tmp_bytes=limits.file_size_bytes)
+                + ["--", *inner])
     if level == "namespaces":
         return outer + _unshare_argv(workdir) + inner
     return outer + inner

@@ -205,14 +205,15 @@ def _import_problems(ref: ObjectSymbols, cand: ObjectSymbols, allowed: frozenset
 
 def _code_problems(path: Path, symbols: ObjectSymbols) -> list[str]:
     import capstone
+    from elftools.elf.constants import SH_FLAGS
 
     decoder = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
     problems = []
     with open(path, "rb") as stream:
         elf = _open_elf(path, stream)
         for index, section in enumerate(elf.iter_sections()):
-            if not section["sh_flags"] & 0x4 or section["sh_type"] != "SHT_PROGBITS":
-                continue  # SHF_EXECINSTR with contents only
+            if not section["sh_flags"] & SH_FLAGS.SHF_EXECINSTR or section["sh_type"] != "SHT_PROGBITS":
+                continue  # code sections with contents only
             data = section.data()
             ranges = _function_ranges(index, len(data), symbols.functions)
             for name, start, end in ranges:

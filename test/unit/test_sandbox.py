@@ -243,6 +243,16 @@ def test_huge_file_write_is_killed_as_filesize(binaries, workdir):
     assert (workdir / "big.bin").stat().st_size <= LOAD_TOLERANT.file_size_bytes
 
 
+def test_private_tmp_is_bounded(workdir):
+    # Many files each under the file-size limit must not fill RAM through the private /tmp.
+    script = ("i=0; while [ $i -lt 8 ]; do head -c 524288 /dev/zero > /tmp/f$i || exit 7; "
+              "i=$((i+1)); done; exit 0")
+    result = run_sandboxed(["/bin/sh", "-c", script], workdir=workdir, limits=LOAD_TOLERANT)
+    if result.isolation != "bwrap" or not sandbox._bwrap_supports_size():
+        pytest.skip("only bubblewrap >= 0.8 bounds the private /tmp")
+    assert result.returncode == 7  # 8 x 512 KiB does not fit in a 1 MiB /tmp
+
+
 def test_exit_code_above_128_is_not_mistaken_for_a_signal(workdir):
     result = run_sandboxed(["/bin/sh", "-c", "exit 139"], workdir=workdir, limits=SMALL)
     assert (result.returncode, result.killed) == (139, None)
