@@ -80,8 +80,47 @@ def _check(src: Function, tgt: Function, *, unroll: int, timeout_ms: int) -> Ver
     if answer == z3.unknown:
         return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, f"solver gave up: {solver.reason_unknown()}")
     if answer == z3.sat:
-        return _refutation(solver, src, inputs, src_b, s, t, address)
+        verdict = _refutation(solver, src, inputs, src_b, s, t, address)
+        if verdict is None:
+            return _exact_undef_check(src, tgt, inputs, unroll=unroll, timeout_ms=timeout_ms)
+        return verdict
     return _proof_or_bound(inputs, s, t, unroll, timeout_ms)
+
+
+def _exact_undef_check(src: Function, tgt: Function, inputs: Inputs, *, unroll: int,
+                       timeout_ms: int) -> Verdict:
+    """Second stage when a counterexample needs an undef input or a source choice: every
+    source choice (each use of an undef argument, undef constants, freeze) becomes a
+    universally quantified variable, which is the exact refinement condition."""
+    import z3
+
+    if inputs.objects.lows:
+        # The memory query picks one address; with quantified choices that would no
+        # longer cover all addresses at once.
+        return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, _UNDEF_ONLY + " (with memory)")
+    src_b = Executor(src, inputs, is_source=True, unroll=unroll, exact_undef=True).run()
+    tgt_b = Executor(tgt, inputs, is_source=False, unroll=unroll).run()
+    s, t = _summarise(src_b), _summarise(tgt_b)
+    body = z3.And(z3.Not(s["ub"]), z3.Not(s["oob"]), z3.Not(t["oob"]),
+                  z3.Or(t["ub"], _value_mismatch(s, t)))
+    solver = z3.Solver()
+    solver.set("timeout", timeout_ms)
+    solver.add(*inputs.facts)
+    solver.add(z3.ForAll(src_b.universals, body) if src_b.universals else body)
+    answer = solver.check()
+    if answer == z3.unknown:
+        return Verdict(VerdictKind.INCONCLUSIVE, CHECKER,
+                       f"{_UNDEF_ONLY}; quantified query: {solver.reason_unknown()}")
+    if answer == z3.sat:
+        cex = _format_counterexample(solver.model(), src, inputs, s, t, None, show_memory=False,
+                                     source_shown=False)
+        return Verdict(VerdictKind.REFUTED, CHECKER,
+                       "target has a behaviour the source cannot have (undef/poison input or source choice)",
+                       counterexample=cex, data={"undef_input": True})
+    return _proof_or_bound(inputs, s, t, unroll, timeout_ms)
+
+
+_UNDEF_ONLY = "a counterexample needs undef inputs or source non-determinism"
 
 
 def _check_target_attributes(src: Function, tgt: Function) -> None:
@@ -147,19 +186,16 @@ def _memory_mismatch(inputs: Inputs, s: dict, t: dict, address: Any) -> Any:
 
 
 def _refutation(solver, src: Function, inputs: Inputs, src_b: Behaviour, s: dict, t: dict,
-                address: Any) -> Verdict:
-    """A counterexample is trusted only if it needs no undef input and no source choice."""
+                address: Any) -> Verdict | None:
+    """A counterexample is trusted only if it needs no undef input and no source choice;
+    None when every counterexample needs one."""
     import z3
 
     blockers = [u for u in inputs.undef.values()] + src_b.choices
     solver.add(z3.Not(z3.Or(blockers or [z3.BoolVal(False)])))
     answer = solver.check()
     if answer != z3.sat:
-        bound = "" if z3.is_false(z3.simplify(z3.Or(s["oob"], t["oob"]))) else \
-            "; also, a loop may run past the unroll bound"
-        return Verdict(VerdictKind.INCONCLUSIVE, CHECKER,
-                       "a counterexample exists only with undef inputs or source non-determinism "
-                       "(not decided by this checker)" + bound)
+        return None  # decided by the exact (quantified) stage
     model = solver.model()
     cex = _format_counterexample(model, src, inputs, s, t, address,
                                  show_memory=_reason(model, s, t) == "memory mismatch")
@@ -187,7 +223,7 @@ def _reason(model, s: dict, t: dict) -> str:
 
 
 def _format_counterexample(model, src: Function, inputs: Inputs, s: dict, t: dict, address: Any,
-                           show_memory: bool) -> str:
+                           show_memory: bool, source_shown: bool = True) -> str:
     import z3
 
     def ev(expr):
@@ -204,6 +240,9 @@ def _format_counterexample(model, src: Function, inputs: Inputs, s: dict, t: dic
             shown = _show_int(ev(v.addr if isinstance(v, PtrVal) else v.bv))
         lines.append(f"{p.type} %{p.name} = {shown}")
     for side, d in (("Source", s), ("Target", t)):
+        if side == "Source" and not source_shown:
+            lines.append("Source: no choice of its undef uses gives the target's result")
+            continue
         if z3.is_true(ev(d["ub"])):
             lines.append(f"{side}: UB")
         elif d["ret"] is None:

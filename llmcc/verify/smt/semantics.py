@@ -132,6 +132,7 @@ class Behaviour:
 
     ends: list[PathEnd]
     choices: list[Any]               # source-side non-deterministic choices (see module doc)
+    universals: list[Any]            # the source's choice variables (exact undef mode)
 
 
 @dataclass
@@ -153,8 +154,13 @@ class _State:
 class Executor:
     """Explores the paths of ``fn`` (as source or as target) on ``inputs``."""
 
-    def __init__(self, fn: Function, inputs: Inputs, *, is_source: bool, unroll: int):
+    def __init__(self, fn: Function, inputs: Inputs, *, is_source: bool, unroll: int,
+                 exact_undef: bool = False):
+        """``exact_undef``: in the source, every use of an undef argument is its own choice
+        (recorded in ``universals``, to be universally quantified by the checker)."""
         self.fn = fn
+        self.exact_undef = exact_undef and is_source
+        self.universals: list[Any] = []
         self.inputs = inputs
         self.is_source = is_source
         self.bound = max(1, unroll)
@@ -175,7 +181,7 @@ class Executor:
             stack.extend(self._run_block(state, label))
             if len(self.ends) + len(stack) > MAX_PATHS:
                 raise Unsupported(f"more than {MAX_PATHS} paths (branches inside loops?)")
-        return Behaviour(self.ends, self.choices)
+        return Behaviour(self.ends, self.choices, self.universals)
 
     def _target_param_ub(self) -> Any:
         """Target-only ``noundef`` arguments: passing poison/undef there is UB in tgt."""
@@ -320,15 +326,21 @@ class Executor:
         if op.kind == "poison":
             return Val(z3.BitVecVal(0, w), z3.BoolVal(True))
         if op.kind == "undef":
+            fresh = self.inputs.fresh("undef", w)
             if self.is_source:
                 self.choices.append(state.pc)
-            return Val(self.inputs.fresh("undef", w), z3.BoolVal(False))
+                self.universals.append(fresh)
+            return Val(fresh, z3.BoolVal(False))
         raise Unsupported(f"operand '{op.kind} {op.name}'")
 
     def _argument(self, state: _State, name: str) -> Any:
         import z3
 
         value = self.inputs.values[name]
+        if self.exact_undef and isinstance(value, Val):
+            choice = self.inputs.fresh(f"{name}_src_use", value.width)
+            self.universals.append(choice)
+            return Val(z3.If(self.inputs.undef[name], choice, value.bv), value.poison)
         if self.is_source or isinstance(value, PtrVal) or name not in state.used_args:
             state.used_args.add(name)
             return value
@@ -402,9 +414,10 @@ class Executor:
         arbitrary = a.poison
         if operand.kind == "local" and operand.name in self.args and operand.name not in state.env:
             arbitrary = z3.Or(arbitrary, self.inputs.undef[operand.name])
+        fresh = self.inputs.fresh("freeze", a.width)
         if self.is_source:
             self.choices.append(z3.And(state.pc, arbitrary))
-        fresh = self.inputs.fresh("freeze", a.width)
+            self.universals.append(fresh)
         return Val(z3.If(arbitrary, fresh, a.bv), z3.BoolVal(False))
 
     def _load(self, state: _State, inst: Inst) -> Val:
