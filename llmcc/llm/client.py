@@ -197,6 +197,8 @@ class _ReplayTransport:
         reply = self._book.lookup(request)
         if reply is None:
             raise LLMUnavailable("no recorded exchange for this request")
+        if not is_valid_reply(reply):
+            raise LLMUnavailable("the recorded exchange for this request has a malformed response")
         return reply
 
 
@@ -313,7 +315,7 @@ class LLMClient:
         """One reply, from the cache or the backend; errors are returned, not raised."""
         key = request_key(request)
         stored = self._cache.get(key) if self._cache is not None else None
-        if stored is not None:
+        if stored is not None and is_valid_reply(stored):
             self._count(stored, cached=True)
             logger.debug("llm %s: cache hit %s", purpose or "chat", key[:12])
             return self._reply(stored, cached=True)
@@ -429,19 +431,26 @@ class LLMClient:
 
 
 def _successes_or_raise(outcomes: list[ChatReply | LLMError]) -> list[ChatReply]:
+    """The successful replies; a rejection wins over everything (every sample would hit it)."""
     replies = [o for o in outcomes if isinstance(o, ChatReply)]
     errors = [o for o in outcomes if isinstance(o, LLMError)]
-    for kind in (LLMRejected,):
-        for e in errors:
-            if isinstance(e, kind):
-                raise e
+    rejected = [e for e in errors if isinstance(e, LLMRejected)]
+    if rejected:
+        raise rejected[0]
     if replies:
         return replies
-    for kind in (LLMDeadline, LLMUnavailable, LLMError):
-        for e in errors:
-            if isinstance(e, kind):
-                raise e
-    raise LLMUnavailable("no reply")  # unreachable: n >= 1 gives an outcome
+    deadline = [e for e in errors if isinstance(e, LLMDeadline)]
+    raise (deadline or errors)[0]
+
+
+def is_valid_reply(reply: object) -> bool:
+    """Whether ``reply`` has the stored reply shape (cache entries and recordings are checked)."""
+    if not isinstance(reply, dict) or not isinstance(reply.get("content", ""), (str, type(None))):
+        return False
+    calls = reply.get("tool_calls") or []
+    return isinstance(calls, list) and all(
+        isinstance(c, dict) and all(isinstance(c.get(k), str) for k in ("id", "name", "arguments"))
+        for c in calls)
 
 
 def make_client(settings: "Settings", *, deadline: float | None = None,

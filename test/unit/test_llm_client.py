@@ -354,3 +354,22 @@ def test_importing_the_client_does_not_import_heavy_modules():
             "print(sorted(m for m in ('openai', 'jinja2', 'tenacity', 'httpx2') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_malformed_recording_and_cache_entry_do_not_crash(tmp_path):
+    from llmcc.llm.cache import ResponseCache, request_key
+    record = tmp_path / "rec.jsonl"
+    with ScriptedServer([{"content": "live", "repeat": -1}]) as srv:
+        client_for(tmp_path, srv.url, LLM_RECORD_FILE=str(record)).chat(USER)
+        line = json.loads(record.read_text())
+        line["response"]["tool_calls"] = [{"name": 3}]  # hand-edited into nonsense
+        record.write_text(json.dumps(line) + "\n")
+        replay = client_for(tmp_path, "", LLM_BACKEND="replay", LLM_REPLAY_FILE=str(record))
+        with pytest.raises(LLMUnavailable, match="malformed"):
+            replay.chat(USER)
+        # A corrupted cache entry is a miss: the endpoint answers again.
+        client = client_for(tmp_path, srv.url, cache=True)
+        ResponseCache(tmp_path / "llm-cache").put(request_key(line["request"]), {"tool_calls": "junk"})
+        [reply] = client.chat(USER)
+        assert reply.content == "live" and not reply.cached
+        assert client.chat(USER)[0].cached  # the good reply replaced the corrupted entry
