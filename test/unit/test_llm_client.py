@@ -373,3 +373,14 @@ def test_malformed_recording_and_cache_entry_do_not_crash(tmp_path):
         [reply] = client.chat(USER)
         assert reply.content == "live" and not reply.cached
         assert client.chat(USER)[0].cached  # the good reply replaced the corrupted entry
+
+
+def test_retry_after_beyond_the_deadline_stops_without_sleeping_past_it(tmp_path):
+    script = [{"status": 429, "headers": {"retry-after": "100"}, "repeat": -1}]
+    with ScriptedServer(script) as srv:
+        start = time.monotonic()
+        client = client_for(tmp_path, srv.url, retry=RetryPolicy(max_wait=60), deadline=start + 30)
+        with pytest.raises(LLMDeadline, match="429"):
+            client.chat(USER)
+        assert time.monotonic() - start < 30  # it gave up instead of waiting 60 s
+    assert len(srv.requests) == 1
