@@ -76,13 +76,16 @@ def _note_tag(text: str, category: str | None, signals: Signals) -> None:
 
 
 def _note_feature(key: str, value: Any, signals: Signals) -> None:
+    if key == "trip_counts" and isinstance(value, list):
+        signals.trip_counts += [int(t) for t in value if isinstance(t, int) and not isinstance(t, bool) and t > 0]
+        return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         if key == "loops" and isinstance(value, dict) and isinstance(value.get("count"), int):
             signals.loops += value["count"]
         return
     if key in ("trip_count", "max_trip_count") and value > 0:
         signals.trip_counts.append(int(value))
-    elif key == "direct":
+    elif key in ("direct", "calls"):
         signals.calls += int(value)
     elif key == "fp_ops" and value > 0:
         signals.fp_heavy = True

@@ -61,7 +61,8 @@ def _tune(ctx: TUContext, policy_name: str, client: Any, report: dict[str, Any],
           deadline: float | None, evaluator: Evaluator | None,
           plan_builder: PlanBuilder | None) -> Candidate | None:
     settings = ctx.settings
-    deadline = deadline if deadline is not None else time.monotonic() + settings["tu_deadline"]
+    if deadline is None:
+        deadline = getattr(ctx, "deadline", None) or time.monotonic() + settings["tu_deadline"]
     if evaluator is None or plan_builder is None:
         from ..verify import evaluate as evaluate_module
         evaluator = evaluator or evaluate_module.evaluate_candidate
@@ -221,7 +222,10 @@ class _Loop:
             config = apply_edits(self.base, edits)
         except EditError as e:
             return _fail(record, "invalid", str(e))
-        record["config"] = config.to_json()
+        # The full pipeline text is in the report once (base_pipeline); a candidate keeps it
+        # only when its edits changed the passes.
+        record["config"] = {k: v for k, v in config.to_json().items()
+                            if k != "passes" or v != self.base.text}
         key = config.text + " " + " ".join(config.opt_args())
         if key in self.seen or (not edits):
             return _fail(record, "duplicate", "same pipeline and knobs as an earlier candidate")
