@@ -1,0 +1,279 @@
+"""Behaviour of the built-in checker on memory, intrinsics, undef/poison, loops and the
+constructs it must refuse (always with the construct named)."""
+from __future__ import annotations
+
+import pytest
+
+from llmcc.verify.smt import check_refinement
+from llmcc.verify.verdict import VerdictKind
+
+P, R, I, V = (VerdictKind.PROVED, VerdictKind.REFUTED, VerdictKind.INCONCLUSIVE,
+              VerdictKind.INVALID)
+
+
+def check(src: str, tgt: str, **kw):
+    return check_refinement(src, tgt, "src", "tgt", **kw)
+
+
+# --- memory ---------------------------------------------------------------------------
+
+STORE_LOAD = """
+define i32 @src(ptr %p, i32 noundef %x) {
+  store i32 %x, ptr %p, align 4
+  %v = load i32, ptr %p, align 4
+  ret i32 %v
+}"""
+
+
+def test_store_to_load_forwarding_is_proved():
+    tgt = """
+define i32 @tgt(ptr %p, i32 noundef %x) {
+  store i32 %x, ptr %p, align 4
+  ret i32 %x
+}"""
+    assert check(STORE_LOAD, tgt).kind == P
+
+
+def test_dropping_a_store_is_a_memory_mismatch():
+    tgt = """
+define i32 @tgt(ptr %p, i32 noundef %x) {
+  ret i32 %x
+}"""
+    verdict = check(STORE_LOAD, tgt)
+    assert verdict.kind == R and verdict.detail == "memory mismatch"
+    assert "Memory at" in verdict.counterexample
+
+
+def _two_stores(attr: str) -> str:
+    return f"""
+define i8 @src(ptr {attr} %p, ptr %q) {{
+  store i8 1, ptr %p, align 1
+  store i8 2, ptr %q, align 1
+  %v = load i8, ptr %p, align 1
+  ret i8 %v
+}}"""
+
+
+def _two_stores_tgt(attr: str) -> str:
+    return f"""
+define i8 @tgt(ptr {attr} %p, ptr %q) {{
+  store i8 1, ptr %p, align 1
+  store i8 2, ptr %q, align 1
+  ret i8 1
+}}"""
+
+
+def test_pointers_may_alias_unless_noalias():
+    assert check(_two_stores(""), _two_stores_tgt("")).kind == R
+    assert check(_two_stores("noalias"), _two_stores_tgt("noalias")).kind == P
+
+
+def test_target_cannot_add_noalias():
+    verdict = check(_two_stores(""), _two_stores_tgt("noalias"))
+    assert verdict.kind == I and "noalias" in verdict.detail
+
+
+BYTE_LOADS = """
+define i16 @src(ptr %p) {
+  %a = load i8, ptr %p, align 1
+  %q = getelementptr inbounds i8, ptr %p, i64 1
+  %b = load i8, ptr %q, align 1
+  %a16 = zext i8 %a to i16
+  %b16 = zext i8 %b to i16
+  %hi = shl i16 %b16, 8
+  %r = or disjoint i16 %hi, %a16
+  ret i16 %r
+}"""
+
+
+def test_two_byte_loads_merge_into_a_little_endian_load():
+    tgt = "define i16 @tgt(ptr %p) {\n  %r = load i16, ptr %p, align 1\n  ret i16 %r\n}"
+    assert check(BYTE_LOADS, tgt).kind == P
+
+
+def test_raising_the_alignment_adds_ub():
+    tgt = "define i16 @tgt(ptr %p) {\n  %r = load i16, ptr %p, align 2\n  ret i16 %r\n}"
+    verdict = check(BYTE_LOADS, tgt)
+    assert verdict.kind == R and "UB" in verdict.detail
+
+
+def test_speculating_a_load_is_refuted():
+    src = """
+define i8 @src(ptr %p, i1 %c) {
+entry:
+  br i1 %c, label %yes, label %no
+yes:
+  %v = load i8, ptr %p, align 1
+  ret i8 %v
+no:
+  ret i8 0
+}"""
+    tgt = """
+define i8 @tgt(ptr %p, i1 %c) {
+  %v = load i8, ptr %p, align 1
+  %r = select i1 %c, i8 %v, i8 0
+  ret i8 %r
+}"""
+    verdict = check(src, tgt)
+    assert verdict.kind == R and "target is UB" in verdict.detail
+
+
+ARRAY_SUM_LOOP = """
+define i32 @src(ptr noundef %a) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i.next, %loop ]
+  %s = phi i32 [ 0, %entry ], [ %s.next, %loop ]
+  %p = getelementptr inbounds i32, ptr %a, i64 %i
+  %v = load i32, ptr %p, align 4
+  %s.next = add i32 %s, %v
+  %i.next = add nuw nsw i64 %i, 1
+  %c = icmp ult i64 %i.next, 3
+  br i1 %c, label %loop, label %exit
+exit:
+  ret i32 %s.next
+}"""
+
+
+def _unrolled_sum(first_index: int) -> str:
+    return f"""
+define i32 @tgt(ptr noundef %a) {{
+  %v0 = load i32, ptr %a, align 4
+  %p1 = getelementptr inbounds [3 x i32], ptr %a, i64 0, i64 {first_index}
+  %v1 = load i32, ptr %p1, align 4
+  %p2 = getelementptr inbounds i8, ptr %a, i64 8
+  %v2 = load i32, ptr %p2, align 4
+  %s1 = add i32 %v1, %v0
+  %s2 = add i32 %s1, %v2
+  ret i32 %s2
+}}"""
+
+
+def test_constant_trip_count_loop_over_an_array_is_proved():
+    assert check(ARRAY_SUM_LOOP, _unrolled_sum(1)).kind == P
+    assert check(ARRAY_SUM_LOOP, _unrolled_sum(2)).kind == R
+
+
+def test_loop_longer_than_the_bound_is_inconclusive_never_proved():
+    verdict = check(ARRAY_SUM_LOOP, _unrolled_sum(1), unroll=2)
+    assert verdict.kind == I and "loop" in verdict.detail
+
+
+# --- integer semantics ----------------------------------------------------------------
+
+IDENTITIES = [
+    ("bswap twice", "i16", "%a = call i16 @llvm.bswap.i16(i16 %x)\n  %r = call i16 @llvm.bswap.i16(i16 %a)",
+     "%r = add i16 %x, 0", P),
+    ("cttz via ctpop", "i8", "%r = call i8 @llvm.cttz.i8(i8 %x, i1 false)",
+     "%n = sub i8 0, %x\n  %l = and i8 %x, %n\n  %m = add i8 %l, -1\n  %r = call i8 @llvm.ctpop.i8(i8 %m)", P),
+    ("ctlz of zero may be poison", "i8", "%r = call i8 @llvm.ctlz.i8(i8 %x, i1 false)",
+     "%r = call i8 @llvm.ctlz.i8(i8 %x, i1 true)", R),
+    ("ctlz zero-poison dropped", "i8", "%r = call i8 @llvm.ctlz.i8(i8 %x, i1 true)",
+     "%r = call i8 @llvm.ctlz.i8(i8 %x, i1 false)", P),
+    ("uadd.sat by select", "i8", "%s = add i8 %x, 7\n  %o = icmp ult i8 %s, 7\n  %r = select i1 %o, i8 -1, i8 %s",
+     "%r = call i8 @llvm.uadd.sat.i8(i8 %x, i8 7)", P),
+    ("sadd.sat is not add nsw", "i8", "%r = call i8 @llvm.sadd.sat.i8(i8 %x, i8 100)",
+     "%r = add nsw i8 %x, 100", R),
+    ("ssub.sat clamps", "i8", "%r = call i8 @llvm.ssub.sat.i8(i8 %x, i8 1)",
+     "%c = icmp eq i8 %x, -128\n  %s = sub i8 %x, 1\n  %r = select i1 %c, i8 -128, i8 %s", P),
+    ("abs int_min poison", "i8", "%r = call i8 @llvm.abs.i8(i8 %x, i1 true)",
+     "%r = call i8 @llvm.abs.i8(i8 %x, i1 false)", P),
+    ("abs adds poison", "i8", "%r = call i8 @llvm.abs.i8(i8 %x, i1 false)",
+     "%r = call i8 @llvm.abs.i8(i8 %x, i1 true)", R),
+    ("umax", "i8", "%c = icmp ugt i8 %x, 9\n  %r = select i1 %c, i8 %x, i8 9",
+     "%r = call i8 @llvm.umax.i8(i8 %x, i8 9)", P),
+    ("fshr rotate", "i8", "%a = lshr i8 %x, 3\n  %b = shl i8 %x, 5\n  %r = or i8 %a, %b",
+     "%r = call i8 @llvm.fshr.i8(i8 %x, i8 %x, i8 3)", P),
+    ("sdiv by -1 is UB for INT_MIN", "i8", "%r = sdiv i8 %x, -1", "%r = sub i8 0, %x", P),
+    ("srem sign", "i8", "%r = srem i8 %x, 4", "%r = and i8 %x, 3", R),
+    ("trunc nuw", "i8", "%w = zext i8 %x to i16\n  %r = trunc nuw i16 %w to i8", "%r = or i8 %x, 0", P),
+    ("zext nneg adds poison", "i8", "%w = zext i8 %x to i16\n  %r = trunc i16 %w to i8",
+     "%w = zext nneg i8 %x to i16\n  %r = trunc i16 %w to i8", R),
+    ("shl past width is poison", "i8", "%r = shl i8 %x, 8", "%r = add i8 %x, 1", P),
+    ("or disjoint", "i8", "%a = and i8 %x, 15\n  %r = or i8 %a, 16", "%a = and i8 %x, 15\n  %r = or disjoint i8 %a, 16", P),
+    ("icmp samesign adds poison", "i8", "%c = icmp ult i8 %x, 5\n  %r = zext i1 %c to i8",
+     "%c = icmp samesign ult i8 %x, 5\n  %r = zext i1 %c to i8", R),
+]
+
+
+def _unary(name: str, ty: str, body: str) -> str:
+    decls = "\n".join(sorted({f"declare {d}" for d in _declarations(body, ty)}))
+    return f"define {ty} @{name}({ty} noundef %x) {{\n  {body}\n  ret {ty} %r\n}}\n{decls}\n"
+
+
+def _declarations(body: str, ty: str) -> list[str]:
+    import re
+
+    out = []
+    for m in re.finditer(r"call (i\d+) @(llvm\.[\w.]+)\(([^)]*)\)", body):
+        params = ", ".join(a.split()[0] for a in m.group(3).split(","))
+        out.append(f"{m.group(1)} @{m.group(2)}({params})")
+    return out
+
+
+@pytest.mark.parametrize("name,ty,src,tgt,expected", IDENTITIES, ids=[c[0] for c in IDENTITIES])
+def test_integer_identities(name, ty, src, tgt, expected):
+    verdict = check(_unary("src", ty, src), _unary("tgt", ty, tgt), timeout_ms=5000)
+    assert verdict.kind == expected, (verdict.detail, verdict.counterexample)
+
+
+def test_undef_input_breaks_duplicating_a_use():
+    src = "define i8 @src(i8 %x) {\n  %r = shl i8 %x, 1\n  ret i8 %r\n}"
+    tgt = "define i8 @tgt(i8 %x) {\n  %r = add i8 %x, %x\n  ret i8 %r\n}"
+    verdict = check(src, tgt)
+    assert verdict.kind == R and "%x = undef" in verdict.counterexample
+    assert check(src.replace("i8 %x)", "i8 noundef %x)"), tgt.replace("i8 %x)", "i8 noundef %x)")).kind == P
+    assert check(tgt.replace("@tgt", "@src"), src.replace("@src", "@tgt")).kind == P
+
+
+def test_freeze_must_not_be_dropped():
+    src = "define i8 @src(i8 %x) {\n  %f = freeze i8 %x\n  %r = add i8 %f, %f\n  ret i8 %r\n}"
+    tgt = "define i8 @tgt(i8 %x) {\n  %f = freeze i8 %x\n  %r = shl i8 %f, 1\n  ret i8 %r\n}"
+    assert check(src, tgt).kind == P
+    assert check(src, "define i8 @tgt(i8 %x) {\n  %r = add i8 %x, %x\n  ret i8 %r\n}").kind == R
+
+
+def test_return_attributes_are_part_of_the_contract():
+    src = "define i8 @src(i8 %x) {\n  %r = add nsw i8 %x, 1\n  ret i8 %r\n}"
+    tgt = "define noundef i8 @tgt(i8 %x) {\n  %r = add nsw i8 %x, 1\n  ret i8 %r\n}"
+    verdict = check(src, tgt)
+    assert verdict.kind == R and "UB" in verdict.detail
+
+
+# --- what must be refused -----------------------------------------------------------------
+
+SIMPLE_SRC = "define i32 @src(i32 %x) {\n  ret i32 %x\n}"
+
+
+@pytest.mark.parametrize("construct,body,named", [
+    ("float", "%f = sitofp i32 %x to float\n  %r = fptosi float %f to i32", "sitofp"),
+    ("unknown call", "%r = call i32 @opaque(i32 %x)", "@opaque"),
+    ("unknown intrinsic", "%r = call i32 @llvm.bitreverse.i32(i32 %x)", "llvm.bitreverse"),
+    ("global", "%r = load i32, ptr @g, align 4", "global"),
+    ("vector", "%v = insertelement <2 x i32> poison, i32 %x, i32 0\n  %r = extractelement <2 x i32> %v, i32 0",
+     "insertelement"),
+    ("ptrtoint", "%p = inttoptr i32 %x to ptr\n  %r = ptrtoint ptr %p to i32", "inttoptr"),
+])
+def test_constructs_outside_the_subset_are_inconclusive(construct, body, named):
+    tgt = (f"@g = global i32 0\ndeclare i32 @opaque(i32)\ndeclare i32 @llvm.bitreverse.i32(i32)\n"
+           f"define i32 @tgt(i32 %x) {{\n  {body}\n  ret i32 %r\n}}")
+    verdict = check(SIMPLE_SRC, tgt)
+    assert verdict.kind == I, verdict.detail
+    assert named in verdict.detail
+
+
+def test_volatile_and_atomic_accesses_are_inconclusive():
+    for kind in ("volatile", "atomic"):
+        order = " unordered" if kind == "atomic" else ""
+        src = f"define i32 @src(ptr %p) {{\n  %r = load {kind} i32, ptr %p{order}, align 4\n  ret i32 %r\n}}"
+        verdict = check(src, src.replace("@src", "@tgt"))
+        assert verdict.kind == I and kind in verdict.detail
+
+
+def test_malformed_and_mismatched_signatures_are_invalid():
+    assert check("define i32 @src(i32 %x) {\n  ret i32 %y\n}", SIMPLE_SRC).kind == V
+    mismatch = check(SIMPLE_SRC, "define i32 @tgt(i32 %x, i32 %y) {\n  ret i32 %x\n}")
+    assert mismatch.kind == V and "signature" in mismatch.detail
+    missing = check_refinement(SIMPLE_SRC, SIMPLE_SRC, "src", "nope")
+    assert missing.kind == V and "@nope" in missing.detail
