@@ -284,5 +284,5 @@ def _proof_or_bound(inputs: Inputs, s: dict, t: dict, unroll: int, timeout_ms: i
     if answer == z3.unsat:
         return Verdict(VerdictKind.PROVED, CHECKER, "target refines source (all loops within the bound)")
     reason = "solver gave up on the loop-bound query" if answer == z3.unknown else \
-        f"a loop may run more than {unroll} iterations: no counterexample within the bound, but not a proof"
-    return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, reason, data={"loop_bound": unroll})
+        f"a loop may run more than {max(1, unroll)} iterations: no counterexample within the bound, but not a proof"
+    return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, reason, data={"loop_bound": max(1, unroll)})
