@@ -386,7 +386,8 @@ def optimize_or_fallback(tc: Toolchain, settings: Settings, inv: Invocation, cwd
     report: dict = {"source": inv.source, "output": inv.output, "cwd": str(cwd),
                     "llmcc_version": __version__, "mode": settings["mode"]}
     try:
-        result = _optimize(tc, settings, inv, cwd, work, base, report, start)
+        with _quiet(work / "optimizer-output.txt"):
+            result = _optimize(tc, settings, inv, cwd, work, base, report, start)
     except Exception as e:  # noqa: BLE001 - by design: nothing may break the build
         import traceback
         result = Fallback("internal-error", f"{type(e).__name__}: {e}")
@@ -402,6 +403,38 @@ def optimize_or_fallback(tc: Toolchain, settings: Settings, inv: Invocation, cwd
     report["seconds"] = round(time.monotonic() - start, 3)
     _write_report(settings, inv, report)
     return outcome
+
+
+class _quiet:
+    """Send everything written to fds 1 and 2 (Python warnings, C extensions, child
+    processes) to a file while the optimizers run: the user's terminal shows clang's
+    output and nothing else (DROPIN 9)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        import warnings
+        self._warnings = warnings.catch_warnings()
+        self._warnings.__enter__()
+        warnings.simplefilter("ignore")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self._saved = (os.dup(1), os.dup(2))
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+        return self
+
+    def __exit__(self, *exc):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for target, saved in zip((1, 2), self._saved):
+            os.dup2(saved, target)
+            os.close(saved)
+        self._warnings.__exit__(*exc)
+        return False
 
 
 def _optimize(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, work: Path,

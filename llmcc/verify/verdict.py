@@ -24,8 +24,9 @@ class Verdict:
 
     @property
     def may_emit(self) -> bool:
-        """Only a proof or agreeing differential tests can let a candidate through."""
-        return self.kind in (VerdictKind.PROVED, VerdictKind.TESTED_EQUAL)
+        """Only a proof or agreeing differential tests can let a candidate through. An
+        object check passing (symbols and code sane) says nothing about behaviour."""
+        return self.kind in (VerdictKind.PROVED, VerdictKind.TESTED_EQUAL) and self.checker != "objcheck"
 
     def to_json(self) -> dict:
         return {"kind": self.kind.value, "checker": self.checker, "detail": self.detail,

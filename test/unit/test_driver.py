@@ -259,3 +259,16 @@ def test_stats_and_config_commands(proj, llmcc_env):
     assert "cache_hit" in text and "cache_miss" in text
     assert run([LLMCC, "cache", "clear"], proj, llmcc_env).returncode == 0
     assert run([LLMCC, "cache", "stats"], proj, llmcc_env).stdout.decode().count("entries          0") == 1
+
+
+def test_optimizer_output_never_reaches_the_build_log(proj, llmcc_env):
+    """Whatever the optimizers print (warnings, child processes) stays out of the user's
+    stdout/stderr: a hot TU through the whole pipeline-tuning path prints nothing."""
+    (proj / "hot.c").write_text(
+        "unsigned pc(unsigned *a, int n){ unsigned c=0; for(int i=0;i<n;i++){ unsigned x=a[i];"
+        " while(x){ c+=x&1; x>>=1; } } return c; }\n")
+    llmcc_env.update({"LLMCC_MODE": "pipeline", "LLMCC_MEASURE_MODE": "instructions",
+                      "LLMCC_PIPELINE_ROUNDS": "1", "LLMCC_PIPELINE_CANDIDATES": "1"})
+    got = run([LLMCC, "-O2", "-c", "hot.c", "-o", "hot.o"], proj, llmcc_env)
+    assert got.returncode == 0 and got.stdout == b"" and got.stderr == b""
+    assert (proj / "hot.o").exists()
