@@ -28,6 +28,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -51,6 +52,7 @@ MAX_FILE_BYTES_KEPT = 1 << 20
 UBSAN_FLAGS = ["-fsanitize=undefined", "-fno-sanitize-recover=all"]
 UBSAN_MARKER = b"runtime error:"
 EXE_NAME = "prog"
+PARALLEL_RUNS = 4
 
 
 def default_limits() -> "Limits":
@@ -253,17 +255,26 @@ def _link_candidate(toolchain: Toolchain, plan: "TestPlan", candidate: Path, wor
 def _compare_all(plan: "TestPlan", ref_exe: Path, cand_exe: Path, inputs: list, checker: str, *,
                  workdir: Path, limits: "Limits | None", allow_unsandboxed: bool) -> Verdict:
     ref_key = _file_digest(ref_exe)
+
+    def run(exe: Path, test_input) -> Observation:
+        obs = run_input(exe, test_input, workdir=workdir, limits=limits, allow_unsandboxed=allow_unsandboxed)
+        if obs.crashed:  # retry once: only a crash that repeats counts (machine hiccups do not)
+            obs = run_input(exe, test_input, workdir=workdir, limits=limits, allow_unsandboxed=allow_unsandboxed)
+        return obs
+
+    def observe(test_input) -> tuple[Observation, Observation | None]:
+        ref = plan.reference_observation(ref_key, test_input, lambda: run(ref_exe, test_input))
+        if ref.crashed:
+            return ref, None
+        return ref, run(cand_exe, test_input)
+
     dropped: list[str] = []
     compared = 0
     isolation = ""
-    for test_input in inputs:
-        ref = plan.reference_observation(ref_key, test_input, lambda i=test_input: run_input(
-            ref_exe, i, workdir=workdir, limits=limits, allow_unsandboxed=allow_unsandboxed))
-        if ref.crashed:
+    for test_input, (ref, cand) in _observed_in_order(observe, inputs):
+        if cand is None:
             dropped.append(f"{test_input.describe()}: reference {ref.killed or ref.returncode}")
             continue
-        cand = run_input(cand_exe, test_input, workdir=workdir, limits=limits,
-                         allow_unsandboxed=allow_unsandboxed)
         isolation = cand.isolation
         compared += 1
         if cand.comparable() != ref.comparable():
@@ -280,6 +291,16 @@ def _compare_all(plan: "TestPlan", ref_exe: Path, cand_exe: Path, inputs: list, 
     return Verdict(VerdictKind.TESTED_EQUAL, checker,
                    f"{compared} inputs agree" + (f" ({len(dropped)} dropped)" if dropped else ""),
                    data=data)
+
+
+def _observed_in_order(observe, inputs: list):
+    """Yield ``(input, observe(input))`` in input order. Runs are dominated by sandbox
+    set-up (waiting, not CPU), so a chunk of them runs side by side; a caller that stops at
+    the first difference does not pay for the remaining chunks."""
+    with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
+        for start in range(0, len(inputs), PARALLEL_RUNS):
+            chunk = inputs[start:start + PARALLEL_RUNS]
+            yield from zip(chunk, pool.map(observe, chunk))
 
 
 def _counterexample(plan: "TestPlan", test_input, ref: Observation, cand: Observation) -> str:
@@ -307,10 +328,12 @@ def ubsan_check(source_c: Path, flags: list[str], plan: "TestPlan", *, toolchain
         return Verdict(VerdictKind.INVALID, checker, "candidate source does not build with UBSan",
                        counterexample=exe.detail[-SHOWN_OUTPUT_CHARS:])
     dropped: list[str] = []
+    all_inputs = list(plan.correctness) + list(plan.scale)
     try:
-        for test_input in list(plan.correctness) + list(plan.scale):
-            obs = run_input(exe, test_input, workdir=workdir, limits=limits,
-                            allow_unsandboxed=allow_unsandboxed)
+        with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
+            observed = list(pool.map(lambda i: run_input(exe, i, workdir=workdir, limits=limits,
+                                                         allow_unsandboxed=allow_unsandboxed), all_inputs))
+        for test_input, obs in zip(all_inputs, observed):
             if UBSAN_MARKER not in obs.stderr:
                 continue
             if reference_source is not None and _reference_also_ub(

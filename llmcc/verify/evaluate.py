@@ -36,8 +36,8 @@ from typing import Any, Callable
 from ..outcome import Fallback
 from ..tu import TUContext
 from . import inputs as gen
-from .difftest import (Observation, ReferenceObservations, ensure_executable, run_differential,
-                       run_input, ubsan_check)
+from .difftest import (Observation, ReferenceObservations, ensure_executable,
+                       run_differential, run_input, ubsan_check)
 from .verdict import Verdict, VerdictKind
 
 log = logging.getLogger(__name__)
@@ -160,24 +160,37 @@ def _calibrate(ctx: TUContext, plan: TestPlan) -> TestPlan | Fallback:
     ref_key = hashlib.sha256(ref_exe.read_bytes()).hexdigest()
     kept, dropped = [], []
     allow = bool(ctx.settings["verify.allow_unsandboxed"])
+
+    limits = _calibration_limits()
     try:
-        for test_input in plan.scale:
+        # In order of size, so the first input over budget ends the calibration: the
+        # larger ones after it would only burn CPU up to the limit.
+        for position, test_input in enumerate(plan.scale):
             obs = plan.reference_observation(ref_key, test_input, lambda i=test_input: run_input(
-                ref_exe, i, workdir=workdir, allow_unsandboxed=allow))
+                ref_exe, i, workdir=workdir, limits=limits, allow_unsandboxed=allow))
             cost = _cost_seconds(obs)
-            if obs.crashed or cost > SCALE_BUDGET_SECONDS:
-                why = f"reference {obs.killed or obs.returncode}" if obs.crashed else f"reference {cost:.3f}s"
-                dropped.append(f"{test_input.describe()}: {why}")
-                if not obs.crashed:
-                    break   # later inputs are larger still
-            else:
+            if not obs.crashed and cost <= SCALE_BUDGET_SECONDS:
                 kept.append(test_input)
+                continue
+            why = f"reference {obs.killed or obs.returncode}" if obs.crashed else f"reference {cost:.3f}s"
+            dropped.append(f"{test_input.describe()}: {why}")
+            if obs.killed in ("cpu", "timeout") or not obs.crashed:
+                dropped += [f"{later.describe()}: larger than a dropped input" for later in plan.scale[position + 1:]]
+                break
     except SandboxUnavailable as e:
         plan.detail["calibration"] = f"skipped: {e}"
         return plan
     plan.detail["scale_dropped"] = dropped
     plan.scale = kept
     return plan
+
+
+def _calibration_limits():
+    """Limits for calibration runs: a little above the budget, so a runaway reference input
+    is cut short instead of running to the test limit."""
+    from ..measure.sandbox import Limits
+    return Limits(cpu_seconds=max(1.0, math.ceil(SCALE_BUDGET_SECONDS * 2)), wall_seconds=10.0,
+                  memory_bytes=2 << 30, processes=16)
 
 
 def _cost_seconds(obs: Observation) -> float:

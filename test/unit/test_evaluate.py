@@ -1,0 +1,131 @@
+"""The candidate evaluator: test plans (or why a TU is untestable), the check order
+(object check, formal verdict, differential test, UBSan), measurement, and that it never
+raises."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from llmcc.outcome import Fallback
+from llmcc.verify.evaluate import Evaluation, build_test_plan, evaluate_candidate
+from llmcc.verify.verdict import Verdict, VerdictKind
+from test_difftest import DATA, compile_candidate, make_context
+
+
+def _pop_context(tmp_path):
+    ctx = make_context(tmp_path, (DATA / "fn_pop.ref.c").read_text(), "pop", has_main=False)
+    plan = build_test_plan(ctx, "pop")
+    assert not isinstance(plan, Fallback), plan
+    return ctx, plan
+
+
+def test_correct_candidate_is_measured_against_the_baseline(tmp_path):
+    ctx, plan = _pop_context(tmp_path)
+    cand = compile_candidate(ctx, DATA / "fn_pop.good.c")
+    ev = evaluate_candidate(ctx, plan, cand)
+    assert ev.correct, ev.reason
+    assert [v.checker for v in ev.verdicts] == ["objcheck", "difftest-function"]
+    assert ev.comparison is not None and ev.speedup == ev.comparison.speedup
+    assert len(ev.comparison.ref_samples) == len(ev.comparison.cand_samples) == 3  # measure.repetitions
+    assert ev.accepted == ev.comparison.accepted
+    assert "vs baseline" in ev.reason
+    json.dumps(ev.to_json())   # the report can store it
+
+
+def test_wrong_candidate_is_rejected_and_not_measured(tmp_path):
+    ctx = make_context(tmp_path, (DATA / "fn_split.ref.c").read_text(), "split", has_main=False)
+    plan = build_test_plan(ctx, "split")
+    ev = evaluate_candidate(ctx, plan, compile_candidate(ctx, DATA / "fn_split.bad.c"))
+    assert not ev.correct and not ev.accepted
+    assert ev.comparison is None and ev.speedup is None
+    assert ev.reason.startswith("differential test: tested_different")
+    assert ev.verdicts[-1].counterexample
+
+
+def test_program_mode_evaluation(tmp_path):
+    ctx = make_context(tmp_path, (DATA / "prog_half.ref.c").read_text(), "half", has_main=True)
+    plan = build_test_plan(ctx, None)
+    assert plan.mode == "program"
+    bad = evaluate_candidate(ctx, plan, compile_candidate(ctx, DATA / "prog_half.bad.c"), measure=False)
+    assert not bad.correct
+    same = evaluate_candidate(ctx, plan, ctx.baseline_object, measure=False)
+    assert same.correct and same.reason == "correct (not measured)"
+
+
+def test_refuted_formal_verdict_rejects_before_testing(tmp_path):
+    ctx, plan = _pop_context(tmp_path)
+    cand = compile_candidate(ctx, DATA / "fn_pop.good.c")
+    refuted = Verdict(VerdictKind.REFUTED, "smt", "counterexample found", counterexample="x = 3")
+    ev = evaluate_candidate(ctx, plan, cand, formal=refuted)
+    assert not ev.correct
+    assert ev.reason.startswith("formal check: refuted")
+    assert not any(v.checker.startswith("difftest") for v in ev.verdicts)
+
+
+def test_inconclusive_formal_verdict_does_not_reject_passing_tests(tmp_path):
+    ctx, plan = _pop_context(tmp_path)
+    cand = compile_candidate(ctx, DATA / "fn_pop.good.c")
+    unknown = Verdict(VerdictKind.INCONCLUSIVE, "alive2", "loop bound reached")
+    ev = evaluate_candidate(ctx, plan, cand, formal=unknown, measure=False)
+    assert ev.correct and not ev.accepted
+    assert "formal check inconclusive" in ev.reason
+    assert unknown in ev.verdicts
+
+
+def test_candidate_source_with_undefined_behaviour_is_rejected(tmp_path):
+    ctx = make_context(tmp_path, (DATA / "fn_mul7.ref.c").read_text(), "mul7", has_main=False)
+    plan = build_test_plan(ctx, "mul7")
+    source = DATA / "fn_mul7.ub.c"
+    ev = evaluate_candidate(ctx, plan, compile_candidate(ctx, source), candidate_source=source,
+                            measure=False)
+    assert not ev.correct
+    assert ev.reason.startswith("UBSan: tested_different")
+    good = DATA / "fn_mul7.good.c"
+    ok = evaluate_candidate(ctx, plan, compile_candidate(ctx, good, "good"), candidate_source=good,
+                            measure=False)
+    assert ok.correct, ok.reason
+
+
+def test_untestable_translation_units_give_a_fallback(tmp_path):
+    (tmp_path / "a").mkdir()
+    ctx = make_context(tmp_path / "a", "static int twice(int x) { return 2 * x; }\n"
+                       "int use(int x) { return twice(x); }\n", "lib", has_main=False)
+    no_function = build_test_plan(ctx, None)
+    assert isinstance(no_function, Fallback) and no_function.reason == "untestable"
+    static = build_test_plan(ctx, "twice")
+    assert isinstance(static, Fallback) and "twice" in static.detail
+    (tmp_path / "b").mkdir()
+    prog = make_context(tmp_path / "b", "int helper(void);\nint main(void) { return helper(); }\n",
+                        "needs_other_tu", has_main=True)
+    unlinked = build_test_plan(prog, None)
+    assert isinstance(unlinked, Fallback) and "does not link" in unlinked.detail
+
+
+def test_slow_scale_inputs_are_dropped_from_the_plan(tmp_path):
+    quadratic = ("#include <stddef.h>\nlong pairs(const int *a, size_t n) { long c = 0;\n"
+                 "  for (size_t i = 0; i < n; i++) for (size_t j = 0; j < n; j++) c += a[i] < a[j];\n"
+                 "  return c; }\n")
+    ctx = make_context(tmp_path, quadratic, "pairs", has_main=False)
+    plan = build_test_plan(ctx, "pairs")
+    assert 1 <= len(plan.scale) < 5
+    assert len(plan.detail["scale_dropped"]) == 5 - len(plan.scale)
+    assert max(i.size for i in plan.scale) < 300000
+
+
+def test_evaluator_never_raises(tmp_path):
+    ctx, plan = _pop_context(tmp_path)
+    missing = evaluate_candidate(ctx, plan, tmp_path / "no-such.o")
+    assert isinstance(missing, Evaluation) and not missing.correct
+    plan.harness_c = tmp_path / "vanished.c"        # broken plan: an internal error
+    cand = compile_candidate(ctx, DATA / "fn_pop.good.c")
+    broken = evaluate_candidate(ctx, plan, cand)
+    assert not broken.correct and broken.reason.startswith("internal error")
+
+
+def test_best_so_far_is_the_timing_reference(tmp_path):
+    ctx, plan = _pop_context(tmp_path)
+    cand = compile_candidate(ctx, DATA / "fn_pop.good.c")
+    ev = evaluate_candidate(ctx, plan, cand, best_so_far=cand)
+    assert ev.correct and ev.comparison is not None
+    assert "vs best so far" in ev.reason
