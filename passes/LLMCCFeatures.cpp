@@ -103,6 +103,17 @@ bool isFPOp(unsigned Opcode) {
   }
 }
 
+// fmuladd, sqrt, fabs...: clang contracts a*b+c into llvm.fmuladd, so FP work would be
+// invisible if only FP opcodes counted. Calls only (not invoke), as in features.py.
+bool isFPIntrinsicCall(const Instruction &I) {
+  const auto *Call = dyn_cast<CallInst>(&I);
+  if (!Call || Call->isInlineAsm())
+    return false;
+  const auto *Callee =
+      dyn_cast<Function>(Call->getCalledOperand()->stripPointerCasts());
+  return Callee && Callee->isIntrinsic() && I.getType()->isFPOrFPVectorTy();
+}
+
 bool touchesVector(const Instruction &I) {
   if (I.getType()->isVectorTy())
     return true;
@@ -179,7 +190,7 @@ BodyCounts countBody(const Function &F) {
       } else if (const auto *CB = dyn_cast<CallBase>(&I)) {
         countCall(*CB, C);
       }
-      if (isFPOp(Op))
+      if (isFPOp(Op) || isFPIntrinsicCall(I))
         ++C.FPOps;
       else if (isIntArith(Op))
         ++C.IntOps;

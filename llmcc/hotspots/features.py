@@ -41,7 +41,8 @@ JSON schema (what the plugin writes; ``ModuleFeatures.to_json`` writes the same)
           "switches": int,
           "mix": {
             "loads": int, "stores": int,
-            "fp_ops": int,          # fadd fsub fmul fdiv frem fneg fcmp
+            "fp_ops": int,          # fadd fsub fmul fdiv frem fneg fcmp, and intrinsic
+                                    # calls returning FP (llvm.fmuladd, llvm.sqrt...)
             "int_ops": int,         # add sub mul [us]div [us]rem shl lshr ashr and or xor
             "vector_ops": int,      # instructions with a vector result or operand
             "io_calls": int         # direct calls to IO_FUNCTIONS
@@ -87,6 +88,8 @@ IO_FUNCTIONS = frozenset({
 _INT_OPS = frozenset({"add", "sub", "mul", "udiv", "sdiv", "urem", "srem", "shl", "lshr",
                       "ashr", "and", "or", "xor"})
 _FP_OPS = frozenset({"fadd", "fsub", "fmul", "fdiv", "frem", "fneg", "fcmp"})
+_FP_TYPE_KINDS = frozenset({"half", "bfloat", "float", "double", "x86_fp80", "fp128",
+                            "ppc_fp128"})
 _CALL_OPS = frozenset({"call", "invoke", "callbr"})
 # llvmlite's Linkage enum names -> the IR keywords the plugin prints.
 _LINKAGE_KEYWORDS = {"linkonce_any": "linkonce", "weak_any": "weak",
@@ -333,12 +336,25 @@ def _count_instruction(inst: Any, feats: FunctionFeatures, callees: set[str]) ->
         feats.stores += 1
     elif opcode in _CALL_OPS:
         _count_call(operands[-1], feats, callees)
-    if opcode in _FP_OPS:
+    if opcode in _FP_OPS or (opcode == "call" and _is_fp_intrinsic_call(inst, operands[-1])):
         feats.fp_ops += 1
     elif opcode in _INT_OPS:
         feats.int_ops += 1
     if inst.type.is_vector or any(op.type.is_vector for op in operands):
         feats.vector_ops += 1
+
+
+def _is_fp_type(ty: Any) -> bool:
+    if ty.is_vector:
+        ty = next(iter(ty.elements))
+    return ty.type_kind.name in _FP_TYPE_KINDS
+
+
+def _is_fp_intrinsic_call(inst: Any, callee: Any) -> bool:
+    """fmuladd, sqrt, fabs...: clang contracts a*b+c into llvm.fmuladd, so FP work would
+    be invisible if only FP opcodes counted."""
+    return (callee.value_kind.name == "function" and callee.name.startswith("llvm.")
+            and _is_fp_type(inst.type))
 
 
 def _count_call(callee: Any, feats: FunctionFeatures, callees: set[str]) -> None:

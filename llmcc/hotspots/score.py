@@ -3,14 +3,14 @@
 Per defined function (AutoPass's static features, loops weighted most)::
 
     structure = 0.05*blocks + 0.1*cond_branches + 0.1*switches + 0.1*calls
-    loops     = sum over loops of 2 * 2**(depth-1) * trip_factor
+    nesting   = sum over loops of 2 * 2**(depth-1) * trip_factor
                 trip_factor = clamp(log10(trip_count), 0.25, 3) when SCEV knows the exact
                               trip count, clamp(log10(max_trip_count), 0.25, 1) when only a
                               bound below 100 is known, else 1 (data-dependent: unknown)
     work      = 0.01*instructions + 0.02*(fp_ops + vector_ops)
     remarks   = 0.5 * min(6, missed + analysis remarks of loop/vector passes)
                 (-O3 saw an opportunity there and gave up: room for a better pipeline)
-    static    = structure + loops + work + remarks
+    static    = structure + nesting + work + remarks
     score     = static * (0.1 + 1.9*weight)   with a profile (weight: hottest = 1.0;
                                               a function absent from it weighs 0)
               = static                         without one
@@ -83,7 +83,7 @@ def assess_function(f: FunctionFeatures, remark: RemarkSummary | None = None,
     calls = (f.direct_calls - f.io_calls) + f.indirect_calls
     terms = {
         "structure": 0.05 * f.blocks + 0.1 * f.cond_branches + 0.1 * f.switches + 0.1 * calls,
-        "loops": sum(_loop_weight(lp) for lp in f.loops),
+        "nesting": sum(_loop_weight(lp) for lp in f.loops),
         "work": 0.01 * f.instructions + 0.02 * (f.fp_ops + f.vector_ops),
         "remarks": 0.5 * min(REMARK_CAP, _opportunities(remark)),
     }
@@ -97,6 +97,7 @@ def assess_function(f: FunctionFeatures, remark: RemarkSummary | None = None,
         "trip_counts": [lp.trip_count for lp in f.loops],
         "cond_branches": f.cond_branches, "switches": f.switches,
         "calls": calls, "io_calls": f.io_calls,
+        "fp_ops": f.fp_ops, "vector_ops": f.vector_ops, "loads": f.loads, "stores": f.stores,
         "callees": list(f.callees),
         "profile_weight": weight,
         "hints": semantic_hints(f.name, f),
@@ -125,8 +126,12 @@ def _opportunities(remark: RemarkSummary | None) -> int:
 
 
 def _remark_evidence(remark: RemarkSummary) -> dict[str, Any]:
-    return {"passed": remark.count("passed"), "missed": remark.count("missed"),
-            "analysis": remark.count("analysis"), "opportunities": _opportunities(remark),
+    # Full per-tag counts under passed/missed/analysis: the pipeline policies read the
+    # ``pass:Name`` tags from there.
+    return {"passed": dict(remark.passed), "missed": dict(remark.missed),
+            "analysis": dict(remark.analysis),
+            "counts": {kind: remark.count(kind) for kind in ("passed", "missed", "analysis")},
+            "opportunities": _opportunities(remark),
             "vectorized": remark.count("passed", "loop-vectorize:Vectorized")
             + remark.count("passed", "slp-vectorizer:VectorizedList"),
             "top_missed": [k for k, _ in (remark.missed + remark.analysis).most_common()
@@ -157,7 +162,8 @@ def evidence_summary(evidence: Mapping[str, Any]) -> str:
                  f"{evidence.get('calls', 0)} calls")
     remark = evidence.get("remarks")
     if remark:
-        parts.append(f"remarks {remark['passed']}P/{remark['missed']}M/{remark['analysis']}A"
+        counts = remark["counts"]
+        parts.append(f"remarks {counts['passed']}P/{counts['missed']}M/{counts['analysis']}A"
                      + (f", {remark['vectorized']} vectorized" if remark["vectorized"] else ""))
         if remark["top_missed"]:
             parts.append("missed " + ",".join(remark["top_missed"][:2]))
