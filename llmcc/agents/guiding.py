@@ -14,6 +14,7 @@ exception: every problem ends in the baseline with a reason in ``ctx.report["age
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -92,10 +93,13 @@ class ProgramState:
                 "speedup": self.speedup, "correct": self.correct, "accepted": self.accepted}
 
 
-def run_guiding_agent(ctx: TUContext, client: Any) -> Candidate | None:
+def run_guiding_agent(ctx: TUContext, client: Any, *, plans: dict[str, Any] | None = None) -> Candidate | None:
     """Spend the budget on the TU's hot functions; the best validated candidate, or None
-    (emit the baseline). Never raises; the trace lands in ``ctx.report["agents"]``."""
+    (emit the baseline). Never raises; the trace lands in ``ctx.report["agents"]``.
+    ``plans``: test plans already built for this TU (function -> TestPlan, e.g. by the
+    pipeline tuner), reused instead of asking the testing agent again."""
     session = GuideSession(ctx, client)
+    session.plans.update(plans or {})
     try:
         session.run()
     except Exception as e:  # the agent must never break a build
@@ -120,7 +124,8 @@ class GuideSession:
         self.states: dict[str, ProgramState] = {}
         self.trace: list[dict] = []
         self.level_results: list[LevelResult] = []
-        self.plans: dict[str | None, Any] = {}
+        self.plans: dict[str, Any] = {}
+        self.level_attempts: dict[tuple[str, str, str], int] = {}
         self.stopped = ""
         self.started = time.monotonic()
         self.model_turns = 0
@@ -274,7 +279,7 @@ class GuideSession:
         """A source state as IR (unoptimized, or through the user's -O pipeline)."""
         from ..toolchain import frontend, middle_end
         out = self._file(".ll")
-        r = frontend(self.ctx.toolchain, state.path, source_flags(self.ctx), out, opt_level=self.ctx.opt_level,
+        r = frontend(self.ctx.toolchain, state.path, source_flags(self.ctx, state.path), out, opt_level=self.ctx.opt_level,
                      emit_text=True, cwd=self.ctx.cwd, timeout=self._timeout())
         if isinstance(r, Fallback):
             raise ToolError(f"frontend failed: {r.detail[-600:]}")
@@ -315,9 +320,11 @@ class GuideSession:
         if isinstance(plan, Fallback):
             return {"error": f"no tests for {function}: {plan}"}
         s = self.ctx.settings
+        key = (level, hashlib.sha256(state.path.read_bytes()).hexdigest(), function)
+        self.level_attempts[key] = self.level_attempts.get(key, -1) + 1
         job = LevelJob(self.ctx, LEVEL_BY_NAME[level], state.path, function, plan,
                        self.dir / f"call{len(self.trace) + 1}-{level}", int(s["agents.samples"]),
-                       int(s["agents.rounds"]), self.deadline)
+                       int(s["agents.rounds"]), self.deadline, attempt=self.level_attempts[key])
         self._charge()
         result = run_level_agent(job, self.client)
         self.level_results.append(result)
@@ -347,7 +354,7 @@ class GuideSession:
             from ..pipeline.tune import tune_pipeline
         except ImportError:
             raise ToolError("the pipeline agent is not available in this build") from None
-        sub_ctx = replace(self.ctx, source=str(state.path), flags=source_flags(self.ctx),
+        sub_ctx = replace(self.ctx, source=str(state.path), flags=source_flags(self.ctx, state.path),
                           unoptimized_ir=None, optimized_ir=None, report={})
         if state.path == self.ctx.source_path:
             sub_ctx = replace(self.ctx, unoptimized_ir=self.ctx.unoptimized_ir, report={})

@@ -19,8 +19,8 @@ from typing import Any
 
 from ..outcome import Fallback
 from ..tu import TUContext
-from .levels import (Level, SpliceError, c_function_of, formal_verdict, read_source_program,
-                     volatile_accesses, write_source_program)
+from .levels import (Level, SpliceError, c_function_of, formal_verdict, program_file,
+                     read_source_program, volatile_accesses, write_source_program)
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,7 @@ class LevelJob:
     samples: int
     rounds: int
     deadline: float | None = None   # absolute time.monotonic()
+    attempt: int = 0             # how many identical calls came before (see _prompt)
 
 
 def run_level_agent(job: LevelJob, client: Any) -> LevelResult:
@@ -179,6 +180,11 @@ def _prompt(job: LevelJob, program: str, feedback: list[str]) -> tuple[list[dict
         c_reference=c_function_of(job.ctx, job.function) or "",
         flags=" ".join([job.ctx.opt_level, *job.ctx.flags]),
         feedback=feedback)
+    # A repeated call on the same program must draw fresh samples, not the cached replies
+    # of the earlier call; the attempt number joins the cache key (it is not sent), so a
+    # rebuild replays the same sequence from the cache.
+    if job.attempt:
+        version = f"{version}#attempt{job.attempt}"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}], version
 
 
@@ -189,9 +195,9 @@ def _reference_ir(job: LevelJob, program: str, round_no: int) -> str | None:
         return program
     if job.level.name != "source":
         return None
-    path = job.out_dir / f"source-r{round_no}-input.c"
+    path = program_file(job.ctx, "source", job.out_dir / f"r{round_no}-input")
     _write_program(job, program, path)
-    lowered = job.level.lower(job.ctx, path, job.out_dir)
+    lowered = job.level.lower(job.ctx, path, path.parent)
     if isinstance(lowered, Fallback) or lowered.ir_path is None:
         return None
     return lowered.ir_path.read_text(errors="replace")
@@ -216,9 +222,9 @@ def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: i
         return record("invalid", spliced.stage, spliced.message), None
     if spliced == program:
         return record("invalid", "extract", "the rewrite is identical to the input"), None
-    path = job.out_dir / f"{job.level.name}-r{round_no}-s{index}{job.level.suffix}"
+    path = program_file(job.ctx, job.level.name, job.out_dir / f"r{round_no}-s{index}")
     _write_program(job, spliced, path)
-    lowered = job.level.lower(job.ctx, path, job.out_dir)
+    lowered = job.level.lower(job.ctx, path, path.parent)
     if isinstance(lowered, Fallback):
         return record("invalid", "compile", lowered.detail or lowered.reason), None
     if lowered.ir_path is not None and _volatile_dropped(

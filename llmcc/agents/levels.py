@@ -17,6 +17,7 @@ user's own file.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,10 +60,22 @@ def pipeline_for(opt_level: str) -> str:
     return f"default<O{level}>"
 
 
-def source_flags(ctx: TUContext) -> list[str]:
-    """User flags plus the original directory on the quote path (the rewritten copy lives
-    in the workdir, but its ``#include "x.h"`` must still find the user's headers)."""
-    return [*ctx.flags, "-iquote", str(ctx.source_path.parent)]
+def source_flags(ctx: TUContext, program: Path | None = None) -> list[str]:
+    """User flags for compiling ``program`` (a copy of the user's C file in the workdir):
+    the original directory on the quote path, and debug-info paths mapped back to the
+    user's directory, so the object looks as if the user's file had been compiled."""
+    flags = [*ctx.flags, "-iquote", str(ctx.source_path.parent)]
+    if program is not None and program.resolve() != ctx.source_path.resolve():
+        flags.append(f"-ffile-prefix-map={program.parent}={os.path.dirname(ctx.source) or '.'}")
+    return flags
+
+
+def program_file(ctx: TUContext, level: str, directory: Path) -> Path:
+    """Where a program text at ``level`` is written. A C copy keeps the user's base name:
+    it becomes the object's STT_FILE symbol and the module's source_filename."""
+    directory.mkdir(parents=True, exist_ok=True)
+    name = {"source": Path(ctx.source).name, "ir": "program.ll", "asm": "program.s"}[level]
+    return directory / name
 
 
 def line_directive(ctx: TUContext) -> str:
@@ -167,7 +180,7 @@ class SourceLevel(Level):
         from ..toolchain import backend, frontend, middle_end
         stem = out_dir / program_path.stem
         timeout = ctx.settings["stage_timeout"]
-        unopt = frontend(ctx.toolchain, program_path, source_flags(ctx), stem.with_suffix(".O0.bc"),
+        unopt = frontend(ctx.toolchain, program_path, source_flags(ctx, program_path), stem.with_suffix(".O0.bc"),
                          opt_level=ctx.opt_level, cwd=ctx.cwd, timeout=timeout)
         if isinstance(unopt, Fallback):
             return unopt
