@@ -55,13 +55,13 @@ def test_build_script_explains_missing_llvm_dev(tmp_path):
     assert "llvm-22-dev" in proc.stderr
 
 
-@pytest.mark.parametrize("level", ["-O2", "-O3"])
+@pytest.mark.parametrize("level", ["-O0", "-O2", "-O3", "-Os"])
 def test_object_is_byte_identical_with_plugin_loaded(tc, plugin, tmp_path, level):
     src = DATA / "kernels.c"
     plain, with_plugin = tmp_path / "plain.o", tmp_path / "plugin.o"
     features_json = tmp_path / "features.json"
-    subprocess.run([str(tc.clang), level, "-c", str(src), "-o", str(plain)], check=True)
-    subprocess.run([str(tc.clang), level, f"-fpass-plugin={plugin}", "-c", str(src),
+    subprocess.run([str(tc.clang), level, "-g", "-c", str(src), "-o", str(plain)], check=True)
+    subprocess.run([str(tc.clang), level, "-g", f"-fpass-plugin={plugin}", "-c", str(src),
                     "-o", str(with_plugin)], check=True,
                    env={**os.environ, "LLMCC_FEATURES_OUT": str(features_json)})
     assert plain.read_bytes() == with_plugin.read_bytes()
