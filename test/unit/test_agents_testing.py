@@ -1,0 +1,112 @@
+"""The testing agent: a model-written input generator is validated on the reference before
+it is used, and a broken one falls back to the deterministic plan. Answers are scripted."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from llmcc.agents.levels import SourceLevel
+from llmcc.agents.testing import make_test_plan
+from llmcc.config import load_settings
+from llmcc.llm.client import RetryPolicy, make_client
+from llmcc.llm.scripted_server import ScriptedServer
+from llmcc.toolchain import find_toolchain
+from llmcc.tu import HotFunction, TUContext
+from llmcc.verify.evaluate import evaluate_candidate
+
+DATA = Path(__file__).parent / "data" / "agents"
+GENERATOR = r"""
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+unsigned bits32(unsigned w);
+
+static uint64_t state = 88172645463325252ULL;
+static uint64_t next(void) { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state; }
+
+int main(int argc, char **argv)
+{
+    if (argc != 3)
+        return 2;
+    int i = atoi(argv[2]);
+    if (strcmp(argv[1], "correctness") == 0) {
+        static const unsigned edge[] = {0u, 1u, 0xFFFFFFFFu, 0x80000000u, 0x55555555u,
+                                        0xAAAAAAAAu, 7u, 0x7FFFFFFFu, 0x00010000u, 12345u};
+        printf("%u\n", bits32(edge[i % 10]));
+        return 0;
+    }
+    unsigned long n = 1000;
+    for (int k = 0; k < i; k++)
+        n *= 10;
+    unsigned long long acc = 0;
+    for (unsigned long k = 0; k < n; k++)
+        acc += bits32((unsigned)next());
+    printf("%llu\n", acc);
+    return 0;
+}
+"""
+
+
+@pytest.fixture
+def ctx_for(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(DATA / "kernels.c", src / "kernels.c")
+    tc = find_toolchain()
+    base = tmp_path / "kernels.o"
+    subprocess.run([str(tc.clang), "-O3", "-c", "kernels.c", "-o", str(base)], cwd=src, check=True)
+    (tmp_path / "none.toml").write_text("")
+
+    def make(url: str) -> TUContext:
+        settings = load_settings(cwd=tmp_path, env={
+            "LLMCC_CONFIG": str(tmp_path / "none.toml"), "LLMCC_LLM_BACKEND": "openai",
+            "LLMCC_LLM_BASE_URL": url, "LLMCC_LLM_MODEL": "scripted",
+            "LLMCC_CACHE_DIR": str(tmp_path / "cache")})
+        (tmp_path / "work").mkdir(exist_ok=True)
+        return TUContext(source="kernels.c", cwd=src, flags=[], opt_level="-O3", toolchain=tc,
+                         settings=settings, workdir=tmp_path / "work", baseline_object=base,
+                         hot_functions=[HotFunction("bits32", 1.0)])
+    return make
+
+
+def plan_from(ctx_for, reply: str):
+    with ScriptedServer([{"content": reply}]) as srv:
+        ctx = ctx_for(srv.url)
+        client = make_client(ctx.settings, retry=RetryPolicy(attempts=2, multiplier=0.01, max_wait=0.02))
+        return ctx, make_test_plan(ctx, "bits32", client)
+
+
+def test_valid_generator_becomes_the_plan_and_catches_a_wrong_candidate(ctx_for):
+    ctx, plan = plan_from(ctx_for, f"Here is a generator:\n```c\n{GENERATOR}\n```\n")
+    assert ctx.report["agents_testing"]["bits32"]["plan"] == "model-generator"
+    assert plan.harness_c.read_text().strip() == GENERATOR.strip()
+    assert len(plan.correctness) == 10 and 1 <= len(plan.scale) <= 5
+    # A candidate that counts only the lowest bit must fail on the generator's inputs.
+    wrong = SourceLevel().splice(ctx.source_path.read_text(), "bits32",
+                                 "```c\nunsigned bits32(unsigned w) { return w & 1u; }\n```")
+    (ctx.workdir / "wrong.c").write_text(wrong)
+    obj = ctx.workdir / "wrong.o"
+    subprocess.run([str(ctx.toolchain.clang), "-O3", "-c", str(ctx.workdir / "wrong.c"), "-o", str(obj)], check=True)
+    evaluation = evaluate_candidate(ctx, plan, obj, measure=False)
+    assert not evaluation.correct
+    assert any(v.kind.value == "tested_different" for v in evaluation.verdicts)
+
+
+@pytest.mark.parametrize("broken", ["crashes", "constant", "no-code"])
+def test_broken_generator_falls_back_to_the_deterministic_plan(ctx_for, broken):
+    program = {"crashes": GENERATOR.replace("int i = atoi(argv[2]);", "int i = atoi(argv[2]);\n    if (i == 3) abort();"),
+               "constant": GENERATOR.replace('printf("%u\\n", bits32(edge[i % 10]));',
+                                             'printf("%u\\n", bits32(edge[0]));'),
+               "no-code": ""}[broken]
+    reply = f"```c\n{program}\n```" if program else "I would rather not."
+    ctx, plan = plan_from(ctx_for, reply)
+    notes = ctx.report["agents_testing"]["bits32"]
+    assert notes["plan"] == "deterministic", notes
+    expected = {"crashes": "correctness 3", "constant": "same output", "no-code": "generator-missing"}[broken]
+    assert expected in notes["generator_rejected"]
+    assert plan.mode == "function" and plan.harness_c.name.startswith("harness-")
