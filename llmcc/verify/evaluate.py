@@ -29,6 +29,8 @@ import hashlib
 import logging
 import math
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -36,7 +38,7 @@ from typing import Any, Callable
 from ..outcome import Fallback
 from ..tu import TUContext
 from . import inputs as gen
-from .difftest import (Observation, ReferenceObservations, ensure_executable,
+from .difftest import (EXE_NAME, Observation, ReferenceObservations, ensure_executable,
                        run_differential, run_input, ubsan_check)
 from .verdict import Verdict, VerdictKind
 
@@ -323,12 +325,19 @@ def _measure(ctx: TUContext, plan: TestPlan, reference_obj: Path, candidate_obj:
 
 
 def _instructions(exe: Path, timed: list, workdir: Path, allow: bool) -> int | None:
+    """Total instructions over the timed inputs, each run in a fresh directory holding a
+    copy of the executable (as every test run), or None if no counter is available."""
     from ..measure.timing import instruction_count
 
     total = 0
     for test_input in timed:
-        n = instruction_count([str(exe), *test_input.argv], workdir=workdir, stdin=test_input.stdin,
-                              allow_unsandboxed=allow)
+        run_dir = Path(tempfile.mkdtemp(prefix="icount-", dir=workdir))
+        try:
+            shutil.copy2(exe, run_dir / EXE_NAME)
+            n = instruction_count([f"./{EXE_NAME}", *test_input.argv], workdir=run_dir,
+                                  stdin=test_input.stdin, allow_unsandboxed=allow)
+        finally:
+            shutil.rmtree(run_dir, ignore_errors=True)
         if n is None:
             return None
         total += n

@@ -3,6 +3,7 @@ that compiles, links with the real object and prints exact results; unsupported
 signatures are refused with a reason; inputs are reproducible from their seed."""
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from pathlib import Path
 
@@ -38,9 +39,10 @@ def _harness(toolchain, function: str, seed: int = 0):
 def _run(toolchain, spec, obj: Path, tmp_path: Path, *args: str) -> str:
     """Compile the harness, link it with ``obj`` and run one input (the harness is our
     own trusted code calling a trusted reference, so no sandbox is needed here)."""
-    c = spec.write(tmp_path / "h.c")
-    exe = tmp_path / "h"
-    subprocess.run([str(toolchain.clang), "-O1", str(c), str(obj), "-o", str(exe), "-lm"], check=True)
+    exe = tmp_path / f"h-{hashlib.sha256(spec.source.encode()).hexdigest()[:12]}"
+    if not exe.exists():   # one build per harness, however many inputs a test runs
+        c = spec.write(tmp_path / "h.c")
+        subprocess.run([str(toolchain.clang), "-O1", str(c), str(obj), "-o", str(exe), "-lm"], check=True)
     proc = subprocess.run([str(exe), *args], capture_output=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert b"llmcc-harness-cpu-ns:" in proc.stderr
