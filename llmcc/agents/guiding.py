@@ -126,6 +126,7 @@ class GuideSession:
         self.level_results: list[LevelResult] = []
         self.plans: dict[str, Any] = {}
         self.level_attempts: dict[tuple[str, str, str], int] = {}
+        self.pipeline_reports: list[dict] = []
         self.stopped = ""
         self.started = time.monotonic()
         self.model_turns = 0
@@ -189,6 +190,11 @@ class GuideSession:
         except Exception as e:  # a tool's bug is the model's error message, not a crash
             log.exception("tool %s failed", name)
             result = {"error": f"internal error in {name}: {type(e).__name__}"}
+        # Rounded so that timing noise changes the conversation (and the response-cache key
+        # of the next turn) as little as possible.
+        for key in ("speedup",):
+            if isinstance(result.get(key), float):
+                result[key] = round(result[key], 2)
         result["budget_left"] = self.budget_left
         result["steps_left"] = self.steps_left
         self.trace.append({"step": len(self.trace) + 1, "tool": name, "arguments": raw_arguments[:500],
@@ -359,7 +365,8 @@ class GuideSession:
         if state.path == self.ctx.source_path:
             sub_ctx = replace(self.ctx, unoptimized_ir=self.ctx.unoptimized_ir, report={})
         self._charge()
-        found = tune_pipeline(sub_ctx, policy="llm", client=self.client)
+        found = tune_pipeline(sub_ctx, policy="llm", client=self.client, deadline=self.deadline)
+        self.pipeline_reports.append(sub_ctx.report.get("pipeline", {}))
         if found is None or isinstance(found, Fallback):
             return {"result": "no pipeline beat the baseline"}
         new = self._add_state("object", None, state, "pipeline_agent",
@@ -442,6 +449,7 @@ class GuideSession:
             "trace": self.trace,
             "states": [s.summary() for s in self.states.values()],
             "level_calls": [res.to_json() for res in self.level_results],
+            "pipeline_calls": self.pipeline_reports,
             "contributions": [{"level": s.agent_levels[-1], "state": s.id, "function": s.function,
                                "speedup": s.speedup, "accepted": s.accepted}
                               for s in self.states.values() if s.agent_levels and s.correct],

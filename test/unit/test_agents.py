@@ -289,3 +289,25 @@ def test_rebuild_with_same_inputs_makes_no_model_calls(tu, tmp_path, none_toml):
     assert calls_first == 3 and len(srv.requests) == calls_first
     assert client.usage.cached_calls == client.usage.calls == 3
     assert [t["tool"] for t in second.report["agents"]["trace"]] == ["source_agent"]
+
+
+def test_compiler_tools_build_states_and_allow_backtracking(tu, tmp_path, none_toml):
+    calls = [("frontend", {"state": "p0"}),
+             ("middle_end", {"state": "p1", "pipeline": "default<O3>"}),
+             ("middle_end", {"state": "p1", "pipeline": "default<O1>"}),     # back to p1
+             ("backend", {"state": "p2"}),
+             ("frontend", {"state": "p2"}),                                   # wrong level
+             ("middle_end", {"state": "p1", "pipeline": "no-such-pass"})]
+    script = [{"match": GUIDE, "tool_calls": [{"name": n, "arguments": a}]} for n, a in calls]
+    script.append({"match": GUIDE, "content": "Done."})
+    with ScriptedServer(script) as srv:
+        ctx = make_ctx(tu, tmp_path, srv.url, "popcount_sum")
+        candidate = run_guiding_agent(ctx, client_for(ctx))
+    report = ctx.report["agents"]
+    assert candidate is None and report["stopped"] == "model finished"
+    states = {s["id"]: s for s in report["states"]}
+    assert [states[i]["level"] for i in ("p1", "p2", "p3", "p4")] == ["ir", "ir", "ir", "asm"]
+    assert states["p2"]["parent"] == states["p3"]["parent"] == "p1" and states["p4"]["parent"] == "p2"
+    results = [t["result"] for t in report["trace"]]
+    assert "needs source" in results[4]["error"] and "opt failed" in results[5]["error"]
+    assert report["budget_left"] == ctx.settings["agents.budget"]   # compiler tools are free
