@@ -97,6 +97,10 @@ def bench_kernel(tc, settings, source: Path, policies: list[str], mode: str, rep
                  "candidates": sum(len(r["candidates"]) for r in ctx.report["pipeline"].get("rounds", [])),
                  "accepted": sum(c.get("decision") == "accepted" for r in ctx.report["pipeline"].get("rounds", [])
                                  for c in r["candidates"])}
+        entry["trace"] = [{"round": r["round"], "name": c.get("name"), "decision": c.get("decision"),
+                           "speedup": (c.get("evaluation") or {}).get("speedup"),
+                           "reason": str(c.get("reason", ""))[:160]}
+                          for r in ctx.report["pipeline"].get("rounds", []) for c in r["candidates"]]
         if candidate is not None:
             cand_exe = link(tc, candidate.object_path, ctx.workdir / "emitted.exe")
             entry.update(emitted="candidate", tuner_speedup=round(candidate.speedup, 4),
