@@ -118,7 +118,10 @@ class GuideSession:
         self.client = client
         self.budget_left = int(ctx.settings["agents.budget"])
         self.steps_left = int(ctx.settings["agents.max_steps"])
-        self.deadline = time.monotonic() + float(ctx.settings["tu_deadline"]) - DEADLINE_RESERVE
+        own = time.monotonic() + float(ctx.settings["tu_deadline"])
+        # The driver's deadline for the TU (if any) counts from before the baseline compile.
+        shared = getattr(ctx, "deadline", None)
+        self.deadline = min(own, shared if shared is not None else own) - DEADLINE_RESERVE
         self.dir = ctx.workdir / "agents"
         self.dir.mkdir(parents=True, exist_ok=True)
         self.states: dict[str, ProgramState] = {}
