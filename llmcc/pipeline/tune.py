@@ -83,7 +83,20 @@ def _tune(ctx: TUContext, policy_name: str, client: Any, report: dict[str, Any],
     if isinstance(plan, Fallback):
         return _give_up(report, plan)
     loop = _Loop(ctx, ir, base, plan, policy, evaluator, report, deadline)
-    return loop.run()
+    try:
+        return loop.run()
+    finally:
+        _record_llm_usage(client, report)
+
+
+def _record_llm_usage(client: Any, report: dict[str, Any]) -> None:
+    """Tokens and cost of the LLM policy, when the client keeps totals."""
+    usage = getattr(client, "usage", None)
+    if usage is None:
+        return
+    import dataclasses
+    if dataclasses.is_dataclass(usage):
+        report["llm_usage"] = dataclasses.asdict(usage)
 
 
 def _give_up(report: dict[str, Any], fallback: Fallback) -> None:
@@ -198,7 +211,11 @@ class _Loop:
         built = self._build(proposal, tag, record)
         if isinstance(built, str):
             return record
-        evaluation = self.evaluate(self.ctx, self.plan, built, best_so_far=self.best_obj)
+        try:
+            evaluation = self.evaluate(self.ctx, self.plan, built, best_so_far=self.best_obj)
+        except Exception as e:  # the evaluator promises not to raise; one bad call ends only this candidate
+            logger.exception("evaluating %s failed", built)
+            return _failed(record, "evaluation-error", f"{type(e).__name__}: {e}")
         record["evaluation"] = _evaluation_json(evaluation)
         if getattr(evaluation, "accepted", False) and getattr(evaluation, "correct", False):
             record["decision"] = "accepted"
