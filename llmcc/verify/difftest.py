@@ -28,6 +28,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,7 +145,7 @@ def compile_harness(toolchain: Toolchain, harness_c: Path, *, extra_flags: Itera
     obj = harness_c.with_name(f"{harness_c.stem}-{tag}.o")
     if obj.exists():
         return obj
-    tmp = obj.with_suffix(".o.tmp")
+    tmp = obj.with_name(f"{obj.name}.{uuid.uuid4().hex}.tmp")   # concurrent evaluators
     argv = [str(toolchain.clang), "-O1", "-c", str(harness_c), "-o", str(tmp), *extra_flags, *QUIET_FLAGS]
     failure = _run_tool(argv, "harness-compile")
     if failure is not None:
@@ -195,9 +196,10 @@ def ensure_executable(toolchain: Toolchain, plan: "TestPlan", path: Path, workdi
     out = workdir / f"{role}-{key}.exe"
     if out.exists():
         return out
-    tmp = workdir / f"{role}-{key}.exe.tmp"
+    tmp = workdir / f"{role}-{key}.exe.{uuid.uuid4().hex}.tmp"   # concurrent evaluators
     linked = link_test_executable(toolchain, plan, path, tmp)
     if isinstance(linked, Fallback):
+        tmp.unlink(missing_ok=True)
         return linked
     tmp.replace(out)
     return out
@@ -303,6 +305,14 @@ def _observed_in_order(observe, inputs: list):
             yield from zip(chunk, pool.map(observe, chunk))
 
 
+def run_inputs(exe: Path, inputs: list, *, workdir: Path, limits: "Limits | None" = None,
+               allow_unsandboxed: bool = False) -> list[Observation]:
+    """Observations of ``exe`` on every input (runs side by side, results in input order)."""
+    def observe(test_input) -> Observation:
+        return run_input(exe, test_input, workdir=workdir, limits=limits, allow_unsandboxed=allow_unsandboxed)
+    return [obs for _, obs in _observed_in_order(observe, inputs)]
+
+
 def _counterexample(plan: "TestPlan", test_input, ref: Observation, cand: Observation) -> str:
     return (f"input: {test_input.describe(plan.params())}\n"
             f"--- reference: {ref.summary()}\n--- candidate: {cand.summary()}")
@@ -393,7 +403,14 @@ class ReferenceObservations:
     entries: dict[tuple[str, str, int], Observation] = field(default_factory=dict)
 
     def get(self, ref_key: str, test_input, run) -> Observation:
+        """The cached observation, or ``run()``'s result (then cached)."""
         key = (ref_key, test_input.kind, test_input.index)
         if key not in self.entries:
             self.entries[key] = run()
         return self.entries[key]
+
+    def peek(self, ref_key: str, test_input) -> Observation | None:
+        return self.entries.get((ref_key, test_input.kind, test_input.index))
+
+    def put(self, ref_key: str, test_input, observation: Observation) -> None:
+        self.entries[(ref_key, test_input.kind, test_input.index)] = observation

@@ -38,8 +38,8 @@ from typing import Any, Callable
 from ..outcome import Fallback
 from ..tu import TUContext
 from . import inputs as gen
-from .difftest import (EXE_NAME, Observation, ReferenceObservations, ensure_executable,
-                       run_differential, run_input, ubsan_check)
+from .difftest import (EXE_NAME, MIN_USABLE_INPUTS, Observation, ReferenceObservations,
+                       ensure_executable, run_differential, run_input, run_inputs, ubsan_check)
 from .verdict import Verdict, VerdictKind
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,10 @@ def build_test_plan(ctx: TUContext, function: str | None, *, seed: int = 0) -> T
         plan = _plan_program(ctx, seed) if ctx.has_main else _plan_function(ctx, function, seed)
         if isinstance(plan, Fallback):
             return plan
-        return _calibrate(ctx, plan)
+        plan = _calibrate(ctx, plan)
+        if isinstance(plan, Fallback):
+            return plan
+        return _drop_nondeterministic(ctx, plan)
     except Exception as e:  # a broken plan must not break the build
         log.exception("building the test plan failed")
         return Fallback("untestable", f"internal error while building the test plan: {e}")
@@ -184,6 +187,41 @@ def _calibrate(ctx: TUContext, plan: TestPlan) -> TestPlan | Fallback:
         return plan
     plan.detail["scale_dropped"] = dropped
     plan.scale = kept
+    return plan
+
+
+def _drop_nondeterministic(ctx: TUContext, plan: TestPlan) -> TestPlan | Fallback:
+    """Run the reference a second time on every correctness input: one whose output changes from
+    run to run (time, addresses, uninitialized memory) could never show a candidate equal,
+    so it is dropped. Too few inputs left: ``Fallback("untestable")``."""
+    from ..measure.sandbox import SandboxUnavailable
+
+    if "reference_exe" not in plan.detail:
+        return plan
+    ref_exe = Path(plan.detail["reference_exe"])
+    ref_key = hashlib.sha256(ref_exe.read_bytes()).hexdigest()
+    workdir = _difftest_dir(ctx)
+    allow = bool(ctx.settings["verify.allow_unsandboxed"])
+    # The small inputs only: that is where run-to-run differences show just as well, and
+    # the scale inputs would double the plan's cost.
+    every = list(plan.correctness)
+    cache = plan.reference_cache
+    try:
+        missing = [i for i in every if cache.peek(ref_key, i) is None]
+        for test_input, obs in zip(missing, run_inputs(ref_exe, missing, workdir=workdir, allow_unsandboxed=allow)):
+            cache.put(ref_key, test_input, obs)
+        first = [cache.peek(ref_key, i) for i in every]
+        second = run_inputs(ref_exe, every, workdir=workdir, allow_unsandboxed=allow)
+    except SandboxUnavailable as e:
+        plan.detail["determinism"] = f"not checked: {e}"
+        return plan
+    unstable = {(i.kind, i.index) for i, a, b in zip(every, first, second)
+                if not a.crashed and not b.crashed and a.comparable() != b.comparable()}
+    if unstable:
+        plan.detail["nondeterministic"] = [i.describe() for i in every if (i.kind, i.index) in unstable]
+        plan.correctness = [i for i in plan.correctness if (i.kind, i.index) not in unstable]
+    if len(plan.correctness) < MIN_USABLE_INPUTS:
+        return Fallback("untestable", f"the reference's output is not deterministic on {len(unstable)} inputs")
     return plan
 
 

@@ -393,9 +393,11 @@ static void llmcc_dump(const char *label, const void *p, size_t n) {
   for (size_t i = 0; i < n; i++) printf("%02x", b[i]);
   printf("\n");
 }
-static void llmcc_dump_ptr(const char *label, const void *r, const void *base, size_t bytes, int which) {
+static int llmcc_dump_ptr(const char *label, const void *r, const void *base, size_t bytes, int which) {
   const char *c = (const char *)r, *lo = (const char *)base;
-  if (c >= lo && c <= lo + bytes) printf("%s: buf%d+%td\n", label, which, c - lo);
+  if (!c || c < lo || c > lo + bytes) return 0;
+  printf("%s: buf%d+%td\n", label, which, c - lo);
+  return 1;
 }
 static struct timespec llmcc_t0;
 static void llmcc_start(void) { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &llmcc_t0); }
@@ -499,10 +501,12 @@ def _emit_call_and_dump(sig: FunctionSignature, args: list[str], out: list[str])
         for n, _ in r.struct.fields:
             out.append(f"  llmcc_dump(\"ret.{n}\", &llmcc_r.{n}, sizeof llmcc_r.{n});")
     else:
-        out.append("  if (!llmcc_r) printf(\"ret: null\\n\");")
+        out.append("  int llmcc_hit = 0;")
         for i, p in enumerate(sig.params):
             if isinstance(p, (BufferParam, StringParam)):
-                out.append(f"  llmcc_dump_ptr(\"ret\", llmcc_r, a{i}_base, a{i}_bytes, {i});")
+                out.append(f"  llmcc_hit = llmcc_hit || llmcc_dump_ptr(\"ret\", llmcc_r, a{i}_base, a{i}_bytes, {i});")
+        # Not into any buffer: only null-ness is comparable (the address itself is not).
+        out.append("  if (!llmcc_hit) printf(llmcc_r ? \"ret: elsewhere\\n\" : \"ret: null\\n\");")
 
 
 def _render_correctness(sig: FunctionSignature, inp: FunctionInput) -> str:

@@ -3,9 +3,12 @@
 raises."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from llmcc.config import load_settings
 from llmcc.outcome import Fallback
@@ -14,15 +17,18 @@ from llmcc.verify.verdict import Verdict, VerdictKind
 from test_difftest import DATA, compile_candidate, make_context
 
 
-def _pop_context(tmp_path):
-    ctx = make_context(tmp_path, (DATA / "fn_pop.ref.c").read_text(), "pop", has_main=False)
+@pytest.fixture(scope="module")
+def pop(tmp_path_factory):
+    """One popcount TU and its plan, shared: building a plan costs a dozen sandboxed runs."""
+    ctx = make_context(tmp_path_factory.mktemp("pop"), (DATA / "fn_pop.ref.c").read_text(), "pop",
+                       has_main=False)
     plan = build_test_plan(ctx, "pop")
     assert not isinstance(plan, Fallback), plan
     return ctx, plan
 
 
-def test_correct_candidate_is_measured_against_the_baseline(tmp_path):
-    ctx, plan = _pop_context(tmp_path)
+def test_correct_candidate_is_measured_against_the_baseline(pop):
+    ctx, plan = pop
     cand = compile_candidate(ctx, DATA / "fn_pop.good.c")
     ev = evaluate_candidate(ctx, plan, cand)
     assert ev.correct, ev.reason
@@ -58,8 +64,8 @@ def test_program_mode_evaluation(tmp_path):
     assert same.correct and same.reason == "correct (not measured)"
 
 
-def test_refuted_formal_verdict_rejects_before_testing(tmp_path):
-    ctx, plan = _pop_context(tmp_path)
+def test_refuted_formal_verdict_rejects_before_testing(pop):
+    ctx, plan = pop
     cand = compile_candidate(ctx, DATA / "fn_pop.good.c")
     refuted = Verdict(VerdictKind.REFUTED, "smt", "counterexample found", counterexample="x = 3")
     ev = evaluate_candidate(ctx, plan, cand, formal=refuted)
@@ -68,8 +74,8 @@ def test_refuted_formal_verdict_rejects_before_testing(tmp_path):
     assert not any(v.checker.startswith("difftest") for v in ev.verdicts)
 
 
-def test_inconclusive_formal_verdict_does_not_reject_passing_tests(tmp_path):
-    ctx, plan = _pop_context(tmp_path)
+def test_inconclusive_formal_verdict_does_not_reject_passing_tests(pop):
+    ctx, plan = pop
     cand = compile_candidate(ctx, DATA / "fn_pop.good.c")
     unknown = Verdict(VerdictKind.INCONCLUSIVE, "alive2", "loop bound reached")
     ev = evaluate_candidate(ctx, plan, cand, formal=unknown, measure=False)
@@ -118,11 +124,11 @@ def test_slow_scale_inputs_are_dropped_from_the_plan(tmp_path):
     assert max(i.size for i in plan.scale) < 300000
 
 
-def test_evaluator_never_raises(tmp_path):
-    ctx, plan = _pop_context(tmp_path)
+def test_evaluator_never_raises(pop, tmp_path):
+    ctx, plan = pop
     missing = evaluate_candidate(ctx, plan, tmp_path / "no-such.o")
     assert isinstance(missing, Evaluation) and not missing.correct
-    plan.harness_c = tmp_path / "vanished.c"        # broken plan: an internal error
+    plan = dataclasses.replace(plan, harness_c=tmp_path / "vanished.c")   # broken plan: internal error
     cand = compile_candidate(ctx, DATA / "fn_pop.good.c")
     broken = evaluate_candidate(ctx, plan, cand)
     assert not broken.correct and broken.reason.startswith("internal error")
@@ -132,7 +138,6 @@ def test_evaluator_never_raises(tmp_path):
 def test_instruction_count_mode_is_deterministic(tmp_path):
     import shutil
 
-    import pytest
     if shutil.which("valgrind") is None and shutil.which("perf") is None:
         pytest.skip("no instruction counter (valgrind / perf) installed")
     ctx = make_context(tmp_path, (DATA / "fn_half.ref.c").read_text(), "half", has_main=False)
@@ -144,3 +149,11 @@ def test_instruction_count_mode_is_deterministic(tmp_path):
     assert ev.comparison.deterministic
     # The same object counts (nearly: the loader varies by a few hundred instructions) the same.
     assert abs(ev.speedup - 1.0) < 0.01 and not ev.accepted
+
+
+def test_nondeterministic_reference_output_makes_the_tu_untestable(tmp_path):
+    # Prints a stack address: differs run to run (ASLR), so no input can judge a candidate.
+    source = '#include <stdio.h>\nint main(void) { int x; printf("%p\\n", (void *)&x); return 0; }\n'
+    ctx = make_context(tmp_path, source, "addr", has_main=True)
+    plan = build_test_plan(ctx, None)
+    assert isinstance(plan, Fallback) and "not deterministic" in plan.detail
