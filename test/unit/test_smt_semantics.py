@@ -241,6 +241,105 @@ def test_return_attributes_are_part_of_the_contract():
     assert verdict.kind == R and "UB" in verdict.detail
 
 
+# --- vectors ----------------------------------------------------------------------------
+
+SCALAR_ADD_LOOP = """
+define void @src(ptr noalias noundef %a) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i.next, %loop ]
+  %p = getelementptr inbounds i8, ptr %a, i64 %i
+  %v = load i8, ptr %p, align 1
+  %w = add nsw i8 %v, 3
+  store i8 %w, ptr %p, align 1
+  %i.next = add nuw nsw i64 %i, 1
+  %c = icmp ult i64 %i.next, 4
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}"""
+
+
+def _vector_add(constant: str, flags: str = "nsw") -> str:
+    return f"""
+define void @tgt(ptr noalias noundef readonly %a) {{
+  %v = load <4 x i8>, ptr %a, align 1
+  %w = add {flags} <4 x i8> %v, {constant}
+  store <4 x i8> %w, ptr %a, align 1
+  ret void
+}}"""
+
+
+def test_vectorized_loop_is_proved_and_a_wrong_lane_refuted():
+    good = _vector_add("splat (i8 3)").replace(" readonly", "")
+    assert check(SCALAR_ADD_LOOP, good).kind == P
+    wrong_lane = _vector_add("<i8 3, i8 3, i8 4, i8 3>").replace(" readonly", "")
+    verdict = check(SCALAR_ADD_LOOP, wrong_lane)
+    assert verdict.kind == R and verdict.detail == "memory mismatch"
+
+
+def test_readonly_target_that_writes_is_refuted():
+    verdict = check(SCALAR_ADD_LOOP, _vector_add("splat (i8 3)"))
+    assert verdict.kind == R and "UB" in verdict.detail
+
+
+def test_reduction_of_a_vector_load():
+    src = """
+define i8 @src(ptr noundef %a) {
+  %x = load i8, ptr %a, align 1
+  %p = getelementptr inbounds i8, ptr %a, i64 1
+  %y = load i8, ptr %p, align 1
+  %s = add i8 %x, %y
+  ret i8 %s
+}"""
+    tgt = """
+define i8 @tgt(ptr noundef %a) {
+  %v = load <2 x i8>, ptr %a, align 1
+  %s = call i8 @llvm.vector.reduce.add.v2i8(<2 x i8> %v)
+  ret i8 %s
+}
+declare i8 @llvm.vector.reduce.add.v2i8(<2 x i8>)"""
+    assert check(src, tgt).kind == P
+    assert check(src, tgt.replace("reduce.add", "reduce.xor")).kind == R
+
+
+def _vector_fn(name: str, body: str) -> str:
+    return f"define <4 x i8> @{name}(<4 x i8> %v) {{\n  {body}\n  ret <4 x i8> %r\n}}"
+
+
+def test_shuffles_and_lane_poison():
+    src = _vector_fn("src", "%r = add <4 x i8> %v, splat (i8 1)")
+    reversed_twice = ("%a = shufflevector <4 x i8> %v, <4 x i8> poison, <4 x i32> <i32 3, i32 2, i32 1, i32 0>\n"
+                      "  %b = add <4 x i8> %a, splat (i8 1)\n"
+                      "  %r = shufflevector <4 x i8> %b, <4 x i8> poison, <4 x i32> <i32 3, i32 2, i32 1, i32 0>")
+    assert check(src, _vector_fn("tgt", reversed_twice)).kind == P
+    one_lane_poison = reversed_twice.replace("i32 1, i32 0>\n  %b", "i32 1, i32 poison>\n  %b")
+    verdict = check(src, _vector_fn("tgt", one_lane_poison))
+    assert verdict.kind == R and "more poisonous" in verdict.detail
+    assert "poison" in verdict.counterexample
+
+
+def test_bitcast_lanes_are_little_endian():
+    src = """
+define i16 @src(<2 x i8> %v) {
+  %r = bitcast <2 x i8> %v to i16
+  ret i16 %r
+}"""
+    tgt = """
+define i16 @tgt(<2 x i8> %v) {
+  %lo = extractelement <2 x i8> %v, i64 0
+  %hi = extractelement <2 x i8> %v, i64 1
+  %l = zext i8 %lo to i16
+  %h = zext i8 %hi to i16
+  %s = shl i16 %h, 8
+  %r = or i16 %s, %l
+  ret i16 %r
+}"""
+    assert check(src, tgt).kind == P
+    assert check(src, tgt.replace("i64 0\n", "i64 1\n", 1)).kind == R
+
+
 # --- what must be refused -----------------------------------------------------------------
 
 SIMPLE_SRC = "define i32 @src(i32 %x) {\n  ret i32 %x\n}"
@@ -251,8 +350,8 @@ SIMPLE_SRC = "define i32 @src(i32 %x) {\n  ret i32 %x\n}"
     ("unknown call", "%r = call i32 @opaque(i32 %x)", "@opaque"),
     ("unknown intrinsic", "%r = call i32 @llvm.bitreverse.i32(i32 %x)", "llvm.bitreverse"),
     ("global", "%r = load i32, ptr @g, align 4", "global"),
-    ("vector", "%v = insertelement <2 x i32> poison, i32 %x, i32 0\n  %r = extractelement <2 x i32> %v, i32 0",
-     "insertelement"),
+    ("scalable vector", "%v = insertelement <vscale x 2 x i32> poison, i32 %x, i32 0\n"
+     "  %r = extractelement <vscale x 2 x i32> %v, i32 0", "vscale"),
     ("ptrtoint", "%p = inttoptr i32 %x to ptr\n  %r = ptrtoint ptr %p to i32", "inttoptr"),
 ])
 def test_constructs_outside_the_subset_are_inconclusive(construct, body, named):

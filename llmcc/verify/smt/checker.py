@@ -17,7 +17,7 @@ from typing import Any
 from ..verdict import Verdict, VerdictKind
 from .ir import Function, MalformedIR, Unsupported, find_function, parse_module
 from .semantics import BENIGN_PARAM_ATTRS, Behaviour, Executor, Inputs, make_inputs
-from .values import PTR_BITS, PtrVal, Val
+from .values import PTR_BITS, PtrVal, lanes_of
 
 log = logging.getLogger(__name__)
 CHECKER = "smt"
@@ -124,28 +124,19 @@ _UNDEF_ONLY = "a counterexample needs undef inputs or source non-determinism"
 
 
 def _check_target_attributes(src: Function, tgt: Function) -> None:
-    """Target argument attributes may only repeat the source's or add ``noundef`` (modelled
-    as UB in the target); anything else would add assumptions the model cannot see."""
+    """Target argument attributes may only repeat the source's, add ``noundef`` (modelled
+    as UB in the target) or add access attributes the target's instructions obey; anything
+    else would add assumptions the model cannot see."""
     for sp, tp in zip(src.params, tgt.params):
+        # readonly/writeonly/readnone make the target's own accesses UB (semantics.py).
         extra = tp.attrs - sp.attrs - {"noundef", "zeroext", "signext", "noext", "nocapture",
-                                         "captures(none)"}
+                                         "captures(none)", "readonly", "writeonly", "readnone"}
         if extra:
             raise Unsupported(f"target adds attribute(s) {', '.join(sorted(extra))} to %{tp.name}")
         odd = {a for a in sp.attrs if a not in BENIGN_PARAM_ATTRS and not a.startswith(
             ("range(", *_UNMODELLED_ASSUMPTIONS))}
         if odd:
             raise Unsupported(f"argument attribute(s) {', '.join(sorted(odd))} on %{sp.name}")
-    _check_write_attributes(tgt)
-
-
-def _check_write_attributes(tgt: Function) -> None:
-    """readonly / writeonly arguments make some target accesses UB, which is not modelled."""
-    opcodes = {i.opcode for b in tgt.blocks.values() for i in b.insts}
-    for p in tgt.params:
-        if {"readonly", "readnone"} & p.attrs and "store" in opcodes:
-            raise Unsupported(f"store in a target with a {'/'.join(sorted(p.attrs & {'readonly', 'readnone'}))} argument")
-        if {"writeonly", "readnone"} & p.attrs and "load" in opcodes:
-            raise Unsupported("load in a target with a writeonly/readnone argument")
 
 
 def _summarise(b: Behaviour) -> dict[str, Any]:
@@ -155,11 +146,16 @@ def _summarise(b: Behaviour) -> dict[str, Any]:
     ub = z3.Or([z3.And(e.pc, e.ub) for e in b.ends] or [z3.BoolVal(False)])
     oob = z3.Or([z3.And(e.pc, z3.Not(e.ub)) for e in b.ends if e.out_of_bound] or [z3.BoolVal(False)])
     done = [e for e in b.ends if not e.out_of_bound]
-    ret_bv = ret_poison = mem = mem_poison = None
+    ret_bv: list | None = None
+    ret_poison: list | None = None
+    mem = mem_poison = None
     for e in reversed(done):
         if e.ret is not None:
-            ret_bv = e.ret.bv if ret_bv is None else z3.If(e.pc, e.ret.bv, ret_bv)
-            ret_poison = e.ret.poison if ret_poison is None else z3.If(e.pc, e.ret.poison, ret_poison)
+            if ret_bv is None:
+                ret_bv, ret_poison = [v.bv for v in e.ret], [v.poison for v in e.ret]
+            else:
+                ret_bv = [z3.If(e.pc, v.bv, old) for v, old in zip(e.ret, ret_bv)]
+                ret_poison = [z3.If(e.pc, v.poison, old) for v, old in zip(e.ret, ret_poison)]
         mem = e.mem if mem is None else z3.If(e.pc, e.mem, mem)
         mem_poison = e.mem_poison if mem_poison is None else z3.If(e.pc, e.mem_poison, mem_poison)
     return {"ub": ub, "oob": oob, "ret": ret_bv, "ret_poison": ret_poison, "mem": mem,
@@ -171,7 +167,9 @@ def _value_mismatch(s: dict, t: dict) -> Any:
 
     if s["ret"] is None or t["ret"] is None:
         return z3.BoolVal(False)  # void, or every path is UB / out of bound
-    return z3.And(z3.Not(s["ret_poison"]), z3.Or(t["ret_poison"], s["ret"] != t["ret"]))
+    # Lanes are independent: each defined source lane must be matched by the target.
+    return z3.Or([z3.And(z3.Not(sp), z3.Or(tp, sv != tv))
+                  for sv, sp, tv, tp in zip(s["ret"], s["ret_poison"], t["ret"], t["ret_poison"])])
 
 
 def _memory_mismatch(inputs: Inputs, s: dict, t: dict, address: Any) -> Any:
@@ -191,7 +189,7 @@ def _refutation(solver, src: Function, inputs: Inputs, src_b: Behaviour, s: dict
     None when every counterexample needs one."""
     import z3
 
-    blockers = [u for u in inputs.undef.values()] + src_b.choices
+    blockers = [u for lanes in inputs.undef.values() for u in lanes] + src_b.choices
     solver.add(z3.Not(z3.Or(blockers or [z3.BoolVal(False)])))
     answer = solver.check()
     if answer != z3.sat:
@@ -215,10 +213,12 @@ def _reason(model, s: dict, t: dict) -> str:
 
     if holds(t["ub"]):
         return "target is UB where the source is defined"
-    if s["ret"] is not None and holds(t["ret_poison"]):
-        return "target is more poisonous than source"
-    if s["ret"] is not None and holds(s["ret"] != t["ret"]):
-        return "value mismatch"
+    if s["ret"] is not None and t["ret"] is not None:
+        lanes = list(zip(s["ret"], s["ret_poison"], t["ret"], t["ret_poison"]))
+        if any(holds(z3.And(z3.Not(sp), tp)) for _, sp, _, tp in lanes):
+            return "target is more poisonous than source"
+        if any(holds(z3.And(z3.Not(sp), sv != tv)) for sv, sp, tv, _ in lanes):
+            return "value mismatch"
     return "memory mismatch"
 
 
@@ -229,16 +229,19 @@ def _format_counterexample(model, src: Function, inputs: Inputs, s: dict, t: dic
     def ev(expr):
         return model.eval(expr, model_completion=True)
 
+    def show_lane(v, undef) -> str:
+        if z3.is_true(ev(v.poison)):
+            return "poison"
+        if z3.is_true(ev(undef)):
+            return "undef"
+        return _show_int(ev(v.addr if isinstance(v, PtrVal) else v.bv))
+
     lines = ["Example:"]
     for p in src.params:
         v = inputs.values[p.name]
-        if z3.is_true(ev(v.poison)):
-            shown = "poison"
-        elif z3.is_true(ev(inputs.undef[p.name])):
-            shown = "undef"
-        else:
-            shown = _show_int(ev(v.addr if isinstance(v, PtrVal) else v.bv))
-        lines.append(f"{p.type} %{p.name} = {shown}")
+        lanes = [v] if isinstance(v, PtrVal) else lanes_of(v)
+        shown = [show_lane(lane, u) for lane, u in zip(lanes, inputs.undef[p.name])]
+        lines.append(f"{p.type} %{p.name} = " + (shown[0] if len(shown) == 1 else f"< {', '.join(shown)} >"))
     for side, d in (("Source", s), ("Target", t)):
         if side == "Source" and not source_shown:
             lines.append("Source: no choice of its undef uses gives the target's result")
@@ -247,10 +250,10 @@ def _format_counterexample(model, src: Function, inputs: Inputs, s: dict, t: dic
             lines.append(f"{side}: UB")
         elif d["ret"] is None:
             lines.append(f"{side}: returns")
-        elif z3.is_true(ev(d["ret_poison"])):
-            lines.append(f"{side} value: poison")
         else:
-            lines.append(f"{side} value: {_show_int(ev(d['ret']))}")
+            shown = ["poison" if z3.is_true(ev(p)) else _show_int(ev(v))
+                     for v, p in zip(d["ret"], d["ret_poison"])]
+            lines.append(f"{side} value: " + (shown[0] if len(shown) == 1 else f"< {', '.join(shown)} >"))
     if show_memory:
         a = ev(address)
         lines.append(f"Memory at {_show_int(a)}: source {_show_int(ev(z3.Select(s['mem'], a)))}, "

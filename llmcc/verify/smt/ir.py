@@ -24,9 +24,10 @@ class Unsupported(Exception):
 class Operand:
     """An instruction operand: a local value or a constant."""
 
-    kind: str            # "local" | "int" | "poison" | "undef" | "null" | "global"
+    kind: str            # "local" | "int" | "poison" | "undef" | "null" | "global" | "vector"
     name: str = ""       # local or global name, without the sigil
     value: int = 0       # for "int" (as written: may be negative)
+    elems: tuple["Operand", ...] = ()   # for "vector": one operand per lane
 
 
 @dataclass
@@ -77,7 +78,31 @@ class Function:
 
 
 _INT_TYPE = re.compile(r"^i(\d+)$")
+_VECTOR_TYPE = re.compile(r"^<(\d+) x (i\d+)>$")
 MAX_INT_WIDTH = 128
+MAX_LANES = 64
+
+
+def vector_shape(ty: str) -> tuple[int, str] | None:
+    """(lanes, element type) of ``<N x iM>``; None for a scalar type."""
+    m = _VECTOR_TYPE.match(ty)
+    if not m:
+        return None
+    lanes = int(m.group(1))
+    if not 1 <= lanes <= MAX_LANES:
+        raise Unsupported(f"vector type '{ty}'")
+    int_width(m.group(2))
+    return lanes, m.group(2)
+
+
+def element_type(ty: str) -> str:
+    shape = vector_shape(ty)
+    return shape[1] if shape else ty
+
+
+def lane_count(ty: str) -> int:
+    shape = vector_shape(ty)
+    return shape[0] if shape else 1
 
 
 def int_width(ty: str) -> int:
@@ -89,8 +114,8 @@ def int_width(ty: str) -> int:
 
 
 def check_value_type(ty: str) -> None:
-    """Types a value may have in the subset: iN or ptr."""
-    if ty != "ptr":
+    """Types a value may have in the subset: iN, <N x iM> or ptr."""
+    if ty != "ptr" and vector_shape(ty) is None:
         int_width(ty)
 
 
@@ -165,8 +190,17 @@ class _Cursor:
 
     def type(self) -> str:
         tok = self.take()
+        if tok == "<" and re.fullmatch(r"\d+", self.peek()) and self.peek(1) == "x":
+            count = self.take()
+            self.take()
+            elem = self.type()
+            self.expect(">")
+            ty = f"<{count} x {elem}>"
+            if vector_shape(ty) is None:
+                raise Unsupported(f"vector type '{ty}'")
+            return ty
         if tok in ("[", "<", "{"):
-            raise Unsupported(f"aggregate or vector type in '{self.text.strip()}'")
+            raise Unsupported(f"aggregate or scalable vector type in '{self.text.strip()}'")
         if tok in ("float", "double", "half", "bfloat", "fp128", "x86_fp80", "ppc_fp128"):
             raise Unsupported(f"floating point ({tok})")
         return tok
@@ -184,6 +218,19 @@ class _Cursor:
                   "null": Operand("null"), "zeroinitializer": Operand("int", value=0)}
         if tok in simple:
             return simple[tok]
+        if tok == "<":
+            elems = []
+            while True:
+                elems.append(self.typed_value()[1])
+                if not self.accept(","):
+                    break
+            self.expect(">")
+            return Operand("vector", elems=tuple(elems))
+        if tok == "splat":
+            self.expect("(")
+            _, elem = self.typed_value()
+            self.expect(")")
+            return Operand("splat", elems=(elem,))
         raise Unsupported(f"operand '{tok}' in '{self.text.strip()}'")
 
     def typed_value(self) -> tuple[str, Operand]:
@@ -198,7 +245,7 @@ class _Cursor:
 
 BINOPS = {"add", "sub", "mul", "udiv", "sdiv", "urem", "srem", "shl", "lshr", "ashr",
           "and", "or", "xor"}
-CASTS = {"zext", "sext", "trunc"}
+CASTS = {"zext", "sext", "trunc", "bitcast"}
 _BINOP_FLAGS = {"nuw", "nsw", "exact", "disjoint"}
 # Metadata that never changes a value's semantics (debug info, TBAA, loop hints).
 # (!alias.scope / !noalias are not: they make aliasing accesses UB, like Alive2 refusing them.)
@@ -296,6 +343,34 @@ def _cast(cur: _Cursor, op: str, result: str | None) -> Inst:
     cur.expect("to")
     to = cur.type()
     return Inst(op, result, to, [a], [ty], flags)
+
+
+def _extractelement(cur: _Cursor, op: str, result: str | None) -> Inst:
+    vty, v = cur.typed_value()
+    cur.expect(",")
+    ity, idx = cur.typed_value()
+    return Inst(op, result, element_type(vty), [v, idx], [vty, ity])
+
+
+def _insertelement(cur: _Cursor, op: str, result: str | None) -> Inst:
+    vty, v = cur.typed_value()
+    cur.expect(",")
+    ety, e = cur.typed_value()
+    cur.expect(",")
+    ity, idx = cur.typed_value()
+    return Inst(op, result, vty, [v, e, idx], [vty, ety, ity])
+
+
+def _shufflevector(cur: _Cursor, op: str, result: str | None) -> Inst:
+    aty, a = cur.typed_value()
+    cur.expect(",")
+    bty, b = cur.typed_value()
+    cur.expect(",")
+    mty, mask = cur.typed_value()
+    shape = vector_shape(mty)
+    if shape is None:
+        raise Unsupported("shufflevector mask")
+    return Inst(op, result, f"<{shape[0]} x {element_type(aty)}>", [a, b, mask], [aty, bty, mty])
 
 
 def _freeze(cur: _Cursor, op: str, result: str | None) -> Inst:
@@ -444,7 +519,9 @@ def _range_attr(cur: _Cursor) -> str:
 
 _PARSERS = {"binop": _binop, "cast": _cast, "icmp": _icmp, "select": _select, "phi": _phi,
             "freeze": _freeze, "br": _br, "switch": _switch, "ret": _ret, "load": _load,
-            "store": _store, "getelementptr": _gep, "call": _call, "unreachable": _unreachable}
+            "store": _store, "getelementptr": _gep, "call": _call, "unreachable": _unreachable,
+            "extractelement": _extractelement, "insertelement": _insertelement,
+            "shufflevector": _shufflevector}
 
 
 # --- functions and modules ---------------------------------------------------------------
@@ -534,6 +611,8 @@ def _header_return(header: str, name: str) -> tuple[str, frozenset[str]]:
         tok = cur.peek()
         if tok == "range":
             attrs.add(_range_attr(cur))
+        elif tok == "<":
+            words.append(cur.type())
         else:
             words.append(cur.take())
     words = [w for w in words if w not in _LINKAGE_WORDS]

@@ -224,8 +224,10 @@ def _saturating(name: str, x: Any, y: Any) -> Any:
     return z3.If(sub_overflows(x, y, True), z3.If(x < 0, smin, smax), x - y)  # ssub.sat
 
 
+REDUCTIONS = ("add", "mul", "and", "or", "xor", "smax", "smin", "umax", "umin")
 INTRINSICS = ("ctpop", "ctlz", "cttz", "abs", "smax", "smin", "umax", "umin", "bswap", "fshl",
-              "fshr", "usub.sat", "uadd.sat", "sadd.sat", "ssub.sat", "expect", "assume")
+              "fshr", "usub.sat", "uadd.sat", "sadd.sat", "ssub.sat", "expect", "assume",
+              *(f"vector.reduce.{r}" for r in REDUCTIONS))
 
 
 def intrinsic_base(callee: str) -> str | None:
@@ -282,3 +284,19 @@ def intrinsic(base: str, args: list[Val]) -> tuple[Val | None, Any]:
     else:
         value = _saturating(base, xs[0], xs[1])
     return Val(value, poison), _false()
+
+
+def reduction(kind: str, lanes: list[Val]) -> tuple[Val, Any]:
+    """``llvm.vector.reduce.<kind>``: poison if any lane is poison."""
+    z3 = _z3()
+    if kind not in REDUCTIONS:
+        raise Unsupported(f"vector.reduce.{kind}")
+    acc = lanes[0].bv
+    for lane in lanes[1:]:
+        x = lane.bv
+        if kind in ("add", "mul", "and", "or", "xor"):
+            acc = {"add": acc + x, "mul": acc * x, "and": acc & x, "or": acc | x, "xor": acc ^ x}[kind]
+        else:
+            keep = {"smax": acc > x, "smin": acc < x, "umax": z3.UGT(acc, x), "umin": z3.ULT(acc, x)}[kind]
+            acc = z3.If(keep, acc, x)
+    return Val(acc, any_poison(*lanes)), _false()

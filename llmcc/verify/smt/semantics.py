@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import memory, ops
-from .ir import Function, Inst, Operand, Unsupported, check_value_type, int_width
+from .ir import (Function, Inst, Operand, Unsupported, check_value_type, element_type, int_width,
+                 lane_count, vector_shape)
 from .memory import MemoryObjects
-from .values import OBJ_BITS, PTR_BITS, PtrVal, Val, int_alloc_size
+from .values import OBJ_BITS, PTR_BITS, PtrVal, Val, VecVal, from_lanes, int_alloc_size, lanes_of
 
 MAX_PATHS = 512
 MAX_STEPS = 20000
@@ -36,8 +37,8 @@ BENIGN_PARAM_ATTRS = {"noundef", "noalias", "nocapture", "captures(none)", "zero
 class Inputs:
     """The symbolic inputs shared by src and tgt: arguments, objects, initial memory."""
 
-    values: dict[str, Any]          # argument name -> Val or PtrVal
-    undef: dict[str, Any]           # argument name -> Bool "this argument is undef"
+    values: dict[str, Any]          # argument name -> Val, VecVal or PtrVal
+    undef: dict[str, list[Any]]     # argument name -> per lane Bool "this lane is undef"
     objects: MemoryObjects
     mem: Any
     mem_poison: Any
@@ -71,10 +72,18 @@ def make_inputs(src: Function) -> Inputs:
             if "nonnull" in p.attrs:
                 facts.append(addr != 0)
             values[p.name] = PtrVal(addr, poison, z3.BitVecVal(index, OBJ_BITS))
-            undef[p.name] = z3.BoolVal(False)  # undef pointers are modelled as one address
+            undef[p.name] = [z3.BoolVal(False)]  # undef pointers are modelled as one address
+        elif vector_shape(p.type):
+            lanes, elem = vector_shape(p.type)
+            values[p.name] = VecVal(tuple(
+                Val(z3.BitVec(f"{p.name}_{k}", int_width(elem)),
+                    z3.BoolVal(False) if not_poison else z3.Bool(f"{p.name}_{k}_poison"))
+                for k in range(lanes)))
+            undef[p.name] = [z3.BoolVal(False) if not_poison else z3.Bool(f"{p.name}_{k}_undef")
+                             for k in range(lanes)]
         else:
             values[p.name] = Val(z3.BitVec(p.name, int_width(p.type)), poison)
-            undef[p.name] = z3.BoolVal(False) if not_poison else z3.Bool(f"{p.name}_undef")
+            undef[p.name] = [z3.BoolVal(False) if not_poison else z3.Bool(f"{p.name}_undef")]
         facts += _range_facts(p.attrs, values[p.name])
     for i, a in enumerate(pointer_params):
         for j in range(i + 1, len(pointer_params)):
@@ -120,7 +129,7 @@ def in_range(bv: Any, lo: int, hi: int) -> Any:
 class PathEnd:
     pc: Any
     ub: Any
-    ret: Val | None
+    ret: list[Val] | None            # returned lanes (a scalar is one lane)
     mem: Any
     mem_poison: Any
     out_of_bound: bool
@@ -168,6 +177,19 @@ class Executor:
         self.choices: list[Any] = []
         self.steps = 0
         self.args = {p.name: p for p in fn.params}
+        # Objects this function promises not to write / not to read through its arguments.
+        self.no_write = self._objects_with({"readonly", "readnone"})
+        self.no_read = self._objects_with({"writeonly", "readnone"})
+
+    def _objects_with(self, attrs: set[str]) -> list[Any]:
+        return [self.inputs.values[p.name].obj for p in self.fn.params
+                if p.type == "ptr" and attrs & p.attrs]
+
+    def _forbidden_access(self, ptr: PtrVal, objects: list[Any]) -> Any:
+        """UB for an access through a pointer based on a readonly/writeonly argument."""
+        import z3
+
+        return z3.Or([ptr.obj == obj for obj in objects] or [z3.BoolVal(False)])
 
     def run(self) -> Behaviour:
         import z3
@@ -175,12 +197,19 @@ class Executor:
         start = _State({}, z3.BoolVal(True), z3.BoolVal(False), self.inputs.mem,
                        self.inputs.mem_poison, Counter(), None, set())
         start.ub = self._target_param_ub()
-        stack = [(start, self.fn.entry)]
-        while stack:
-            state, label = stack.pop()
-            stack.extend(self._run_block(state, label))
-            if len(self.ends) + len(stack) > MAX_PATHS:
-                raise Unsupported(f"more than {MAX_PATHS} paths (branches inside loops?)")
+        order = _reverse_post_order(self.fn)
+        pending: list[tuple[_State, str]] = [(start, self.fn.entry)]
+        while pending:
+            # Take the earliest block in reverse post-order together with every other state
+            # waiting at it: they are merged, so diamonds inside loops do not multiply paths.
+            label = min((lbl for _, lbl in pending), key=lambda lbl: order.get(lbl, len(order)))
+            here = [st for st, lbl in pending if lbl == label]
+            pending = [(st, lbl) for st, lbl in pending if lbl != label]
+            entered = [st for st in (self._enter(st, label) for st in here) if st is not None]
+            if entered:
+                pending.extend(self._run_body(_merge(entered), label))
+            if len(self.ends) + len(pending) > MAX_PATHS:
+                raise Unsupported(f"more than {MAX_PATHS} paths")
         return Behaviour(self.ends, self.choices, self.universals)
 
     def _target_param_ub(self) -> Any:
@@ -192,24 +221,31 @@ class Executor:
         conds = []
         for p in self.fn.params:
             if "noundef" in p.attrs:
-                v = self.inputs.values[p.name]
-                conds += [v.poison, self.inputs.undef[p.name]]
+                value = self.inputs.values[p.name]
+                conds += [lane.poison for lane in
+                          ([value] if isinstance(value, PtrVal) else lanes_of(value))]
+                conds += self.inputs.undef[p.name]
         return z3.Or(conds) if conds else z3.BoolVal(False)
 
     # --- blocks and control flow -------------------------------------------------------
 
-    def _run_block(self, state: _State, label: str) -> list[tuple[_State, str]]:
+    def _enter(self, state: _State, label: str) -> _State | None:
+        """Count the visit (ending the path past the bound) and evaluate the phis."""
         if label not in self.fn.blocks:
             raise Unsupported(f"branch to unknown block %{label}")
         state.visits[label] += 1
         if state.visits[label] > self.bound:
             self._end(state, None, out_of_bound=True)
-            return []
-        block = self.fn.blocks[label]
-        phis = [i for i in block.insts if i.opcode == "phi"]
+            return None
+        phis = [i for i in self.fn.blocks[label].insts if i.opcode == "phi"]
         # All phis of a block read the values of the edge at once.
         incoming = {i.result: self._phi_value(state, i) for i in phis}
         state.env.update(incoming)
+        return state
+
+    def _run_body(self, state: _State, label: str) -> list[tuple[_State, str]]:
+        block = self.fn.blocks[label]
+        phis = [i for i in block.insts if i.opcode == "phi"]
         for inst in block.insts[len(phis):]:
             self.steps += 1
             if self.steps > MAX_STEPS:
@@ -283,22 +319,22 @@ class Executor:
             out.append((nxt, target))
         return out
 
-    def _end(self, state: _State, ret: Val | None, out_of_bound: bool = False) -> None:
-        self.ends.append(PathEnd(state.pc, state.ub, ret, state.mem, state.mem_poison, out_of_bound))
+    def _end(self, state: _State, ret: Any, out_of_bound: bool = False) -> None:
+        lanes = None if ret is None else lanes_of(ret)
+        self.ends.append(PathEnd(state.pc, state.ub, lanes, state.mem, state.mem_poison, out_of_bound))
 
-    def _return_attrs(self, state: _State, value: Val) -> Val:
+    def _return_attrs(self, state: _State, value: Any) -> Any:
         import z3
 
+        lanes = lanes_of(value)
         for attr in self.fn.ret_attrs:
             if attr == "noundef":
-                state.ub = z3.Or(state.ub, value.poison)
+                state.ub = z3.Or(state.ub, *[lane.poison for lane in lanes])
             elif attr.startswith("range:"):
-                value = Val(value.bv, z3.Or(value.poison, z3.Not(_in_range_attr(value.bv, attr))))
-            elif attr in ("nonnull", "noalias"):
-                raise Unsupported(f"return attribute {attr}")
+                lanes = [Val(v.bv, z3.Or(v.poison, z3.Not(_in_range_attr(v.bv, attr)))) for v in lanes]
             else:
                 raise Unsupported(f"return attribute {attr}")
-        return value
+        return from_lanes(lanes, isinstance(value, VecVal))
 
     # --- operands ---------------------------------------------------------------------
 
@@ -320,6 +356,8 @@ class Executor:
                 return PtrVal(z3.BitVecVal(0, PTR_BITS), z3.BoolVal(True),
                               z3.BitVecVal(self.inputs.objects.null_object, OBJ_BITS))
             raise Unsupported(f"pointer operand '{op.kind} {op.name}' (globals are not modelled)")
+        if vector_shape(ty):
+            return self._vector_constant(state, op, ty)
         w = int_width(ty)
         if op.kind == "int":
             return Val(z3.BitVecVal(op.value % (1 << w), w), z3.BoolVal(False))
@@ -333,20 +371,38 @@ class Executor:
             return Val(fresh, z3.BoolVal(False))
         raise Unsupported(f"operand '{op.kind} {op.name}'")
 
+    def _vector_constant(self, state: _State, op: Operand, ty: str) -> VecVal:
+        lanes, elem = vector_shape(ty)
+        if op.kind == "vector":
+            if len(op.elems) != lanes:
+                raise Unsupported(f"vector constant with {len(op.elems)} elements for {ty}")
+            return VecVal(tuple(self._operand(state, e, elem) for e in op.elems))
+        if op.kind == "splat":
+            return VecVal(tuple(self._operand(state, op.elems[0], elem) for _ in range(lanes)))
+        if op.kind in ("int", "poison", "undef"):
+            return VecVal(tuple(self._operand(state, op, elem) for _ in range(lanes)))
+        raise Unsupported(f"vector operand '{op.kind}'")
+
     def _argument(self, state: _State, name: str) -> Any:
         import z3
 
         value = self.inputs.values[name]
-        if self.exact_undef and isinstance(value, Val):
-            choice = self.inputs.fresh(f"{name}_src_use", value.width)
-            self.universals.append(choice)
-            return Val(z3.If(self.inputs.undef[name], choice, value.bv), value.poison)
-        if self.is_source or isinstance(value, PtrVal) or name not in state.used_args:
+        if isinstance(value, PtrVal):
+            return value
+        undef = self.inputs.undef[name]
+        lanes = lanes_of(value)
+        vector = isinstance(value, VecVal)
+        if self.exact_undef:
+            choices = [self.inputs.fresh(f"{name}_src_use", v.width) for v in lanes]
+            self.universals.extend(choices)
+            return from_lanes([Val(z3.If(u, c, v.bv), v.poison)
+                               for v, u, c in zip(lanes, undef, choices)], vector)
+        if self.is_source or name not in state.used_args:
             state.used_args.add(name)
             return value
         # A later use of an undef argument in the target may see a different value.
-        fresh = self.inputs.fresh(f"{name}_use", value.width)
-        return Val(z3.If(self.inputs.undef[name], fresh, value.bv), value.poison)
+        return from_lanes([Val(z3.If(u, self.inputs.fresh(f"{name}_use", v.width), v.bv), v.poison)
+                           for v, u in zip(lanes, undef)], vector)
 
     # --- instructions -----------------------------------------------------------------
 
@@ -356,22 +412,30 @@ class Executor:
         if any(f.startswith("metadata:") for f in inst.flags):
             self._metadata(inst)
         op = inst.opcode
+        vector = vector_shape(inst.type) is not None
         if op in ops_binops():
             a = self._operand(state, inst.ops[0], inst.op_types[0])
             b = self._operand(state, inst.ops[1], inst.op_types[1])
-            result, ub = ops.binop(op, inst.flags, a, b)
-            state.ub = z3.Or(state.ub, ub)
+            pairs = [ops.binop(op, inst.flags, x, y) for x, y in zip(lanes_of(a), lanes_of(b))]
+            state.ub = z3.Or(state.ub, *[ub for _, ub in pairs])
+            result = from_lanes([v for v, _ in pairs], vector)
         elif op == "icmp":
-            if inst.op_types[0] == "ptr":
+            if element_type(inst.op_types[0]) == "ptr":
                 raise Unsupported("pointer comparison")
             a = self._operand(state, inst.ops[0], inst.op_types[0])
             b = self._operand(state, inst.ops[1], inst.op_types[1])
-            result = ops.icmp(inst.pred, inst.flags, a, b)
+            result = from_lanes([ops.icmp(inst.pred, inst.flags, x, y)
+                                 for x, y in zip(lanes_of(a), lanes_of(b))], vector)
         elif op == "select":
             result = self._select(state, inst)
         elif op in ("zext", "sext", "trunc"):
             a = self._operand(state, inst.ops[0], inst.op_types[0])
-            result = ops.cast(op, inst.flags, a, int_width(inst.type))
+            to = int_width(element_type(inst.type))
+            result = from_lanes([ops.cast(op, inst.flags, x, to) for x in lanes_of(a)], vector)
+        elif op == "bitcast":
+            result = self._bitcast(state, inst)
+        elif op in ("extractelement", "insertelement", "shufflevector"):
+            result = self._vector_op(state, inst)
         elif op == "freeze":
             result = self._freeze(state, inst)
         elif op == "load":
@@ -395,52 +459,121 @@ class Executor:
     def _select(self, state: _State, inst: Inst) -> Any:
         import z3
 
-        c = self._operand(state, inst.ops[0], "i1")
+        c = self._operand(state, inst.ops[0], inst.op_types[0])
         a = self._operand(state, inst.ops[1], inst.op_types[1])
         b = self._operand(state, inst.ops[2], inst.op_types[2])
-        take_a = c.bv == 1
         if isinstance(a, PtrVal):
+            take_a = c.bv == 1
             return PtrVal(z3.If(take_a, a.addr, b.addr), z3.Or(c.poison, z3.If(take_a, a.poison, b.poison)),
                           z3.If(take_a, a.obj, b.obj))
-        return Val(z3.If(take_a, a.bv, b.bv), z3.Or(c.poison, z3.If(take_a, a.poison, b.poison)))
+        xs, ys = lanes_of(a), lanes_of(b)
+        conds = lanes_of(c) if isinstance(c, VecVal) else [c] * len(xs)
+        lanes = [Val(z3.If(k.bv == 1, x.bv, y.bv), z3.Or(k.poison, z3.If(k.bv == 1, x.poison, y.poison)))
+                 for k, x, y in zip(conds, xs, ys)]
+        return from_lanes(lanes, isinstance(a, VecVal))
 
-    def _freeze(self, state: _State, inst: Inst) -> Val:
+    def _bitcast(self, state: _State, inst: Inst) -> Any:
+        """Between integers and integer vectors of the same size (little-endian lanes); the
+        whole value is poison if any source lane is."""
         import z3
 
-        if inst.type == "ptr":
+        from_ty, to_ty = inst.op_types[0], inst.type
+        if "ptr" in (element_type(from_ty), element_type(to_ty)):
+            raise Unsupported("bitcast of pointers")
+        a = self._operand(state, inst.ops[0], from_ty)
+        src_lanes = lanes_of(a)
+        bits = src_lanes[0].bv if len(src_lanes) == 1 else z3.Concat(*[v.bv for v in reversed(src_lanes)])
+        poison = z3.Or(*[v.poison for v in src_lanes])
+        n, elem_w = lane_count(to_ty), int_width(element_type(to_ty))
+        if n * elem_w != bits.size():
+            raise Unsupported(f"bitcast {from_ty} to {to_ty}")
+        lanes = [Val(z3.Extract(elem_w * (k + 1) - 1, elem_w * k, bits), poison) for k in range(n)]
+        return from_lanes(lanes, vector_shape(to_ty) is not None)
+
+    def _vector_op(self, state: _State, inst: Inst) -> Any:
+        import z3
+
+        vec = self._operand(state, inst.ops[0], inst.op_types[0])
+        lanes = lanes_of(vec)
+        if inst.opcode == "shufflevector":
+            other = lanes_of(self._operand(state, inst.ops[1], inst.op_types[1]))
+            pool = lanes + other
+            out = []
+            for m in lanes_of(self._operand(state, inst.ops[2], inst.op_types[2])):
+                index = _constant_int(m)
+                out.append(pool[index] if index is not None and index < len(pool)
+                           else Val(z3.BitVecVal(0, lanes[0].width), z3.BoolVal(True)))
+            return VecVal(tuple(out))
+        idx_pos = 1 if inst.opcode == "extractelement" else 2
+        index = self._operand(state, inst.ops[idx_pos], inst.op_types[idx_pos])
+        out_of_range = z3.Or(index.poison, z3.UGE(index.bv, z3.BitVecVal(len(lanes), index.width)))
+        if inst.opcode == "extractelement":
+            result = Val(z3.BitVecVal(0, lanes[0].width), z3.BoolVal(True))
+            for k, lane in enumerate(lanes):
+                hit = index.bv == z3.BitVecVal(k, index.width)
+                result = Val(z3.If(hit, lane.bv, result.bv), z3.If(hit, lane.poison, result.poison))
+            return Val(result.bv, z3.Or(result.poison, out_of_range))
+        elem = self._operand(state, inst.ops[1], inst.op_types[1])
+        out = []
+        for k, lane in enumerate(lanes):
+            hit = index.bv == z3.BitVecVal(k, index.width)
+            out.append(Val(z3.If(hit, elem.bv, lane.bv),
+                           z3.Or(out_of_range, z3.If(hit, elem.poison, lane.poison))))
+        return VecVal(tuple(out))
+
+    def _freeze(self, state: _State, inst: Inst) -> Any:
+        import z3
+
+        if element_type(inst.type) == "ptr":
             raise Unsupported("freeze of a pointer")
         operand = inst.ops[0]
         a = self._operand(state, operand, inst.op_types[0])
-        arbitrary = a.poison
+        lanes = lanes_of(a)
+        undef = [z3.BoolVal(False)] * len(lanes)
         if operand.kind == "local" and operand.name in self.args and operand.name not in state.env:
-            arbitrary = z3.Or(arbitrary, self.inputs.undef[operand.name])
-        fresh = self.inputs.fresh("freeze", a.width)
-        if self.is_source:
-            self.choices.append(z3.And(state.pc, arbitrary))
-            self.universals.append(fresh)
-        return Val(z3.If(arbitrary, fresh, a.bv), z3.BoolVal(False))
+            undef = self.inputs.undef[operand.name]
+        if operand.kind == "undef":
+            undef = [z3.BoolVal(True)] * len(lanes)
+        out = []
+        for lane, lane_undef in zip(lanes, undef):
+            arbitrary = z3.Or(lane.poison, lane_undef)
+            fresh = self.inputs.fresh("freeze", lane.width)
+            if self.is_source:
+                self.choices.append(z3.And(state.pc, arbitrary))
+                self.universals.append(fresh)
+            out.append(Val(z3.If(arbitrary, fresh, lane.bv), z3.BoolVal(False)))
+        return from_lanes(out, isinstance(a, VecVal))
 
-    def _load(self, state: _State, inst: Inst) -> Val:
+    def _load(self, state: _State, inst: Inst) -> Any:
         import z3
 
-        if inst.type == "ptr":
+        if element_type(inst.type) == "ptr":
             raise Unsupported("loading a pointer")
-        w = int_width(inst.type)
+        w = int_width(element_type(inst.type))
+        n = lane_count(inst.type)
         ptr = self._operand(state, inst.ops[0], "ptr")
-        nbytes = (w + 7) // 8
-        state.ub = z3.Or(state.ub, memory.access_ub(self.inputs.objects, ptr, nbytes, inst.align))
-        return memory.load_bytes(state.mem, state.mem_poison, ptr.addr, w)
+        lane_bytes = _lane_bytes(w, n)
+        state.ub = z3.Or(state.ub, memory.access_ub(self.inputs.objects, ptr, lane_bytes * n, inst.align),
+                         self._forbidden_access(ptr, self.no_read))
+        lanes = [memory.load_bytes(state.mem, state.mem_poison, ptr.addr + k * lane_bytes, w)
+                 for k in range(n)]
+        return from_lanes(lanes, vector_shape(inst.type) is not None)
 
     def _store(self, state: _State, inst: Inst) -> None:
         import z3
 
-        if inst.op_types[0] == "ptr":
+        if element_type(inst.op_types[0]) == "ptr":
             raise Unsupported("storing a pointer")
         value = self._operand(state, inst.ops[0], inst.op_types[0])
         ptr = self._operand(state, inst.ops[1], "ptr")
-        nbytes = (value.width + 7) // 8
-        state.ub = z3.Or(state.ub, memory.access_ub(self.inputs.objects, ptr, nbytes, inst.align))
-        state.mem, state.mem_poison = memory.store_bytes(state.mem, state.mem_poison, ptr.addr, value)
+        lanes = lanes_of(value)
+        lane_bytes = _lane_bytes(lanes[0].width, len(lanes))
+        state.ub = z3.Or(state.ub, memory.access_ub(self.inputs.objects, ptr, lane_bytes * len(lanes),
+                                                    inst.align),
+                         self._forbidden_access(ptr, self.no_write))
+        for k, lane in enumerate(lanes):
+            state.mem, state.mem_poison = memory.store_bytes(state.mem, state.mem_poison,
+                                                             ptr.addr + k * lane_bytes, lane)
 
     def _gep(self, state: _State, inst: Inst) -> PtrVal:
         import z3
@@ -486,18 +619,113 @@ class Executor:
         args = [self._operand(state, o, t) for o, t in zip(inst.ops, inst.op_types)]
         if any(isinstance(a, PtrVal) for a in args):
             raise Unsupported(f"pointer argument to @{inst.callee}")
-        result, ub = ops.intrinsic(base, args)
+        if base.startswith("vector.reduce."):
+            result, ub = ops.reduction(base.removeprefix("vector.reduce."), lanes_of(args[0]))
+        else:
+            result, ub = self._lanewise_intrinsic(base, args, vector_shape(inst.type) is not None)
         state.ub = z3.Or(state.ub, ub)
         if result is None:
             return None
+        lanes = lanes_of(result)
         for attr in inst.ret_attrs:
             if attr == "noundef":
-                state.ub = z3.Or(state.ub, result.poison)
+                state.ub = z3.Or(state.ub, *[v.poison for v in lanes])
             elif attr.startswith("range:"):
-                result = Val(result.bv, z3.Or(result.poison, z3.Not(_in_range_attr(result.bv, attr))))
+                lanes = [Val(v.bv, z3.Or(v.poison, z3.Not(_in_range_attr(v.bv, attr)))) for v in lanes]
             elif attr not in ("zeroext", "signext"):
                 raise Unsupported(f"call return attribute {attr}")
-        return result
+        return from_lanes(lanes, isinstance(result, VecVal))
+
+    def _lanewise_intrinsic(self, base: str, args: list, vector: bool) -> tuple[Any, Any]:
+        """Apply a scalar intrinsic per lane; scalar arguments (immargs) go to every lane."""
+        import z3
+
+        n = max(len(lanes_of(a)) for a in args) if args else 1
+        results, ubs = [], []
+        for k in range(n):
+            lane_args = [a.lanes[k] if isinstance(a, VecVal) else a for a in args]
+            value, ub = ops.intrinsic(base, lane_args)
+            results.append(value)
+            ubs.append(ub)
+        if results[0] is None:
+            return None, z3.Or(*ubs)
+        return from_lanes(results, vector), z3.Or(*ubs)
+
+
+def _reverse_post_order(fn: Function) -> dict[str, int]:
+    """Block label -> position in reverse post-order (back edges ignored)."""
+    seen: set[str] = set()
+    post: list[str] = []
+
+    def successors(label: str) -> list[str]:
+        block = fn.blocks.get(label)
+        return [t for i in block.insts for t in i.targets] if block else []
+
+    stack = [(fn.entry, iter(successors(fn.entry)))]
+    seen.add(fn.entry)
+    while stack:
+        label, it = stack[-1]
+        nxt = next((t for t in it if t not in seen), None)
+        if nxt is None:
+            post.append(label)
+            stack.pop()
+        else:
+            seen.add(nxt)
+            stack.append((nxt, iter(successors(nxt))))
+    return {label: i for i, label in enumerate(reversed(post))}
+
+
+def _merge(states: list[_State]) -> _State:
+    """One state standing for several exclusive paths (selected by their conditions)."""
+    import z3
+
+    merged = states[0]
+    for other in states[1:]:
+        take = merged.pc
+        env = dict(other.env)
+        for name, value in merged.env.items():
+            env[name] = _select_value(take, value, other.env[name]) if name in other.env else value
+        visits = Counter({k: max(merged.visits[k], other.visits[k])
+                          for k in set(merged.visits) | set(other.visits)})
+        merged = _State(env, z3.simplify(z3.Or(merged.pc, other.pc)),
+                        z3.Or(z3.And(merged.pc, merged.ub), z3.And(other.pc, other.ub)),
+                        z3.If(take, merged.mem, other.mem), z3.If(take, merged.mem_poison, other.mem_poison),
+                        visits, merged.prev, merged.used_args | other.used_args)
+    return merged
+
+
+def _select_value(take: Any, a: Any, b: Any) -> Any:
+    import z3
+
+    if a is b:
+        return a
+    if isinstance(a, PtrVal):
+        return PtrVal(z3.If(take, a.addr, b.addr), z3.If(take, a.poison, b.poison), z3.If(take, a.obj, b.obj))
+    if isinstance(a, VecVal):
+        return VecVal(tuple(_select_value(take, x, y) for x, y in zip(a.lanes, b.lanes)))
+    if a is None:
+        return None
+    return Val(z3.If(take, a.bv, b.bv), z3.If(take, a.poison, b.poison))
+
+
+def _lane_bytes(width: int, lanes: int) -> int:
+    """Bytes per lane in memory; lanes narrower than a byte are not modelled."""
+    if width % 8:
+        raise Unsupported(f"memory access of i{width} lanes" if lanes > 1 else
+                          f"load/store of i{width} (not a whole number of bytes)")
+    return width // 8
+
+
+def _constant_int(v: Val) -> int | None:
+    """The value of a constant, non-poison lane (shuffle masks), else None."""
+    import z3
+
+    if z3.is_true(z3.simplify(v.poison)):
+        return None
+    value = z3.simplify(v.bv)
+    if not z3.is_bv_value(value):
+        raise Unsupported("non-constant shufflevector mask")
+    return value.as_long()
 
 
 def ops_binops() -> set[str]:

@@ -37,3 +37,19 @@ def int_alloc_size(width: int) -> int:
     while size < store:
         size *= 2
     return size
+
+
+@dataclass(frozen=True)
+class VecVal:
+    """A vector of integers: every lane has its own value and poison flag."""
+
+    lanes: tuple[Val, ...]
+
+
+def lanes_of(value: Any) -> list[Val]:
+    """The lanes of a vector, or a scalar as one lane."""
+    return list(value.lanes) if isinstance(value, VecVal) else [value]
+
+
+def from_lanes(lanes: list[Val], vector: bool) -> Any:
+    return VecVal(tuple(lanes)) if vector else lanes[0]
