@@ -11,11 +11,12 @@ per sample, for the "% correct generations / % correct samples" metrics.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..outcome import Fallback
 from ..tu import TUContext
@@ -125,7 +126,8 @@ def run_level_agent(job: LevelJob, client: Any) -> LevelResult:
             return LevelResult(job.level.name, job.function, best, records, rounds_run,
                                f"llm: {type(e).__name__}")
         rounds_run += 1
-        reference_ir = _reference_ir(job, current, round_no)
+        # Lowered only if a sample gets as far as the volatile guard.
+        reference_ir = functools.cache(lambda program=current, r=round_no: _reference_ir(job, program, r))
         round_best: LevelCandidate | None = None
         round_records: list[SampleRecord] = []
         for index, reply in enumerate(replies):
@@ -203,14 +205,15 @@ def _reference_ir(job: LevelJob, program: str, round_no: int) -> str | None:
     return lowered.ir_path.read_text(errors="replace")
 
 
-def _volatile_dropped(job: LevelJob, reference_ir: str | None, candidate_ir: str) -> bool:
-    before = volatile_accesses(reference_ir, job.function) if reference_ir else None
+def _volatile_dropped(job: LevelJob, reference_ir: Callable[[], str | None], candidate_ir: str) -> bool:
+    reference = reference_ir()
+    before = volatile_accesses(reference, job.function) if reference else None
     after = volatile_accesses(candidate_ir, job.function)
     return before is not None and (after is None or after < before)
 
 
 def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: int,
-                reference_ir: str | None = None) -> tuple[SampleRecord, LevelCandidate | None]:
+                reference_ir: Callable[[], str | None]) -> tuple[SampleRecord, LevelCandidate | None]:
     """Extract, splice, lower, validate and measure one sample."""
     def record(status: str, stage: str, detail: str, **kw: Any) -> SampleRecord:
         return SampleRecord(round_no, index, status, stage, detail, cached=reply.cached, **kw)

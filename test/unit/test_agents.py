@@ -196,14 +196,20 @@ def test_budget_is_spent_exactly_and_trace_is_reported(tu, tmp_path, none_toml):
                "repeat": -1},
               {"match": "Rewrite the C function", "content": "I cannot make this faster.", "repeat": -1}]
     with ScriptedServer(script) as srv:
-        ctx = make_ctx(tu, tmp_path, srv.url, "popcount_sum", LLMCC_AGENTS_BUDGET="3")
+        ctx = make_ctx(tu, tmp_path, srv.url, "popcount_sum", LLMCC_AGENTS_BUDGET="3",
+                       LLMCC_AGENTS_SAMPLES="2", LLMCC_AGENTS_ROUNDS="2")
         candidate = run_guiding_agent(ctx, client_for(ctx))
         guide_requests = [r for r in srv.requests if any(GUIDE in (m.get("content") or "")
                                                          for m in r["messages"])]
+        level_requests = [r for r in srv.requests if "Rewrite the C function" in r["messages"][-1]["content"]]
     report = ctx.report["agents"]
     assert candidate is None
     assert [t["tool"] for t in report["trace"]] == ["source_agent"] * 3
     assert len(report["level_calls"]) == 3 and report["budget_left"] == 0
+    # n = 2 samples x k = 2 rounds per call, each a real request (repeated calls are not
+    # answered from the cache of the previous identical call).
+    assert [len(c["samples"]) for c in report["level_calls"]] == [4, 4, 4] and len(level_requests) == 12
+    assert report["metrics"]["generations"] == 6 and report["metrics"]["pct_correct_generations"] == 0.0
     assert [t["budget_left"] for t in report["trace"]] == [2, 1, 0]
     assert report["stopped"] == "budget spent"
     assert report["metrics"]["pct_correct_samples"] == 0.0
