@@ -102,12 +102,12 @@ def synthesize_harness(toolchain: Toolchain, source: Path, flags: list[str], fun
                        scale=scale, seed=seed)
 
 
-def _read_text(source: Path, cwd: Path | None) -> str:
+def _read_text(source: Path, cwd: Path | None) -> bytes:
     path = source if source.is_absolute() or cwd is None else cwd / source
     try:
-        return path.read_bytes().decode("utf-8", errors="replace")
+        return path.read_bytes()   # bytes: clang's offsets count bytes, not characters
     except OSError:
-        return ""
+        return b""
 
 
 def dump_ast(toolchain: Toolchain, source: Path, flags: list[str], *,
@@ -183,7 +183,7 @@ class _Types:
         raise Unsupported(f"no complete definition found for '{canonical}'")
 
 
-def signature_from_ast(ast: dict, function: str, source_text: str = "") -> FunctionSignature:
+def signature_from_ast(ast: dict, function: str, source_text: bytes = b"") -> FunctionSignature:
     """Build the harness's view of ``function`` from the AST; raises ``Unsupported``."""
     types = _Types(ast)
     decls = [n for n in ast.get("inner", []) if n.get("kind") == "FunctionDecl" and n.get("name") == function]
@@ -194,7 +194,8 @@ def signature_from_ast(ast: dict, function: str, source_text: str = "") -> Funct
         raise Unsupported("the function is declared but not defined in this translation unit")
     if any(d.get("storageClass") == "static" for d in decls):
         raise Unsupported("the function is static (no external symbol to call)")
-    if any(d.get("inline") for d in decls) and not any(d.get("storageClass") == "extern" for d in decls):
+    # C99: an external definition exists unless every declaration is plain ``inline``.
+    if all(d.get("inline") for d in decls) and not any(d.get("storageClass") == "extern" for d in decls):
         raise Unsupported("the function is an inline definition without an external symbol")
     decl = definitions[0]
     if decl.get("variadic"):
@@ -214,7 +215,7 @@ class _RawParam:
     written: str          # source text of the declaration (for T p[N])
 
 
-def _classify_params(raw_params: list[dict], types: _Types, source_text: str) -> tuple[ParamSpec, ...]:
+def _classify_params(raw_params: list[dict], types: _Types, source_text: bytes) -> tuple[ParamSpec, ...]:
     raws = []
     for i, node in enumerate(raw_params):
         info = node.get("type", {})
@@ -236,12 +237,13 @@ def _classify_params(raw_params: list[dict], types: _Types, source_text: str) ->
     return tuple(s for s in specs if s is not None)
 
 
-def _param_text(node: dict, source_text: str) -> str:
+def _param_text(node: dict, source_text: bytes) -> str:
+    """The parameter's declaration as written (to see ``[N]``, which the AST decays away)."""
     rng = node.get("range", {})
     begin, end = rng.get("begin", {}), rng.get("end", {})
     if "offset" not in begin or "offset" not in end or not source_text:
         return ""
-    text = source_text[begin["offset"]: end["offset"] + end.get("tokLen", 0)]
+    text = source_text[begin["offset"]: end["offset"] + end.get("tokLen", 0)].decode(errors="replace")
     return text if node.get("name", "") in text else ""
 
 
@@ -469,7 +471,8 @@ def render_harness(sig: FunctionSignature, correctness: list[FunctionInput],
     if sig.returns.struct is not None:
         structs.setdefault(sig.returns.struct.tag, sig.returns.struct)
     for s in structs.values():
-        fields = " ".join(f"{_c_type(t)} {n};" for n, t in s.fields)
+        # Field names f0, f1...: same layout, and no clash with macros of the harness's headers.
+        fields = " ".join(f"{_c_type(t)} f{k};" for k, (_, t) in enumerate(s.fields))
         parts.append(f"struct {_struct_name(s)} {{ {fields} }};")
     params_c = ", ".join(_param_c_decl(p) for p in sig.params) or "void"
     parts.append(f"extern {_return_c(sig.returns)} {sig.name}({params_c});\n")
@@ -498,8 +501,8 @@ def _emit_call_and_dump(sig: FunctionSignature, args: list[str], out: list[str])
     if r.kind == "scalar":
         out.append("  llmcc_dump(\"ret\", &llmcc_r, sizeof llmcc_r);")
     elif r.kind == "struct":
-        for n, _ in r.struct.fields:
-            out.append(f"  llmcc_dump(\"ret.{n}\", &llmcc_r.{n}, sizeof llmcc_r.{n});")
+        for k, (n, _) in enumerate(r.struct.fields):
+            out.append(f"  llmcc_dump(\"ret.{n}\", &llmcc_r.f{k}, sizeof llmcc_r.f{k});")
     else:
         out.append("  int llmcc_hit = 0;")
         for i, p in enumerate(sig.params):
@@ -617,8 +620,8 @@ def _render_batch(sig: FunctionSignature, inp: FunctionInput) -> str:
     call = _call_expr(sig, args)
     body.append(f"    {_return_c(sig.returns)} llmcc_r = {call};")
     if sig.returns.kind == "struct":
-        for n, _ in sig.returns.struct.fields:
-            body.append(f"    llmcc_h = llmcc_fnv(llmcc_h, &llmcc_r.{n}, sizeof llmcc_r.{n});")
+        for k in range(len(sig.returns.struct.fields)):
+            body.append(f"    llmcc_h = llmcc_fnv(llmcc_h, &llmcc_r.f{k}, sizeof llmcc_r.f{k});")
     else:
         body.append("    llmcc_h = llmcc_fnv(llmcc_h, &llmcc_r, sizeof llmcc_r);")
     body += ["  }", "  llmcc_stop();", "  llmcc_dump(\"batch\", &llmcc_h, sizeof llmcc_h);"]

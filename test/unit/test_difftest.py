@@ -3,7 +3,6 @@ mode, accepts correct rewrites, and keeps its outcomes distinct (invalid / incon
 UBSan report)."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
