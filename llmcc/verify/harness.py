@@ -37,7 +37,8 @@ AST_TIMEOUT = 60.0
 # still an exact comparison in practice, and printing megabytes would dominate timing.
 HASH_ABOVE_BYTES = 4096
 LENGTH_NAME = re.compile(
-    r"^(n|nn|len|length|size|count|cnt|num|sz|nbytes|nelems?|nitems|\w*_?(len|length|size|count|num|_n))$",
+    r"^(n|nn|len|length|size|count|cnt|num|sz|nbytes|nelems?|nitems|nmemb|cap|capacity|max\w*|limit"
+    r"|\w*_?(len|length|size|sz|count|num|cap|_n))$",
     re.IGNORECASE)
 ARRAY_SUFFIX = re.compile(r"\[\s*(?:static\s+)?(?:const\s+)?(\d+)\s*\]\s*$")
 
@@ -303,12 +304,21 @@ def _pointer_param(i: int, raw: _RawParam, raws: list[_RawParam], specs: list,
     if fixed:
         return BufferParam(raw.name, elem, const=const, restrict=restrict, fixed_length=int(fixed.group(1)))
     li = _length_index(i, raws, specs)
-    if base == "char" and (li is None or li != i + 1 or not LENGTH_NAME.match(raws[li].name)):
+    if base == "char" and not _is_char_buffer(i, li, const, raws):
         return StringParam(raw.name, mutable=not const)
     if li is None:
         raise Unsupported(f"pointer parameter '{raw.name}' has no length parameter")
     length_of[i] = li
     return BufferParam(raw.name, elem, const=const, restrict=restrict, length_param=li, is_void=is_void)
+
+
+def _is_char_buffer(i: int, li: int | None, const: bool, raws: list[_RawParam]) -> bool:
+    """``char *`` directly followed by its length is a buffer (``dst, cap``; ``buf, len``);
+    otherwise a NUL-terminated string. A ``const char *`` followed by an integer not named
+    like a length is a string plus a character or flag (``strchr(s, c)``)."""
+    if li is None or li != i + 1:
+        return False
+    return not const or bool(LENGTH_NAME.match(raws[li].name))
 
 
 def _length_index(i: int, raws: list[_RawParam], specs: list) -> int | None:

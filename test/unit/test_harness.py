@@ -119,6 +119,19 @@ def test_const_char_string(toolchain, sigs_object, tmp_path):
         assert out == f"ret:{len(s).to_bytes(8, 'little').hex()}\n"
 
 
+def test_char_buffer_with_capacity_and_source_string(toolchain, sigs_object, tmp_path):
+    spec = _harness(toolchain, "upcase")
+    assert _kinds(spec) == [BufferParam, LengthParam, StringParam]
+    for inp in spec.correctness:      # the destination really holds ``cap`` bytes: no overflow
+        dst, cap, src = inp.values
+        out = _run(toolchain, spec, sigs_object, tmp_path, *inp.argv).splitlines()
+        copied = min(len(src), max(cap - 1, 0))
+        assert out[0] == "ret:" + copied.to_bytes(8, "little").hex()
+        if cap:
+            expected = bytes(b - 32 if 97 <= b <= 122 else b for b in src[:copied]) + b"\0"
+            assert out[1].startswith("buf0:" + expected.hex())
+
+
 def test_fixed_size_array_parameter(toolchain, sigs_object, tmp_path):
     spec = _harness(toolchain, "sum4")
     (v,) = spec.signature.params

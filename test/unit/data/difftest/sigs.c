@@ -18,6 +18,12 @@ size_t my_strlen(const char *s) { size_t n = 0; while (s[n]) n++; return n; }
 int sum4(const int v[4]) { return v[0] + v[1] + v[2] + v[3]; }
 double norm1(point p) { return (p.x < 0 ? -p.x : p.x) + (p.w < 0 ? -p.w : p.w); }
 point mid(point a, point b) { point r = { (a.x + b.x) / 2, (a.w + b.w) / 2 }; return r; }
+size_t upcase(char *dst, size_t cap, const char *src) {
+  size_t i = 0;
+  for (; src[i] && i + 1 < cap; i++) dst[i] = (src[i] >= 'a' && src[i] <= 'z') ? src[i] - 32 : src[i];
+  if (cap) dst[i] = 0;
+  return i;
+}
 const char *find_char(const char *s, int c) { while (*s && *s != c) s++; return *s ? s : 0; }
 
 static int hidden(int x) { return x + 1; }
