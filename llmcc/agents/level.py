@@ -110,42 +110,49 @@ def run_level_agent(job: LevelJob, client: Any) -> LevelResult:
     from ..llm.client import LLMError
     job.out_dir.mkdir(parents=True, exist_ok=True)
     current = _read_program(job, job.program_path)
-    best: LevelCandidate | None = None
-    records: list[SampleRecord] = []
+    result = LevelResult(job.level.name, job.function, None, [], 0)
     feedback: list[str] = []
-    rounds_run = 0
     for round_no in range(job.rounds):
         if _expired(job.deadline):
-            return LevelResult(job.level.name, job.function, best, records, rounds_run, "deadline")
-        messages, version = _prompt(job, current, feedback)
+            result.stopped = "deadline"
+            break
         try:
-            replies = client.chat(messages, n=max(1, job.samples), purpose=f"{job.level.name}-agent",
-                                  template_version=version)
+            round_records, round_best = _run_round(job, client, current, feedback, round_no)
         except LLMError as e:
             log.info("%s agent on %s: model unavailable: %s", job.level.name, job.function, e)
-            return LevelResult(job.level.name, job.function, best, records, rounds_run,
-                               f"llm: {type(e).__name__}")
-        rounds_run += 1
-        # Lowered only if a sample gets as far as the volatile guard.
-        reference_ir = functools.cache(lambda program=current, r=round_no: _reference_ir(job, program, r))
-        round_best: LevelCandidate | None = None
-        round_records: list[SampleRecord] = []
-        for index, reply in enumerate(replies):
-            if _expired(job.deadline):
-                break
-            record, candidate = _try_sample(job, current, reply, round_no, index, reference_ir)
-            round_records.append(record)
-            if candidate is not None and _faster(candidate, round_best):
-                round_best = candidate
-        records.extend(round_records)
-        if round_best is not None:
-            if _faster(round_best, best):
-                best = round_best
-            current = _read_program(job, round_best.program_path)
-            feedback = []
-        else:
+            result.stopped = f"llm: {type(e).__name__}"
+            break
+        result.rounds_run += 1
+        result.samples.extend(round_records)
+        if round_best is None:
             feedback = aggregate_feedback(round_records)
-    return LevelResult(job.level.name, job.function, best, records, rounds_run)
+            continue
+        # The fastest correct sample is the next round's input.
+        if _faster(round_best, result.best):
+            result.best = round_best
+        current = _read_program(job, round_best.program_path)
+        feedback = []
+    return result
+
+
+def _run_round(job: LevelJob, client: Any, current: str, feedback: list[str],
+               round_no: int) -> tuple[list[SampleRecord], LevelCandidate | None]:
+    """Sample ``job.samples`` rewrites of ``current`` and try each; raises ``LLMError``."""
+    messages, version = _prompt(job, current, feedback)
+    replies = client.chat(messages, n=max(1, job.samples), purpose=f"{job.level.name}-agent",
+                          template_version=version)
+    # Lowered only if a sample gets as far as the volatile guard.
+    reference_ir = functools.cache(lambda: _reference_ir(job, current, round_no))
+    records: list[SampleRecord] = []
+    best: LevelCandidate | None = None
+    for index, reply in enumerate(replies):
+        if _expired(job.deadline):
+            break
+        record, candidate = _try_sample(job, current, reply, round_no, index, reference_ir)
+        records.append(record)
+        if candidate is not None and _faster(candidate, best):
+            best = candidate
+    return records, best
 
 
 def _expired(deadline: float | None) -> bool:

@@ -125,7 +125,6 @@ class Level:
     """One program level. Subclasses fill in the level-specific parts."""
 
     name = ""
-    suffix = ""
     template = ""
 
     def function_text(self, program: str, function: str) -> str | None:
@@ -165,7 +164,6 @@ class SourceLevel(Level):
     """C source: rewrite the function's definition in the TU text."""
 
     name = "source"
-    suffix = ".c"
     template = "source_rewrite"
 
     def _span(self, program: str, function: str) -> tuple[int, int] | None:
@@ -199,7 +197,6 @@ class IRLevel(Level):
     """LLVM IR: swap the function's ``define`` block; bring along new declarations."""
 
     name = "ir"
-    suffix = ".ll"
     template = "ir_rewrite"
 
     def _span(self, program: str, function: str) -> tuple[int, int] | None:
@@ -292,7 +289,6 @@ class AsmLevel(Level):
     """x86-64 assembly: replace the instructions between the function's label and its end."""
 
     name = "asm"
-    suffix = ".s"
     template = "asm_rewrite"
 
     def _span(self, program: str, function: str) -> tuple[int, int] | None:
