@@ -28,7 +28,7 @@ from ..tu import Candidate, TUContext
 from .model import EditError, EditSpace, PipelineConfig, apply_edits, parse_pipeline
 from .policy import Policy, Proposal, TuningState, extract_signals, make_policy
 from .repair import RepairError, repair_edits
-from .validate import validate_edits, validate_with_opt
+from .validate import changed_functions, validate_edits, validate_with_opt
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +169,11 @@ class _Loop:
                                  pipeline_text=base.text, target=describe_target(ctx),
                                  hot_functions=list(ctx.hot_functions))
         report["evidence"] = self.state.signals.to_json()
+        # Knobs and passes act on the whole TU, but a function-mode plan tests one function:
+        # a candidate that changes any other function is refused (it would ship untested).
+        self.tested_function: str | None = plan.function if getattr(plan, "mode", "") == "function" else None
+        self.reference_ir: Path | None = None
+        report["tested"] = {"mode": getattr(plan, "mode", None), "function": self.tested_function}
 
     def run(self) -> Candidate | None:
         """All rounds, then the final comparison against -O3."""
@@ -252,12 +257,30 @@ class _Loop:
         validation = validate_with_opt(self.ctx.toolchain, config, self.ir, ir_out, timeout=timeout)
         if not validation.ok:
             return _fail(record, "invalid", validation.reason)
+        untested = self._untested_changes(ir_out)
+        if untested:
+            return _fail(record, "untested-change",
+                         "changes functions the tests do not cover: " + ", ".join(sorted(untested)[:10]))
         obj = self.ctx.workdir / f"pipeline-{tag}.o"
         result = backend(self.ctx.toolchain, ir_out, self.ctx.flags, obj, opt_level=self.ctx.opt_level,
                          cwd=self.ctx.cwd, timeout=timeout)
         if isinstance(result, Fallback):
             return _fail(record, "build-failed", str(result))
         return obj
+
+    def _untested_changes(self, candidate_ir: Path) -> set[str]:
+        """In function mode: functions other than the tested one whose code the candidate
+        changed, compared with the unedited pipeline's output."""
+        if self.tested_function is None:
+            return set()
+        if self.reference_ir is None:
+            reference = self.ctx.workdir / "pipeline-reference.bc"
+            built = validate_with_opt(self.ctx.toolchain, self.base, self.ir, reference,
+                                      timeout=self.ctx.settings["stage_timeout"])
+            if not built.ok:
+                return {"<reference build failed>"}
+            self.reference_ir = reference
+        return changed_functions(self.ctx.toolchain, self.reference_ir, candidate_ir) - {self.tested_function}
 
     def _finish(self) -> Candidate | None:
         """Re-measure the best against the -O3 object; emit only if that is accepted."""

@@ -194,3 +194,32 @@ def validate_with_opt(tc: Toolchain, config: PipelineConfig, ir: Path, out: Path
     if isinstance(result, Fallback):
         return ValidationResult(False, f"opt refused the candidate ({result.reason}): {result.detail[-500:]}")
     return ValidationResult(True, "", result.output)
+
+
+def function_bodies(tc: Toolchain, bitcode: Path, *, timeout: float = 60.0) -> dict[str, str]:
+    """Each defined function's IR text, with metadata and attribute-group numbers blanked
+    (they renumber when anything else in the module changes)."""
+    import re
+    import subprocess
+    text = subprocess.run([str(tc.tool("llvm-dis")), str(bitcode), "-o", "-"], capture_output=True,
+                          text=True, timeout=timeout, check=True).stdout
+    bodies: dict[str, str] = {}
+    name: str | None = None
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("define "):
+            match = re.search(r'@("[^"]+"|[^\s(]+)\(', line)
+            name, lines = (match.group(1).strip('"') if match else line), []
+        if name is not None:
+            lines.append(re.sub(r"![0-9]+|#[0-9]+", "?", line))
+            if line == "}":
+                bodies[name] = "\n".join(lines)
+                name = None
+    return bodies
+
+
+def changed_functions(tc: Toolchain, reference: Path, candidate: Path) -> set[str]:
+    """Functions whose optimized IR differs between two builds of the same module (added
+    and removed functions count as changed)."""
+    ref, cand = function_bodies(tc, reference), function_bodies(tc, candidate)
+    return {name for name in ref.keys() | cand.keys() if ref.get(name) != cand.get(name)}

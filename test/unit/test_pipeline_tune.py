@@ -188,3 +188,38 @@ def test_llm_policy_without_client_is_a_recorded_failure_not_an_exception(kernel
     assert proposals and proposals[0].error
     assert tune_pipeline(ctx, "no-such-policy") is None
     assert "internal error" in ctx.report["pipeline"]["result"]["reason"]
+
+
+LIBRARY = r"""
+unsigned crc(const unsigned char *p, int n) {
+  unsigned c = ~0u;
+  for (int i = 0; i < n; i++) { c ^= p[i]; for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u))); }
+  return ~c;
+}
+int sum(const int *a, int n) { int s = 0; for (int i = 0; i < n; i++) s += a[i]; return s; }
+"""
+
+
+def test_library_candidate_that_changes_untested_functions_is_refused(tmp_path):
+    """Knobs act on the whole TU; with a function-mode plan for crc, a candidate that also
+    changes sum would ship untested code, so it is refused before evaluation."""
+    from types import SimpleNamespace
+    source = tmp_path / "lib.c"
+    source.write_text(LIBRARY)
+    settings = load_settings(env={"LLMCC_PIPELINE_ROUNDS": "1", "LLMCC_PIPELINE_CANDIDATES": "2"})
+    ctx = context_for_source(find_toolchain(), settings, source, tmp_path / "work")
+    ctx.hot_functions = [HotFunction("crc", 9.0, {"loops": 2})]
+    evaluated: list[Path] = []
+
+    def evaluator(ctx, plan, obj, **kwargs):
+        evaluated.append(Path(obj))
+        return SimpleNamespace(accepted=False, correct=True, speedup=1.0, reason="fake evaluator")
+
+    client = FakeClient([[json.dumps({"edits": [{"op": "set_knob", "knob": "unroll-count", "value": 4}]}),
+                          json.dumps({"edits": [{"op": "set_knob", "knob": "slp-threshold", "value": -3}]})]])
+    result = tune_pipeline(ctx, "llm", client=client, evaluator=evaluator,
+                           plan_builder=lambda ctx, fn, seed: SimpleNamespace(mode="function", function=fn))
+    candidates = ctx.report["pipeline"]["rounds"][0]["candidates"]
+    assert candidates[0]["decision"] == "untested-change" and "sum" in candidates[0]["reason"]
+    assert candidates[1]["decision"] == "rolled-back" and len(evaluated) == 1
+    assert result is None
