@@ -118,6 +118,35 @@ define i8 @tgt(ptr %p, i1 %c) {
     assert verdict.kind == R and "target is UB" in verdict.detail
 
 
+def test_dereferenceable_and_align_arguments_allow_speculation():
+    src = """
+define i8 @src(ptr noundef dereferenceable(2) align 2 %p, i1 %c) {
+entry:
+  br i1 %c, label %yes, label %no
+yes:
+  %v = load i8, ptr %p, align 1
+  ret i8 %v
+no:
+  ret i8 0
+}"""
+    tgt = """
+define i8 @tgt(ptr noundef dereferenceable(2) align 2 %p, i1 %c) {
+  %q = getelementptr inbounds i8, ptr %p, i64 1
+  %u = load i8, ptr %q, align 1
+  %v = load i8, ptr %p, align 2
+  %r = select i1 %c, i8 %v, i8 0
+  ret i8 %r
+}"""
+    assert check(src, tgt).kind == P
+    too_far = tgt.replace("i64 1", "i64 2")
+    verdict = check(src, too_far)
+    assert verdict.kind == R and "UB" in verdict.detail
+    # A wider load is poison as soon as one of its bytes is: not a refinement.
+    widened = tgt.replace("%v = load i8, ptr %p, align 2", "%w = load i16, ptr %p, align 2\n"
+                          "  %v = trunc i16 %w to i8")
+    assert check(src, widened).kind == R
+
+
 ARRAY_SUM_LOOP = """
 define i32 @src(ptr noundef %a) {
 entry:

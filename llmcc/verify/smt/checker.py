@@ -16,14 +16,14 @@ from typing import Any
 
 from ..verdict import Verdict, VerdictKind
 from .ir import Function, MalformedIR, Unsupported, find_function, parse_module
-from .semantics import BENIGN_PARAM_ATTRS, Behaviour, Executor, Inputs, make_inputs
+from .semantics import BENIGN_PARAM_ATTRS, MODELLED_ATTR_PREFIXES, Behaviour, Executor, Inputs, make_inputs
 from .values import PTR_BITS, PtrVal, lanes_of
 
 log = logging.getLogger(__name__)
 CHECKER = "smt"
 # Source attributes the model does not use as assumptions: a counterexample might violate
 # them, so with one of these present a counterexample is reported as inconclusive.
-_UNMODELLED_ASSUMPTIONS = ("dereferenceable", "align", "nofpclass")
+_UNMODELLED_ASSUMPTIONS = ("dereferenceable_or_null", "nofpclass")
 
 
 def check_refinement(src_ir: str, tgt_ir: str, src_fn: str, tgt_fn: str | None = None, *,
@@ -134,7 +134,7 @@ def _check_target_attributes(src: Function, tgt: Function) -> None:
         if extra:
             raise Unsupported(f"target adds attribute(s) {', '.join(sorted(extra))} to %{tp.name}")
         odd = {a for a in sp.attrs if a not in BENIGN_PARAM_ATTRS and not a.startswith(
-            ("range(", *_UNMODELLED_ASSUMPTIONS))}
+            (*MODELLED_ATTR_PREFIXES, *_UNMODELLED_ASSUMPTIONS))}
         if odd:
             raise Unsupported(f"argument attribute(s) {', '.join(sorted(odd))} on %{sp.name}")
 

@@ -582,11 +582,8 @@ def _convert_function(fn) -> Function:
 
 
 def _split_attrs(attrs: frozenset[str]) -> frozenset[str]:
-    """llvmlite may give one space-separated string for several attributes."""
-    out = set()
-    for a in attrs:
-        out.update(re.findall(r"\w+(?:\([^)]*\))?", a))
-    return frozenset(out)
+    """llvmlite gives one string per argument attribute (``"align 4"``, ``"noundef"``)."""
+    return frozenset(a.strip() for a in attrs if a.strip())
 
 
 def _block_label(block, entry_slot: int | None) -> str:

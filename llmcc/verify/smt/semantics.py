@@ -31,6 +31,7 @@ MAX_STEPS = 20000
 # calls, no captures), or that the checker models.
 BENIGN_PARAM_ATTRS = {"noundef", "noalias", "nocapture", "captures(none)", "zeroext", "signext",
                       "noext", "nofree", "readonly", "writeonly", "readnone", "nonnull"}
+MODELLED_ATTR_PREFIXES = ("range(", "align ", "dereferenceable(")
 
 
 @dataclass
@@ -69,8 +70,10 @@ def make_inputs(src: Function) -> Inputs:
             index = len(pointer_params)
             pointer_params.append(p)
             facts += objects.add(index, addr)
-            if "nonnull" in p.attrs:
-                facts.append(addr != 0)
+            # A misaligned pointer would be poison, and poison is an input of its own:
+            # so the non-poison value may be taken as aligned.
+            facts += _pointer_facts(p.attrs, addr, objects.highs[index])
+            facts.append(z3.Not(_misaligned(p.attrs, addr)))
             values[p.name] = PtrVal(addr, poison, z3.BitVecVal(index, OBJ_BITS))
             undef[p.name] = [z3.BoolVal(False)]  # undef pointers are modelled as one address
         elif vector_shape(p.type):
@@ -92,6 +95,34 @@ def make_inputs(src: Function) -> Inputs:
     mem = z3.Array("mem0", z3.BitVecSort(PTR_BITS), z3.BitVecSort(8))
     mem_poison = z3.Array("mem0_poison", z3.BitVecSort(PTR_BITS), z3.BoolSort())
     return Inputs(values, undef, objects, mem, mem_poison, facts)
+
+
+def _pointer_facts(attrs: frozenset[str], addr: Any, hi: Any) -> list[Any]:
+    """Caller guarantees on a pointer argument: ``nonnull``, ``dereferenceable(N)``."""
+    import re
+
+    import z3
+
+    facts = []
+    for a in attrs:
+        if a == "nonnull":
+            facts.append(addr != 0)
+        m = re.fullmatch(r"dereferenceable\((\d+)\)", a)
+        if m:
+            facts.append(z3.ULE(z3.BitVecVal(int(m.group(1)), PTR_BITS), hi - addr))
+    return facts
+
+
+def _misaligned(attrs: frozenset[str], addr: Any) -> Any:
+    """``align N`` on an argument: a misaligned pointer is poison."""
+    import z3
+
+    conds = []
+    for a in attrs:
+        if a.startswith("align "):
+            n = int(a.split()[1])
+            conds.append((addr & z3.BitVecVal(n - 1, PTR_BITS)) != 0)
+    return z3.Or(conds) if conds else z3.BoolVal(False)
 
 
 def _range_facts(attrs: frozenset[str], value: Any) -> list[Any]:
