@@ -23,7 +23,9 @@ unless ``pipeline.allow_fp_reassoc`` is set.
 ``set_cpu`` never invents a CPU: the allowed values are the CPUs the user's own flags name
 (``-march=``/``-mcpu=``/``-mtune=``, never ``native``); with no such flag the set is empty,
 so by default no CPU edit is possible. It is passed to opt as ``-mcpu`` (cost models only;
-the backend still compiles with the user's flags).
+the backend still compiles with the user's flags). Known limit: clang already stamps every
+function with the user's ``target-cpu`` attribute, which wins over ``-mcpu`` in opt, so
+today the edit changes little; it is kept so the edit space matches AutoPass's.
 """
 from __future__ import annotations
 
