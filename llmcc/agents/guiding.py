@@ -157,6 +157,12 @@ class GuideSession:
                 break
             self.model_turns += 1
             reply = replies[0]
+            if not reply.tool_calls and _attempted_call(reply.content):
+                # A call the protocol could not parse (text protocol, or JSON written as
+                # content): the model hears why and it costs a step, like any malformed call.
+                messages.append({"role": "assistant", "content": reply.content})
+                messages.append({"role": "user", "content": json.dumps(self.step("(unparsed)", ""))})
+                continue
             if not reply.tool_calls:
                 self.stopped = "model finished"
                 break
@@ -207,6 +213,9 @@ class GuideSession:
         return result
 
     def _parse_call(self, name: str, raw: str) -> dict:
+        if name == "(unparsed)":
+            raise ToolError("your reply looks like a tool call but could not be parsed; send exactly "
+                            "one JSON object per call with a known tool name and an object of arguments")
         if name not in TOOL_NAMES:
             raise ToolError(f"unknown tool '{name}'; tools are: {', '.join(sorted(TOOL_NAMES))}")
         try:
@@ -476,6 +485,12 @@ def _pct(part: int, whole: int) -> float | None:
 def _short(result: dict) -> dict:
     """A trace-sized copy of a tool result."""
     return {k: (v[:300] if isinstance(v, str) else v) for k, v in result.items()}
+
+
+def _attempted_call(content: str | None) -> bool:
+    """Does a reply without parsed tool calls still try to call one (JSON naming a tool)?"""
+    text = content or ""
+    return '"tool"' in text or ('"arguments"' in text and any(f'"{name}"' in text for name in TOOL_NAMES))
 
 
 def _assistant_message(reply: Any) -> dict:

@@ -317,3 +317,19 @@ def test_compiler_tools_build_states_and_allow_backtracking(tu, tmp_path, none_t
     results = [t["result"] for t in report["trace"]]
     assert "needs source" in results[4]["error"] and "opt failed" in results[5]["error"]
     assert report["budget_left"] == ctx.settings["agents.budget"]   # compiler tools are free
+
+
+def test_text_tool_protocol_drives_the_guide_and_unparsable_calls_cost_a_step(tu, tmp_path, none_toml):
+    script = [{"content": 'I will lower it first.\n```json\n{"tool": "frontend", "arguments": {"state": "p0"}}\n```'},
+              {"content": '```json\n{"tool": "backend", "arguments": {"state": \n```'},
+              {"content": "That is all I can do."}]
+    with ScriptedServer(script) as srv:
+        ctx = make_ctx(tu, tmp_path, srv.url, "popcount_sum", LLMCC_LLM_TOOL_PROTOCOL="text")
+        candidate = run_guiding_agent(ctx, client_for(ctx))
+        last_prompt = srv.requests[-1]["messages"][-1]["content"]
+    report = ctx.report["agents"]
+    assert candidate is None and report["stopped"] == "model finished"
+    assert [t["tool"] for t in report["trace"]] == ["frontend", "(unparsed)"]
+    assert report["trace"][0]["result"]["new_state"] == "p1"
+    assert "could not be parsed" in last_prompt
+    assert report["steps_left"] == ctx.settings["agents.max_steps"] - 2
