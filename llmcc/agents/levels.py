@@ -53,8 +53,8 @@ class SpliceError:
 
 def pipeline_for(opt_level: str) -> str:
     """The new-pass-manager pipeline clang uses for ``opt_level`` (``-O3`` -> default<O3>)."""
-    level = opt_level.lstrip("-").upper().removeprefix("O") or "0"
-    level = {"FAST": "3", "": "0"}.get(level, level)
+    level = opt_level.lstrip("-").upper().removeprefix("O")
+    level = {"": "1", "FAST": "3", "G": "1"}.get(level, level)   # clang: -O is -O1, -Og ~ -O1
     if level in ("S", "Z"):
         level = level.lower()
     return f"default<O{level}>"

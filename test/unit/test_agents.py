@@ -138,6 +138,7 @@ def test_good_source_rewrite_is_emitted_by_the_guide_and_is_faster(tu, tmp_path,
     assert report["contributions"][0]["level"] == "source"
     assert report["metrics"]["pct_correct_samples"] == 100.0
     assert report["usage"]["calls"] >= 3
+    json.dumps(report)          # the report is plain JSON (the driver writes it to disk)
 
 
 def test_ir_rewrite_is_accepted_with_a_formal_verdict(tu, tmp_path, none_toml):

@@ -147,7 +147,8 @@ def test_asm_reply_with_only_labels_is_invalid():
 
 
 @pytest.mark.parametrize("opt,pipeline", [("-O3", "default<O3>"), ("-O2", "default<O2>"),
-                                          ("-Os", "default<Os>"), ("-Oz", "default<Oz>")])
+                                          ("-Os", "default<Os>"), ("-Oz", "default<Oz>"),
+                                          ("-O", "default<O1>"), ("-Ofast", "default<O3>")])
 def test_pipeline_for_user_opt_level(opt, pipeline):
     assert pipeline_for(opt) == pipeline
 
