@@ -68,6 +68,7 @@ class TestPlan:
     seed: int
     detail: dict = field(default_factory=dict)
     signature: Any = None                       # harness.FunctionSignature in function mode
+    stub_object: Path | None = None             # trapping stand-ins for other TUs' symbols
     reference_cache: ReferenceObservations = field(default_factory=ReferenceObservations, repr=False)
 
     def cache_key(self) -> str:

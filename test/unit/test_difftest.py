@@ -186,3 +186,20 @@ def test_reference_outputs_are_reused_across_candidates(tmp_path, monkeypatch):
     assert verdict.kind == VerdictKind.TESTED_EQUAL
     assert len(plan.reference_cache.entries) == cached
     assert len(list((ctx.workdir / "difftest").glob("ref-*.exe"))) == 1
+
+
+def test_library_tu_calling_other_tus_is_tested_with_trapping_stubs(tmp_path):
+    source = ("int helper(int);\nextern int table[];\n"
+              "int clamp(int x) { return x < 0 ? 0 : x > 100 ? 100 : x; }\n"
+              "int via(int x) { return x > 1000 ? helper(x) : table[x & 3]; }\n")
+    ctx = make_context(tmp_path, source, "lib", has_main=False)
+    plan = build_test_plan(ctx, "clamp")
+    assert not isinstance(plan, Fallback), plan
+    assert plan.detail["stubbed_symbols"] == ["helper", "table"]
+    wrong = compile_candidate(ctx, source.replace("x > 100 ? 100", "x >= 100 ? 99"), "wrong")
+    assert run_differential(plan, ctx.baseline_object, wrong, toolchain=ctx.toolchain,
+                            workdir=ctx.workdir / "difftest").kind == VerdictKind.TESTED_DIFFERENT
+    # A candidate needing a symbol the reference did not need cannot link: invalid.
+    greedy = compile_candidate(ctx, source.replace("int clamp(int x) {", "int extra(int);\nint clamp(int x) { if (x == 7) return extra(x);"), "greedy")
+    assert run_differential(plan, ctx.baseline_object, greedy, toolchain=ctx.toolchain,
+                            workdir=ctx.workdir / "difftest").kind == VerdictKind.INVALID
