@@ -416,7 +416,7 @@ class GuideSession:
             raise ToolError(f"state {state.id} has no program to lower")
         out_dir = self.dir / f"lower-{state.id}"
         out_dir.mkdir(exist_ok=True)
-        r = LEVEL_BY_NAME[state.level].lower(self.ctx, state.path, out_dir)
+        r = LEVEL_BY_NAME[state.level].lower(self.ctx, state.path, out_dir, deadline=self.deadline)
         if isinstance(r, Fallback):
             raise ToolError(f"state {state.id} does not compile: {r.detail[-600:]}")
         return r

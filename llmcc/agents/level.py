@@ -206,7 +206,7 @@ def _reference_ir(job: LevelJob, program: str, round_no: int) -> str | None:
         return None
     path = program_file(job.ctx, "source", job.out_dir / f"r{round_no}-input")
     _write_program(job, program, path)
-    lowered = job.level.lower(job.ctx, path, path.parent)
+    lowered = job.level.lower(job.ctx, path, path.parent, deadline=job.deadline)
     if isinstance(lowered, Fallback) or lowered.ir_path is None:
         return None
     return lowered.ir_path.read_text(errors="replace")
@@ -234,7 +234,7 @@ def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: i
         return record("invalid", "extract", "the rewrite is identical to the input"), None
     path = program_file(job.ctx, job.level.name, job.out_dir / f"r{round_no}-s{index}")
     _write_program(job, spliced, path)
-    lowered = job.level.lower(job.ctx, path, path.parent)
+    lowered = job.level.lower(job.ctx, path, path.parent, deadline=job.deadline)
     if isinstance(lowered, Fallback):
         return record("invalid", "compile", lowered.detail or lowered.reason), None
     if lowered.ir_path is not None and _volatile_dropped(

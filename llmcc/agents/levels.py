@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,15 @@ def source_flags(ctx: TUContext, program: Path | None = None) -> list[str]:
     if program is not None and program.resolve() != ctx.source_path.resolve():
         flags.append(f"-ffile-prefix-map={program.parent}={os.path.dirname(ctx.source) or '.'}")
     return flags
+
+
+def stage_timeout(ctx: TUContext, deadline: float | None) -> float:
+    """Seconds one compile stage may take: ``stage_timeout``, cut to what is left before
+    ``deadline`` (a candidate's compile can explode, e.g. under heavy unrolling)."""
+    limit = float(ctx.settings["stage_timeout"])
+    if deadline is not None:
+        limit = min(limit, max(1.0, deadline - time.monotonic()))
+    return limit
 
 
 def program_file(ctx: TUContext, level: str, directory: Path) -> Path:
@@ -156,7 +166,8 @@ class Level:
             return SpliceError("splice", f"'{function}' is not defined in the current program")
         return program[:span[0]] + new_def + program[span[1]:]
 
-    def lower(self, ctx: TUContext, program_path: Path, out_dir: Path) -> Lowered | Fallback:
+    def lower(self, ctx: TUContext, program_path: Path, out_dir: Path, *,
+              deadline: float | None = None) -> Lowered | Fallback:
         raise NotImplementedError
 
 
@@ -173,11 +184,12 @@ class SourceLevel(Level):
         span = self._span(program, function)
         return program[span[0]:span[1]] if span else None
 
-    def lower(self, ctx: TUContext, program_path: Path, out_dir: Path) -> Lowered | Fallback:
+    def lower(self, ctx: TUContext, program_path: Path, out_dir: Path, *,
+              deadline: float | None = None) -> Lowered | Fallback:
         """frontend -> middle_end(the user's -O pipeline) -> backend, under the original name."""
         from ..toolchain import backend, frontend, middle_end
         stem = out_dir / program_path.stem
-        timeout = ctx.settings["stage_timeout"]
+        timeout = stage_timeout(ctx, deadline)
         unopt = frontend(ctx.toolchain, program_path, source_flags(ctx, program_path), stem.with_suffix(".O0.bc"),
                          opt_level=ctx.opt_level, cwd=ctx.cwd, timeout=timeout)
         if isinstance(unopt, Fallback):
@@ -224,10 +236,11 @@ class IRLevel(Level):
             return SpliceError("compile", f"the module does not parse/verify with the new function: {problem}")
         return spliced
 
-    def lower(self, ctx: TUContext, program_path: Path, out_dir: Path) -> Lowered | Fallback:
+    def lower(self, ctx: TUContext, program_path: Path, out_dir: Path, *,
+              deadline: float | None = None) -> Lowered | Fallback:
         from ..toolchain import backend
         obj = backend(ctx.toolchain, program_path, ctx.flags, out_dir / (program_path.stem + ".o"),
-                      opt_level=ctx.opt_level, cwd=ctx.cwd, timeout=ctx.settings["stage_timeout"])
+                      opt_level=ctx.opt_level, cwd=ctx.cwd, timeout=stage_timeout(ctx, deadline))
         if isinstance(obj, Fallback):
             return obj
         return Lowered(obj.output, program_path)
@@ -316,10 +329,11 @@ class AsmLevel(Level):
             spliced = spliced[:new_span[0]] + "\t.cfi_startproc\n" + spliced[new_span[0]:]
         return spliced
 
-    def lower(self, ctx: TUContext, program_path: Path, out_dir: Path) -> Lowered | Fallback:
+    def lower(self, ctx: TUContext, program_path: Path, out_dir: Path, *,
+              deadline: float | None = None) -> Lowered | Fallback:
         from ..toolchain import assemble
         obj = assemble(ctx.toolchain, program_path, ctx.flags, out_dir / (program_path.stem + ".o"),
-                       cwd=ctx.cwd, timeout=ctx.settings["stage_timeout"])
+                       cwd=ctx.cwd, timeout=stage_timeout(ctx, deadline))
         if isinstance(obj, Fallback):
             return obj
         return Lowered(obj.output)
