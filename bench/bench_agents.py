@@ -149,6 +149,9 @@ def main() -> int:
     bad = [r for r in rows if r["expect"] == "reject"]
     print(f"\ngood rewrites accepted: {sum(r['instructions']['accepted'] for r in good)}/{len(good)}; "
           f"wrong rewrites rejected: {sum(r['instructions']['status'] != 'correct' for r in bad)}/{len(bad)}")
+    if any(r["time"] and r["time"]["speedup"] in (float("inf"), 1.0) for r in rows):
+        print("note: a time speedup of inf or exactly 1.00 means the harness reported 0 ns of CPU "
+              "for the timed inputs (below its timer's resolution); trust the instruction counts there")
     if args.json:
         args.json.write_text(json.dumps({"label": "scripted answers", "rows": rows}, indent=1))
     return 0
