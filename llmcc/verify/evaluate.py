@@ -101,7 +101,7 @@ def build_test_plan(ctx: TUContext, function: str | None, *, seed: int = 0) -> T
         plan = _calibrate(ctx, plan)
         if isinstance(plan, Fallback):
             return plan
-        return _drop_nondeterministic(ctx, plan)
+        return _drop_unusable_inputs(ctx, plan)
     except Exception as e:  # a broken plan must not break the build
         log.exception("building the test plan failed")
         return Fallback("untestable", f"internal error while building the test plan: {e}")
@@ -192,10 +192,11 @@ def _calibrate(ctx: TUContext, plan: TestPlan) -> TestPlan | Fallback:
     return plan
 
 
-def _drop_nondeterministic(ctx: TUContext, plan: TestPlan) -> TestPlan | Fallback:
-    """Run the reference a second time on every correctness input: one whose output changes from
-    run to run (time, addresses, uninitialized memory) could never show a candidate equal,
-    so it is dropped. Too few inputs left: ``Fallback("untestable")``."""
+def _drop_unusable_inputs(ctx: TUContext, plan: TestPlan) -> TestPlan | Fallback:
+    """Run the reference twice on every correctness input and drop the inputs it crashes on
+    (bad tests: e.g. a call into a stubbed symbol of another TU) or whose output changes
+    from run to run (time, addresses, uninitialized memory: no candidate could ever match).
+    Too few inputs left: ``Fallback("untestable")``."""
     from ..measure.sandbox import SandboxUnavailable
 
     if "reference_exe" not in plan.detail:
@@ -204,8 +205,8 @@ def _drop_nondeterministic(ctx: TUContext, plan: TestPlan) -> TestPlan | Fallbac
     ref_key = hashlib.sha256(ref_exe.read_bytes()).hexdigest()
     workdir = _difftest_dir(ctx)
     allow = bool(ctx.settings["verify.allow_unsandboxed"])
-    # The small inputs only: that is where run-to-run differences show just as well, and
-    # the scale inputs would double the plan's cost.
+    # The small inputs only: run-to-run differences show there just as well, and the scale
+    # inputs would double the plan's cost.
     every = list(plan.correctness)
     cache = plan.reference_cache
     try:
@@ -217,13 +218,16 @@ def _drop_nondeterministic(ctx: TUContext, plan: TestPlan) -> TestPlan | Fallbac
     except SandboxUnavailable as e:
         plan.detail["determinism"] = f"not checked: {e}"
         return plan
-    unstable = {(i.kind, i.index) for i, a, b in zip(every, first, second)
-                if not a.crashed and not b.crashed and a.comparable() != b.comparable()}
-    if unstable:
-        plan.detail["nondeterministic"] = [i.describe() for i in every if (i.kind, i.index) in unstable]
-        plan.correctness = [i for i in plan.correctness if (i.kind, i.index) not in unstable]
+    crashed = [i.describe() for i, a in zip(every, first) if a.crashed]
+    unstable = [i.describe() for i, a, b in zip(every, first, second)
+                if not a.crashed and not b.crashed and a.comparable() != b.comparable()]
+    plan.detail["reference_crashed"] = crashed
+    plan.detail["nondeterministic"] = unstable
+    bad = set(crashed) | set(unstable)
+    plan.correctness = [i for i in plan.correctness if i.describe() not in bad]
     if len(plan.correctness) < MIN_USABLE_INPUTS:
-        return Fallback("untestable", f"the reference's output is not deterministic on {len(unstable)} inputs")
+        return Fallback("untestable", f"the reference crashes on {len(crashed)} and is not deterministic "
+                                      f"on {len(unstable)} of {len(every)} correctness inputs")
     return plan
 
 
