@@ -189,6 +189,64 @@ def test_loop_longer_than_the_bound_is_inconclusive_never_proved():
     assert verdict.kind == I and "loop" in verdict.detail
 
 
+# --- stack objects and pointers in memory ---------------------------------------------
+
+O0_STYLE = """
+define i32 @src(ptr noundef %p, i32 noundef %x) {
+  %slot = alloca ptr, align 8
+  %tmp = alloca i32, align 4
+  call void @llvm.lifetime.start.p0(ptr %tmp)
+  store ptr %p, ptr %slot, align 8
+  store i32 %x, ptr %tmp, align 4
+  %q = load ptr, ptr %slot, align 8
+  %v = load i32, ptr %tmp, align 4
+  %w = add i32 %v, 1
+  store i32 %w, ptr %q, align 4
+  call void @llvm.lifetime.end.p0(ptr %tmp)
+  ret i32 %v
+}
+declare void @llvm.lifetime.start.p0(ptr)
+declare void @llvm.lifetime.end.p0(ptr)"""
+
+
+def test_allocas_and_spilled_pointers_fold_away():
+    tgt = """
+define i32 @tgt(ptr noundef %p, i32 noundef %x) {
+  %w = add i32 %x, 1
+  store i32 %w, ptr %p, align 4
+  ret i32 %x
+}"""
+    assert check(O0_STYLE, tgt).kind == P
+    assert check(O0_STYLE, tgt.replace("add i32 %x, 1", "add i32 %x, 2")).kind == R
+
+
+def test_uninitialized_stack_memory_is_poison():
+    src = """
+define i8 @src() {
+  %a = alloca i8, align 1
+  %v = load i8, ptr %a, align 1
+  ret i8 %v
+}"""
+    assert check(src, "define i8 @tgt() {\n  ret i8 42\n}").kind == P
+
+
+def test_pointer_from_the_callers_memory_is_not_trusted():
+    src = """
+define i32 @src(ptr noundef %pp) {
+  %p = load ptr, ptr %pp, align 8
+  %v = load i32, ptr %p, align 4
+  ret i32 %v
+}"""
+    verdict = check(src, src.replace("@src", "@tgt"))
+    assert verdict.kind == I and "caller's memory" in verdict.detail
+
+
+def test_target_lifetime_markers_are_inconclusive():
+    tgt = O0_STYLE.replace("@src", "@tgt")
+    verdict = check(O0_STYLE, tgt)
+    assert verdict.kind == I and "llvm.lifetime" in verdict.detail
+
+
 # --- integer semantics ----------------------------------------------------------------
 
 IDENTITIES = [

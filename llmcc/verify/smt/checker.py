@@ -49,6 +49,9 @@ def check_refinement(src_ir: str, tgt_ir: str, src_fn: str, tgt_fn: str | None =
         verdict = _check(src, tgt, unroll=unroll, timeout_ms=timeout_ms)
     except Unsupported as e:
         return _inconclusive(f"unsupported: {e}", started)
+    except Exception as e:  # a bug in the checker loses a proof, never a build
+        log.exception("built-in checker failed on @%s", src_fn)
+        return _inconclusive(f"internal error: {type(e).__name__}: {e}", started)
     data = dict(verdict.data, seconds=round(time.monotonic() - started, 3), unroll=unroll)
     return Verdict(verdict.kind, CHECKER, verdict.detail, verdict.counterexample, data)
 
@@ -94,7 +97,7 @@ def _exact_undef_check(src: Function, tgt: Function, inputs: Inputs, *, unroll: 
     universally quantified variable, which is the exact refinement condition."""
     import z3
 
-    if inputs.objects.lows:
+    if inputs.objects.argument_objects:
         # The memory query picks one address; with quantified choices that would no
         # longer cover all addresses at once.
         return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, _UNDEF_ONLY + " (with memory)")
@@ -145,10 +148,12 @@ def _summarise(b: Behaviour) -> dict[str, Any]:
 
     ub = z3.Or([z3.And(e.pc, e.ub) for e in b.ends] or [z3.BoolVal(False)])
     oob = z3.Or([z3.And(e.pc, z3.Not(e.ub)) for e in b.ends if e.out_of_bound] or [z3.BoolVal(False)])
+    # Not conditioned on "no UB": UB found after an unmodelled step may itself be an artefact.
+    unmodelled = z3.Or([z3.And(e.pc, e.unmodelled) for e in b.ends] or [z3.BoolVal(False)])
     done = [e for e in b.ends if not e.out_of_bound]
     ret_bv: list | None = None
     ret_poison: list | None = None
-    mem = mem_poison = None
+    mem = mem_poison = mem_prov = None
     for e in reversed(done):
         if e.ret is not None:
             if ret_bv is None:
@@ -158,8 +163,11 @@ def _summarise(b: Behaviour) -> dict[str, Any]:
                 ret_poison = [z3.If(e.pc, v.poison, old) for v, old in zip(e.ret, ret_poison)]
         mem = e.mem if mem is None else z3.If(e.pc, e.mem, mem)
         mem_poison = e.mem_poison if mem_poison is None else z3.If(e.pc, e.mem_poison, mem_poison)
-    return {"ub": ub, "oob": oob, "ret": ret_bv, "ret_poison": ret_poison, "mem": mem,
-            "mem_poison": mem_poison}
+        mem_prov = e.mem_prov if mem_prov is None else z3.If(e.pc, e.mem_prov, mem_prov)
+    # Paths the model cannot follow exactly count as "out of bound": never part of a proof.
+    return {"ub": ub, "oob": z3.Or(oob, unmodelled), "loop_oob": oob, "unmodelled": unmodelled,
+            "ret": ret_bv,
+            "ret_poison": ret_poison, "mem": mem, "mem_poison": mem_poison, "mem_prov": mem_prov}
 
 
 def _value_mismatch(s: dict, t: dict) -> Any:
@@ -175,11 +183,12 @@ def _value_mismatch(s: dict, t: dict) -> Any:
 def _memory_mismatch(inputs: Inputs, s: dict, t: dict, address: Any) -> Any:
     import z3
 
-    if not inputs.objects.lows or s["mem"] is None or t["mem"] is None:
+    if not inputs.objects.argument_objects or s["mem"] is None or t["mem"] is None:
         return z3.BoolVal(False)
     src_poison = z3.Select(s["mem_poison"], address)
     differs = z3.Or(z3.Select(t["mem_poison"], address),
-                    z3.Select(s["mem"], address) != z3.Select(t["mem"], address))
+                    z3.Select(s["mem"], address) != z3.Select(t["mem"], address),
+                    z3.Select(s["mem_prov"], address) != z3.Select(t["mem_prov"], address))
     return z3.And(inputs.objects.contains(address), z3.Not(src_poison), differs)
 
 
@@ -200,7 +209,8 @@ def _refutation(solver, src: Function, inputs: Inputs, src_b: Behaviour, s: dict
     unmodelled = sorted({a for p in src.params for a in p.attrs if a.startswith(_UNMODELLED_ASSUMPTIONS)})
     if unmodelled:
         return Verdict(VerdictKind.INCONCLUSIVE, CHECKER,
-                       f"counterexample may violate source attribute(s) {', '.join(unmodelled)}",
+                       f"counterexample may rely on source UB that is not modelled "
+                       f"({', '.join(unmodelled)})",
                        counterexample=cex)
     return Verdict(VerdictKind.REFUTED, CHECKER, _reason(model, s, t), counterexample=cex)
 
@@ -282,10 +292,18 @@ def _proof_or_bound(inputs: Inputs, s: dict, t: dict, unroll: int, timeout_ms: i
     solver = z3.Solver()
     solver.set("timeout", timeout_ms)
     solver.add(*inputs.facts)
-    solver.add(z3.Not(s["ub"]), z3.Or(s["oob"], t["oob"]))
+    # A source that is UB excuses the target, but not UB the source only "has" after an
+    # unmodelled step.
+    solver.add(z3.Or(s["unmodelled"], z3.And(z3.Not(s["ub"]), z3.Or(s["oob"], t["oob"]))))
     answer = solver.check()
     if answer == z3.unsat:
         return Verdict(VerdictKind.PROVED, CHECKER, "target refines source (all loops within the bound)")
-    reason = "solver gave up on the loop-bound query" if answer == z3.unknown else \
-        f"a loop may run more than {max(1, unroll)} iterations: no counterexample within the bound, but not a proof"
+    if answer == z3.unknown:
+        reason = "solver gave up on the loop-bound query"
+    elif z3.is_false(z3.simplify(z3.Or(s["loop_oob"], t["loop_oob"]))):
+        reason = "no counterexample, but some inputs use a pointer loaded from the caller's memory " \
+                 "(not modelled)"
+    else:
+        reason = f"a loop may run more than {max(1, unroll)} iterations: no counterexample within " \
+                 "the bound, but not a proof"
     return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, reason, data={"loop_bound": max(1, unroll)})

@@ -473,6 +473,17 @@ def _gep(cur: _Cursor, op: str, result: str | None) -> Inst:
     return Inst(op, result, "ptr", ops, tys, flags, elem_types=elem)
 
 
+def _alloca(cur: _Cursor, op: str, result: str | None) -> Inst:
+    elem = _gep_type(cur)
+    align = 1
+    while cur.accept(","):
+        key = cur.take()
+        if key != "align":
+            raise Unsupported(f"alloca with '{key}' (dynamic size or address space)")
+        align = int(cur.take())
+    return Inst(op, result, "ptr", elem_types=elem, align=align)
+
+
 _CALL_RET_ATTRS = {"noundef", "zeroext", "signext", "nonnull"}
 
 
@@ -521,7 +532,7 @@ _PARSERS = {"binop": _binop, "cast": _cast, "icmp": _icmp, "select": _select, "p
             "freeze": _freeze, "br": _br, "switch": _switch, "ret": _ret, "load": _load,
             "store": _store, "getelementptr": _gep, "call": _call, "unreachable": _unreachable,
             "extractelement": _extractelement, "insertelement": _insertelement,
-            "shufflevector": _shufflevector}
+            "shufflevector": _shufflevector, "alloca": _alloca}
 
 
 # --- functions and modules ---------------------------------------------------------------

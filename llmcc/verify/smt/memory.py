@@ -15,21 +15,27 @@ from typing import Any
 from .ir import Unsupported
 from .values import OBJ_BITS, PTR_BITS, PtrVal, Val
 
+# Provenance markers for memory bytes that hold no pointer this function stored.
+PROV_CALLER = (1 << OBJ_BITS) - 2     # untouched: whatever the caller left there
+PROV_INTEGER = (1 << OBJ_BITS) - 3    # integer bytes stored by the function
+MAX_OBJECTS = PROV_INTEGER
+
 # Objects end below this address, so address arithmetic on valid accesses never wraps.
 _ADDRESS_LIMIT = 1 << 60
 
 
 @dataclass
 class MemoryObjects:
-    """The objects the pointer arguments point into (index = pointer-argument order)."""
+    """The objects pointers may access: first those of the pointer arguments (in argument
+    order), then the allocas executed by src and tgt (never compared after return)."""
 
     lows: list[Any] = field(default_factory=list)
     highs: list[Any] = field(default_factory=list)
+    argument_objects: int = 0
+    local_sizes: dict[int, int] = field(default_factory=dict)
 
-    @property
-    def null_object(self) -> int:
-        """Object index of ``null`` (and of nothing): no byte of it is accessible."""
-        return len(self.lows)
+    # Object index of ``null`` (and of nothing): no byte of it is accessible.
+    null_object: int = (1 << OBJ_BITS) - 1
 
     def add(self, index: int, pointer: Any) -> list[Any]:
         """A new object for pointer argument ``index``; returns its well-formedness facts."""
@@ -39,8 +45,31 @@ class MemoryObjects:
         hi = z3.BitVec(f"obj{index}_hi", PTR_BITS)
         self.lows.append(lo)
         self.highs.append(hi)
+        self.argument_objects = len(self.lows)
         return [z3.UGT(lo, 0), z3.ULE(lo, pointer), z3.ULE(pointer, hi),
                 z3.ULT(hi, _ADDRESS_LIMIT)]
+
+    def add_local(self, name: str, size: int, align: int) -> tuple[int, Any, list[Any]]:
+        """A fresh stack object of ``size`` bytes, disjoint from every other object.
+        Returns (object index, address, facts)."""
+        import z3
+
+        index = len(self.lows)
+        if index >= MAX_OBJECTS:
+            raise Unsupported("too many memory objects")
+        lo = z3.BitVec(f"{name}_alloca{index}", PTR_BITS)
+        hi = lo + size
+        facts = [z3.UGT(lo, 0), z3.ULT(hi, _ADDRESS_LIMIT), z3.ULE(lo, hi), _aligned(lo, align)]
+        facts += [z3.Or(z3.ULE(hi, other_lo), z3.ULE(other_hi, lo))
+                  for other_lo, other_hi in zip(self.lows, self.highs)]
+        self.lows.append(lo)
+        self.highs.append(hi)
+        self.local_sizes[index] = size
+        return index, lo, facts
+
+    def local_size(self, index: int) -> int | None:
+        """Size of a stack object (None for argument objects and unknown indices)."""
+        return self.local_sizes.get(index)
 
     def disjoint(self, i: int, j: int) -> Any:
         import z3
@@ -61,8 +90,9 @@ class MemoryObjects:
         """True when ``address`` lies in some object (where final memory is compared)."""
         import z3
 
+        count = self.argument_objects
         return z3.Or([z3.And(z3.ULE(lo, address), z3.ULT(address, hi))
-                      for lo, hi in zip(self.lows, self.highs)] or [z3.BoolVal(False)])
+                      for lo, hi in zip(self.lows[:count], self.highs[:count])] or [z3.BoolVal(False)])
 
 
 def access_ub(objects: MemoryObjects, ptr: PtrVal, nbytes: int, align: int) -> Any:

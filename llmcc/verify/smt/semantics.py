@@ -43,6 +43,7 @@ class Inputs:
     objects: MemoryObjects
     mem: Any
     mem_poison: Any
+    mem_prov: Any                   # per byte: object index of a stored pointer, or a marker
     facts: list[Any]                # well-formedness / attribute assumptions
     fresh_counter: list[int] = field(default_factory=lambda: [0])
 
@@ -94,7 +95,8 @@ def make_inputs(src: Function) -> Inputs:
                 facts.append(objects.disjoint(i, j))
     mem = z3.Array("mem0", z3.BitVecSort(PTR_BITS), z3.BitVecSort(8))
     mem_poison = z3.Array("mem0_poison", z3.BitVecSort(PTR_BITS), z3.BoolSort())
-    return Inputs(values, undef, objects, mem, mem_poison, facts)
+    mem_prov = z3.K(z3.BitVecSort(PTR_BITS), z3.BitVecVal(memory.PROV_CALLER, OBJ_BITS))
+    return Inputs(values, undef, objects, mem, mem_poison, mem_prov, facts)
 
 
 def _pointer_facts(attrs: frozenset[str], addr: Any, hi: Any) -> list[Any]:
@@ -163,7 +165,9 @@ class PathEnd:
     ret: list[Val] | None            # returned lanes (a scalar is one lane)
     mem: Any
     mem_poison: Any
+    mem_prov: Any
     out_of_bound: bool
+    unmodelled: Any                  # Bool: the path used something the model cannot follow
 
 
 @dataclass
@@ -182,13 +186,15 @@ class _State:
     ub: Any
     mem: Any
     mem_poison: Any
+    mem_prov: Any
+    unmodelled: Any
     visits: Counter
     prev: str | None
     used_args: set[str]
 
     def fork(self, pc: Any) -> "_State":
-        return _State(dict(self.env), pc, self.ub, self.mem, self.mem_poison, Counter(self.visits),
-                      self.prev, set(self.used_args))
+        return _State(dict(self.env), pc, self.ub, self.mem, self.mem_poison, self.mem_prov,
+                      self.unmodelled, Counter(self.visits), self.prev, set(self.used_args))
 
 
 class Executor:
@@ -226,7 +232,8 @@ class Executor:
         import z3
 
         start = _State({}, z3.BoolVal(True), z3.BoolVal(False), self.inputs.mem,
-                       self.inputs.mem_poison, Counter(), None, set())
+                       self.inputs.mem_poison, self.inputs.mem_prov, z3.BoolVal(False), Counter(),
+                       None, set())
         start.ub = self._target_param_ub()
         order = _reverse_post_order(self.fn)
         pending: list[tuple[_State, str]] = [(start, self.fn.entry)]
@@ -352,7 +359,8 @@ class Executor:
 
     def _end(self, state: _State, ret: Any, out_of_bound: bool = False) -> None:
         lanes = None if ret is None else lanes_of(ret)
-        self.ends.append(PathEnd(state.pc, state.ub, lanes, state.mem, state.mem_poison, out_of_bound))
+        self.ends.append(PathEnd(state.pc, state.ub, lanes, state.mem, state.mem_poison, state.mem_prov,
+                                 out_of_bound, state.unmodelled))
 
     def _return_attrs(self, state: _State, value: Any) -> Any:
         import z3
@@ -476,6 +484,8 @@ class Executor:
             return
         elif op == "getelementptr":
             result = self._gep(state, inst)
+        elif op == "alloca":
+            result = self._alloca(state, inst)
         elif op == "call":
             result = self._call(state, inst)
         else:
@@ -578,8 +588,10 @@ class Executor:
     def _load(self, state: _State, inst: Inst) -> Any:
         import z3
 
+        if inst.type == "ptr":
+            return self._load_pointer(state, inst)
         if element_type(inst.type) == "ptr":
-            raise Unsupported("loading a pointer")
+            raise Unsupported("loading a vector of pointers")
         w = int_width(element_type(inst.type))
         n = lane_count(inst.type)
         ptr = self._operand(state, inst.ops[0], "ptr")
@@ -590,11 +602,30 @@ class Executor:
                  for k in range(n)]
         return from_lanes(lanes, vector_shape(inst.type) is not None)
 
+    def _load_pointer(self, state: _State, inst: Inst) -> PtrVal:
+        """A pointer this function stored earlier keeps its object; one that came from the
+        caller's memory (or from integer bytes) could point anywhere: such paths are marked
+        unmodelled, so no proof relies on them."""
+        import z3
+
+        ptr = self._operand(state, inst.ops[0], "ptr")
+        state.ub = z3.Or(state.ub, memory.access_ub(self.inputs.objects, ptr, 8, inst.align),
+                         self._forbidden_access(ptr, self.no_read))
+        raw = memory.load_bytes(state.mem, state.mem_poison, ptr.addr, PTR_BITS)
+        obj = z3.Select(state.mem_prov, ptr.addr)
+        foreign = z3.Or(obj == memory.PROV_CALLER, obj == memory.PROV_INTEGER,
+                        *[z3.Select(state.mem_prov, ptr.addr + k) != obj for k in range(1, 8)])
+        state.unmodelled = z3.Or(state.unmodelled, z3.And(state.pc, z3.Not(raw.poison), foreign))
+        return PtrVal(raw.bv, raw.poison, obj)
+
     def _store(self, state: _State, inst: Inst) -> None:
         import z3
 
+        if inst.op_types[0] == "ptr":
+            self._store_pointer(state, inst)
+            return
         if element_type(inst.op_types[0]) == "ptr":
-            raise Unsupported("storing a pointer")
+            raise Unsupported("storing a vector of pointers")
         value = self._operand(state, inst.ops[0], inst.op_types[0])
         ptr = self._operand(state, inst.ops[1], "ptr")
         lanes = lanes_of(value)
@@ -605,6 +636,32 @@ class Executor:
         for k, lane in enumerate(lanes):
             state.mem, state.mem_poison = memory.store_bytes(state.mem, state.mem_poison,
                                                              ptr.addr + k * lane_bytes, lane)
+        marker = z3.BitVecVal(memory.PROV_INTEGER, OBJ_BITS)
+        for k in range(lane_bytes * len(lanes)):
+            state.mem_prov = z3.Store(state.mem_prov, ptr.addr + k, marker)
+
+    def _store_pointer(self, state: _State, inst: Inst) -> None:
+        import z3
+
+        value = self._operand(state, inst.ops[0], "ptr")
+        ptr = self._operand(state, inst.ops[1], "ptr")
+        state.ub = z3.Or(state.ub, memory.access_ub(self.inputs.objects, ptr, 8, inst.align),
+                         self._forbidden_access(ptr, self.no_write))
+        state.mem, state.mem_poison = memory.store_bytes(state.mem, state.mem_poison, ptr.addr,
+                                                         Val(value.addr, value.poison))
+        for k in range(8):
+            state.mem_prov = z3.Store(state.mem_prov, ptr.addr + k, value.obj)
+
+    def _alloca(self, state: _State, inst: Inst) -> PtrVal:
+        """A fresh stack object whose bytes start out poison (uninitialized)."""
+        import z3
+
+        size = _type_size(inst.elem_types)
+        side = "src" if self.is_source else "tgt"
+        index, addr, facts = self.inputs.objects.add_local(side, size, inst.align)
+        self.inputs.facts.extend(facts)
+        state.mem_poison = _poison_range(state.mem_poison, addr, size, self.inputs)
+        return PtrVal(addr, z3.BoolVal(False), z3.BitVecVal(index, OBJ_BITS))
 
     def _gep(self, state: _State, inst: Inst) -> PtrVal:
         import z3
@@ -645,6 +702,21 @@ class Executor:
         import z3
 
         base = ops.intrinsic_base(inst.callee)
+        if inst.callee.startswith("llvm.lifetime.") and self.is_source:
+            # In the source, the object's bytes become poison (outside its lifetime an access
+            # would be UB: poison is less UB, which can only cost a proof).
+            ptr = self._operand(state, inst.ops[-1], "ptr")
+            obj = z3.simplify(ptr.obj)
+            known = self.inputs.objects.local_size(obj.as_long()) if z3.is_bv_value(obj) else None
+            if known is not None:
+                lo = self.inputs.objects.lows[obj.as_long()]
+                state.mem_poison = _poison_range(state.mem_poison, lo, known, self.inputs)
+            else:
+                lo, hi = self.inputs.objects.bounds(ptr.obj)
+                byte = self.inputs.fresh("lifetime_byte", PTR_BITS)
+                inside = z3.And(z3.ULE(lo, byte), z3.ULT(byte, hi))
+                state.mem_poison = z3.Lambda([byte], z3.Or(inside, z3.Select(state.mem_poison, byte)))
+            return None
         if base is None:
             raise Unsupported(f"call to @{inst.callee}")
         args = [self._operand(state, o, t) for o, t in zip(inst.ops, inst.op_types)]
@@ -681,6 +753,23 @@ class Executor:
         if results[0] is None:
             return None, z3.Or(*ubs)
         return from_lanes(results, vector), z3.Or(*ubs)
+
+
+_SMALL_OBJECT = 64
+
+
+def _poison_range(mem_poison: Any, lo: Any, size: int, inputs: Inputs) -> Any:
+    """Mark ``size`` bytes from ``lo`` poison (explicit stores for small objects: cheaper
+    for the solver than a lambda array)."""
+    import z3
+
+    if size <= _SMALL_OBJECT:
+        for k in range(size):
+            mem_poison = z3.Store(mem_poison, lo + k, z3.BoolVal(True))
+        return mem_poison
+    byte = inputs.fresh("poison_byte", PTR_BITS)
+    inside = z3.And(z3.ULE(lo, byte), z3.ULT(byte, lo + size))
+    return z3.Lambda([byte], z3.Or(inside, z3.Select(mem_poison, byte)))
 
 
 def _reverse_post_order(fn: Function) -> dict[str, int]:
@@ -721,6 +810,8 @@ def _merge(states: list[_State]) -> _State:
         merged = _State(env, z3.simplify(z3.Or(merged.pc, other.pc)),
                         z3.Or(z3.And(merged.pc, merged.ub), z3.And(other.pc, other.ub)),
                         z3.If(take, merged.mem, other.mem), z3.If(take, merged.mem_poison, other.mem_poison),
+                        z3.If(take, merged.mem_prov, other.mem_prov),
+                        z3.Or(z3.And(merged.pc, merged.unmodelled), z3.And(other.pc, other.unmodelled)),
                         visits, merged.prev, merged.used_args | other.used_args)
     return merged
 
