@@ -19,6 +19,11 @@ Outcomes (checker ``difftest-function`` / ``difftest-program``):
 
 ``ubsan_check`` rebuilds a C-source candidate with UBSan and runs the same inputs; any
 report is ``TESTED_DIFFERENT``.
+
+A library TU that needs symbols from other TUs is linked against trapping weak stubs of
+exactly those symbols (``build_stubs``); inputs that reach a stub crash the reference and
+are dropped. Runs crash-retry once (a repeated crash counts), and run a few at a time
+(sandbox start-up is mostly waiting), stopping at the first differing chunk.
 """
 from __future__ import annotations
 
