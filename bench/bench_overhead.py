@@ -59,6 +59,7 @@ class Timing:
     name: str
     wall: list[float]
     cpu: list[float]
+    compiles: int  # compiler invocations per build (one per object, one per link)
 
     @property
     def median_wall(self) -> float:
@@ -123,7 +124,12 @@ def bench_variant(variant: Variant, work: Path, runs: int) -> Timing:
         wall.append(w)
         cpu.append(c)
     check_lua_works(tree)
-    return Timing(variant.name, wall, cpu)
+    return Timing(variant.name, wall, cpu, compiler_invocations(tree))
+
+
+def compiler_invocations(tree: Path) -> int:
+    """Objects plus the two links (lua, luac) of a finished Lua build."""
+    return len(list((tree / "src").glob("*.o"))) + 2
 
 
 def check_lua_works(tree: Path) -> None:
@@ -181,7 +187,11 @@ def report(timings: list[Timing], startup: dict[str, float]) -> dict:
         print(f"{t.name:<22} {t.median_wall:8.2f} {wall_ratio:6.2f}x {t.median_cpu:8.2f} "
               f"{cpu_ratio:6.2f}x{note}")
         rows.append({**asdict(t), "median_wall": t.median_wall, "median_cpu": t.median_cpu,
-                     "wall_ratio": wall_ratio, "cpu_ratio": cpu_ratio, "target_ratio": target})
+                     "wall_ratio": wall_ratio, "cpu_ratio": cpu_ratio, "target_ratio": target,
+                     "cpu_ms_per_invocation_vs_plain":
+                         (t.median_cpu - plain.median_cpu) * 1000 / t.compiles})
+    print(f"\nCPU ms per compiler invocation vs plain clang ({plain.compiles} per build): " +
+          ", ".join(f"{r['name']} {r['cpu_ms_per_invocation_vs_plain']:+.0f}" for r in rows[1:]))
     print(f"\nstart-up (--version, median of interleaved runs): llmcc "
           f"{startup['llmcc_ms']:.1f} ms, clang-22 {startup['clang_ms']:.1f} ms; "
           f"target llmcc <= {TARGET_STARTUP_MS:.0f} ms: "
