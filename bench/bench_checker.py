@@ -57,6 +57,9 @@ int sign(int x) { return (x > 0) - (x < 0); }
 unsigned avg(unsigned a, unsigned b) { return (a & b) + ((a ^ b) >> 1); }
 int sum4(const int *a) { int s = 0; for (int i = 0; i < 4; i++) s += a[i]; return s; }
 int sumn(const int *a, int n) { int s = 0; for (int i = 0; i < n; i++) s += a[i]; return s; }
+void add1(int *restrict a) { for (int i = 0; i < 8; i++) a[i] += 1; }
+void mx(int *restrict a, const int *restrict b) { for (int i = 0; i < 4; i++) a[i] = a[i] > b[i] ? a[i] : b[i]; }
+int f14(int *restrict a, int *restrict b) { int t = a[0]; a[0] = b[0]; b[0] = t + a[1]; return t; }
 """
 
 
@@ -130,7 +133,8 @@ def bench_clang(times: list[float], counts: Counter, timeout_ms: int) -> None:
         subprocess.run([opt, "-passes=sroa", "-S", f"{tmp}/o0.ll", "-o", f"{tmp}/src.ll"], check=True)
         subprocess.run([clang, "-O3", "-S", "-emit-llvm", str(c), "-o", f"{tmp}/o3.ll"], check=True)
         src_mod, o3_mod = Path(tmp, "src.ll").read_text(), Path(tmp, "o3.ll").read_text()
-    for fn in ("clampadd", "popc", "swap2", "maxi", "rot", "sign", "avg", "sum4", "sumn"):
+    for fn in ("clampadd", "popc", "swap2", "maxi", "rot", "sign", "avg", "sum4", "sumn", "add1",
+               "mx", "f14"):
         src, tgt = extract_function(src_mod, fn), extract_function(o3_mod, fn)
         verdict, dt = timed(src, tgt, fn, fn, 9, timeout_ms)
         times.append(dt)
