@@ -2,7 +2,6 @@
 command line (fake alive-tv script) and formal.check_function's use of alive-tv."""
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 

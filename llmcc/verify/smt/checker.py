@@ -16,7 +16,8 @@ from typing import Any
 
 from ..verdict import Verdict, VerdictKind
 from .ir import Function, MalformedIR, Unsupported, find_function, parse_module
-from .semantics import BENIGN_PARAM_ATTRS, MODELLED_ATTR_PREFIXES, Behaviour, Executor, Inputs, make_inputs
+from .inputs import BENIGN_PARAM_ATTRS, MODELLED_ATTR_PREFIXES, Inputs, make_inputs
+from .semantics import Behaviour, Executor
 from .values import PTR_BITS, PtrVal, lanes_of
 
 log = logging.getLogger(__name__)

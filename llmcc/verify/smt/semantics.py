@@ -1,10 +1,12 @@
 """Symbolic execution of one function of the subset into z3 formulas.
 
-Paths are explored one by one (forking at conditional branches whose condition is not
-decided); each block may be entered at most ``unroll`` times per path, and a path that
-wants to enter it again ends as *out of bound*: the checker never proves anything about
-inputs that reach such a path. A path records its condition, the UB it hit, its return
-value and its final memory.
+States fork at conditional branches whose condition is not decided and are merged again
+where they meet (blocks are taken in reverse post-order). Each block may be entered at
+most ``unroll`` times on a path; a path that wants to enter it again ends as *out of
+bound*, and a path that uses something the model cannot follow (a pointer loaded from the
+caller's memory) is marked *unmodelled*: the checker never proves anything about inputs
+that reach either. A path records its condition, the UB it hit, its return value and its
+final memory.
 
 Non-determinism: ``undef`` and ``freeze`` of poison/undef pick fresh values. In the target
 that is exact (the target may pick anything). In the source a fresh value over-restricts
@@ -16,148 +18,18 @@ later uses in the target see fresh values, while the source always sees the same
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import memory, ops
 from .ir import (Function, Inst, Operand, Unsupported, check_value_type, element_type, int_width,
                  lane_count, vector_shape)
-from .memory import MemoryObjects
+from .inputs import Inputs, in_range_attr
+from .paths import State, merge, reverse_post_order
 from .values import OBJ_BITS, PTR_BITS, PtrVal, Val, VecVal, from_lanes, int_alloc_size, lanes_of
 
 MAX_PATHS = 512
 MAX_STEPS = 20000
-# Parameter attributes that do not change the function's semantics in this subset (no
-# calls, no captures), or that the checker models.
-BENIGN_PARAM_ATTRS = {"noundef", "noalias", "nocapture", "captures(none)", "zeroext", "signext",
-                      "noext", "nofree", "readonly", "writeonly", "readnone", "nonnull"}
-MODELLED_ATTR_PREFIXES = ("range(", "align ", "dereferenceable(")
-
-
-@dataclass
-class Inputs:
-    """The symbolic inputs shared by src and tgt: arguments, objects, initial memory."""
-
-    values: dict[str, Any]          # argument name -> Val, VecVal or PtrVal
-    undef: dict[str, list[Any]]     # argument name -> per lane Bool "this lane is undef"
-    objects: MemoryObjects
-    mem: Any
-    mem_poison: Any
-    mem_prov: Any                   # per byte: object index of a stored pointer, or a marker
-    facts: list[Any]                # well-formedness / attribute assumptions
-    fresh_counter: list[int] = field(default_factory=lambda: [0])
-
-    def fresh(self, prefix: str, width: int) -> Any:
-        import z3
-
-        self.fresh_counter[0] += 1
-        return z3.BitVec(f"{prefix}!{self.fresh_counter[0]}", width)
-
-
-def make_inputs(src: Function) -> Inputs:
-    """Arguments as the source's attributes allow them (noundef, noalias, nonnull...)."""
-    import z3
-
-    values: dict[str, Any] = {}
-    undef: dict[str, Any] = {}
-    objects = MemoryObjects()
-    facts: list[Any] = []
-    pointer_params = []
-    for p in src.params:
-        not_poison = "noundef" in p.attrs
-        poison = z3.BoolVal(False) if not_poison else z3.Bool(f"{p.name}_poison")
-        if p.type == "ptr":
-            addr = z3.BitVec(f"{p.name}", PTR_BITS)
-            index = len(pointer_params)
-            pointer_params.append(p)
-            facts += objects.add(index, addr)
-            # A misaligned pointer would be poison, and poison is an input of its own:
-            # so the non-poison value may be taken as aligned.
-            facts += _pointer_facts(p.attrs, addr, objects.highs[index])
-            facts.append(z3.Not(_misaligned(p.attrs, addr)))
-            values[p.name] = PtrVal(addr, poison, z3.BitVecVal(index, OBJ_BITS))
-            undef[p.name] = [z3.BoolVal(False)]  # undef pointers are modelled as one address
-        elif vector_shape(p.type):
-            lanes, elem = vector_shape(p.type)
-            values[p.name] = VecVal(tuple(
-                Val(z3.BitVec(f"{p.name}_{k}", int_width(elem)),
-                    z3.BoolVal(False) if not_poison else z3.Bool(f"{p.name}_{k}_poison"))
-                for k in range(lanes)))
-            undef[p.name] = [z3.BoolVal(False) if not_poison else z3.Bool(f"{p.name}_{k}_undef")
-                             for k in range(lanes)]
-        else:
-            values[p.name] = Val(z3.BitVec(p.name, int_width(p.type)), poison)
-            undef[p.name] = [z3.BoolVal(False) if not_poison else z3.Bool(f"{p.name}_undef")]
-        facts += _range_facts(p.attrs, values[p.name])
-    for i, a in enumerate(pointer_params):
-        for j in range(i + 1, len(pointer_params)):
-            if "noalias" in a.attrs or "noalias" in pointer_params[j].attrs:
-                facts.append(objects.disjoint(i, j))
-    mem = z3.Array("mem0", z3.BitVecSort(PTR_BITS), z3.BitVecSort(8))
-    mem_poison = z3.Array("mem0_poison", z3.BitVecSort(PTR_BITS), z3.BoolSort())
-    mem_prov = z3.K(z3.BitVecSort(PTR_BITS), z3.BitVecVal(memory.PROV_CALLER, OBJ_BITS))
-    return Inputs(values, undef, objects, mem, mem_poison, mem_prov, facts)
-
-
-def _pointer_facts(attrs: frozenset[str], addr: Any, hi: Any) -> list[Any]:
-    """Caller guarantees on a pointer argument: ``nonnull``, ``dereferenceable(N)``."""
-    import re
-
-    import z3
-
-    facts = []
-    for a in attrs:
-        if a == "nonnull":
-            facts.append(addr != 0)
-        m = re.fullmatch(r"dereferenceable\((\d+)\)", a)
-        if m:
-            facts.append(z3.ULE(z3.BitVecVal(int(m.group(1)), PTR_BITS), hi - addr))
-    return facts
-
-
-def _misaligned(attrs: frozenset[str], addr: Any) -> Any:
-    """``align N`` on an argument: a misaligned pointer is poison."""
-    import z3
-
-    conds = []
-    for a in attrs:
-        if a.startswith("align "):
-            n = int(a.split()[1])
-            conds.append((addr & z3.BitVecVal(n - 1, PTR_BITS)) != 0)
-    return z3.Or(conds) if conds else z3.BoolVal(False)
-
-
-def _range_facts(attrs: frozenset[str], value: Any) -> list[Any]:
-    """``range(iN lo, hi)`` on a source argument: callers pass only values in range."""
-    facts = []
-    for a in attrs:
-        if a.startswith("range(") and isinstance(value, Val):
-            facts.append(_in_range_attr(value.bv, a))
-    return facts
-
-
-def _in_range_attr(bv: Any, attr: str) -> Any:
-    """``range(i32 0, 33)`` (attribute text) -> z3 condition on ``bv``."""
-    import re
-
-    m = re.match(r"range\(i(\d+) (-?\d+), (-?\d+)\)", attr) or re.match(r"range:(\d+):(-?\d+):(-?\d+)", attr)
-    if not m:
-        raise Unsupported(f"attribute {attr}")
-    return in_range(bv, int(m.group(2)), int(m.group(3)))
-
-
-def in_range(bv: Any, lo: int, hi: int) -> Any:
-    """Half-open, possibly wrapping range [lo, hi) as LLVM's ConstantRange."""
-    import z3
-
-    w = bv.size()
-    mask = (1 << w) - 1
-    lo_v, hi_v = lo & mask, hi & mask
-    if lo_v == hi_v:
-        return z3.BoolVal(True)  # full range (LLVM forbids the empty one)
-    return z3.ULT(bv - z3.BitVecVal(lo_v, w), z3.BitVecVal((hi_v - lo_v) & mask, w))
-
-
 @dataclass
 class PathEnd:
     pc: Any
@@ -177,24 +49,6 @@ class Behaviour:
     ends: list[PathEnd]
     choices: list[Any]               # source-side non-deterministic choices (see module doc)
     universals: list[Any]            # the source's choice variables (exact undef mode)
-
-
-@dataclass
-class _State:
-    env: dict[str, Any]
-    pc: Any
-    ub: Any
-    mem: Any
-    mem_poison: Any
-    mem_prov: Any
-    unmodelled: Any
-    visits: Counter
-    prev: str | None
-    used_args: set[str]
-
-    def fork(self, pc: Any) -> "_State":
-        return _State(dict(self.env), pc, self.ub, self.mem, self.mem_poison, self.mem_prov,
-                      self.unmodelled, Counter(self.visits), self.prev, set(self.used_args))
 
 
 class Executor:
@@ -231,12 +85,12 @@ class Executor:
     def run(self) -> Behaviour:
         import z3
 
-        start = _State({}, z3.BoolVal(True), z3.BoolVal(False), self.inputs.mem,
+        start = State({}, z3.BoolVal(True), z3.BoolVal(False), self.inputs.mem,
                        self.inputs.mem_poison, self.inputs.mem_prov, z3.BoolVal(False), Counter(),
                        None, set())
         start.ub = self._target_param_ub()
-        order = _reverse_post_order(self.fn)
-        pending: list[tuple[_State, str]] = [(start, self.fn.entry)]
+        order = reverse_post_order(self.fn)
+        pending: list[tuple[State, str]] = [(start, self.fn.entry)]
         while pending:
             # Take the earliest block in reverse post-order together with every other state
             # waiting at it: they are merged, so diamonds inside loops do not multiply paths.
@@ -245,7 +99,7 @@ class Executor:
             pending = [(st, lbl) for st, lbl in pending if lbl != label]
             entered = [st for st in (self._enter(st, label) for st in here) if st is not None]
             if entered:
-                pending.extend(self._run_body(_merge(entered), label))
+                pending.extend(self._run_body(merge(entered), label))
             if len(self.ends) + len(pending) > MAX_PATHS:
                 raise Unsupported(f"more than {MAX_PATHS} paths")
         return Behaviour(self.ends, self.choices, self.universals)
@@ -267,7 +121,7 @@ class Executor:
 
     # --- blocks and control flow -------------------------------------------------------
 
-    def _enter(self, state: _State, label: str) -> _State | None:
+    def _enter(self, state: State, label: str) -> State | None:
         """Count the visit (ending the path past the bound) and evaluate the phis."""
         if label not in self.fn.blocks:
             raise Unsupported(f"branch to unknown block %{label}")
@@ -281,7 +135,7 @@ class Executor:
         state.env.update(incoming)
         return state
 
-    def _run_body(self, state: _State, label: str) -> list[tuple[_State, str]]:
+    def _run_body(self, state: State, label: str) -> list[tuple[State, str]]:
         block = self.fn.blocks[label]
         phis = [i for i in block.insts if i.opcode == "phi"]
         for inst in block.insts[len(phis):]:
@@ -296,13 +150,13 @@ class Executor:
             self._execute(state, inst)
         raise Unsupported(f"block %{label} has no terminator")
 
-    def _phi_value(self, state: _State, inst: Inst) -> Any:
+    def _phi_value(self, state: State, inst: Inst) -> Any:
         for value, pred in inst.incoming:
             if pred == state.prev:
                 return self._operand(state, value, inst.type)
         raise Unsupported(f"phi without an entry for %{state.prev}")
 
-    def _terminator(self, state: _State, inst: Inst, label: str) -> list | None:
+    def _terminator(self, state: State, inst: Inst, label: str) -> list | None:
         import z3
 
         if inst.opcode == "ret":
@@ -330,7 +184,7 @@ class Executor:
             return self._switch(state, inst, label)
         return None
 
-    def _switch(self, state: _State, inst: Inst, label: str) -> list:
+    def _switch(self, state: State, inst: Inst, label: str) -> list:
         import z3
 
         value = self._operand(state, inst.ops[0], inst.op_types[0])
@@ -344,7 +198,7 @@ class Executor:
         edges.append((z3.Not(z3.Or(seen)) if seen else z3.BoolVal(True), inst.targets[0]))
         return self._goto(state, label, edges)
 
-    def _goto(self, state: _State, label: str, edges: list[tuple[Any, str]]) -> list:
+    def _goto(self, state: State, label: str, edges: list[tuple[Any, str]]) -> list:
         import z3
 
         out = []
@@ -357,12 +211,12 @@ class Executor:
             out.append((nxt, target))
         return out
 
-    def _end(self, state: _State, ret: Any, out_of_bound: bool = False) -> None:
+    def _end(self, state: State, ret: Any, out_of_bound: bool = False) -> None:
         lanes = None if ret is None else lanes_of(ret)
         self.ends.append(PathEnd(state.pc, state.ub, lanes, state.mem, state.mem_poison, state.mem_prov,
                                  out_of_bound, state.unmodelled))
 
-    def _return_attrs(self, state: _State, value: Any) -> Any:
+    def _return_attrs(self, state: State, value: Any) -> Any:
         import z3
 
         lanes = lanes_of(value)
@@ -370,14 +224,14 @@ class Executor:
             if attr == "noundef":
                 state.ub = z3.Or(state.ub, *[lane.poison for lane in lanes])
             elif attr.startswith("range:"):
-                lanes = [Val(v.bv, z3.Or(v.poison, z3.Not(_in_range_attr(v.bv, attr)))) for v in lanes]
+                lanes = [Val(v.bv, z3.Or(v.poison, z3.Not(in_range_attr(v.bv, attr)))) for v in lanes]
             else:
                 raise Unsupported(f"return attribute {attr}")
         return from_lanes(lanes, isinstance(value, VecVal))
 
     # --- operands ---------------------------------------------------------------------
 
-    def _operand(self, state: _State, op: Operand, ty: str) -> Any:
+    def _operand(self, state: State, op: Operand, ty: str) -> Any:
         import z3
 
         check_value_type(ty)
@@ -410,7 +264,7 @@ class Executor:
             return Val(fresh, z3.BoolVal(False))
         raise Unsupported(f"operand '{op.kind} {op.name}'")
 
-    def _vector_constant(self, state: _State, op: Operand, ty: str) -> VecVal:
+    def _vector_constant(self, state: State, op: Operand, ty: str) -> VecVal:
         lanes, elem = vector_shape(ty)
         if op.kind == "vector":
             if len(op.elems) != lanes:
@@ -422,7 +276,7 @@ class Executor:
             return VecVal(tuple(self._operand(state, op, elem) for _ in range(lanes)))
         raise Unsupported(f"vector operand '{op.kind}'")
 
-    def _argument(self, state: _State, name: str) -> Any:
+    def _argument(self, state: State, name: str) -> Any:
         import z3
 
         value = self.inputs.values[name]
@@ -445,7 +299,7 @@ class Executor:
 
     # --- instructions -----------------------------------------------------------------
 
-    def _execute(self, state: _State, inst: Inst) -> None:
+    def _execute(self, state: State, inst: Inst) -> None:
         import z3
 
         if any(f.startswith("metadata:") for f in inst.flags):
@@ -497,7 +351,7 @@ class Executor:
         kinds = sorted(f.removeprefix("metadata:") for f in inst.flags if f.startswith("metadata:"))
         raise Unsupported(f"metadata {', '.join(kinds)} on '{inst.text}'")
 
-    def _select(self, state: _State, inst: Inst) -> Any:
+    def _select(self, state: State, inst: Inst) -> Any:
         import z3
 
         c = self._operand(state, inst.ops[0], inst.op_types[0])
@@ -513,7 +367,7 @@ class Executor:
                  for k, x, y in zip(conds, xs, ys)]
         return from_lanes(lanes, isinstance(a, VecVal))
 
-    def _bitcast(self, state: _State, inst: Inst) -> Any:
+    def _bitcast(self, state: State, inst: Inst) -> Any:
         """Between integers and integer vectors of the same size (little-endian lanes); the
         whole value is poison if any source lane is."""
         import z3
@@ -531,7 +385,7 @@ class Executor:
         lanes = [Val(z3.Extract(elem_w * (k + 1) - 1, elem_w * k, bits), poison) for k in range(n)]
         return from_lanes(lanes, vector_shape(to_ty) is not None)
 
-    def _vector_op(self, state: _State, inst: Inst) -> Any:
+    def _vector_op(self, state: State, inst: Inst) -> Any:
         import z3
 
         vec = self._operand(state, inst.ops[0], inst.op_types[0])
@@ -562,7 +416,7 @@ class Executor:
                            z3.Or(out_of_range, z3.If(hit, elem.poison, lane.poison))))
         return VecVal(tuple(out))
 
-    def _freeze(self, state: _State, inst: Inst) -> Any:
+    def _freeze(self, state: State, inst: Inst) -> Any:
         import z3
 
         if element_type(inst.type) == "ptr":
@@ -585,7 +439,7 @@ class Executor:
             out.append(Val(z3.If(arbitrary, fresh, lane.bv), z3.BoolVal(False)))
         return from_lanes(out, isinstance(a, VecVal))
 
-    def _load(self, state: _State, inst: Inst) -> Any:
+    def _load(self, state: State, inst: Inst) -> Any:
         import z3
 
         if inst.type == "ptr":
@@ -602,7 +456,7 @@ class Executor:
                  for k in range(n)]
         return from_lanes(lanes, vector_shape(inst.type) is not None)
 
-    def _load_pointer(self, state: _State, inst: Inst) -> PtrVal:
+    def _load_pointer(self, state: State, inst: Inst) -> PtrVal:
         """A pointer this function stored earlier keeps its object; one that came from the
         caller's memory (or from integer bytes) could point anywhere: such paths are marked
         unmodelled, so no proof relies on them."""
@@ -618,7 +472,7 @@ class Executor:
         state.unmodelled = z3.Or(state.unmodelled, z3.And(state.pc, z3.Not(raw.poison), foreign))
         return PtrVal(raw.bv, raw.poison, obj)
 
-    def _store(self, state: _State, inst: Inst) -> None:
+    def _store(self, state: State, inst: Inst) -> None:
         import z3
 
         if inst.op_types[0] == "ptr":
@@ -640,7 +494,7 @@ class Executor:
         for k in range(lane_bytes * len(lanes)):
             state.mem_prov = z3.Store(state.mem_prov, ptr.addr + k, marker)
 
-    def _store_pointer(self, state: _State, inst: Inst) -> None:
+    def _store_pointer(self, state: State, inst: Inst) -> None:
         import z3
 
         value = self._operand(state, inst.ops[0], "ptr")
@@ -652,7 +506,7 @@ class Executor:
         for k in range(8):
             state.mem_prov = z3.Store(state.mem_prov, ptr.addr + k, value.obj)
 
-    def _alloca(self, state: _State, inst: Inst) -> PtrVal:
+    def _alloca(self, state: State, inst: Inst) -> PtrVal:
         """A fresh stack object whose bytes start out poison (uninitialized)."""
         import z3
 
@@ -663,7 +517,7 @@ class Executor:
         state.mem_poison = _poison_range(state.mem_poison, addr, size, self.inputs)
         return PtrVal(addr, z3.BoolVal(False), z3.BitVecVal(index, OBJ_BITS))
 
-    def _gep(self, state: _State, inst: Inst) -> PtrVal:
+    def _gep(self, state: State, inst: Inst) -> PtrVal:
         import z3
 
         base = self._operand(state, inst.ops[0], "ptr")
@@ -698,7 +552,7 @@ class Executor:
             poison.append(z3.And(offset != 0, z3.Not(in_object)))
         return PtrVal(addr, z3.Or(poison), base.obj)
 
-    def _call(self, state: _State, inst: Inst) -> Any:
+    def _call(self, state: State, inst: Inst) -> Any:
         import z3
 
         base = ops.intrinsic_base(inst.callee)
@@ -734,7 +588,7 @@ class Executor:
             if attr == "noundef":
                 state.ub = z3.Or(state.ub, *[v.poison for v in lanes])
             elif attr.startswith("range:"):
-                lanes = [Val(v.bv, z3.Or(v.poison, z3.Not(_in_range_attr(v.bv, attr)))) for v in lanes]
+                lanes = [Val(v.bv, z3.Or(v.poison, z3.Not(in_range_attr(v.bv, attr)))) for v in lanes]
             elif attr not in ("zeroext", "signext"):
                 raise Unsupported(f"call return attribute {attr}")
         return from_lanes(lanes, isinstance(result, VecVal))
@@ -770,64 +624,6 @@ def _poison_range(mem_poison: Any, lo: Any, size: int, inputs: Inputs) -> Any:
     byte = inputs.fresh("poison_byte", PTR_BITS)
     inside = z3.And(z3.ULE(lo, byte), z3.ULT(byte, lo + size))
     return z3.Lambda([byte], z3.Or(inside, z3.Select(mem_poison, byte)))
-
-
-def _reverse_post_order(fn: Function) -> dict[str, int]:
-    """Block label -> position in reverse post-order (back edges ignored)."""
-    seen: set[str] = set()
-    post: list[str] = []
-
-    def successors(label: str) -> list[str]:
-        block = fn.blocks.get(label)
-        return [t for i in block.insts for t in i.targets] if block else []
-
-    stack = [(fn.entry, iter(successors(fn.entry)))]
-    seen.add(fn.entry)
-    while stack:
-        label, it = stack[-1]
-        nxt = next((t for t in it if t not in seen), None)
-        if nxt is None:
-            post.append(label)
-            stack.pop()
-        else:
-            seen.add(nxt)
-            stack.append((nxt, iter(successors(nxt))))
-    return {label: i for i, label in enumerate(reversed(post))}
-
-
-def _merge(states: list[_State]) -> _State:
-    """One state standing for several exclusive paths (selected by their conditions)."""
-    import z3
-
-    merged = states[0]
-    for other in states[1:]:
-        take = merged.pc
-        env = dict(other.env)
-        for name, value in merged.env.items():
-            env[name] = _select_value(take, value, other.env[name]) if name in other.env else value
-        visits = Counter({k: max(merged.visits[k], other.visits[k])
-                          for k in set(merged.visits) | set(other.visits)})
-        merged = _State(env, z3.simplify(z3.Or(merged.pc, other.pc)),
-                        z3.Or(z3.And(merged.pc, merged.ub), z3.And(other.pc, other.ub)),
-                        z3.If(take, merged.mem, other.mem), z3.If(take, merged.mem_poison, other.mem_poison),
-                        z3.If(take, merged.mem_prov, other.mem_prov),
-                        z3.Or(z3.And(merged.pc, merged.unmodelled), z3.And(other.pc, other.unmodelled)),
-                        visits, merged.prev, merged.used_args | other.used_args)
-    return merged
-
-
-def _select_value(take: Any, a: Any, b: Any) -> Any:
-    import z3
-
-    if a is b:
-        return a
-    if isinstance(a, PtrVal):
-        return PtrVal(z3.If(take, a.addr, b.addr), z3.If(take, a.poison, b.poison), z3.If(take, a.obj, b.obj))
-    if isinstance(a, VecVal):
-        return VecVal(tuple(_select_value(take, x, y) for x, y in zip(a.lanes, b.lanes)))
-    if a is None:
-        return None
-    return Val(z3.If(take, a.bv, b.bv), z3.If(take, a.poison, b.poison))
 
 
 def _lane_bytes(width: int, lanes: int) -> int:
