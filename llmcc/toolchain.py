@@ -169,6 +169,17 @@ def find_toolchain(env=None, explicit: str | None = None,
     return Toolchain(clang=clang, bindir=bindir, major=major)
 
 
+def feature_plugin_path() -> Path | None:
+    """The built feature pass plugin: ``$LLMCC_PLUGIN`` if set, else
+    ``passes/build/libLLMCCFeatures.so`` in the repository; None if that file is absent.
+    Lives here (not in llmcc.hotspots) because every candidate compile asks, and this
+    module is already imported on that path."""
+    explicit = os.environ.get("LLMCC_PLUGIN")
+    candidate = Path(explicit) if explicit else (
+        Path(__file__).resolve().parents[1] / "passes" / "build" / "libLLMCCFeatures.so")
+    return candidate if candidate.is_file() else None
+
+
 # --------------------------------------------------------------------------- components
 
 

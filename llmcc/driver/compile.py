@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..config import ConfigError, Settings, load_settings
 from ..outcome import Fallback
-from ..toolchain import Toolchain, ToolchainError, find_toolchain
+from ..toolchain import Toolchain, ToolchainError, feature_plugin_path, find_toolchain
 from .args import Invocation, classify_invocation
 from .log import log
 
@@ -206,7 +206,7 @@ def direct_key(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path) ->
         return None   # the user already uses clang's header printing; we must not disturb it
     from ..cache import hash_bytes, hash_file
     env = "\0".join(f"{k}={os.environ.get(k, '')}" for k in KEY_ENV_VARS)
-    plugin = _plugin_path()
+    plugin = feature_plugin_path()
     parts = [__version__.encode(), settings.fingerprint().encode(), tc.identity().encode(),
              "\0".join(inv.expanded).encode(), str(cwd).encode(), src, env.encode(),
              str(sys.stderr.isatty()).encode(),
@@ -270,14 +270,6 @@ def _store(cache: Cache, key1: str, inv: Invocation, cwd: Path, base: Baseline) 
 # --------------------------------------------------------------------------- baseline
 
 
-def _plugin_path() -> Path | None:
-    env = os.environ.get("LLMCC_PLUGIN")
-    if env:
-        return Path(env) if Path(env).is_file() else None
-    p = Path(__file__).resolve().parents[2] / "passes" / "build" / "libLLMCCFeatures.so"
-    return p if p.is_file() else None
-
-
 def compile_baseline(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path,
                      work: Path) -> Baseline:
     """Run the user's own command with the real clang. Two invisible additions: the
@@ -293,7 +285,7 @@ def compile_baseline(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Pa
         # add system headers to the user's .d (a clang quirk), so -MMD uses _list_headers.
         env["CC_PRINT_HEADERS"] = "1"
         env["CC_PRINT_HEADERS_FILE"] = str(headers_file)
-    plugin = _plugin_path() if settings["mode"] != "off" else None
+    plugin = feature_plugin_path() if settings["mode"] != "off" else None
     if plugin:
         extra.append(f"-fpass-plugin={plugin}")
         env["LLMCC_FEATURES_OUT"] = str(features)

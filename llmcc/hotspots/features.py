@@ -209,11 +209,9 @@ class ModuleFeatures:
 
 
 def plugin_path() -> Path | None:
-    """The built plugin: ``$LLMCC_PLUGIN`` if set, else ``passes/build/libLLMCCFeatures.so``
-    in the repository; None when that file does not exist."""
-    explicit = os.environ.get(PLUGIN_ENV)
-    candidate = Path(explicit) if explicit else DEFAULT_PLUGIN
-    return candidate if candidate.is_file() else None
+    """The built plugin (see ``llmcc.toolchain.feature_plugin_path``)."""
+    from ..toolchain import feature_plugin_path
+    return feature_plugin_path()
 
 
 def load_plugin_features(path: str | os.PathLike) -> ModuleFeatures:
