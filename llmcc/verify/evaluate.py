@@ -71,6 +71,7 @@ class TestPlan:
     signature: Any = None                       # harness.FunctionSignature in function mode
     stub_object: Path | None = None             # trapping stand-ins for other TUs' symbols
     reference_cache: ReferenceObservations = field(default_factory=ReferenceObservations, repr=False)
+    __test__ = False          # not a pytest test class, despite the name
 
     def cache_key(self) -> str:
         """Identifies the harness + inputs (executables linked for this plan are cached by it)."""
