@@ -189,6 +189,22 @@ def test_loop_longer_than_the_bound_is_inconclusive_never_proved():
     assert verdict.kind == I and "loop" in verdict.detail
 
 
+def test_target_may_rename_arguments():
+    src = "define i8 @src(i8 %x, ptr %p) {\n  %v = load i8, ptr %p\n  %r = add i8 %x, %v\n  ret i8 %r\n}"
+    tgt = "define i8 @tgt(i8 %a, ptr %q) {\n  %v = load i8, ptr %q\n  %r = add i8 %v, %a\n  ret i8 %r\n}"
+    assert check(src, tgt).kind == P
+    assert check(src, tgt.replace("add i8 %v, %a", "sub i8 %v, %a")).kind == R
+
+
+def test_function_memory_effects_are_part_of_the_contract():
+    src = "define void @src(i8 noundef %x, ptr %p) {\n  store i8 %x, ptr %p\n  ret void\n}"
+    tgt = "define void @tgt(i8 noundef %x, ptr %p) {} {{\n  store i8 %x, ptr %p\n  ret void\n}}"
+    assert check(src, tgt.format("memory(argmem: readwrite)")).kind == P
+    for lie in ("memory(argmem: read)", "memory(read, inaccessiblemem: none)", "memory(none)"):
+        verdict = check(src, tgt.format(lie))
+        assert verdict.kind == R and "UB" in verdict.detail, lie
+
+
 # --- stack objects and pointers in memory ---------------------------------------------
 
 O0_STYLE = """

@@ -30,6 +30,7 @@ class Inputs:
     mem_poison: Any
     mem_prov: Any                   # per byte: object index of a stored pointer, or a marker
     facts: list[Any]                # well-formedness / attribute assumptions
+    order: list[str] = field(default_factory=list)   # source argument names, in order
     fresh_counter: list[int] = field(default_factory=lambda: [0])
 
     def fresh(self, prefix: str, width: int) -> Any:
@@ -81,7 +82,8 @@ def make_inputs(src: Function) -> Inputs:
     mem = z3.Array("mem0", z3.BitVecSort(PTR_BITS), z3.BitVecSort(8))
     mem_poison = z3.Array("mem0_poison", z3.BitVecSort(PTR_BITS), z3.BoolSort())
     mem_prov = z3.K(z3.BitVecSort(PTR_BITS), z3.BitVecVal(memory.PROV_CALLER, OBJ_BITS))
-    return Inputs(values, undef, objects, mem, mem_poison, mem_prov, facts)
+    return Inputs(values, undef, objects, mem, mem_poison, mem_prov, facts,
+                  order=[p.name for p in src.params])
 
 
 def _pointer_facts(attrs: frozenset[str], addr: Any, hi: Any) -> list[Any]:

@@ -71,6 +71,27 @@ class Function:
     blocks: dict[str, Block]
     entry: str
     text: str
+    fn_attrs: str = ""              # function attributes as LLVM prints them
+
+    def argument_memory_access(self) -> tuple[bool, bool]:
+        """(may read, may write) memory reachable through arguments, per ``memory(...)``
+        (and the older readnone/readonly/writeonly function attributes)."""
+        words = set(re.sub(r'"[^"]*"(=("[^"]*"))?', " ", self.fn_attrs).split())
+        m = re.search(r"\bmemory\(([^)]*)\)", self.fn_attrs)
+        if m:
+            default, argmem = "none", None
+            for part in (p.strip() for p in m.group(1).split(",")):
+                if ":" in part:
+                    location, effect = (x.strip() for x in part.split(":", 1))
+                    if location == "argmem":
+                        argmem = effect
+                else:
+                    default = part
+            effect = argmem or default
+            return effect in ("read", "readwrite"), effect in ("write", "readwrite")
+        if "readnone" in words:
+            return False, False
+        return "writeonly" not in words, "readonly" not in words
 
     @property
     def signature(self) -> tuple[str, tuple[str, ...]]:
@@ -589,7 +610,10 @@ def _convert_function(fn) -> Function:
         insts = [parse_instruction(str(inst)) for inst in block.instructions]
         blocks[label] = Block(label, insts)
         entry = entry or label
-    return Function(fn.name, ret_type, ret_attrs, params, blocks, entry, text)
+    fn_attrs = " ".join(a.decode() if isinstance(a, bytes) else str(a) for a in fn.attributes)
+    if re.search(r"\bnoreturn\b", fn_attrs):
+        raise Unsupported(f"noreturn function @{fn.name}")
+    return Function(fn.name, ret_type, ret_attrs, params, blocks, entry, text, fn_attrs)
 
 
 def _split_attrs(attrs: frozenset[str]) -> frozenset[str]:

@@ -68,13 +68,18 @@ class Executor:
         self.choices: list[Any] = []
         self.steps = 0
         self.args = {p.name: p for p in fn.params}
-        # Objects this function promises not to write / not to read through its arguments.
-        self.no_write = self._objects_with({"readonly", "readnone"})
-        self.no_read = self._objects_with({"writeonly", "readnone"})
+        # Inputs are named after the source's arguments; the target's may be named otherwise.
+        self.key = {p.name: inputs.order[i] for i, p in enumerate(fn.params)}
+        # Objects this function promises not to write / not to read through its arguments
+        # (argument attributes, and the function's memory(...) effects on argument memory).
+        may_read, may_write = fn.argument_memory_access()
+        self.no_write = self._pointer_objects(lambda p: not may_write or {"readonly", "readnone"} & p.attrs)
+        self.no_read = self._pointer_objects(lambda p: not may_read or {"writeonly", "readnone"} & p.attrs)
 
-    def _objects_with(self, attrs: set[str]) -> list[Any]:
-        return [self.inputs.values[p.name].obj for p in self.fn.params
-                if p.type == "ptr" and attrs & p.attrs]
+    def _pointer_objects(self, forbidden) -> list[Any]:
+        """Objects of the pointer arguments for which ``forbidden(param)`` holds."""
+        return [self.inputs.values[self.key[p.name]].obj for p in self.fn.params
+                if p.type == "ptr" and forbidden(p)]
 
     def _forbidden_access(self, ptr: PtrVal, objects: list[Any]) -> Any:
         """UB for an access through a pointer based on a readonly/writeonly argument."""
@@ -113,10 +118,10 @@ class Executor:
         conds = []
         for p in self.fn.params:
             if "noundef" in p.attrs:
-                value = self.inputs.values[p.name]
+                value = self.inputs.values[self.key[p.name]]
                 conds += [lane.poison for lane in
                           ([value] if isinstance(value, PtrVal) else lanes_of(value))]
-                conds += self.inputs.undef[p.name]
+                conds += self.inputs.undef[self.key[p.name]]
         return z3.Or(conds) if conds else z3.BoolVal(False)
 
     # --- blocks and control flow -------------------------------------------------------
@@ -279,10 +284,10 @@ class Executor:
     def _argument(self, state: State, name: str) -> Any:
         import z3
 
-        value = self.inputs.values[name]
+        value = self.inputs.values[self.key[name]]
         if isinstance(value, PtrVal):
             return value
-        undef = self.inputs.undef[name]
+        undef = self.inputs.undef[self.key[name]]
         lanes = lanes_of(value)
         vector = isinstance(value, VecVal)
         if self.exact_undef:
@@ -426,7 +431,7 @@ class Executor:
         lanes = lanes_of(a)
         undef = [z3.BoolVal(False)] * len(lanes)
         if operand.kind == "local" and operand.name in self.args and operand.name not in state.env:
-            undef = self.inputs.undef[operand.name]
+            undef = self.inputs.undef[self.key[operand.name]]
         if operand.kind == "undef":
             undef = [z3.BoolVal(True)] * len(lanes)
         out = []
