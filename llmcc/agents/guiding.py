@@ -285,7 +285,7 @@ class GuideSession:
         state = self._state(args, "ir")
         out = self._file(".ll")
         r = middle_end(self.ctx.toolchain, state.path, args["pipeline"], out, emit_text=True,
-                       timeout=self._timeout())
+                       flags=self.ctx.flags, timeout=self._timeout())
         if isinstance(r, Fallback):
             raise ToolError(f"opt failed: {r.detail[-600:]}")
         return self._new_state_result(self._add_state("ir", out, state, f"middle_end {args['pipeline']}"))
@@ -305,7 +305,8 @@ class GuideSession:
             return self._add_state("ir", out, state, "frontend")
         opt_out = out.with_suffix(".opt.ll")
         pipeline = pipeline_for(self.ctx.opt_level)
-        r2 = middle_end(self.ctx.toolchain, out, pipeline, opt_out, emit_text=True, timeout=self._timeout())
+        r2 = middle_end(self.ctx.toolchain, out, pipeline, opt_out, emit_text=True, flags=self.ctx.flags,
+                        timeout=self._timeout())
         if isinstance(r2, Fallback):
             raise ToolError(f"opt failed: {r2.detail[-600:]}")
         return self._add_state("ir", opt_out, state, f"frontend + {pipeline}")

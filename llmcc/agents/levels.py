@@ -195,7 +195,7 @@ class SourceLevel(Level):
         if isinstance(unopt, Fallback):
             return unopt
         opt = middle_end(ctx.toolchain, unopt.output, pipeline_for(ctx.opt_level),
-                         stem.with_suffix(".ll"), emit_text=True, timeout=timeout)
+                         stem.with_suffix(".ll"), emit_text=True, flags=ctx.flags, timeout=timeout)
         if isinstance(opt, Fallback):
             return opt
         obj = backend(ctx.toolchain, opt.output, ctx.flags, stem.with_suffix(".o"),

@@ -124,7 +124,7 @@ def _optimized_ir(tc, settings, inv, cwd, work) -> Path | Fallback:
     if isinstance(fe, Fallback):
         return fe
     me = middle_end(tc, fe.output, O_PIPELINE.get(inv.opt_level, "default<O3>"), work / "score.ll",
-                    emit_text=True, timeout=settings["stage_timeout"])
+                    emit_text=True, flags=inv.codegen_flags, timeout=settings["stage_timeout"])
     return me if isinstance(me, Fallback) else me.output
 
 
