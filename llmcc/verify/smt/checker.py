@@ -7,6 +7,11 @@ returns another value, or leaves different (or more poisonous) bytes in memory:
 * found, and the source made no non-deterministic choice for it -> REFUTED (counterexample)
 * none, and no input can run past the unroll bound            -> PROVED
 * otherwise (loop bound reached, solver timeout, choice-dependent) -> INCONCLUSIVE
+
+In the first query the source sees each undef argument as one value (a behaviour it may
+have), so "none" is a proof. A counterexample that needs an undef argument or a source
+choice goes to a second, exact query where every source choice is universally quantified
+(integer results only; with pointer arguments it stays INCONCLUSIVE).
 """
 from __future__ import annotations
 
