@@ -114,6 +114,9 @@ def decide(ref_samples: list[float], cand_samples: list[float], *, margin: float
     speedup = _ratio(statistics.median(ref_samples), statistics.median(cand_samples))
     if not all(math.isfinite(x) for x in cand_samples):
         notes.append("a candidate run failed (infinite cost)")
+    if statistics.median(cand_samples) <= 0 or statistics.median(ref_samples) <= 0:
+        # A cost of zero is below the clock's resolution, not infinitely fast.
+        notes.append("cost below measurement resolution")
     ci_low, ci_high = _bootstrap_ci(ref_samples, cand_samples, alpha, seed)
     p_value = _mann_whitney_greater(ref_samples, cand_samples)
     accepted = (not notes and speedup >= 1 + margin and ci_low > 1.0 and p_value < alpha)

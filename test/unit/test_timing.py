@@ -161,3 +161,10 @@ def test_mca_summary_parsing():
     assert parse_mca_summary(text) == {
         "mca_iterations": 100.0, "mca_instructions": 5000.0, "mca_total_cycles": 1383.0,
         "mca_total_uops": 5000.0, "mca_ipc": 3.62, "mca_block_rthroughput": 12.5}
+
+
+def test_costs_below_clock_resolution_are_never_accepted():
+    from llmcc.measure.timing import decide
+    c = decide([0.002] * 9, [0.0] * 9, margin=0.03)
+    assert not c.accepted and "resolution" in " ".join(c.notes)
+    assert not decide([0.0] * 9, [0.0] * 9).accepted
