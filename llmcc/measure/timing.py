@@ -53,6 +53,18 @@ class Comparison:
     deterministic: bool = False
     notes: list[str] = field(default_factory=list)
 
+    def why_not(self) -> str:
+        """Which part of the acceptance rule failed (empty if accepted)."""
+        if self.accepted:
+            return ""
+        if self.notes:
+            return "; ".join(self.notes)
+        if self.speedup < 1 + self.margin:
+            return f"below the {self.margin:.0%} margin"
+        if self.deterministic:
+            return "not faster"
+        return f"not significant (CI low {self.ci_low:.3f}, p={self.p_value:.3f})"
+
     def to_json(self) -> dict:
         """Plain-JSON form for the per-TU report (inf/nan become None)."""
         def num(x: float) -> float | None:

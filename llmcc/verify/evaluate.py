@@ -323,7 +323,7 @@ def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: lis
     if isinstance(comparison, Fallback):
         return Evaluation(verdicts, True, None, None, False, f"correct; not measured: {comparison}" + notes)
     against = "best so far" if best_so_far is not None else "baseline"
-    verdict_text = "accepted" if comparison.accepted else "not faster by the margin"
+    verdict_text = "accepted" if comparison.accepted else f"rejected, {comparison.why_not()}"
     return Evaluation(verdicts, True, comparison, comparison.speedup, comparison.accepted,
                       f"correct; {verdict_text}: {comparison.speedup:.3f}x vs {against}" + notes)
 
