@@ -263,6 +263,51 @@ def test_target_lifetime_markers_are_inconclusive():
     assert verdict.kind == I and "llvm.lifetime" in verdict.detail
 
 
+SWITCH_SRC = """
+define i8 @src(i8 noundef %x) {
+entry:
+  switch i8 %x, label %other [
+    i8 0, label %a
+    i8 1, label %b
+    i8 2, label %c
+  ]
+a:
+  ret i8 10
+b:
+  ret i8 20
+c:
+  ret i8 -7
+other:
+  ret i8 0
+}"""
+
+
+def _table_tgt(table: str, store: str = "") -> str:
+    return f"""
+@table = private unnamed_addr constant [3 x i8] [{table}], align 1
+define i8 @tgt(i8 noundef %x) {{
+entry:
+  %in = icmp ult i8 %x, 3
+  br i1 %in, label %look, label %out
+look:
+  %i = zext i8 %x to i64
+  %p = getelementptr inbounds i8, ptr @table, i64 %i
+  {store}
+  %v = load i8, ptr %p, align 1
+  ret i8 %v
+out:
+  ret i8 0
+}}"""
+
+
+def test_switch_lookup_tables_are_read_from_the_constant():
+    assert check(SWITCH_SRC, _table_tgt("i8 10, i8 20, i8 -7")).kind == P
+    wrong = check(SWITCH_SRC, _table_tgt("i8 10, i8 21, i8 -7"))
+    assert wrong.kind == R and "i8 %x = #x01" in wrong.counterexample
+    writes = check(SWITCH_SRC, _table_tgt("i8 10, i8 20, i8 -7", store="store i8 0, ptr %p, align 1"))
+    assert writes.kind == R and "UB" in writes.detail
+
+
 # --- integer semantics ----------------------------------------------------------------
 
 IDENTITIES = [

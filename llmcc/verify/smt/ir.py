@@ -50,6 +50,16 @@ class Inst:
 
 
 @dataclass(frozen=True)
+class GlobalConstant:
+    """A ``constant`` global of integers (e.g. a switch lookup table), flattened."""
+
+    name: str
+    element_width: int
+    values: tuple[int, ...]
+    align: int
+
+
+@dataclass(frozen=True)
 class Param:
     name: str
     type: str
@@ -72,6 +82,7 @@ class Function:
     entry: str
     text: str
     fn_attrs: str = ""              # function attributes as LLVM prints them
+    constants: dict[str, GlobalConstant] = field(default_factory=dict)   # referenced tables
 
     def argument_memory_access(self) -> tuple[bool, bool]:
         """(may read, may write) memory reachable through arguments, per ``memory(...)``
@@ -585,7 +596,79 @@ def find_function(module, name: str) -> Function:
         raise MalformedIR(f"no function @{name} in the module") from None
     if fn.is_declaration:
         raise MalformedIR(f"@{name} is only declared, not defined")
-    return _convert_function(fn)
+    function = _convert_function(fn)
+    for gv in module.global_variables:
+        if re.search(rf"@{re.escape(gv.name)}\b", function.text):
+            constant = _parse_constant(str(gv))
+            if constant is not None:
+                function.constants[constant.name] = constant
+    return function
+
+
+_GLOBAL_LINE = re.compile(r'^@("[^"]*"|[-\w.$]+) = (?:[\w ]*? )?constant (.*?)(?:, align (\d+))?$')
+MAX_CONSTANT_BYTES = 1024
+
+
+def _parse_constant(text: str) -> GlobalConstant | None:
+    """``@t = private unnamed_addr constant [3 x i32] [i32 1, i32 2, i32 3], align 4``;
+    None for anything else (mutable globals, strings, structs, pointers)."""
+    m = _GLOBAL_LINE.match(text.strip())
+    if not m:
+        return None
+    string = re.fullmatch(r'\[(\d+) x i8\] c"([^"]*)"', m.group(2))
+    if string:
+        data = _c_string_bytes(string.group(2))
+        if len(data) != int(string.group(1)) or len(data) > MAX_CONSTANT_BYTES:
+            return None
+        return GlobalConstant(_unsigil("@" + m.group(1)), 8, tuple(data), int(m.group(3) or 1))
+    try:
+        cur = _Cursor(tokenize(m.group(2)), text)
+        chain = _gep_type(cur)
+        elem = chain[-1]
+        width = int_width(elem)
+        count = 1
+        for dim in chain[:-1]:
+            count *= int(dim[1:-1])
+        values = _constant_values(cur, chain, count)
+    except (Unsupported, ValueError):
+        return None
+    if not cur.done() or width % 8 or count * width // 8 > MAX_CONSTANT_BYTES:
+        return None
+    return GlobalConstant(_unsigil("@" + m.group(1)), width, tuple(values), int(m.group(3) or 1))
+
+
+def _c_string_bytes(body: str) -> list[int]:
+    """Bytes of an LLVM ``c"..."`` initializer (``\\XX`` hex escapes)."""
+    out, i = [], 0
+    while i < len(body):
+        if body[i] == "\\":
+            out.append(int(body[i + 1:i + 3], 16))
+            i += 3
+        else:
+            out.append(ord(body[i]))
+            i += 1
+    return out
+
+
+def _constant_values(cur: _Cursor, chain: list[str], count: int) -> list[int]:
+    """Flattened integer initializer of a (nested) array or a scalar."""
+    if cur.accept("zeroinitializer"):
+        return [0] * count
+    if len(chain) == 1:
+        value = cur.value()
+        if value.kind != "int":
+            raise Unsupported("non-integer initializer")
+        return [value.value]
+    cur.expect("[")
+    inner = count // int(chain[0][1:-1])
+    values: list[int] = []
+    while not cur.accept("]"):
+        _gep_type(cur)
+        values += _constant_values(cur, chain[1:], inner)
+        cur.accept(",")
+    if len(values) != count:
+        raise Unsupported("initializer size")
+    return values
 
 
 def _convert_function(fn) -> Function:

@@ -22,6 +22,9 @@ MAX_OBJECTS = PROV_INTEGER
 
 # Objects end below this address, so address arithmetic on valid accesses never wraps.
 _ADDRESS_LIMIT = 1 << 60
+# Constant tables live above that limit, one fixed slot each.
+_CONSTANTS_BASE = 1 << 61
+_CONSTANT_SLOT = 1 << 20
 
 
 @dataclass
@@ -66,6 +69,20 @@ class MemoryObjects:
         self.highs.append(hi)
         self.local_sizes[index] = size
         return index, lo, facts
+
+    def add_constant(self, size: int) -> tuple[int, Any]:
+        """An object for a constant table at a fixed address above every other object (so
+        it needs no disjointness facts and its addresses stay concrete).
+        Returns (object index, address)."""
+        import z3
+
+        index = len(self.lows)
+        if index >= MAX_OBJECTS:
+            raise Unsupported("too many memory objects")
+        lo = z3.BitVecVal(_CONSTANTS_BASE + index * _CONSTANT_SLOT, PTR_BITS)
+        self.lows.append(lo)
+        self.highs.append(lo + size)
+        return index, lo
 
     def local_size(self, index: int) -> int | None:
         """Size of a stack object (None for argument objects and unknown indices)."""

@@ -94,6 +94,7 @@ class Executor:
                        self.inputs.mem_poison, self.inputs.mem_prov, z3.BoolVal(False), Counter(),
                        None, set())
         start.ub = self._target_param_ub()
+        self.constants = {name: self._place_constant(start, c) for name, c in self.fn.constants.items()}
         order = reverse_post_order(self.fn)
         pending: list[tuple[State, str]] = [(start, self.fn.entry)]
         while pending:
@@ -108,6 +109,23 @@ class Executor:
             if len(self.ends) + len(pending) > MAX_PATHS:
                 raise Unsupported(f"more than {MAX_PATHS} paths")
         return Behaviour(self.ends, self.choices, self.universals)
+
+    def _place_constant(self, state: State, constant) -> PtrVal:
+        """A read-only object holding a constant table (writes to it are UB)."""
+        import z3
+
+        nbytes = constant.element_width // 8
+        index, addr = self.inputs.objects.add_constant(nbytes * len(constant.values))
+        for k, value in enumerate(constant.values):
+            bits = z3.BitVecVal(value % (1 << constant.element_width), constant.element_width)
+            state.mem, state.mem_poison = memory.store_bytes(
+                state.mem, state.mem_poison, addr + k * nbytes, Val(bits, z3.BoolVal(False)))
+        marker = z3.BitVecVal(memory.PROV_INTEGER, OBJ_BITS)
+        for k in range(nbytes * len(constant.values)):
+            state.mem_prov = z3.Store(state.mem_prov, addr + k, marker)
+        obj = z3.BitVecVal(index, OBJ_BITS)
+        self.no_write.append(obj)
+        return PtrVal(addr, z3.BoolVal(False), obj)
 
     def _target_param_ub(self) -> Any:
         """Target-only ``noundef`` arguments: passing poison/undef there is UB in tgt."""
@@ -253,6 +271,8 @@ class Executor:
             if op.kind == "poison":
                 return PtrVal(z3.BitVecVal(0, PTR_BITS), z3.BoolVal(True),
                               z3.BitVecVal(self.inputs.objects.null_object, OBJ_BITS))
+            if op.kind == "global" and op.name in self.constants:
+                return self.constants[op.name]
             raise Unsupported(f"pointer operand '{op.kind} {op.name}' (globals are not modelled)")
         if vector_shape(ty):
             return self._vector_constant(state, op, ty)
