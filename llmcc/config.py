@@ -10,9 +10,8 @@ A bad value is a ``ConfigError`` naming the key; the driver then compiles the ba
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 
 class ConfigError(Exception):
@@ -70,8 +69,7 @@ def _str(v: Any) -> str:
     return str(v)
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
     name: str          # dotted name as in the TOML file ("llm.model")
     parse: Callable[[Any], Any]
     default: Any
@@ -141,8 +139,7 @@ KEYS: tuple[Key, ...] = (
 KEYS_BY_NAME = {k.name: k for k in KEYS}
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     values: dict[str, Any]
     sources: dict[str, str]        # key -> "default" | "<file>" | "env LLMCC_X"
     config_file: Path | None

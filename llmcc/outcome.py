@@ -6,14 +6,12 @@ baseline object, counting the reason for ``llmcc stats``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TypeVar, Union
+from typing import NamedTuple, TypeVar, Union
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Fallback:
+class Fallback(NamedTuple):
     """Why llmcc gave up on optimizing and emits the baseline object instead.
 
     ``reason`` is a short stable slug (counted by ``llmcc stats``, e.g.
@@ -23,6 +21,8 @@ class Fallback:
 
     reason: str
     detail: str = ""
+    # A NamedTuple rather than a dataclass: this module is imported by every compile,
+    # and dataclasses costs ~10 ms of start-up (it imports inspect).
 
     def __str__(self) -> str:
         return f"{self.reason}: {self.detail}" if self.detail else self.reason

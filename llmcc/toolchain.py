@@ -19,8 +19,8 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .outcome import Fallback
 
@@ -36,8 +36,7 @@ class ToolchainError(Exception):
     """The toolchain cannot be used (missing, wrong version, recursion)."""
 
 
-@dataclass(frozen=True)
-class Toolchain:
+class Toolchain(NamedTuple):
     clang: Path          # the real clang-22 driver (never llmcc itself)
     bindir: Path         # where opt, llc, llvm-objdump, FileCheck, llvm-mca live
     major: int
@@ -183,8 +182,7 @@ def feature_plugin_path() -> Path | None:
 # --------------------------------------------------------------------------- components
 
 
-@dataclass(frozen=True)
-class StageResult:
+class StageResult(NamedTuple):
     """Output path of a component plus what it printed (kept away from the user)."""
 
     output: Path

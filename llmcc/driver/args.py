@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from dataclasses import dataclass, field
 from pathlib import Path
 
 # Options whose value is the next argument when written separately (``-o out.o``).
@@ -49,21 +48,25 @@ DEP_FLAGS_ARG = frozenset({"-MF", "-MT", "-MQ"})
 OPT_RE = re.compile(r"^-O(\d|s|z|g|fast)?$")
 
 
-@dataclass
 class Invocation:
-    """The result of classifying one command line."""
+    """The result of classifying one command line. (A plain class: dataclasses would
+    cost ~10 ms of start-up on every compile.)"""
 
-    args: list[str]                 # original arguments (after the compiler name), unexpanded
-    expanded: list[str]             # response files expanded
-    candidate: bool                 # one C source -> one object at a high enough -O level
-    why_not: str = ""               # why it is not a candidate (for the log)
-    source: str | None = None       # the input as the user wrote it
-    output: str | None = None       # the object path (explicit -o or derived basename.o)
-    opt_level: str = "-O0"
-    codegen_flags: list[str] = field(default_factory=list)  # for split stages
-    dep_file: str | None = None     # where clang writes the .d, if anywhere
-    color_flag: bool = False        # the user chose -f[no-]color-diagnostics
-    user_headers_only_deps: bool = False  # -MMD: clang's header printing would change the .d
+    def __init__(self, args: list[str], expanded: list[str], candidate: bool, why_not: str = ""):
+        self.args = args                  # original arguments (after the compiler name), unexpanded
+        self.expanded = expanded          # response files expanded
+        self.candidate = candidate        # one C source -> one object at a high enough -O level
+        self.why_not = why_not            # why it is not a candidate (for the log)
+        self.source: str | None = None    # the input as the user wrote it
+        self.output: str | None = None    # the object path (explicit -o or derived basename.o)
+        self.opt_level = "-O0"
+        self.codegen_flags: list[str] = []   # for the split stages
+        self.dep_file: str | None = None  # where clang writes the .d, if anywhere
+        self.color_flag = False           # the user chose -f[no-]color-diagnostics
+        self.user_headers_only_deps = False  # -MMD: clang's header printing would change the .d
+
+    def __repr__(self) -> str:
+        return f"Invocation({self.__dict__!r})"
 
 
 class ResponseFileError(Exception):

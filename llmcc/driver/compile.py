@@ -19,19 +19,15 @@ import re
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..config import ConfigError, Settings, load_settings
 from ..outcome import Fallback
 from ..toolchain import Toolchain, ToolchainError, feature_plugin_path, find_toolchain
 from .args import Invocation, classify_invocation
-from .log import log
+from ..log import log
 
-if TYPE_CHECKING:
-    from ..cache import Cache
 
 LLMCC_NAMES = ("llmcc", "llmc++")
 # A launcher's first argument names a compiler: clang, clang-22, cc, gcc, x86_64-linux-gnu-gcc-12 ...
@@ -115,7 +111,7 @@ def _setup_logging(settings: Settings | None) -> None:
         log.to_file(settings["log_file"])
 
 
-def _cache(settings: Settings) -> "Cache":
+def _cache(settings: Settings):
     from ..cache import Cache   # lazy: hashing/tempfile imports cost start-up on pass-through
     return Cache(settings.cache_dir(), settings["cache_max_size"])
 
@@ -135,13 +131,16 @@ def _exec(compiler: str, args: list[str]) -> int:
 # --------------------------------------------------------------------------- candidate
 
 
-@dataclass
 class Baseline:
-    returncode: int
-    stdout: bytes
-    stderr: bytes
-    headers: list[str] | None = None   # every header read (None: unknown, do not cache)
-    features: Path | None = None
+    """What the user's own compile produced (a plain class: see args.Invocation)."""
+
+    def __init__(self, returncode: int, stdout: bytes, stderr: bytes,
+                 headers: list[str] | None = None, features: Path | None = None):
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.headers = headers      # every header read (None: unknown, do not cache)
+        self.features = features    # the plugin's JSON, if it ran
 
 
 def compile_candidate(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path) -> int:

@@ -25,5 +25,9 @@ class _LazyLog:
         if self._logger is not None:
             self._logger.info(msg, *args)
 
+    def warning(self, msg: str, *args) -> None:
+        if self._logger is not None:
+            self._logger.warning(msg, *args)
+
 
 log = _LazyLog()
