@@ -63,8 +63,6 @@ def _setting(settings, key: str, default):
 def extract_function(module_ir: str, function: str) -> str:
     """The module text with every other function definition turned into a declaration
     (kept only if referenced), so the result holds exactly one definition."""
-    import llvmlite.binding as llvm
-
     module = _parse(module_ir, "module")
     try:
         fn = module.get_function(function)
@@ -79,7 +77,6 @@ def extract_function(module_ir: str, function: str) -> str:
             declarations.append(_declaration(module.get_function(_unquote(name))))
     text = kept + "\n" + "\n".join(declarations) + "\n"
     _parse(text, "extracted function")  # a broken cut is an error here, not in the checker
-    del llvm
     return text
 
 
