@@ -3,8 +3,10 @@
 clean, built
 
 * with plain clang-22 (the reference),
-* with llmcc when there is nothing to optimize: LLMCC_MODE=off (baseline only) and
-  LLMCC_MODE=score (scoring and reports, no tuning), each with an empty cache every run,
+* with llmcc when there is nothing to optimize: LLMCC_MODE=off (baseline only), the
+  default mode with a threshold no function reaches (plugin + features + scoring, the
+  real "nothing to optimize" path), and LLMCC_MODE=score (scoring with remarks and
+  reports for every TU that has loops), each with an empty cache every run,
 * with llmcc and a warm cache (primed by one untimed build in the same directory, so
   every TU is a cache hit),
 
@@ -164,6 +166,10 @@ def variants(llmcc: str, clang: str, warm_mode: str) -> list[Variant]:
     return [
         Variant("plain-clang", clang),
         Variant("llmcc-mode-off", llmcc, {"LLMCC_MODE": "off"}, fresh_cache_each_run=True),
+        # The default mode end to end (plugin in the compile, features, scoring) on a build
+        # where no function is hot: what a user pays when llmcc finds nothing to do.
+        Variant("llmcc-nothing-hot", llmcc, {"LLMCC_HOTSPOTS_THRESHOLD": "1e12"},
+                fresh_cache_each_run=True),
         Variant("llmcc-mode-score", llmcc, {"LLMCC_MODE": "score"}, fresh_cache_each_run=True),
         Variant(f"llmcc-warm-{warm_mode}", llmcc, {"LLMCC_MODE": warm_mode}, prime_cache=True),
     ]

@@ -10,18 +10,18 @@ unless a candidate was accepted. Called only from ``compile.optimize_or_fallback
 """
 from __future__ import annotations
 
-import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..cache import atomic_copy
 from ..config import Settings
 from ..outcome import Fallback
 from ..toolchain import Toolchain, frontend, middle_end
-from ..tu import HotFunction, TUContext
 from .args import Invocation
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:   # the TU context is built only for hot TUs; keep it off the common path
+    from ..tu import HotFunction, TUContext
 
 O_PIPELINE = {"-O1": "default<O1>", "-O2": "default<O2>", "-O3": "default<O3>"}
 
@@ -138,6 +138,7 @@ def make_context(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, 
                   cwd=cwd, timeout=settings["stage_timeout"])
     if isinstance(fe, Fallback):
         return fe
+    from ..tu import TUContext
     has_main = any(h.name == "main" for h in hot) or _defines_main(cwd / inv.output)
     return TUContext(source=inv.source, cwd=cwd, flags=inv.codegen_flags, opt_level=inv.opt_level,
                      toolchain=tc, settings=settings, workdir=opt_dir,
