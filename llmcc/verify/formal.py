@@ -31,7 +31,8 @@ def check_function(src_module_ir: str, tgt_module_ir: str, function: str, settin
     """Does ``@function`` in the target module refine it in the source module?
 
     Uses alive-tv if found (setting ``verify.alive_tv``, ``$LLMCC_ALIVE_TV``, PATH), else
-    the built-in checker. Unroll bound and solver timeout come from ``verify.unroll`` and
+    the built-in checker; when alive-tv is inconclusive the built-in checker gets a try
+    too. Unroll bound and solver timeout come from ``verify.unroll`` and
     ``verify.smt_timeout_ms``.
     """
     try:
@@ -42,12 +43,20 @@ def check_function(src_module_ir: str, tgt_module_ir: str, function: str, settin
             tgt = extract_function(tgt_module_ir, function)
         except ExtractionError as e:
             return Verdict(VerdictKind.INVALID, "formal", str(e))
-        alive_tv = find_alive_tv(settings)
-        if alive_tv is not None:
-            return _check_with_alive(src, tgt, function, alive_tv, unroll, timeout_ms)
         from .smt import check_refinement
 
-        return check_refinement(src, tgt, function, unroll=unroll, timeout_ms=timeout_ms)
+        alive_tv = find_alive_tv(settings)
+        if alive_tv is None:
+            return check_refinement(src, tgt, function, unroll=unroll, timeout_ms=timeout_ms)
+        verdict = _check_with_alive(src, tgt, function, alive_tv, unroll, timeout_ms)
+        if verdict.kind != VerdictKind.INCONCLUSIVE:
+            return verdict
+        # alive-tv gave up (timeout, approximation): the built-in checker may still decide.
+        second = check_refinement(src, tgt, function, unroll=unroll, timeout_ms=timeout_ms)
+        if second.kind in (VerdictKind.PROVED, VerdictKind.REFUTED):
+            return Verdict(second.kind, second.checker, second.detail, second.counterexample,
+                           dict(second.data, alive2=verdict.detail))
+        return verdict
     except Exception as e:  # a checker bug must not break the build: it only loses a proof
         log.exception("formal check of @%s failed", function)
         return Verdict(VerdictKind.INCONCLUSIVE, "formal", f"internal error: {type(e).__name__}: {e}")
