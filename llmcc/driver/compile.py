@@ -206,11 +206,24 @@ def direct_key(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path) ->
     from ..cache import hash_bytes, hash_file
     env = "\0".join(f"{k}={os.environ.get(k, '')}" for k in KEY_ENV_VARS)
     plugin = feature_plugin_path()
-    parts = [__version__.encode(), settings.fingerprint().encode(), tc.identity().encode(),
+    native = _native_cpu() if any(a.endswith("=native") for a in inv.expanded) else b""
+    parts = [__version__.encode(), settings.fingerprint().encode(), tc.identity().encode(), native,
              "\0".join(inv.expanded).encode(), str(cwd).encode(), src, env.encode(),
              str(sys.stderr.isatty()).encode(),
              (hash_file(plugin) or "").encode() if plugin else b""]
     return hash_bytes(*parts)
+
+
+def _native_cpu() -> bytes:
+    """What -march=native / -mtune=native resolve to on this machine (DROPIN 19): the
+    CPU's model and feature flags, so a cache shared between machines stays right."""
+    try:
+        with open("/proc/cpuinfo", "rb") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return b"unknown-cpu"
+    keep = (b"model name", b"flags", b"vendor_id", b"cpu family", b"model\t")
+    return b"\n".join(sorted({line for line in lines if line.startswith(keep)}))
 
 
 def _result_key(key1: str, header_hashes: list[str]) -> str:

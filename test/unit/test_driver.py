@@ -272,3 +272,93 @@ def test_optimizer_output_never_reaches_the_build_log(proj, llmcc_env):
     got = run([LLMCC, "-O2", "-c", "hot.c", "-o", "hot.o"], proj, llmcc_env)
     assert got.returncode == 0 and got.stdout == b"" and got.stderr == b""
     assert (proj / "hot.o").exists()
+
+
+def test_colours_match_clang_on_a_terminal(proj, llmcc_env):
+    """clang colours diagnostics only on a terminal; llmcc captures stderr, so it must
+    ask for colour itself there and replay the same bytes (DROPIN 10)."""
+    import pty
+    import select
+
+    def on_pty(argv, env):
+        master, slave = pty.openpty()
+        p = __import__("subprocess").Popen(argv, cwd=proj, env=env, stdin=slave, stdout=slave, stderr=slave)
+        os.close(slave)
+        out = b""
+        while True:
+            r, _, _ = select.select([master], [], [], 30)
+            if not r:
+                break
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        p.wait(timeout=60)
+        os.close(master)
+        return out
+
+    ref = on_pty([CLANG, "-O2", "-Wall", "-c", "warn.c", "-o", "ref.o"], None)
+    got = on_pty([LLMCC, "-O2", "-Wall", "-c", "warn.c", "-o", "out.o"], llmcc_env)
+    hit = on_pty([LLMCC, "-O2", "-Wall", "-c", "warn.c", "-o", "out.o"], llmcc_env)
+    assert b"\x1b[" in ref          # clang coloured its warning
+    assert got == ref == hit
+
+
+def test_wl_version_is_passed_through(proj, llmcc_env):
+    ref = run([CLANG, "-Wl,--version"], proj)
+    got = run([LLMCC, "-Wl,--version"], proj, llmcc_env)
+    assert ref.stdout.strip()   # the linker printed its version
+    assert (got.returncode, got.stdout, got.stderr) == (ref.returncode, ref.stdout, ref.stderr)
+
+
+def test_parallel_identical_compiles_do_the_work_once(proj, llmcc_env):
+    """make -j may start the same compile twice; the per-key lock lets one compile and
+    the others restore its result (DROPIN 18)."""
+    import subprocess
+    argv = [LLMCC, "-O2", "-c", "hello.c", "-o", "hello.o"]
+    procs = [subprocess.Popen(argv, cwd=proj, env=llmcc_env) for _ in range(4)]
+    assert all(p.wait(timeout=300) == 0 for p in procs)
+    run([CLANG, "-O2", "-c", "hello.c", "-o", "ref.o"], proj)
+    assert (proj / "hello.o").read_bytes() == (proj / "ref.o").read_bytes()
+    s = stats(llmcc_env, proj)
+    assert s.get("cache_miss") == 1 and s.get("cache_hit") == 3
+
+
+def test_cpath_is_part_of_the_cache_key(proj, llmcc_env, tmp_path):
+    inc = tmp_path / "inc"
+    inc.mkdir()
+    (inc / "val.h").write_text("#define VAL 1\n")
+    (proj / "v.c").write_text('#include <val.h>\nint v(void){ return VAL; }\n')
+    args = [LLMCC, "-O2", "-c", "v.c", "-o", "v.o"]
+    run(args, proj, {**llmcc_env, "CPATH": str(inc)})
+    other = tmp_path / "inc2"
+    other.mkdir()
+    (other / "val.h").write_text("#define VAL 2\n")
+    run(args, proj, {**llmcc_env, "CPATH": str(other)})
+    run([CLANG, "-O2", "-c", "v.c", "-o", "ref.o"], proj, {**os.environ, "CPATH": str(other)})
+    assert (proj / "v.o").read_bytes() == (proj / "ref.o").read_bytes()
+    assert stats(llmcc_env, proj).get("cache_hit", 0) == 0
+
+
+def test_time_macros_are_never_served_from_the_cache(proj, llmcc_env):
+    (proj / "t.c").write_text('const char *built(void){ return __DATE__ " " __TIME__; }\n')
+    for _ in range(2):
+        assert run([LLMCC, "-O2", "-c", "t.c"], proj, llmcc_env).returncode == 0
+    assert stats(llmcc_env, proj).get("cache_hit", 0) == 0
+    llmcc_env["SOURCE_DATE_EPOCH"] = "1700000000"   # reproducible builds: cacheable again
+    for _ in range(2):
+        run([LLMCC, "-O2", "-c", "t.c"], proj, llmcc_env)
+    assert stats(llmcc_env, proj).get("cache_hit") == 1
+
+
+def test_march_native_key_includes_the_cpu():
+    from llmcc.driver.compile import _native_cpu
+    assert b"flags" in _native_cpu() or _native_cpu() == b"unknown-cpu"
+
+
+def test_save_optimization_record_side_file_is_clangs(proj, llmcc_env):
+    got = run([LLMCC, "-O2", "-fsave-optimization-record", "-c", "hello.c", "-o", "sub.o"], proj, llmcc_env)
+    assert got.returncode == 0 and (proj / "sub.opt.yaml").exists()
