@@ -205,6 +205,38 @@ def test_function_memory_effects_are_part_of_the_contract():
         assert verdict.kind == R and "UB" in verdict.detail, lie
 
 
+def test_initializes_promise_is_checked():
+    src = """
+define void @src(ptr noundef %p, i32 noundef %x, i1 noundef %c) {
+  store i32 %x, ptr %p, align 4
+  ret void
+}"""
+    kept = """
+define void @tgt(ptr noundef initializes((0, 4)) %p, i32 noundef %x, i1 noundef %c) {
+  store i32 %x, ptr %p, align 4
+  %v = load i32, ptr %p, align 4
+  ret void
+}"""
+    assert check(src, kept).kind == P
+    reads_first = kept.replace("  store i32 %x, ptr %p, align 4\n  %v = load i32, ptr %p, align 4",
+                               "  %v = load i32, ptr %p, align 4\n  store i32 %x, ptr %p, align 4")
+    assert check(src, reads_first).kind == R
+    # Writing 4 bytes on one path only breaks the promise on the other.
+    one_path = """
+define void @tgt(ptr noundef initializes((0, 4)) %p, i32 noundef %x, i1 noundef %c) {
+entry:
+  br i1 %c, label %w, label %done
+w:
+  store i32 %x, ptr %p, align 4
+  br label %done
+done:
+  ret void
+}"""
+    src_one_path = one_path.replace("@tgt", "@src").replace(" initializes((0, 4))", "")
+    verdict = check(src_one_path, one_path)
+    assert verdict.kind == R and "UB" in verdict.detail and "%c = #x0" in verdict.counterexample
+
+
 # --- stack objects and pointers in memory ---------------------------------------------
 
 O0_STYLE = """

@@ -137,9 +137,11 @@ def _check_target_attributes(src: Function, tgt: Function) -> None:
     as UB in the target) or add access attributes the target's instructions obey; anything
     else would add assumptions the model cannot see."""
     for sp, tp in zip(src.params, tgt.params):
-        # readonly/writeonly/readnone make the target's own accesses UB (semantics.py).
-        extra = tp.attrs - sp.attrs - {"noundef", "zeroext", "signext", "noext", "nocapture",
-                                         "captures(none)", "readonly", "writeonly", "readnone"}
+        # readonly/writeonly/readnone/initializes make the target's own accesses UB
+        # when it breaks them (semantics.py).
+        extra = {a for a in tp.attrs - sp.attrs - {"noundef", "zeroext", "signext", "noext", "nocapture",
+                                                     "captures(none)", "readonly", "writeonly", "readnone"}
+                 if not a.startswith("initializes(")}
         if extra:
             raise Unsupported(f"target adds attribute(s) {', '.join(sorted(extra))} to %{tp.name}")
         odd = {a for a in sp.attrs if a not in BENIGN_PARAM_ATTRS and not a.startswith(

@@ -16,7 +16,7 @@ from .values import OBJ_BITS, PTR_BITS, PtrVal, Val, VecVal
 # calls, no captures), or that the checker models.
 BENIGN_PARAM_ATTRS = {"noundef", "noalias", "nocapture", "captures(none)", "zeroext", "signext",
                       "noext", "nofree", "readonly", "writeonly", "readnone", "nonnull"}
-MODELLED_ATTR_PREFIXES = ("range(", "align ", "dereferenceable(")
+MODELLED_ATTR_PREFIXES = ("range(", "align ", "dereferenceable(", "initializes(")
 
 
 @dataclass

@@ -72,9 +72,55 @@ class Executor:
         self.key = {p.name: inputs.order[i] for i, p in enumerate(fn.params)}
         # Objects this function promises not to write / not to read through its arguments
         # (argument attributes, and the function's memory(...) effects on argument memory).
+        self.initializes = self._initialized_ranges()
         may_read, may_write = fn.argument_memory_access()
         self.no_write = self._pointer_objects(lambda p: not may_write or {"readonly", "readnone"} & p.attrs)
         self.no_read = self._pointer_objects(lambda p: not may_read or {"writeonly", "readnone"} & p.attrs)
+
+    def _initialized_ranges(self) -> list[tuple[Any, Any, int, int]]:
+        """(object, argument address, lo, hi) for every ``initializes((lo, hi), ...)``."""
+        import re
+
+        ranges = []
+        for p in self.fn.params:
+            for attr in p.attrs:
+                if attr.startswith("initializes("):
+                    arg = self.inputs.values[self.key[p.name]]
+                    for lo, hi in re.findall(r"\((-?\d+), (-?\d+)\)", attr):
+                        if not 0 <= int(hi) - int(lo) <= 256:
+                            raise Unsupported(f"attribute {attr}")
+                        ranges.append((arg.obj, arg.addr, int(lo), int(hi)))
+        return ranges
+
+    def _read_before_written(self, state: State, ptr: PtrVal, nbytes: int) -> Any:
+        """UB: a read through an ``initializes`` argument of a byte it has not written yet."""
+        import z3
+
+        conds = []
+        for obj, base, lo, hi in self.initializes:
+            for k in range(nbytes):
+                a = ptr.addr + k
+                in_range = z3.And(z3.ULE(base + lo, a), z3.ULT(a, base + hi))
+                conds.append(z3.And(ptr.obj == obj, in_range, z3.Not(z3.Select(state.written, a))))
+        return z3.Or(conds) if conds else z3.BoolVal(False)
+
+    def _mark_written(self, state: State, ptr: PtrVal, nbytes: int) -> None:
+        import z3
+
+        if not self.initializes:
+            return
+        through = z3.Or([ptr.obj == obj for obj, _, _, _ in self.initializes])
+        for k in range(nbytes):
+            a = ptr.addr + k
+            state.written = z3.Store(state.written, a, z3.Or(through, z3.Select(state.written, a)))
+
+    def _uninitialized_at_return(self, state: State) -> Any:
+        """UB: returning before writing every byte an ``initializes`` argument promised."""
+        import z3
+
+        missing = [z3.Not(z3.Select(state.written, base + k))
+                   for _, base, lo, hi in self.initializes for k in range(lo, hi)]
+        return z3.Or(missing) if missing else z3.BoolVal(False)
 
     def _pointer_objects(self, forbidden) -> list[Any]:
         """Objects of the pointer arguments for which ``forbidden(param)`` holds."""
@@ -94,6 +140,8 @@ class Executor:
                        self.inputs.mem_poison, self.inputs.mem_prov, z3.BoolVal(False), Counter(),
                        None, set())
         start.ub = self._target_param_ub()
+        if self.initializes:
+            start.written = z3.K(z3.BitVecSort(PTR_BITS), z3.BoolVal(False))
         self.constants = {name: self._place_constant(start, c) for name, c in self.fn.constants.items()}
         order = reverse_post_order(self.fn)
         pending: list[tuple[State, str]] = [(start, self.fn.entry)]
@@ -183,6 +231,7 @@ class Executor:
         import z3
 
         if inst.opcode == "ret":
+            state.ub = z3.Or(state.ub, self._uninitialized_at_return(state))
             if inst.ops:
                 if inst.op_types[0] == "ptr":
                     raise Unsupported("returning a pointer")
@@ -476,7 +525,8 @@ class Executor:
         ptr = self._operand(state, inst.ops[0], "ptr")
         lane_bytes = _lane_bytes(w, n)
         state.ub = z3.Or(state.ub, memory.access_ub(self.inputs.objects, ptr, lane_bytes * n, inst.align),
-                         self._forbidden_access(ptr, self.no_read))
+                         self._forbidden_access(ptr, self.no_read),
+                         self._read_before_written(state, ptr, lane_bytes * n))
         lanes = [memory.load_bytes(state.mem, state.mem_poison, ptr.addr + k * lane_bytes, w)
                  for k in range(n)]
         return from_lanes(lanes, vector_shape(inst.type) is not None)
@@ -489,7 +539,8 @@ class Executor:
 
         ptr = self._operand(state, inst.ops[0], "ptr")
         state.ub = z3.Or(state.ub, memory.access_ub(self.inputs.objects, ptr, 8, inst.align),
-                         self._forbidden_access(ptr, self.no_read))
+                         self._forbidden_access(ptr, self.no_read),
+                         self._read_before_written(state, ptr, 8))
         raw = memory.load_bytes(state.mem, state.mem_poison, ptr.addr, PTR_BITS)
         obj = z3.Select(state.mem_prov, ptr.addr)
         foreign = z3.Or(obj == memory.PROV_CALLER, obj == memory.PROV_INTEGER,
@@ -512,6 +563,7 @@ class Executor:
         state.ub = z3.Or(state.ub, memory.access_ub(self.inputs.objects, ptr, lane_bytes * len(lanes),
                                                     inst.align),
                          self._forbidden_access(ptr, self.no_write))
+        self._mark_written(state, ptr, lane_bytes * len(lanes))
         for k, lane in enumerate(lanes):
             state.mem, state.mem_poison = memory.store_bytes(state.mem, state.mem_poison,
                                                              ptr.addr + k * lane_bytes, lane)
@@ -526,6 +578,7 @@ class Executor:
         ptr = self._operand(state, inst.ops[1], "ptr")
         state.ub = z3.Or(state.ub, memory.access_ub(self.inputs.objects, ptr, 8, inst.align),
                          self._forbidden_access(ptr, self.no_write))
+        self._mark_written(state, ptr, 8)
         state.mem, state.mem_poison = memory.store_bytes(state.mem, state.mem_poison, ptr.addr,
                                                          Val(value.addr, value.poison))
         for k in range(8):
