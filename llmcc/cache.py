@@ -15,11 +15,8 @@ caller sees a miss or a failed store, never an exception.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Iterator
@@ -30,7 +27,12 @@ from .log import log
 ENTRY_META = "entry.json"
 
 
+# hashlib, shutil and tempfile are imported where used: every compile imports this
+# module, and hashlib alone loads OpenSSL (~3 ms) before anything is hashed.
+
+
 def hash_bytes(*parts: bytes) -> str:
+    import hashlib
     h = hashlib.blake2b(digest_size=20)
     for p in parts:
         h.update(len(p).to_bytes(8, "little"))
@@ -39,6 +41,7 @@ def hash_bytes(*parts: bytes) -> str:
 
 
 def hash_file(path: str | os.PathLike) -> str | None:
+    import hashlib
     try:
         with open(path, "rb") as f:
             return hashlib.blake2b(f.read(), digest_size=20).hexdigest()
@@ -47,12 +50,14 @@ def hash_file(path: str | os.PathLike) -> str | None:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
 
 
 def atomic_write_bytes(dest: Path, data: bytes) -> None:
     """Write ``data`` to ``dest`` through a unique temp file in the same directory."""
+    import tempfile
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -67,6 +72,8 @@ def atomic_write_bytes(dest: Path, data: bytes) -> None:
 def atomic_copy(src: Path, dest: Path) -> None:
     """Copy ``src`` over ``dest`` atomically (temp file in dest's directory + rename),
     preserving the destination's usual permissions (umask), as the compiler would."""
+    import shutil
+    import tempfile
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent or ".")
     try:
         with os.fdopen(fd, "wb") as out, open(src, "rb") as inp:
@@ -158,12 +165,15 @@ class Cache:
         return files
 
     def _discard(self, d: Path, why: str) -> None:
+        import shutil
         log.warning("cache: dropping corrupt entry %s: %s", d.name, why)
         self.bump("cache_corrupt")
         shutil.rmtree(d, ignore_errors=True)
 
     def store(self, key2: str, files: dict[str, Path | bytes]) -> bool:
         """Store an entry atomically: build it in a temp dir, then rename the directory."""
+        import shutil
+        import tempfile
         d = self._entry_dir(key2)
         tmp = None
         try:
@@ -277,6 +287,7 @@ class Cache:
     def evict(self) -> int:
         """Remove least recently used entries until the cache is below 90% of its bound.
         Returns the number of entries removed."""
+        import shutil
         entries = sorted(self.entries())
         total = sum(size for _, size, _ in entries)
         removed = 0
@@ -299,6 +310,7 @@ class Cache:
 
     def clear(self) -> int:
         """Remove every entry and manifest; keep the statistics."""
+        import shutil
         n = len(self.entries())
         for sub in ("results", "manifests", "locks"):
             shutil.rmtree(self.root / sub, ignore_errors=True)

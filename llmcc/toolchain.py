@@ -16,8 +16,6 @@ Internal stages keep their stderr to themselves and run with ``-w`` so the user'
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import NamedTuple
@@ -46,6 +44,7 @@ class Toolchain(NamedTuple):
         for candidate in (self.bindir / name, self.bindir / f"{name}-{self.major}"):
             if candidate.is_file() and os.access(candidate, os.X_OK):
                 return candidate
+        import shutil
         found = shutil.which(f"{name}-{self.major}")
         if found:
             return Path(found)
@@ -76,6 +75,7 @@ def _is_llmcc(path: Path) -> bool:
 
 
 def clang_major(clang: Path) -> int:
+    import re
     out = subprocess.run([str(clang), "--version"], capture_output=True, text=True, timeout=30)
     m = re.search(r"clang version (\d+)\.", out.stdout)
     if not m:
@@ -86,17 +86,15 @@ def clang_major(clang: Path) -> int:
 _major_cache: dict[tuple[str, int, int], int] = {}
 
 
-_LLVM_DIR_RE = re.compile(r"/llvm-(\d+)/bin/clang(-\d+)?$")
-
-
 def _checked_major(clang: Path) -> int:
     """Major version of ``clang``. Debian installs clang under /usr/lib/llvm-N/bin, so
     the resolved path answers without running a process (start-up matters: this runs
     on every compile); anything else is asked with --version."""
     real = clang.resolve()
-    m = _LLVM_DIR_RE.search(str(real))
-    if m:
-        return int(m.group(1))
+    llvm_dir = real.parent.parent.name          # /usr/lib/llvm-22/bin/clang -> "llvm-22"
+    if real.parent.name == "bin" and real.name.startswith("clang") and llvm_dir.startswith("llvm-") \
+            and llvm_dir[5:].isdigit():
+        return int(llvm_dir[5:])
     st = real.stat()
     key = (str(clang.resolve()), st.st_size, st.st_mtime_ns)
     if key not in _major_cache:

@@ -10,8 +10,6 @@ on a response-file-expanded copy (DROPIN 6).
 from __future__ import annotations
 
 import os
-import re
-import shlex
 from pathlib import Path
 
 # Options whose value is the next argument when written separately (``-o out.o``).
@@ -45,7 +43,12 @@ TOO_HARD_PREFIX = ("-save-temps=", "-fsave-optimization-record=", "-foptimizatio
 C_SOURCE_SUFFIXES = (".c",)
 DEP_FLAGS_NOARG = frozenset({"-MD", "-MMD", "-MP", "-MG", "-MV"})
 DEP_FLAGS_ARG = frozenset({"-MF", "-MT", "-MQ"})
-OPT_RE = re.compile(r"^-O(\d|s|z|g|fast)?$")
+OPT_SUFFIXES = frozenset(["", "s", "z", "g", "fast", *"0123456789"])
+
+
+def _is_opt_flag(arg: str) -> bool:
+    """-O, -O0..-O9, -Os, -Oz, -Og, -Ofast (string logic: no regex at start-up)."""
+    return arg.startswith("-O") and arg[2:] in OPT_SUFFIXES
 
 
 class Invocation:
@@ -89,6 +92,7 @@ def expand_response_files(args: list[str], cwd: Path | None = None, depth: int =
             except OSError:
                 out.append(a)
                 continue
+            import shlex   # only when there is a response file
             try:
                 inner = shlex.split(text, comments=False, posix=True)
             except ValueError as e:
@@ -170,7 +174,7 @@ def classify_invocation(args: list[str], *, cwd: Path, min_opt_level: int = 2) -
         elif a.startswith("-Wp,"):
             inv.why_not = f"option {a}"   # arbitrary preprocessor options: too hard
             return inv
-        elif OPT_RE.match(a):
+        elif _is_opt_flag(a):
             inv.opt_level = "-O3" if a == "-Ofast" else ("-O1" if a == "-O" else a)
             if a == "-Ofast":
                 codegen.append("-ffast-math")

@@ -15,7 +15,6 @@ A user's own compile error is not a fallback: clang's output and status pass thr
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import time
@@ -31,7 +30,7 @@ from ..log import log
 
 LLMCC_NAMES = ("llmcc", "llmc++")
 # A launcher's first argument names a compiler: clang, clang-22, cc, gcc, x86_64-linux-gnu-gcc-12 ...
-COMPILER_NAME_RE = re.compile(r"^(?:.*-)?(?:clang|cc|gcc|c89|c99|c11)(?:-\d+(?:\.\d+)*)?$")
+COMPILER_NAMES = ("clang", "cc", "gcc", "c89", "c99", "c11")
 # Environment that changes what the preprocessor sees (DROPIN 19).
 KEY_ENV_VARS = ("CPATH", "C_INCLUDE_PATH", "OBJC_INCLUDE_PATH", "SOURCE_DATE_EPOCH",
                 "LANG", "LC_ALL", "LC_CTYPE")
@@ -89,7 +88,11 @@ def _names_compiler(arg: str) -> bool:
     base = Path(arg).name
     if base.endswith((".c", ".o", ".s", ".S", ".i", ".a", ".so", ".h")):
         return False
-    return bool(COMPILER_NAME_RE.match(base))
+    # Plain string logic rather than a regex: `re` costs ~4 ms at every start-up.
+    stem, _, version = base.rpartition("-")
+    if stem and version.replace(".", "").isdigit():
+        base = stem
+    return base.rpartition("-")[2] in COMPILER_NAMES
 
 
 def _settings() -> tuple[Settings | None, str | None]:
