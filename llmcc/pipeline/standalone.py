@@ -29,7 +29,7 @@ def context_for_source(tc: Toolchain, settings: Settings, source: Path, workdir:
     steps = [
         lambda: frontend(tc, source, flags, ir, opt_level=opt_level, cwd=source.parent, timeout=timeout),
         lambda: middle_end(tc, ir, f"default<{opt_level.lstrip('-')}>", workdir / "baseline.bc",
-                           timeout=timeout),
+                           flags=flags, timeout=timeout),
         lambda: backend(tc, workdir / "baseline.bc", flags, workdir / "baseline.o", opt_level=opt_level,
                         cwd=source.parent, timeout=timeout),
     ]

@@ -254,7 +254,8 @@ class _Loop:
         self.seen.add(key)
         timeout = min(self.ctx.settings["stage_timeout"], max(1.0, self.deadline - time.monotonic()))
         ir_out = self.ctx.workdir / f"pipeline-{tag}.bc"
-        validation = validate_with_opt(self.ctx.toolchain, config, self.ir, ir_out, timeout=timeout)
+        validation = validate_with_opt(self.ctx.toolchain, config, self.ir, ir_out, timeout=timeout,
+                                       flags=self.ctx.flags)
         if not validation.ok:
             return _fail(record, "invalid", validation.reason)
         untested = self._untested_changes(ir_out)
@@ -276,7 +277,7 @@ class _Loop:
         if self.reference_ir is None:
             reference = self.ctx.workdir / "pipeline-reference.bc"
             built = validate_with_opt(self.ctx.toolchain, self.base, self.ir, reference,
-                                      timeout=self.ctx.settings["stage_timeout"])
+                                      timeout=self.ctx.settings["stage_timeout"], flags=self.ctx.flags)
             if not built.ok:
                 return {"<reference build failed>"}
             self.reference_ir = reference

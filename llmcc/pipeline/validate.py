@@ -181,7 +181,7 @@ def validate_edits(edits: list[Any], space: EditSpace) -> str | None:
 
 
 def validate_with_opt(tc: Toolchain, config: PipelineConfig, ir: Path, out: Path, *,
-                      timeout: float) -> ValidationResult:
+                      timeout: float, flags: list[str] | tuple[str, ...] = ()) -> ValidationResult:
     """Run the candidate through ``opt -verify-each`` on the TU's IR within ``timeout``.
 
     A pipeline opt refuses, a verifier failure, a crash or a timeout all make the
@@ -190,7 +190,7 @@ def validate_with_opt(tc: Toolchain, config: PipelineConfig, ir: Path, out: Path
     if problem:
         return ValidationResult(False, problem)
     result = middle_end(tc, ir, config.text, out, extra_args=["-verify-each", *config.opt_args()],
-                        timeout=timeout)
+                        flags=flags, timeout=timeout)
     if isinstance(result, Fallback):
         return ValidationResult(False, f"opt refused the candidate ({result.reason}): {result.detail[-500:]}")
     return ValidationResult(True, "", result.output)
