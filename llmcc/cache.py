@@ -55,13 +55,17 @@ def _sha256(path: Path) -> str:
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def atomic_write_bytes(dest: Path, data: bytes) -> None:
-    """Write ``data`` to ``dest`` through a unique temp file in the same directory."""
+def atomic_write_bytes(dest: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``dest`` through a unique temp file in the same directory and a
+    rename, so readers (and a killed build) never see a half-written file. ``mode``
+    sets the permissions; default: mkstemp's private 0600."""
     import tempfile
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent or ".")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, dest)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -70,22 +74,11 @@ def atomic_write_bytes(dest: Path, data: bytes) -> None:
 
 
 def atomic_copy(src: Path, dest: Path) -> None:
-    """Copy ``src`` over ``dest`` atomically (temp file in dest's directory + rename),
-    preserving the destination's usual permissions (umask), as the compiler would."""
-    import shutil
-    import tempfile
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as out, open(src, "rb") as inp:
-            shutil.copyfileobj(inp, out)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, dest)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Copy ``src`` over ``dest`` atomically, with the permissions a compiler's output
+    gets (0666 less the umask). Objects are small, so reading them whole is fine."""
+    umask = os.umask(0)
+    os.umask(umask)
+    atomic_write_bytes(Path(dest), Path(src).read_bytes(), mode=0o666 & ~umask)
 
 
 def _flock(fd: int, timeout: float) -> bool:
