@@ -216,6 +216,11 @@ class _Loop:
         built = self._build(proposal, tag, record)
         if isinstance(built, str):
             return record
+        # Static pre-filter: many knob settings change nothing in the emitted code, and an
+        # identical object cannot be faster; skip its differential tests and timing.
+        from ..verify.objcheck import same_code
+        if same_code(built, self.best_obj or self.ctx.baseline_object):
+            return _failed(record, "no-change", "same code as the best object so far")
         try:
             evaluation = self.evaluate(self.ctx, self.plan, built, best_so_far=self.best_obj)
         except Exception as e:  # the evaluator promises not to raise; one bad call ends only this candidate

@@ -253,3 +253,32 @@ def _undecodable(decoder, data: bytes, start: int, end: int) -> int | None:
         if not decoded_any:
             return offset
     return None
+
+
+# Sections that do not affect what the object does when linked and run.
+_INERT_SECTIONS = (".comment", ".note", ".debug", ".llvm_addrsig", ".rela.debug", ".symtab", ".strtab")
+
+
+def code_fingerprint(path: Path) -> bytes:
+    """Bytes of every section that affects behaviour (code, data, relocations), in order;
+    names, debug info and notes left out. Two objects with the same fingerprint behave
+    the same, so a candidate identical to its reference needs no testing or timing."""
+    import hashlib
+
+    from elftools.elf.elffile import ELFFile
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for section in ELFFile(f).iter_sections():
+            if section.name.startswith(_INERT_SECTIONS) or section["sh_type"] == "SHT_NOBITS":
+                continue
+            h.update(section.name.encode() + b"\0" + section.data())
+    return h.digest()
+
+
+def same_code(a: Path, b: Path) -> bool:
+    """True if ``a`` and ``b`` have identical code, data and relocations (see
+    ``code_fingerprint``). Any error reading either object answers False (test it)."""
+    try:
+        return code_fingerprint(a) == code_fingerprint(b)
+    except Exception:  # noqa: BLE001 - unreadable objects are simply "not known to be equal"
+        return False

@@ -160,3 +160,18 @@ def test_garbage_in_padding_between_functions_is_tolerated(tmp_path):
     patched = tmp_path / "padded.o"
     patched.write_bytes(bytes(data))
     assert check_object(obj, patched).kind is VerdictKind.TESTED_EQUAL
+
+
+def test_same_code_sees_through_names_and_debug_info(tmp_path):
+    from llmcc.verify.objcheck import same_code
+    import shutil
+    import subprocess
+    clang = shutil.which("clang-22")
+    (tmp_path / "a.c").write_text("int f(int x){ return x * 7; }\n")
+    (tmp_path / "b.c").write_text("int f(int x){ return x * 7; }\n")
+    (tmp_path / "c.c").write_text("int f(int x){ return x * 9; }\n")
+    for name, extra in (("a", ["-g"]), ("b", []), ("c", [])):
+        subprocess.run([clang, "-O2", *extra, "-c", f"{name}.c", "-o", f"{name}.o"], cwd=tmp_path, check=True)
+    assert same_code(tmp_path / "a.o", tmp_path / "b.o")
+    assert not same_code(tmp_path / "b.o", tmp_path / "c.o")
+    assert not same_code(tmp_path / "b.o", tmp_path / "missing.o")

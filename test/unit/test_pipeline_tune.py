@@ -172,7 +172,10 @@ def test_llm_policy_records_malformed_and_invalid_replies_and_evaluates_the_vali
     assert "no JSON object" in candidates[0]["reason"] and "outside [1, 8]" in candidates[1]["reason"]
     assert "evaluation" not in candidates[0] and "evaluation" not in candidates[1]
     evaluated = candidates[2]
-    assert evaluated["decision"] in ("accepted", "rolled-back") and "evaluation" in evaluated
+    # The valid edit is built and judged: evaluated, or found to compile to the same code
+    # as the baseline (then testing and timing it would be wasted).
+    assert (evaluated["decision"] in ("accepted", "rolled-back") and "evaluation" in evaluated) or \
+        (evaluated["decision"] == "no-change" and "same code" in evaluated["reason"])
     assert {"op": "set_knob", "knob": "unroll-threshold", "value": 700} in evaluated["edits"]
     assert any("loop-unrol" in note for note in evaluated["repairs"])
     assert len({p for p in seen if p != ctx.baseline_object}) == 1  # only the valid one ran
