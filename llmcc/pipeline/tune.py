@@ -17,6 +17,7 @@ run; the report says so (``knob_scope``).
 from __future__ import annotations
 
 import logging
+import math
 import subprocess
 import time
 from pathlib import Path
@@ -78,8 +79,7 @@ def _tune(ctx: TUContext, policy_name: str, client: Any, report: dict[str, Any],
     if isinstance(base, Fallback):
         return _give_up(report, base)
     report["base_pipeline"] = base.text
-    function = None if ctx.has_main or not ctx.hot_functions else ctx.hot_functions[0].name
-    plan = plan_builder(ctx, function, seed=0)
+    plan = _test_plans(ctx, plan_builder)
     if isinstance(plan, Fallback):
         return _give_up(report, plan)
     loop = _Loop(ctx, ir, base, plan, policy, evaluator, report, deadline)
@@ -87,6 +87,65 @@ def _tune(ctx: TUContext, policy_name: str, client: Any, report: dict[str, Any],
         return loop.run()
     finally:
         _record_llm_usage(client, report)
+
+
+MAX_TESTED_FUNCTIONS = 4
+
+
+class PlanSet:
+    """Test plans for several hot functions of a library TU. Pipeline knobs act on the
+    whole TU, so every function a candidate changes must be tested: candidates may change
+    the functions that have a plan here, and each changed one is tested and timed."""
+
+    mode = "function-set"
+    function = None
+
+    def __init__(self, plans: dict[str, Any], skipped: dict[str, str]) -> None:
+        self.plans = plans          # function -> its TestPlan
+        self.skipped = skipped      # function -> why it has no plan
+
+    def functions(self) -> set[str]:
+        return set(self.plans)
+
+
+class SetEvaluation:
+    """Several functions' evaluations as one: correct if all are; accepted if all are
+    correct, at least one is accepted, and none is slower by more than the margin (a win
+    in one function may not be paid for by a loss in another); speedup is their geomean."""
+
+    def __init__(self, parts: dict[str, Any], margin: float) -> None:
+        self.parts = parts
+        self.verdicts = [v for e in parts.values() for v in getattr(e, "verdicts", [])]
+        self.correct = bool(parts) and all(getattr(e, "correct", False) for e in parts.values())
+        speedups = [e.speedup for e in parts.values() if getattr(e, "speedup", None)]
+        self.speedup = math.prod(speedups) ** (1 / len(speedups)) if speedups else None
+        no_loss = all((e.speedup or 1.0) >= 1 - margin for e in parts.values())
+        self.accepted = self.correct and no_loss and any(getattr(e, "accepted", False) for e in parts.values())
+        self.reason = "; ".join(f"{f}: {getattr(e, 'reason', '')}" for f, e in parts.items())
+
+    def to_json(self) -> dict[str, Any]:
+        return {"correct": self.correct, "accepted": self.accepted, "speedup": self.speedup,
+                "reason": self.reason, "functions": {f: _evaluation_json(e) for f, e in self.parts.items()}}
+
+
+def _test_plans(ctx: TUContext, plan_builder: PlanBuilder) -> Any:
+    """One program-mode plan when the TU has main; else function plans for up to
+    MAX_TESTED_FUNCTIONS hot functions (a Fallback if none of them can be tested)."""
+    if ctx.has_main or not ctx.hot_functions:
+        return plan_builder(ctx, None, seed=0)
+    plans: dict[str, Any] = {}
+    skipped: dict[str, str] = {}
+    first_failure: Fallback | None = None
+    for hot in ctx.hot_functions[:MAX_TESTED_FUNCTIONS]:
+        plan = plan_builder(ctx, hot.name, seed=0)
+        if isinstance(plan, Fallback):
+            skipped[hot.name] = str(plan)
+            first_failure = first_failure or plan
+        else:
+            plans[hot.name] = plan
+    if not plans:
+        return first_failure or Fallback("untestable", "no hot function could be tested")
+    return PlanSet(plans, skipped)
 
 
 def _record_llm_usage(client: Any, report: dict[str, Any]) -> None:
@@ -171,9 +230,17 @@ class _Loop:
         report["evidence"] = self.state.signals.to_json()
         # Knobs and passes act on the whole TU, but a function-mode plan tests one function:
         # a candidate that changes any other function is refused (it would ship untested).
-        self.tested_function: str | None = plan.function if getattr(plan, "mode", "") == "function" else None
+        if isinstance(plan, PlanSet):
+            self.tested: set[str] | None = plan.functions()
+        elif getattr(plan, "mode", "") == "function":
+            self.tested = {plan.function}
+        else:
+            self.tested = None      # program mode: the whole TU is exercised
         self.reference_ir: Path | None = None
-        report["tested"] = {"mode": getattr(plan, "mode", None), "function": self.tested_function}
+        self.changed: dict[Path, set[str]] = {}    # candidate object -> functions it changed
+        report["tested"] = {"mode": getattr(plan, "mode", None),
+                            "functions": sorted(self.tested) if self.tested else None,
+                            "untestable": getattr(plan, "skipped", {})}
 
     def run(self) -> Candidate | None:
         """All rounds, then the final comparison against -O3."""
@@ -222,7 +289,7 @@ class _Loop:
         if same_code(built, self.best_obj or self.ctx.baseline_object):
             return _failed(record, "no-change", "same code as the best object so far")
         try:
-            evaluation = self.evaluate(self.ctx, self.plan, built, best_so_far=self.best_obj)
+            evaluation = self._evaluate(built, self.best_obj)
         except Exception as e:  # the evaluator promises not to raise; one bad call ends only this candidate
             logger.exception("evaluating %s failed", built)
             return _failed(record, "evaluation-error", f"{type(e).__name__}: {e}")
@@ -263,21 +330,33 @@ class _Loop:
                                        flags=self.ctx.flags)
         if not validation.ok:
             return _fail(record, "invalid", validation.reason)
-        untested = self._untested_changes(ir_out)
+        changed = self._changed_functions(ir_out)
+        untested = changed - self.tested if self.tested is not None else set()
         if untested:
             return _fail(record, "untested-change",
                          "changes functions the tests do not cover: " + ", ".join(sorted(untested)[:10]))
         obj = self.ctx.workdir / f"pipeline-{tag}.o"
+        self.changed[obj] = changed
         result = backend(self.ctx.toolchain, ir_out, self.ctx.flags, obj, opt_level=self.ctx.opt_level,
                          cwd=self.ctx.cwd, timeout=timeout)
         if isinstance(result, Fallback):
             return _fail(record, "build-failed", str(result))
         return obj
 
-    def _untested_changes(self, candidate_ir: Path) -> set[str]:
-        """In function mode: functions other than the tested one whose code the candidate
-        changed, compared with the unedited pipeline's output."""
-        if self.tested_function is None:
+    def _evaluate(self, obj: Path, best_so_far: Path | None) -> Any:
+        """Evaluate with the single plan, or (PlanSet) every tested function the candidate
+        changed; the best so far, if any, changed functions that must be timed too."""
+        if not isinstance(self.plan, PlanSet):
+            return self.evaluate(self.ctx, self.plan, obj, best_so_far=best_so_far)
+        touched = self.changed.get(obj, set()) | (self.changed.get(best_so_far, set()) if best_so_far else set())
+        functions = sorted(touched & self.plan.functions()) or sorted(self.plan.functions())[:1]
+        parts = {f: self.evaluate(self.ctx, self.plan.plans[f], obj, best_so_far=best_so_far) for f in functions}
+        return SetEvaluation(parts, self.ctx.settings["measure.margin"])
+
+    def _changed_functions(self, candidate_ir: Path) -> set[str]:
+        """Functions whose optimized IR the candidate changed, compared with the unedited
+        pipeline's output (program mode: not needed, everything is exercised)."""
+        if self.tested is None:
             return set()
         if self.reference_ir is None:
             reference = self.ctx.workdir / "pipeline-reference.bc"
@@ -286,7 +365,7 @@ class _Loop:
             if not built.ok:
                 return {"<reference build failed>"}
             self.reference_ir = reference
-        return changed_functions(self.ctx.toolchain, self.reference_ir, candidate_ir) - {self.tested_function}
+        return set(changed_functions(self.ctx.toolchain, self.reference_ir, candidate_ir))
 
     def _finish(self) -> Candidate | None:
         """Re-measure the best against the -O3 object; emit only if that is accepted."""
@@ -295,7 +374,7 @@ class _Loop:
         if self.best_obj is None:
             result.update(decision="baseline", reason="no candidate beat -O3")
             return None
-        final = self.evaluate(self.ctx, self.plan, self.best_obj, best_so_far=None)
+        final = self._evaluate(self.best_obj, None)
         result["final_evaluation"] = _evaluation_json(final)
         speedup = getattr(final, "speedup", None)
         margin = self.ctx.settings["measure.margin"]

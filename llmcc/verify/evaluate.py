@@ -51,6 +51,7 @@ SCALE_BUDGET_SECONDS = 0.3
 TIMED_SCALE_INPUTS = 1          # the largest kept scale input (best signal over noise) is timed
 MIN_HARNESS_SECONDS = 1e-4      # harness readings below this are too coarse to compare
 HARNESS_TIME = re.compile(rb"llmcc-harness-cpu-ns: (\d+)")
+HARNESS_AVG = re.compile(rb"llmcc-harness-cpu-ns-avg: (\d+(?:\.\d+)?)")   # repeated fast calls
 
 
 @dataclass
@@ -247,8 +248,15 @@ def _cost_seconds(obs: Observation, *, whole_process: bool = False) -> float:
     process CPU time. A failed run costs infinity, so it can never look fast."""
     if obs.crashed or obs.returncode != 0:
         return math.inf
-    m = None if whole_process else HARNESS_TIME.search(obs.stderr)
-    return int(m.group(1)) / 1e9 if m else obs.cpu_time
+    if whole_process:
+        return obs.cpu_time
+    m = HARNESS_AVG.search(obs.stderr) or HARNESS_TIME.search(obs.stderr)
+    return float(m.group(1)) / 1e9 if m else obs.cpu_time
+
+
+def _precise(obs: Observation) -> bool:
+    """The harness averaged repeated calls: its reading is precise however small."""
+    return HARNESS_AVG.search(obs.stderr) is not None
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -364,8 +372,9 @@ def _measure(ctx: TUContext, plan: TestPlan, reference_obj: Path, candidate_obj:
 
     # The harness's own reading excludes start-up, but below its resolution it says ~0 and
     # any ratio of it is noise: then both sides are costed by whole-process CPU time.
-    probe = sum(_cost_seconds(run_input(ref_exe, i, workdir=workdir, allow_unsandboxed=allow)) for i in timed)
-    whole_process = probe < MIN_HARNESS_SECONDS
+    probes = [run_input(ref_exe, i, workdir=workdir, allow_unsandboxed=allow) for i in timed]
+    whole_process = (sum(_cost_seconds(o) for o in probes) < MIN_HARNESS_SECONDS
+                     and not all(_precise(o) for o in probes))
 
     def cost_of(exe: Path) -> Callable[[], float]:
         return lambda: sum(_cost_seconds(run_input(exe, i, workdir=workdir, allow_unsandboxed=allow),

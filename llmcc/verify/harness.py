@@ -412,13 +412,29 @@ static int llmcc_dump_ptr(const char *label, const void *r, const void *base, si
   return 1;
 }
 static struct timespec llmcc_t0;
+static long long llmcc_last_ns;
 static void llmcc_start(void) { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &llmcc_t0); }
-static void llmcc_stop(void) {
+static long long llmcc_elapsed(void) {
   struct timespec t1;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
-  long long ns = (long long)(t1.tv_sec - llmcc_t0.tv_sec) * 1000000000LL + (t1.tv_nsec - llmcc_t0.tv_nsec);
-  fprintf(stderr, "llmcc-harness-cpu-ns: %lld\n", ns);
+  return (long long)(t1.tv_sec - llmcc_t0.tv_sec) * 1000000000LL + (t1.tv_nsec - llmcc_t0.tv_nsec);
 }
+static void llmcc_stop(void) {
+  llmcc_last_ns = llmcc_elapsed();
+  fprintf(stderr, "llmcc-harness-cpu-ns: %lld\n", llmcc_last_ns);
+}
+/* Scale inputs of fast functions: after the one call whose outputs are compared, repeat
+   the call until the total is well above the clock's resolution and report the average
+   per call (the repeated calls see the buffers the first call left: same for both sides). */
+#define LLMCC_REPEAT_TIMING(call) do { \
+    long long llmcc_reps = 1, llmcc_ns = llmcc_last_ns; \
+    while (llmcc_ns < 5000000LL && llmcc_reps < (1LL << 24)) { \
+      llmcc_reps *= 4; llmcc_start(); \
+      for (long long llmcc_k = 0; llmcc_k < llmcc_reps; llmcc_k++) (void)(call); \
+      llmcc_ns = llmcc_elapsed(); } \
+    if (llmcc_reps > 1) fprintf(stderr, "llmcc-harness-cpu-ns-avg: %lld.%03lld\n", \
+                                llmcc_ns / llmcc_reps, (llmcc_ns % llmcc_reps) * 1000 / llmcc_reps); \
+  } while (0)
 """
 
 
@@ -604,6 +620,7 @@ def _render_sized(sig: FunctionSignature, inp: FunctionInput) -> str:
         args.append(f"a{i}")
     _emit_call_and_dump(sig, args, body)
     _dump_buffers(sig, None, body)
+    body.append(f"  LLMCC_REPEAT_TIMING({_call_expr(sig, args)});")
     return f"static void run_scale_{inp.index}(void) {{\n" + "\n".join(body) + "\n}\n"
 
 

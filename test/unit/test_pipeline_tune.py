@@ -227,3 +227,32 @@ def test_library_candidate_that_changes_untested_functions_is_refused(tmp_path):
     assert candidates[0]["decision"] == "untested-change" and "sum" in candidates[0]["reason"]
     assert candidates[1]["decision"] == "rolled-back" and len(evaluated) == 1
     assert result is None
+
+
+def test_knob_changing_several_hot_functions_is_tested_for_each_of_them(tmp_path):
+    """With plans for every hot function, a knob that changes crc and sum is evaluated for
+    both (not refused), and is accepted only if neither loses while one gains."""
+    from types import SimpleNamespace
+    source = tmp_path / "lib.c"
+    source.write_text(LIBRARY)
+    settings = load_settings(env={"LLMCC_PIPELINE_ROUNDS": "1", "LLMCC_PIPELINE_CANDIDATES": "1"})
+    ctx = context_for_source(find_toolchain(), settings, source, tmp_path / "work")
+    ctx.hot_functions = [HotFunction("crc", 9.0, {"loops": 2}), HotFunction("sum", 5.0, {"loops": 1})]
+    asked: list[str] = []
+
+    def evaluator(ctx, plan, obj, **kwargs):
+        asked.append(plan.function)
+        # crc gains, sum loses 10%: the combined verdict must refuse the candidate.
+        gain = {"crc": 1.5, "sum": 0.9}[plan.function]
+        return SimpleNamespace(accepted=gain > 1, correct=True, speedup=gain, reason=f"fake {gain}x",
+                               verdicts=[])
+
+    client = FakeClient([[json.dumps({"edits": [{"op": "set_knob", "knob": "unroll-count", "value": 4}]})]])
+    result = tune_pipeline(ctx, "llm", client=client, evaluator=evaluator,
+                           plan_builder=lambda ctx, fn, seed: SimpleNamespace(mode="function", function=fn))
+    candidate = ctx.report["pipeline"]["rounds"][0]["candidates"][0]
+    assert candidate["decision"] == "rolled-back", candidate
+    assert sorted(asked) == ["crc", "sum"]
+    assert set(candidate["evaluation"]["functions"]) == {"crc", "sum"}
+    assert ctx.report["pipeline"]["tested"]["functions"] == ["crc", "sum"]
+    assert result is None
