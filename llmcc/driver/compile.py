@@ -148,36 +148,26 @@ class Baseline:
 
 def compile_candidate(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path) -> int:
     """One C source -> one object: cache, baseline, optimize (or fall back), store, emit."""
+    import contextlib
     import tempfile
-    cache = _cache(settings) if settings["cache"] else None
-    key1 = direct_key(tc, settings, inv, cwd) if cache else None
-    if cache and key1 and (rc := _try_restore(cache, key1, inv)) is not None:
+    store = _cache(settings)       # also holds the statistics, even with caching off
+    key1 = direct_key(tc, settings, inv, cwd) if settings["cache"] else None
+    if key1 and (rc := _try_restore(store, key1, inv)) is not None:
         return rc
-    with (cache.lock(key1) if (cache and key1) else _null_lock()):
-        if cache and key1 and (rc := _try_restore(cache, key1, inv)) is not None:
+    with (store.lock(key1) if key1 else contextlib.nullcontext()):
+        if key1 and (rc := _try_restore(store, key1, inv)) is not None:
             return rc  # a parallel identical compile finished while we waited
         with tempfile.TemporaryDirectory(prefix="llmcc-") as tmp:
             work = Path(tmp)
             base = compile_baseline(tc, settings, inv, cwd, work)
             if base.returncode != 0:
-                if cache:
-                    cache.bump("user_error")
+                store.bump("user_error")
                 return _emit(base.stdout, base.stderr, base.returncode)
             outcome = optimize_or_fallback(tc, settings, inv, cwd, work, base)
-            counters = {outcome: 1, "cache_miss": 1 if cache else 0}
-            if cache:
-                if key1 and base.headers is not None:  # None: header list unknown
-                    _store(cache, key1, inv, cwd, base)
-                cache.bump_many(counters)
+            if key1 and base.headers is not None:  # None: header list unknown
+                _store(store, key1, inv, cwd, base)
+            store.bump_many({outcome: 1, ("cache_miss" if key1 else "uncached"): 1})
     return _emit(base.stdout, base.stderr, 0)
-
-
-class _null_lock:
-    def __enter__(self):
-        return False
-
-    def __exit__(self, *exc):
-        return False
 
 
 def _emit(stdout: bytes, stderr: bytes, returncode: int) -> int:

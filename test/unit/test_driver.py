@@ -362,3 +362,11 @@ def test_march_native_key_includes_the_cpu():
 def test_save_optimization_record_side_file_is_clangs(proj, llmcc_env):
     got = run([LLMCC, "-O2", "-fsave-optimization-record", "-c", "hello.c", "-o", "sub.o"], proj, llmcc_env)
     assert got.returncode == 0 and (proj / "sub.opt.yaml").exists()
+
+
+def test_stats_are_kept_with_the_cache_switched_off(proj, llmcc_env):
+    llmcc_env["LLMCC_CACHE"] = "0"
+    for _ in range(2):
+        assert run([LLMCC, "-O2", "-c", "hello.c"], proj, llmcc_env).returncode == 0
+    s = stats(llmcc_env, proj)
+    assert s.get("uncached") == 2 and "cache_hit" not in s and "cache_miss" not in s
