@@ -184,7 +184,8 @@ def test_writes_outside_workdir_do_not_land(binaries, workdir, tmp_path):
     assert list(outside.iterdir()) == []
 
 
-def test_no_network_connection_reaches_a_local_listener(binaries, workdir):
+def _connect_to_local_listener(binaries, workdir):
+    """Run the connecting program against a listener opened here; assert nothing arrived."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
@@ -194,6 +195,11 @@ def test_no_network_connection_reaches_a_local_listener(binaries, workdir):
                                workdir=workdir, limits=SMALL)
         with pytest.raises(socket.timeout):
             listener.accept()
+    return result
+
+
+def test_no_network_connection_reaches_a_local_listener(binaries, workdir):
+    result = _connect_to_local_listener(binaries, workdir)
     assert result.returncode == 1
     assert b"connect=-1" in result.stdout
 
@@ -293,14 +299,6 @@ def test_namespace_level_also_blocks_the_network(binaries, workdir, monkeypatch)
     if not sandbox._unshare_works():
         pytest.skip("unshare namespaces are not available on this machine")
     monkeypatch.setattr(sandbox, "isolation_available", lambda: "namespaces")
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(1)
-        listener.settimeout(0.3)
-        port = listener.getsockname()[1]
-        result = run_sandboxed(_install(binaries, "connect", workdir) + [str(port)],
-                               workdir=workdir, limits=SMALL)
-        with pytest.raises(socket.timeout):
-            listener.accept()
+    result = _connect_to_local_listener(binaries, workdir)
     assert result.isolation == "namespaces"
     assert result.returncode == 1
