@@ -62,7 +62,10 @@ def run_compiler(argv0: str, args: list[str]) -> int:
     inv = classify_invocation(clang_args, cwd=cwd, min_opt_level=int(settings["min_opt_level"]))
     if not inv.candidate:
         log.info("pass-through (%s): %s", inv.why_not, " ".join(clang_args))
-        _cache(settings).bump("passthrough")
+        if any(not a.startswith("-") for a in clang_args):
+            # Links and other real work are counted; bare queries (--version, -dumpmachine,
+            # -print-*) are not: configure scripts run many, and they must stay fast.
+            _cache(settings).bump("passthrough")
         return _exec(str(tc.clang), clang_args)
     return compile_candidate(tc, settings, inv, cwd)
 

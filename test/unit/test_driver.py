@@ -370,3 +370,11 @@ def test_stats_are_kept_with_the_cache_switched_off(proj, llmcc_env):
         assert run([LLMCC, "-O2", "-c", "hello.c"], proj, llmcc_env).returncode == 0
     s = stats(llmcc_env, proj)
     assert s.get("uncached") == 2 and "cache_hit" not in s and "cache_miss" not in s
+
+
+def test_links_are_counted_but_bare_queries_are_not(proj, llmcc_env):
+    run([LLMCC, "--version"], proj, llmcc_env)
+    run([LLMCC, "-dumpmachine"], proj, llmcc_env)
+    assert "passthrough" not in stats(llmcc_env, proj)
+    run([LLMCC, "-O2", "hello.c", "-o", "hello"], proj, llmcc_env)
+    assert stats(llmcc_env, proj).get("passthrough") == 1
