@@ -428,7 +428,7 @@ static void llmcc_stop(void) {
    per call (the repeated calls see the buffers the first call left: same for both sides). */
 #define LLMCC_REPEAT_TIMING(call) do { \
     long long llmcc_reps = 1, llmcc_ns = llmcc_last_ns; \
-    while (llmcc_ns < 5000000LL && llmcc_reps < (1LL << 24)) { \
+    while (llmcc_ns < 20000000LL && llmcc_reps < (1LL << 24)) { \
       llmcc_reps *= 4; llmcc_start(); \
       for (long long llmcc_k = 0; llmcc_k < llmcc_reps; llmcc_k++) (void)(call); \
       llmcc_ns = llmcc_elapsed(); } \
