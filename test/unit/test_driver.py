@@ -354,9 +354,20 @@ def test_time_macros_are_never_served_from_the_cache(proj, llmcc_env):
     assert stats(llmcc_env, proj).get("cache_hit") == 1
 
 
-def test_march_native_key_includes_the_cpu():
-    from llmcc.driver.compile import _native_cpu
-    assert b"flags" in _native_cpu() or _native_cpu() == b"unknown-cpu"
+def test_march_native_key_includes_the_cpu(proj, monkeypatch):
+    """-march=native means different code on another CPU: the key must say which CPU."""
+    from llmcc.config import load_settings
+    from llmcc.driver import compile as drv
+    from llmcc.driver.args import classify_invocation
+    from llmcc.toolchain import find_toolchain
+    tc, settings = find_toolchain(), load_settings(env={})
+    native = classify_invocation(["-O2", "-march=native", "-c", "hello.c"], cwd=proj)
+    plain = classify_invocation(["-O2", "-c", "hello.c"], cwd=proj)
+    monkeypatch.setattr(drv, "_native_cpu", lambda: b"cpu A")
+    a_native, a_plain = drv.direct_key(tc, settings, native, proj), drv.direct_key(tc, settings, plain, proj)
+    monkeypatch.setattr(drv, "_native_cpu", lambda: b"cpu B")
+    assert drv.direct_key(tc, settings, native, proj) != a_native
+    assert drv.direct_key(tc, settings, plain, proj) == a_plain
 
 
 def test_save_optimization_record_side_file_is_clangs(proj, llmcc_env):
