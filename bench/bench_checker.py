@@ -23,7 +23,8 @@ sys.path.insert(0, str(REPO / "test" / "unit"))
 from llmcc.verify.smt import check_refinement  # noqa: E402
 from llmcc.verify.verdict import VerdictKind  # noqa: E402
 
-FIXTURES = Path("/work/shared/fixtures/alive2")
+# Shared material sits beside the repository (<repo>/../shared), on every machine.
+FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "alive2"
 CORPUS = REPO / "test" / "unit" / "data" / "smt"
 # (fixture, src, tgt, unroll, Alive2's verdict in the matching *.txt, what agreement means)
 FIXTURE_RUNS = [

@@ -12,6 +12,18 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 LLMCC = str(Path(sys.executable).parent / "llmcc")
 CLANG = shutil.which("clang-22") or "/usr/lib/llvm-22/bin/clang"
+# Shared material (Alive2 fixtures, ...) sits beside the repository: <repo>/../shared.
+SHARED = REPO.parent / "shared"
+
+
+def alive2_fixtures() -> Path:
+    """The recorded Alive2 inputs and outputs. Missing means a broken checkout, not a
+    reason to skip: the tests that need them fail, naming the path."""
+    path = SHARED / "fixtures" / "alive2"
+    if not (path / "RUNS.tsv").is_file():
+        pytest.fail(f"required fixtures missing: {path} (expected beside the repository, "
+                    "as <repo>/../shared/fixtures/alive2)", pytrace=False)
+    return path
 
 
 @pytest.fixture

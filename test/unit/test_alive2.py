@@ -1,4 +1,4 @@
-"""alive-tv output parsing (real outputs in /work/shared/fixtures/alive2), the runner's
+"""alive-tv output parsing (real outputs in ../shared/fixtures/alive2), the runner's
 command line (fake alive-tv script) and formal.check_function's use of alive-tv."""
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import alive2_fixtures
+
 from llmcc.verify.alive2 import (AliveSummary, find_alive_tv, parse_alive_output,
                                  parse_alive_report, run_alive_tv)
 from llmcc.verify.verdict import VerdictKind
 
-FIXTURES = Path("/work/shared/fixtures/alive2")
-pytestmark = pytest.mark.skipif(not FIXTURES.is_dir(), reason="alive2 fixtures not present")
+FIXTURES = alive2_fixtures()
 
 P, R, I, V = (VerdictKind.PROVED, VerdictKind.REFUTED, VerdictKind.INCONCLUSIVE,
               VerdictKind.INVALID)

@@ -1,16 +1,17 @@
 """The built-in checker agrees with Alive2 on every fixture pair (real alive-tv outputs in
-/work/shared/fixtures/alive2, unroll bounds as in RUNS.tsv)."""
+../shared/fixtures/alive2, unroll bounds as in RUNS.tsv)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
+from conftest import alive2_fixtures
+
 from llmcc.verify.smt import check_refinement
 from llmcc.verify.verdict import VerdictKind
 
-FIXTURES = Path("/work/shared/fixtures/alive2")
-pytestmark = pytest.mark.skipif(not FIXTURES.is_dir(), reason="alive2 fixtures not present")
+FIXTURES = alive2_fixtures()
 P, R, I, V = (VerdictKind.PROVED, VerdictKind.REFUTED, VerdictKind.INCONCLUSIVE,
               VerdictKind.INVALID)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import alive2_fixtures
+
 from llmcc.verify.smt.ir import Function, Operand, find_function, parse_module
 
 POISON = "poison"
@@ -260,9 +262,7 @@ def test_corpus_pairs_are_correct_by_brute_force(path):
 
 
 def test_interpreter_finds_the_fixture_bugs():
-    fixtures = Path("/work/shared/fixtures/alive2")
-    if not fixtures.is_dir():
-        pytest.skip("alive2 fixtures not present")
+    fixtures = alive2_fixtures()
     module = parse_module((fixtures / "05_incorrect_more_poison.srctgt.ll").read_text()
                           .replace("i32", "i8"))
     violation = find_violation(find_function(module, "src"), find_function(module, "tgt"))

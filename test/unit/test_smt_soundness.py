@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from conftest import alive2_fixtures
+
 from llmcc.verify.smt import check_refinement
 from llmcc.verify.smt.ir import find_function, parse_module
 from llmcc.verify.verdict import VerdictKind
 
 from test_smt_interp import CORPUS, NotModelled, find_violation
 
-FIXTURES = Path("/work/shared/fixtures/alive2")
+FIXTURES = alive2_fixtures()
 PREDICATES = ["eq", "ne", "ugt", "uge", "ult", "ule", "sgt", "sge", "slt", "sle"]
 FLAGGABLE = {"add": ["nsw", "nuw"], "sub": ["nsw", "nuw"], "mul": ["nsw", "nuw"],
              "shl": ["nsw", "nuw"], "udiv": ["exact"], "sdiv": ["exact"], "lshr": ["exact"],
