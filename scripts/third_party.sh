@@ -2,9 +2,11 @@
 # Real third-party C projects built through llmcc (drop-in tests and the overhead bench).
 #
 #   scripts/third_party.sh fetch
-#       apt-get source --download-only lua5.4 zlib into third_party/ and unpack the
-#       upstream (orig) tarballs: third_party/lua-5.4.4, third_party/zlib-1.2.13.dfsg.
-#       Adds a deb-src entry mirroring debian.sources if none exists.
+#       Fetch the Debian source packages lua5.4 and zlib (scripts/fetch_sources.py: every
+#       version apt knows, newest first, through a download cache outside the work tree)
+#       and unpack the upstream (orig) tarballs: third_party/lua-5.4.4,
+#       third_party/zlib-1.2.13.dfsg. Adds a deb-src entry mirroring debian.sources if
+#       none exists.
 #   scripts/third_party.sh build-lua [DEST]
 #       Copy the pristine Lua tree to DEST (default third_party/build/lua) and run
 #       `make linux` there with CC (default: llmcc), then a smoke check of DEST/src/lua.
@@ -14,8 +16,8 @@
 #       build, and run ctest.
 #
 # Environment: CC (compiler for build-lua), LLMCC (llmcc to use), JOBS (make -j, default 2),
-# THIRD_PARTY_DIR (default <repo>/third_party). Debian patches are not applied: the
-# upstream sources build as they are. Lua's own test suite is a separate download
+# THIRD_PARTY_DIR (default <repo>/third_party), LLMCC_SOURCES_CACHE (download cache).
+# Debian patches are not applied: the upstream sources build as they are. Lua's own test suite is a separate download
 # (lua-5.4.4-tests.tar.gz from lua.org) that the Debian source package does not contain.
 set -eu
 
@@ -44,25 +46,15 @@ find_llmcc() {
     fi
 }
 
-# apt-get source needs a deb-src line; mirror the binary entry of debian.sources.
-ensure_deb_src() {
-    if grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ \
-       || grep -qs '^deb-src ' /etc/apt/sources.list; then
-        return 0
-    fi
-    main_sources=/etc/apt/sources.list.d/debian.sources
-    [ -f "$main_sources" ] || die "no deb-src entry and no $main_sources to copy it from"
-    [ "$(id -u)" = 0 ] || die "adding a deb-src entry needs root (add one to /etc/apt/sources.list.d/)"
-    sed 's/^Types:.*/Types: deb-src/' "$main_sources" > /etc/apt/sources.list.d/debian-src.sources
-    apt-get update -qq || die "apt-get update failed"
-}
-
+# Download (or take from the download cache) the orig tarballs and unpack them.
+# scripts/fetch_sources.py tries every source version apt knows, newest first, and keeps
+# the files in a cache outside the work tree ($LLMCC_SOURCES_CACHE, default
+# ~/.cache/llmcc/debian-sources), so fresh clones do not download again.
 cmd_fetch() {
     mkdir -p "$tp_dir"
     if [ ! -f "$tp_dir/$lua_orig" ] || [ ! -f "$tp_dir/$zlib_orig" ]; then
-        ensure_deb_src
-        (cd "$tp_dir" && apt-get source --download-only lua5.4 zlib) \
-            || die "apt-get source failed (no network or no deb-src entry?)"
+        python3 "$repo_root/scripts/fetch_sources.py" --dest "$tp_dir" lua5.4 zlib >/dev/null \
+            || die "could not fetch the Lua and zlib sources (see the line above)"
     fi
     [ -f "$tp_dir/$lua_orig" ] || die "missing $tp_dir/$lua_orig after download"
     [ -f "$tp_dir/$zlib_orig" ] || die "missing $tp_dir/$zlib_orig after download"
