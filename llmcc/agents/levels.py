@@ -231,7 +231,7 @@ class IRLevel(Level):
         block = extract_block_defining(reply, function, self.name) or ""
         spliced = _add_missing_declarations(spliced, ir_declarations(block))
         spliced = _drop_dangling_metadata(spliced, function)
-        problem = parse_ir_problem(spliced)
+        problem = parse_ir_problem(spliced, reply)
         if problem:
             return SpliceError("compile", f"the module does not parse/verify with the new function: {problem}")
         return spliced
@@ -288,14 +288,20 @@ def volatile_accesses(module: str, function: str) -> int | None:
     return len(_VOLATILE_ACCESS.findall(module[span[0]:span[1]]))
 
 
-def parse_ir_problem(module: str) -> str | None:
-    """None if ``module`` parses and verifies with llvmlite; else the first error line."""
-    import llvmlite.binding as llvm
-    try:
-        llvm.parse_assembly(module).verify()
-    except RuntimeError as e:
-        return str(e).strip().splitlines()[0][:500] if str(e).strip() else "invalid IR"
-    return None
+def parse_ir_problem(module: str, reply: str = "") -> str | None:
+    """None if ``module`` parses and verifies with llvmlite; else the first error.
+
+    Model-written IR can crash llvmlite (an assertion abort()s the process), so the parse
+    runs in a contained child (``llmcc.untrusted``). A crash rejects the sample, and the
+    cached reply that caused it (``reply``: its text) is marked bad so no rebuild replays it."""
+    from ..untrusted import check_ir
+    checked = check_ir(module)
+    if checked.ok:
+        return None
+    if checked.crashed and reply:
+        from ..llm.client import quarantine_reply
+        quarantine_reply(reply, checked.problem)
+    return checked.problem or "invalid IR"
 
 
 class AsmLevel(Level):

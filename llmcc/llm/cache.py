@@ -4,6 +4,9 @@ The key is a hash of the normalized request (model, messages, tools, parameters,
 index, prompt-template version); see ``request_key``. Entries are small JSON files under
 ``<dir>/<2 hex>/<key>.json``, written to a temp file and renamed so a killed build never
 leaves a torn entry. Only the normalized reply is stored: no headers, so no API key.
+
+An entry whose reply crashed a check (``mark_bad``) keeps its file with a ``bad`` reason
+and is never served again: a rebuild asks the endpoint anew instead of replaying the crash.
 """
 from __future__ import annotations
 
@@ -50,15 +53,38 @@ class ResponseCache:
         except (OSError, ValueError) as e:
             logger.warning("llm cache: unreadable entry %s: %s", key, e)
             return None
-        if not isinstance(entry, dict) or entry.get("format") != CACHE_FORMAT:
+        if not isinstance(entry, dict) or entry.get("format") != CACHE_FORMAT or entry.get("bad"):
             return None
         reply = entry.get("reply")
         return reply if isinstance(reply, dict) else None
 
     def put(self, key: str, reply: dict, *, meta: dict | None = None) -> None:
         """Store ``reply`` under ``key``; a cache that cannot be written is only logged."""
+        self._write(key, {"format": CACHE_FORMAT, "reply": reply, "meta": meta or {}})
+
+    def mark_bad(self, key: str, reason: str) -> None:
+        """Never serve ``key``'s reply again (it crashed a check); the entry stays for forensics."""
+        try:
+            with open(self._path(key), encoding="utf-8") as f:
+                entry = json.load(f)
+        except (OSError, ValueError):
+            return
+        if isinstance(entry, dict):
+            entry["bad"] = reason[:500] or "crashed a check"
+            self._write(key, entry)
+            logger.warning("llm cache: entry %s marked bad: %s", key[:12], reason[:200])
+
+    def is_bad(self, key: str) -> bool:
+        """Whether ``key``'s entry was marked bad."""
+        try:
+            with open(self._path(key), encoding="utf-8") as f:
+                entry = json.load(f)
+        except (OSError, ValueError):
+            return False
+        return isinstance(entry, dict) and bool(entry.get("bad"))
+
+    def _write(self, key: str, entry: dict) -> None:
         path = self._path(key)
-        entry = {"format": CACHE_FORMAT, "reply": reply, "meta": meta or {}}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")

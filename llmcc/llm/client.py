@@ -30,7 +30,7 @@ import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -63,6 +63,7 @@ class ChatReply:
     prompt_tokens: int
     completion_tokens: int
     cached: bool
+    key: str = field(default="", compare=False)  # the request key (response cache / replay)
 
 
 class LLMError(Exception):
@@ -318,7 +319,7 @@ class LLMClient:
         if stored is not None and is_valid_reply(stored):
             self._count(stored, cached=True)
             logger.debug("llm %s: cache hit %s", purpose or "chat", key[:12])
-            return self._reply(stored, cached=True)
+            return self._served(self._reply(stored, cached=True, key=key))
         try:
             reply = self._complete_with_retries(request, purpose)
         except LLMError as e:
@@ -331,7 +332,18 @@ class LLMClient:
             self._cache.put(key, reply, meta={"purpose": purpose, "model": self.model})
         if self._recorder is not None and self._transport.live:
             self._recorder.append(request, reply)
-        return self._reply(reply, cached=False)
+        return self._served(self._reply(reply, cached=False, key=key))
+
+    def _served(self, reply: ChatReply) -> ChatReply:
+        """Remember where ``reply`` is cached, so ``quarantine_reply`` can find it by its text."""
+        if self._cache is not None and reply.content:
+            _remember_served(reply.content, self._cache, reply.key)
+        return reply
+
+    def mark_bad(self, reply: ChatReply, reason: str) -> None:
+        """``reply`` crashed a check: its cache entry is never served again."""
+        if self._cache is not None and reply.key:
+            self._cache.mark_bad(reply.key, reason)
 
     def _complete_with_retries(self, request: dict, purpose: str) -> dict:
         """The backend's reply, retrying transient failures until attempts or the deadline run out."""
@@ -414,7 +426,7 @@ class LLMClient:
             self.usage.completion_tokens += completion
             self.usage.cost += prompt / 1000 * self._prices[0] + completion / 1000 * self._prices[1]
 
-    def _reply(self, stored: dict, *, cached: bool) -> ChatReply:
+    def _reply(self, stored: dict, *, cached: bool, key: str = "") -> ChatReply:
         """A ChatReply from the stored shape, parsing text-protocol calls when that protocol is on."""
         content = stored.get("content") or ""
         finish = stored.get("finish_reason") or "stop"
@@ -427,7 +439,40 @@ class LLMClient:
                 finish = "tool_calls"
         return ChatReply(content=content, tool_calls=calls, finish_reason=finish,
                          prompt_tokens=int(stored.get("prompt_tokens", 0)),
-                         completion_tokens=int(stored.get("completion_tokens", 0)), cached=cached)
+                         completion_tokens=int(stored.get("completion_tokens", 0)), cached=cached,
+                         key=key)
+
+
+# Replies this process handed out, by a hash of their text: the code that checks a reply
+# sees only its text (``Level.splice(program, function, reply.content)``), and a reply that
+# crashes a check must be marked bad in the cache it came from. Bounded; per process.
+_SERVED: dict[str, tuple[ResponseCache, str]] = {}
+_SERVED_LIMIT = 512
+_SERVED_LOCK = threading.Lock()
+
+
+def _text_digest(content: str) -> str:
+    import hashlib
+    return hashlib.sha256(content.encode("utf-8", "replace")).hexdigest()
+
+
+def _remember_served(content: str, cache: ResponseCache, key: str) -> None:
+    with _SERVED_LOCK:
+        _SERVED[_text_digest(content)] = (cache, key)
+        while len(_SERVED) > _SERVED_LIMIT:
+            del _SERVED[next(iter(_SERVED))]
+
+
+def quarantine_reply(content: str, reason: str) -> bool:
+    """Mark the cached reply whose text is ``content`` bad (it crashed a check), so no
+    later compile replays it. False when this process served no cached reply with that text."""
+    with _SERVED_LOCK:
+        found = _SERVED.pop(_text_digest(content), None)
+    if found is None:
+        return False
+    cache, key = found
+    cache.mark_bad(key, reason)
+    return True
 
 
 def _successes_or_raise(outcomes: list[ChatReply | LLMError]) -> list[ChatReply]:
