@@ -39,8 +39,9 @@ from typing import Any, Callable
 from ..outcome import Fallback
 from ..tu import TUContext
 from . import inputs as gen
-from .difftest import (EXE_NAME, MIN_USABLE_INPUTS, Observation, ReferenceObservations,
-                       ensure_executable, run_differential, run_input, run_inputs, ubsan_check)
+from .difftest import (EXE_NAME, MIN_USABLE_INPUTS, Observation, ensure_executable,
+                       run_differential, run_input, run_inputs, ubsan_check)
+from .plan import TestPlan
 from .verdict import Verdict, VerdictKind
 
 log = logging.getLogger(__name__)
@@ -52,41 +53,6 @@ TIMED_SCALE_INPUTS = 1          # the largest kept scale input (best signal over
 MIN_HARNESS_SECONDS = 1e-4      # harness readings below this are too coarse to compare
 HARNESS_TIME = re.compile(rb"llmcc-harness-cpu-ns: (\d+)")
 HARNESS_AVG = re.compile(rb"llmcc-harness-cpu-ns-avg: (\d+(?:\.\d+)?)")   # repeated fast calls
-
-
-@dataclass
-class TestPlan:
-    """How a TU is tested: mode, harness, inputs. Built once per TU by ``build_test_plan``.
-
-    ``correctness`` / ``scale`` hold ``inputs.FunctionInput`` (function mode: the harness
-    binary takes ``kind index``) or ``inputs.ProgramInput`` (program mode: argv + stdin).
-    """
-
-    mode: str                                   # "function" | "program"
-    function: str | None
-    harness_c: Path | None
-    correctness: list
-    scale: list
-    seed: int
-    detail: dict = field(default_factory=dict)
-    signature: Any = None                       # harness.FunctionSignature in function mode
-    stub_object: Path | None = None             # trapping stand-ins for other TUs' symbols
-    reference_cache: ReferenceObservations = field(default_factory=ReferenceObservations, repr=False)
-    __test__ = False          # not a pytest test class, despite the name
-
-    def cache_key(self) -> str:
-        """Identifies the harness + inputs (executables linked for this plan are cached by it)."""
-        harness = self.harness_c.read_text() if self.harness_c is not None else ""
-        text = f"{self.mode}:{self.function}:{self.seed}:{harness}:" + "|".join(
-            i.describe() for i in [*self.correctness, *self.scale])
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-    def params(self) -> tuple:
-        return self.signature.params if self.signature is not None else ()
-
-    def reference_observation(self, ref_key: str, test_input,
-                              run: Callable[[], Observation]) -> Observation:
-        return self.reference_cache.get(ref_key, test_input, run)
 
 
 # --------------------------------------------------------------------------- the plan

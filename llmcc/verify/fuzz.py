@@ -1,0 +1,570 @@
+"""Differential fuzzing of a candidate object against the reference (clang-22's libFuzzer).
+
+Random and boundary tests miss a rewrite that is wrong on one rare value
+(``if (x == 999331) return 0;``). libFuzzer with comparison tracing
+(``-fsanitize=fuzzer`` instruments ``cmp`` instructions of the code it compiles) finds
+such values within seconds, provided the compared code is instrumented. So the *objects*
+are not rebuilt: the fuzz target (generated C, instrumented) calls the reference and the
+candidate, and the candidate's comparisons are caught by libFuzzer's hooks on ``memcmp``
+and by the value profile of the target's own comparisons of the outputs. To let the
+fuzzer see the candidate's constants too, every integer constant of the candidate's and
+the reference's code is put into the fuzzer's dictionary (``-dict``), encoded as each
+integer parameter would read it.
+
+One binary holds both versions: the candidate object's defined symbols are renamed with
+``llvm-objcopy-22 --redefine-sym`` (``llmcc_cand_<name>``), so the candidate calls its own
+copies of the TU's functions and has its *own copies of the TU's globals and statics*
+(file-level statics are made global and renamed too). Both copies start from the same
+initial data and receive the same calls, so after every call the target compares every
+data symbol of the reference with the candidate's copy: a dropped or changed write to a
+global shows up as a divergence (state carries over from input to input, as in a real
+program, so the crashing input alone may need its predecessors to reproduce).
+
+The fuzzer's bytes are decoded into arguments for the function's signature
+(``harness.FunctionSignature``): scalars and struct fields take their size in bytes,
+length parameters two bytes (modulo ``MAX_ELEMENTS + 1``), strings one length byte and
+their bytes; buffers are then filled from the rest of the data. Seeds are the plan's
+correctness inputs encoded the same way. Each input is run on two copies of the
+arguments; any difference in the return value, the buffers or the data symbols makes the
+target print the decoded input and exit with ``DIVERGENCE_EXIT``. The reference running
+into a signal or past ``CALL_SECONDS`` makes the input invalid (skipped); the candidate
+doing so where the reference did not is a divergence.
+
+Outcome: ``Verdict(TESTED_EQUAL, "fuzz")`` after the budget without divergence,
+``TESTED_DIFFERENT`` with the input as counterexample, ``INCONCLUSIVE`` when the target
+cannot be built or run (program mode, a signature it cannot encode, no sandbox).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shutil
+import struct
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..outcome import Fallback
+from ..toolchain import QUIET_FLAGS
+from .verdict import Verdict, VerdictKind
+
+if TYPE_CHECKING:
+    from ..toolchain import Toolchain
+    from .plan import TestPlan
+
+log = logging.getLogger(__name__)
+
+CHECKER = "fuzz"
+PREFIX = "llmcc_cand_"
+MAX_ELEMENTS = 4096          # per buffer: past the small tests, fast enough to run thousands
+MAX_INPUT_BYTES = 16384
+DIVERGENCE_EXIT = 77
+CALL_SECONDS = 1             # one call of the reference longer than this: input skipped
+BUILD_TIMEOUT = 120.0
+SHOWN_CHARS = 1500
+_DIVERGENCE = re.compile(rb"LLMCC-FUZZ-DIVERGENCE: (.*)", re.DOTALL)
+
+
+def fuzz_candidate(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: Path, *,
+                   seconds: float, workdir: Path, allow_unsandboxed: bool = False) -> Verdict:
+    """Fuzz ``candidate`` against ``reference`` (both relocatable objects) for ``seconds``.
+    Never raises: problems building or running the target are INCONCLUSIVE."""
+    try:
+        return _fuzz(toolchain, plan, Path(reference), Path(candidate), seconds=seconds,
+                     workdir=workdir, allow_unsandboxed=allow_unsandboxed)
+    except Exception as e:  # a fuzzing bug loses the evidence, it never accepts
+        log.exception("fuzzing %s failed", candidate)
+        return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, f"internal error: {type(e).__name__}: {e}")
+
+
+def _fuzz(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: Path, *,
+          seconds: float, workdir: Path, allow_unsandboxed: bool) -> Verdict:
+    from ..measure.sandbox import Limits, SandboxUnavailable, run_sandboxed
+
+    if plan.mode != "function" or plan.signature is None:
+        return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, "not applicable: no function signature "
+                       "to fuzz (program mode)", data={"applicable": False})
+    sig = plan.signature
+    problem = unsupported(sig)
+    if problem:
+        return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, f"not applicable: {problem}",
+                       data={"applicable": False})
+    workdir.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix="fuzz-", dir=workdir))
+    try:
+        exe = _build(toolchain, plan, reference, candidate, build)
+        if isinstance(exe, Fallback):
+            kind = VerdictKind.INVALID if exe.reason == "candidate-link" else VerdictKind.INCONCLUSIVE
+            return Verdict(kind, CHECKER, f"fuzz target not built: {exe.reason}",
+                           counterexample=exe.detail[-SHOWN_CHARS:])
+        run_dir = build / "run"
+        (run_dir / "corpus").mkdir(parents=True)
+        shutil.copy2(exe, run_dir / "fuzz")
+        for i, test_input in enumerate(plan.correctness):
+            seed = encode_input(sig, test_input)
+            if seed is not None:
+                (run_dir / "corpus" / f"seed{i}").write_bytes(seed)
+        dictionary = _dictionary(sig, [reference, candidate])
+        if dictionary:
+            (run_dir / "dict").write_text("".join(f'"{_escape(e)}"\n' for e in dictionary))
+        argv = ["./fuzz", f"-max_total_time={max(1, int(round(seconds)))}",
+                f"-max_len={MAX_INPUT_BYTES}", "-timeout=0", "-rss_limit_mb=1024",
+                "-handle_segv=0", "-handle_bus=0", "-handle_ill=0", "-handle_fpe=0",
+                "-use_value_profile=1", "-print_final_stats=1", "-seed=1",
+                *(["-dict=dict"] if dictionary else []), "corpus"]
+        limits = Limits(cpu_seconds=seconds + 20, wall_seconds=seconds + 30,
+                        memory_bytes=2 << 30, processes=16)
+        started = time.monotonic()
+        try:
+            result = run_sandboxed(argv, workdir=run_dir, limits=limits,
+                                   allow_unsandboxed=allow_unsandboxed)
+        except SandboxUnavailable as e:
+            return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, f"no sandbox to fuzz in: {e}")
+        data = {"seconds": round(time.monotonic() - started, 2), "budget": seconds,
+                "executions": _executions(result.stderr), "isolation": result.isolation}
+        return _verdict(result, data)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def _verdict(result, data: dict) -> Verdict:
+    found = _DIVERGENCE.search(result.stdout) or _DIVERGENCE.search(result.stderr)
+    if result.returncode == DIVERGENCE_EXIT or found:
+        text = found.group(1).decode(errors="replace")[:SHOWN_CHARS] if found else "(no description)"
+        return Verdict(VerdictKind.TESTED_DIFFERENT, CHECKER, "fuzzing found an input on which the "
+                       "candidate differs from the original", counterexample=text, data=data)
+    if result.returncode == 0 and result.killed is None:
+        return Verdict(VerdictKind.TESTED_EQUAL, CHECKER,
+                       f"{data['executions']} fuzzed inputs agree ({data['seconds']}s)", data=data)
+    tail = result.stderr.decode(errors="replace")[-SHOWN_CHARS:]
+    return Verdict(VerdictKind.INCONCLUSIVE, CHECKER,
+                   f"the fuzzer stopped (exit {result.returncode}, killed {result.killed})",
+                   counterexample=tail, data=data)
+
+
+def _executions(stderr: bytes) -> int | None:
+    m = re.search(rb"stat::number_of_executed_units:\s*(\d+)", stderr)
+    return int(m.group(1)) if m else None
+
+
+def _escape(data: bytes) -> str:
+    return "".join(f"\\x{b:02x}" for b in data)
+
+
+# --------------------------------------------------------------------------- signatures
+
+
+def unsupported(sig) -> str | None:
+    """Why the target cannot encode ``sig`` (None: it can)."""
+    from .inputs import BufferParam, LengthParam, ScalarParam, StringParam, StructParam
+
+    for p in sig.params:
+        if not isinstance(p, (ScalarParam, LengthParam, BufferParam, StringParam, StructParam)):
+            return f"parameter {p.name} of kind {type(p).__name__}"
+        if isinstance(p, BufferParam) and p.length_param is None and p.fixed_length is None:
+            return f"buffer {p.name} has no known length"
+    if sig.returns.kind not in ("void", "scalar", "pointer", "struct"):
+        return f"return kind {sig.returns.kind}"
+    return None
+
+
+def encode_input(sig, test_input) -> bytes | None:
+    """The fuzzer bytes that decode to ``test_input`` (a correctness ``FunctionInput``), or
+    None if it cannot be expressed (aliasing views, lengths past ``MAX_ELEMENTS``)."""
+    from .inputs import BufferParam, BufferValue, LengthParam, ScalarParam, StringParam, StructParam
+
+    values = getattr(test_input, "values", None)
+    if not values or len(values) != len(sig.params):
+        return None
+    head, tail = bytearray(), bytearray()
+    for p, v in zip(sig.params, values):
+        if isinstance(p, LengthParam):
+            if not isinstance(v, int) or not 0 <= v <= MAX_ELEMENTS:
+                return None
+            head += struct.pack("<H", v)
+        elif isinstance(p, ScalarParam):
+            head += _pack(p.type, v)
+        elif isinstance(p, StructParam):
+            for (_, t), x in zip(p.fields, v):
+                head += _pack(t, x)
+        elif isinstance(p, StringParam):
+            data = bytes(v)[:255].split(b"\0", 1)[0]
+            head += bytes([len(data)]) + data
+    for i, (p, v) in enumerate(zip(sig.params, values)):
+        if isinstance(p, BufferParam):
+            if not isinstance(v, BufferValue) or v.alias_of is not None:
+                return None
+            want = p.fixed_length if p.fixed_length is not None else values[p.length_param]
+            items = list(v.items)[:want]
+            if len(items) != want:
+                return None
+            for x in items:
+                tail += _pack(p.elem, x)
+    return bytes(head + tail)
+
+
+def _pack(t, value) -> bytes:
+    if t.is_float:
+        return struct.pack("<f" if t.size == 4 else "<d", float(value))
+    return (int(value) & ((1 << t.bits) - 1)).to_bytes(t.size, "little")
+
+
+def _dictionary(sig, objects: list[Path]) -> list[bytes]:
+    """Every integer immediate of the objects' code, encoded at each integer width a
+    scalar parameter reads: the fuzzer then tries the candidate's own magic numbers."""
+    from .inputs import BufferParam, ScalarParam, StructParam
+
+    def types(p) -> list:
+        if isinstance(p, ScalarParam):
+            return [p.type]
+        if isinstance(p, StructParam):
+            return [t for _, t in p.fields]
+        if isinstance(p, BufferParam) and not p.is_void:
+            return [p.elem]
+        return []
+
+    widths = sorted({t.size for p in sig.params for t in types(p) if not t.is_float})
+    if not widths:
+        return []
+    constants: set[int] = set()
+    for obj in objects:
+        constants |= code_immediates(obj)
+    entries = []
+    for c in sorted(constants, key=lambda x: (abs(x), x))[:400]:
+        for w in widths:
+            if -(1 << (8 * w - 1)) <= c < (1 << (8 * w)):
+                for near in (c - 1, c, c + 1):
+                    entries.append((near & ((1 << (8 * w)) - 1)).to_bytes(w, "little"))
+    return list(dict.fromkeys(entries))
+
+
+def code_immediates(obj: Path) -> set[int]:
+    """Integer immediates of the instructions in ``obj``'s code sections (capstone)."""
+    import capstone
+    from elftools.elf.constants import SH_FLAGS
+    from elftools.elf.elffile import ELFFile
+
+    found: set[int] = set()
+    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+    md.detail = True
+    with open(obj, "rb") as f:
+        for section in ELFFile(f).iter_sections():
+            if not section["sh_flags"] & SH_FLAGS.SHF_EXECINSTR or section["sh_type"] != "SHT_PROGBITS":
+                continue
+            for insn in md.disasm(section.data(), 0):
+                for op in insn.operands:
+                    if op.type == capstone.x86.X86_OP_IMM and abs(op.imm) > 1:
+                        found.add(op.imm)
+    return found
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _run(argv: list[str], what: str) -> Fallback | None:
+    try:
+        proc = subprocess.run(argv, capture_output=True, timeout=BUILD_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return Fallback(what, str(e))
+    if proc.returncode != 0:
+        return Fallback(what, proc.stderr.decode(errors="replace")[-3000:])
+    return None
+
+
+def _data_symbols(obj: Path) -> tuple[list[tuple[str, int]], list[str], list[str]]:
+    """(data symbols with sizes, defined global names, local data names) of ``obj``."""
+    from .objcheck import read_symbols
+
+    symbols = read_symbols(obj)
+    data = [(s.name, s.size) for s in [*symbols.defined.values(), *symbols.local.values()]
+            if s.type == "STT_OBJECT" and s.size > 0]
+    local_data = [s.name for s in symbols.local.values() if s.type == "STT_OBJECT" and s.size > 0]
+    return sorted(data), sorted(symbols.defined), sorted(local_data)
+
+
+def _build(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: Path,
+           build: Path) -> Path | Fallback:
+    """The fuzz executable: target + reference (statics made global) + renamed candidate."""
+    objcopy = str(toolchain.tool("llvm-objcopy"))
+    ref_data, ref_defined, ref_local = _data_symbols(reference)
+    cand_data, cand_defined, cand_local = _data_symbols(candidate)
+    ref_obj, cand_obj = build / "ref.o", build / "cand.o"
+    failure = _run([objcopy, *[f"--globalize-symbol={n}" for n in ref_local], str(reference), str(ref_obj)],
+                   "reference-objcopy")
+    if failure:
+        return failure
+    renames = sorted(set(cand_defined) | set(cand_local))
+    failure = _run([objcopy, *[f"--globalize-symbol={n}" for n in cand_local],
+                    *[f"--redefine-sym={n}={PREFIX}{n}" for n in renames], str(candidate), str(cand_obj)],
+                   "candidate-objcopy")
+    if failure:
+        return failure
+    # Data the two versions share by name (the candidate may drop or add statics: then
+    # only the common ones can be compared; a dropped write shows in those).
+    cand_sizes = dict(cand_data)
+    compared = [(n, size) for n, size in ref_data if cand_sizes.get(n) == size and _c_name_ok(n)]
+    target = build / "target.c"
+    target.write_text(render_target(plan.signature, compared))
+    exe = build / "fuzz"
+    argv = [str(toolchain.clang), "-O1", "-g0", "-fsanitize=fuzzer", str(target), str(ref_obj),
+            str(cand_obj), *([str(plan.stub_object)] if plan.stub_object is not None else []),
+            "-o", str(exe), "-lm", *QUIET_FLAGS]
+    failure = _run(argv, "target-link")
+    if failure:
+        undefined = "undefined reference" in failure.detail or "multiple definition" in failure.detail
+        return Fallback("candidate-link" if undefined else failure.reason, failure.detail)
+    return exe
+
+
+def _c_name_ok(name: str) -> bool:
+    return re.fullmatch(r"[A-Za-z_.$][\w.$]*", name) is not None
+
+
+# --------------------------------------------------------------------------- the target
+
+
+_TARGET_PRELUDE = r"""/* Generated by llmcc: differential fuzz target. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static sigjmp_buf llmcc_jump;
+static volatile sig_atomic_t llmcc_guarded;
+static void llmcc_on_signal(int sig) {
+  if (llmcc_guarded) siglongjmp(llmcc_jump, sig);
+  signal(sig, SIG_DFL); raise(sig);
+}
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc; (void)argv;
+  int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGALRM, SIGTRAP};
+  for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+    struct sigaction sa; memset(&sa, 0, sizeof sa);
+    sa.sa_handler = llmcc_on_signal; sa.sa_flags = SA_NODEFER;
+    sigaction(sigs[i], &sa, 0);
+  }
+  return 0;
+}
+static void llmcc_arm(void) {
+  struct itimerval t; memset(&t, 0, sizeof t); t.it_value.tv_sec = CALL_SECONDS;
+  setitimer(ITIMER_REAL, &t, 0);
+}
+static void llmcc_disarm(void) {
+  struct itimerval t; memset(&t, 0, sizeof t); setitimer(ITIMER_REAL, &t, 0);
+}
+typedef struct { const uint8_t *p; size_t n; } llmcc_reader;
+static void llmcc_take(llmcc_reader *r, void *out, size_t k) {
+  size_t have = r->n < k ? r->n : k;
+  memset(out, 0, k);
+  memcpy(out, r->p, have); r->p += have; r->n -= have;
+}
+static void *llmcc_dup(const void *p, size_t n) {
+  void *q = malloc(n ? n : 1);
+  if (!q) abort();
+  if (n) memcpy(q, p, n);
+  return q;
+}
+static char llmcc_text[8192];
+static size_t llmcc_used;
+static void llmcc_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#include <stdarg.h>
+static void llmcc_say(const char *fmt, ...) {
+  va_list ap; va_start(ap, fmt);
+  if (llmcc_used < sizeof llmcc_text) {
+    int k = vsnprintf(llmcc_text + llmcc_used, sizeof llmcc_text - llmcc_used, fmt, ap);
+    if (k > 0) llmcc_used += (size_t)k;
+  }
+  va_end(ap);
+}
+static void llmcc_hex(const char *label, const void *p, size_t n) {
+  const unsigned char *b = (const unsigned char *)p;
+  llmcc_say("%s = ", label);
+  for (size_t i = 0; i < n && i < 64; i++) llmcc_say("%02x", b[i]);
+  if (n > 64) llmcc_say("... (%zu bytes)", n);
+  llmcc_say("\n");
+}
+static void llmcc_diverged(const char *what) {
+  fprintf(stderr, "LLMCC-FUZZ-DIVERGENCE: %s\n%s", what, llmcc_text);
+  fflush(stderr);
+  _exit(DIVERGENCE_EXIT);
+}
+"""
+
+
+def _ctype(t) -> str:
+    return t.name
+
+
+def _param_decl(p) -> str:
+    from .inputs import BufferParam, LengthParam, ScalarParam, StringParam, StructParam
+
+    if isinstance(p, (ScalarParam, LengthParam)):
+        return _ctype(p.type)
+    if isinstance(p, BufferParam):
+        base = "void" if p.is_void else _ctype(p.elem)
+        return f"{'const ' if p.const else ''}{base} *"
+    if isinstance(p, StringParam):
+        return "char *" if p.mutable else "const char *"
+    assert isinstance(p, StructParam)
+    return f"struct llmcc_s_{p.tag}"
+
+
+def _return_decl(r) -> str:
+    if r.kind == "void":
+        return "void"
+    if r.kind == "scalar":
+        return _ctype(r.type)
+    if r.kind == "pointer":
+        return "void *"
+    return f"struct llmcc_s_{r.struct.tag}"
+
+
+def render_target(sig, data_symbols: list[tuple[str, int]]) -> str:
+    """The C source of the fuzz target for ``sig``; ``data_symbols`` (name, size) are
+    compared between the reference and the candidate after every call."""
+    from .inputs import BufferParam, LengthParam, ScalarParam, StringParam, StructParam
+
+    out = [_TARGET_PRELUDE.replace("CALL_SECONDS", str(CALL_SECONDS))
+           .replace("DIVERGENCE_EXIT", str(DIVERGENCE_EXIT))]
+    structs = {p.tag: p for p in sig.params if isinstance(p, StructParam)}
+    if sig.returns.kind == "struct":
+        structs.setdefault(sig.returns.struct.tag, sig.returns.struct)
+    for s in structs.values():
+        fields = " ".join(f"{_ctype(t)} f{k};" for k, (_, t) in enumerate(s.fields))
+        out.append(f"struct llmcc_s_{s.tag} {{ {fields} }};")
+    params = ", ".join(_param_decl(p) for p in sig.params) or "void"
+    ret = _return_decl(sig.returns)
+    out.append(f"extern {ret} {sig.name}({params});")
+    out.append(f"extern {ret} {PREFIX}{sig.name}({params});")
+    for k, (name, _) in enumerate(data_symbols):
+        out.append(f'extern unsigned char llmcc_ref_d{k}[] __asm__("{name}");')
+        out.append(f'extern unsigned char llmcc_cand_d{k}[] __asm__("{PREFIX}{name}");')
+    body: list[str] = ["int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {",
+                       "  llmcc_reader r = { data, size };", "  llmcc_used = 0;"]
+    # Phase 1: scalars, lengths and strings, in parameter order.
+    for i, p in enumerate(sig.params):
+        if isinstance(p, LengthParam):
+            body.append(f"  uint16_t a{i}_raw; llmcc_take(&r, &a{i}_raw, 2);")
+            body.append(f"  {_ctype(p.type)} a{i} = ({_ctype(p.type)})(a{i}_raw % {MAX_ELEMENTS + 1});")
+            body.append(f'  llmcc_say("{p.name} = %llu\\n", (unsigned long long)a{i});')
+        elif isinstance(p, ScalarParam):
+            body.append(f"  {_ctype(p.type)} a{i}; llmcc_take(&r, &a{i}, sizeof a{i});")
+            if p.type.is_bool:
+                body.append(f"  a{i} = (_Bool)(*(unsigned char *)&a{i} & 1);")
+            body.append(_say_scalar(p.name, f"a{i}", p.type))
+        elif isinstance(p, StructParam):
+            body.append(f"  struct llmcc_s_{p.tag} a{i};")
+            for k, (fname, t) in enumerate(p.fields):
+                body.append(f"  llmcc_take(&r, &a{i}.f{k}, sizeof a{i}.f{k});")
+                if t.is_bool:
+                    body.append(f"  a{i}.f{k} = (_Bool)(*(unsigned char *)&a{i}.f{k} & 1);")
+                body.append(_say_scalar(f"{p.name}.{fname}", f"a{i}.f{k}", t))
+        elif isinstance(p, StringParam):
+            body.append(f"  unsigned char a{i}_len; llmcc_take(&r, &a{i}_len, 1);")
+            body.append(f"  char a{i}_init[257]; llmcc_take(&r, a{i}_init, a{i}_len); a{i}_init[a{i}_len] = 0;")
+            body.append(f"  size_t a{i}_bytes = (size_t)a{i}_len + 1;")
+            body.append(f'  llmcc_say("{p.name} = \\"%s\\"\\n", a{i}_init);')
+    # Phase 2: buffer contents from the rest of the data.
+    for i, p in enumerate(sig.params):
+        if isinstance(p, BufferParam):
+            count = str(p.fixed_length) if p.fixed_length is not None else f"(size_t)a{p.length_param}"
+            elem = "unsigned char" if p.is_void else _ctype(p.elem)
+            body.append(f"  size_t a{i}_bytes = {count} * sizeof({elem});")
+            body.append(f"  unsigned char *a{i}_init = malloc(a{i}_bytes ? a{i}_bytes : 1);")
+            body.append(f"  if (!a{i}_init) abort();")
+            body.append(f"  llmcc_take(&r, a{i}_init, a{i}_bytes);")
+            body.append(f'  llmcc_hex("{p.name}", a{i}_init, a{i}_bytes);')
+    # Two copies of every argument: A for the reference, B for the candidate.
+    args = {"ref": [], "cand": []}
+    for i, p in enumerate(sig.params):
+        for side in ("ref", "cand"):
+            if isinstance(p, BufferParam):
+                body.append(f"  unsigned char *{side}{i} = llmcc_dup(a{i}_init, a{i}_bytes);")
+                args[side].append(f"({_param_decl(p)}){side}{i}")
+            elif isinstance(p, StringParam):
+                body.append(f"  char *{side}{i} = llmcc_dup(a{i}_init, a{i}_bytes);")
+                args[side].append(f"{side}{i}")
+            else:
+                args[side].append(f"a{i}")
+    has_ret = sig.returns.kind != "void"
+    if has_ret:
+        body.append(f"  {ret} ref_r, cand_r; memset(&ref_r, 0, sizeof ref_r); memset(&cand_r, 0, sizeof cand_r);")
+    ref_call = f"{sig.name}({', '.join(args['ref'])})"
+    cand_call = f"{PREFIX}{sig.name}({', '.join(args['cand'])})"
+    body += ["  int llmcc_sig = sigsetjmp(llmcc_jump, 1);",
+             "  if (llmcc_sig) { llmcc_guarded = 0; llmcc_disarm(); goto done; }",
+             "  llmcc_guarded = 1; llmcc_arm();",
+             f"  {'ref_r = ' if has_ret else ''}{ref_call};",
+             "  llmcc_disarm(); llmcc_guarded = 0;",
+             "  llmcc_sig = sigsetjmp(llmcc_jump, 1);",
+             "  if (llmcc_sig) { llmcc_guarded = 0; llmcc_disarm();",
+             '    llmcc_say("the candidate got signal %d (or ran past the time limit) where the reference returned\\n", llmcc_sig);',
+             '    llmcc_diverged("candidate crashed or hung"); }',
+             "  llmcc_guarded = 1; llmcc_arm();",
+             f"  {'cand_r = ' if has_ret else ''}{cand_call};",
+             "  llmcc_disarm(); llmcc_guarded = 0;"]
+    body += _compare_return(sig)
+    for i, p in enumerate(sig.params):
+        if isinstance(p, (BufferParam, StringParam)):
+            body.append(f"  if (memcmp(ref{i}, cand{i}, a{i}_bytes) != 0) {{ llmcc_hex(\"reference {p.name} after\", ref{i}, a{i}_bytes);"
+                        f" llmcc_hex(\"candidate {p.name} after\", cand{i}, a{i}_bytes);"
+                        f' llmcc_diverged("buffer {p.name} differs after the call"); }}')
+    for k, (name, size) in enumerate(data_symbols):
+        body.append(f"  if (memcmp(llmcc_ref_d{k}, llmcc_cand_d{k}, {size}) != 0) {{"
+                    f' llmcc_hex("reference {name} after", llmcc_ref_d{k}, {size});'
+                    f' llmcc_hex("candidate {name} after", llmcc_cand_d{k}, {size});'
+                    f' llmcc_diverged("global or static \'{name}\' differs after the call"); }}')
+    body.append("done:")
+    for i, p in enumerate(sig.params):
+        if isinstance(p, BufferParam):
+            body.append(f"  free(ref{i}); free(cand{i}); free(a{i}_init);")
+        elif isinstance(p, StringParam):
+            body.append(f"  free(ref{i}); free(cand{i});")
+    body += ["  return 0;", "}"]
+    return "\n".join(out) + "\n" + "\n".join(body) + "\n"
+
+
+def _say_scalar(label: str, expr: str, t) -> str:
+    if t.is_float:
+        return f'  llmcc_say("{label} = %a\\n", (double){expr});'
+    if t.signed:
+        return f'  llmcc_say("{label} = %lld\\n", (long long){expr});'
+    return f'  llmcc_say("{label} = %llu\\n", (unsigned long long){expr});'
+
+
+def _compare_return(sig) -> list[str]:
+    """Compare the two return values exactly (bits; pointers as offsets into the buffers)."""
+    from .inputs import BufferParam, StringParam
+
+    r = sig.returns
+    if r.kind == "void":
+        return []
+    if r.kind in ("scalar", "struct"):
+        fields = [f".f{k}" for k in range(len(r.struct.fields))] if r.kind == "struct" else [""]
+        lines = []
+        for f in fields:
+            lines.append(f"  if (memcmp(&ref_r{f}, &cand_r{f}, sizeof ref_r{f}) != 0) {{"
+                         f' llmcc_hex("reference returned{f}", &ref_r{f}, sizeof ref_r{f});'
+                         f' llmcc_hex("candidate returned{f}", &cand_r{f}, sizeof cand_r{f});'
+                         ' llmcc_diverged("return values differ"); }')
+        return lines
+    # Pointer: where it points (which buffer, what offset), or null / elsewhere.
+    lines = ["  long long ref_where = ref_r ? -1 : -2, cand_where = cand_r ? -1 : -2;"]
+    for i, p in enumerate(sig.params):
+        if isinstance(p, (BufferParam, StringParam)):
+            for side in ("ref", "cand"):
+                lines.append(f"  if ({side}_r && (char *){side}_r >= (char *){side}{i} && "
+                             f"(char *){side}_r <= (char *){side}{i} + a{i}_bytes) "
+                             f"{side}_where = {i} * 100000000LL + ((char *){side}_r - (char *){side}{i});")
+    lines.append('  if (ref_where != cand_where) { llmcc_say("reference returned %lld, candidate %lld '
+                 '(buffer*1e8+offset; -1 elsewhere, -2 null)\\n", ref_where, cand_where);'
+                 ' llmcc_diverged("returned pointers differ"); }')
+    return lines
