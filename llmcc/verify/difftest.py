@@ -46,7 +46,7 @@ from .verdict import Verdict, VerdictKind
 
 if TYPE_CHECKING:
     from ..measure.sandbox import Limits
-    from .evaluate import TestPlan
+    from .plan import TestPlan
 
 log = logging.getLogger(__name__)
 
