@@ -97,6 +97,8 @@ KEYS: tuple[Key, ...] = (
         "or .llmcc-cache next to the config file)"),
     Key("cache_max_size", _size, 5 << 30, "cache size bound; least recently used entries are evicted"),
     Key("cache", _bool, True, "use the result cache"),
+    Key("cache_base_dir", _str, "", "absolute paths under this directory are keyed relative to the "
+        "working directory where they cannot reach the object (as ccache's base_dir)"),
     # hotspots
     Key("hotspots.top_k", _positive(int), 10, "functions kept per build"),
     Key("hotspots.threshold", _positive(float), 1.0, "minimum score for a function to be optimized"),
@@ -153,7 +155,7 @@ class Settings(NamedTuple):
     def fingerprint(self) -> str:
         """Settings that change what llmcc emits, for the cache key (no secrets, no paths
         that only affect logging)."""
-        skip = {"log_file", "report_dir", "cache_dir", "cache_max_size", "cache",
+        skip = {"log_file", "report_dir", "cache_dir", "cache_max_size", "cache", "cache_base_dir",
                 "llm.record_file", "llm.timeout", "llm.concurrency"}
         items = sorted((k, v) for k, v in self.values.items() if k not in skip and not KEYS_BY_NAME[k].secret)
         return repr(items)

@@ -188,7 +188,8 @@ def _emit(stdout: bytes, stderr: bytes, returncode: int) -> int:
 
 def direct_key(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path) -> str | None:
     """Key of everything but the headers: llmcc version and settings, compiler identity,
-    the exact arguments, the cwd (debug info and .d contents depend on it), the source
+    the arguments as ``cache_key.key_arguments`` keys them (no output path; the cwd only
+    where it lands in the object; paths under ``cache.base_dir`` relative), the source
     text, the preprocessor-relevant environment, and whether stderr is a terminal
     (clang colours diagnostics only then). None if the TU cannot be cached."""
     try:
@@ -200,11 +201,15 @@ def direct_key(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path) ->
     if os.environ.get("CC_PRINT_HEADERS") or os.environ.get("CC_PRINT_HEADERS_FILE"):
         return None   # the user already uses clang's header printing; we must not disturb it
     from ..cache import hash_bytes, hash_file
+    from .cache_key import key_arguments
     env = "\0".join(f"{k}={os.environ.get(k, '')}" for k in KEY_ENV_VARS)
     plugin = feature_plugin_path()
     native = _native_cpu() if any(a.endswith("=native") for a in inv.expanded) else b""
     parts = [__version__.encode(), settings.fingerprint().encode(), tc.identity().encode(), native,
-             "\0".join(inv.expanded).encode(), str(cwd).encode(), src, env.encode(),
+             "\0".join(key_arguments(inv.expanded, output=inv.output, cwd=str(cwd),
+                                     base_dir=settings["cache_base_dir"],
+                                     has_dep_file=bool(inv.dep_file))).encode(),
+             src, env.encode(),
              str(sys.stderr.isatty()).encode(),
              (hash_file(plugin) or "").encode() if plugin else b""]
     return hash_bytes(*parts)

@@ -389,3 +389,94 @@ def test_links_are_counted_but_bare_queries_are_not(proj, llmcc_env):
     assert "passthrough" not in stats(llmcc_env, proj)
     run([LLMCC, "-O2", "hello.c", "-o", "hello"], proj, llmcc_env)
     assert stats(llmcc_env, proj).get("passthrough") == 1
+
+
+# --------------------------------------------------------------------------- keys as ccache's
+
+
+def _tree(root: Path, name: str) -> Path:
+    d = root / name / "proj"
+    d.mkdir(parents=True)
+    (d / "hello.c").write_text(HELLO)
+    (d / "util.h").write_text(UTIL_H)
+    return d
+
+
+def test_rebuild_in_another_directory_hits_and_the_output_path_does_not_matter(tmp_path, llmcc_env):
+    a, b = _tree(tmp_path, "a"), _tree(tmp_path, "b")
+    run([LLMCC, "-O2", "-c", "hello.c", "-o", "hello.o"], a, llmcc_env)
+    got = run([LLMCC, "-O2", "-c", "hello.c", "-o", "sub-dir-less-name.o"], b, llmcc_env)
+    assert got.returncode == 0
+    s = stats(llmcc_env, a)
+    assert s.get("cache_miss") == 1 and s.get("cache_hit") == 1
+    run([CLANG, "-O2", "-c", "hello.c", "-o", "ref.o"], b)
+    assert (b / "sub-dir-less-name.o").read_bytes() == (b / "ref.o").read_bytes()
+
+
+def test_debug_info_keys_the_directory_it_records(tmp_path, llmcc_env):
+    """-g records the cwd (DW_AT_comp_dir): another directory must miss, because the
+    object really differs."""
+    a, b = _tree(tmp_path, "a"), _tree(tmp_path, "b")
+    for d in (a, b):
+        assert run([LLMCC, "-O2", "-g", "-c", "hello.c", "-o", "hello.o"], d, llmcc_env).returncode == 0
+        run([CLANG, "-O2", "-g", "-c", "hello.c", "-o", "ref.o"], d)
+        assert (d / "hello.o").read_bytes() == (d / "ref.o").read_bytes()
+    assert (a / "hello.o").read_bytes() != (b / "hello.o").read_bytes()
+    s = stats(llmcc_env, a)
+    assert s.get("cache_miss") == 2 and s.get("cache_hit", 0) == 0
+
+
+def test_base_dir_with_a_debug_prefix_map_hits_across_directories(tmp_path, llmcc_env):
+    """ccache's recipe for relocatable builds: base_dir over both trees and the cwd mapped
+    to "." -- the objects are then identical and the second build is served."""
+    a, b = _tree(tmp_path, "a"), _tree(tmp_path, "b")
+    env = {**llmcc_env, "LLMCC_CACHE_BASE_DIR": str(tmp_path)}
+    for d in (a, b):
+        argv = ["-O2", "-g", f"-fdebug-prefix-map={d}=.", "-c", "hello.c", "-o", "hello.o"]
+        assert run([LLMCC, *argv], d, env).returncode == 0
+        run([CLANG, *argv[:-1], "ref.o"], d)
+        assert (d / "hello.o").read_bytes() == (d / "ref.o").read_bytes()
+    s = stats(env, a)
+    assert s.get("cache_miss") == 1 and s.get("cache_hit") == 1
+    # Without base_dir the map's own argument differs between the trees: a miss.
+    (b / "hello.o").unlink()
+    other = {**llmcc_env, "LLMCC_CACHE_DIR": str(tmp_path / "cache2")}
+    for d in (a, b):
+        run([LLMCC, "-O2", "-g", f"-fdebug-prefix-map={d}=.", "-c", "hello.c", "-o", "hello.o"], d, other)
+    assert stats(other, a).get("cache_hit", 0) == 0
+
+
+def test_key_arguments_rules(tmp_path):
+    from llmcc.driver.cache_key import key_arguments
+    cwd = str(tmp_path / "a" / "proj")
+    base = str(tmp_path)
+    k = lambda args, **kw: key_arguments(args, output="x.o", cwd=cwd, **kw)  # noqa: E731
+    # No output, no .d location; the cwd appears only with debug info.
+    plain = k(["-O2", "-c", "x.c", "-o", "x.o", "-MD", "-MF", "deps/x.d"], has_dep_file=True)
+    assert "deps/x.d" not in plain and not any(cwd in a for a in plain)
+    assert "x.o" in plain                      # .d target without -MT is the output path
+    assert "x.o" not in k(["-O2", "-c", "x.c", "-o", "x.o"])
+    assert f"comp_dir={cwd}" in k(["-O2", "-g", "-c", "x.c"])
+    assert not any("comp_dir" in a for a in k(["-O2", "-g", "-g0", "-c", "x.c"]))
+    assert "comp_dir=." in k(["-g", f"-ffile-prefix-map={cwd}=.", "-c", "x.c"])
+    # base_dir: an absolute include dir that could land in __FILE__ stays absolute unless
+    # a macro prefix map covers it; the map's own OLD side is always made relative.
+    inc = f"{tmp_path}/a/inc"
+    assert f"-I{inc}" in k([f"-I{inc}", "-c", "x.c"], base_dir=base)
+    mapped = k([f"-I{inc}", f"-fmacro-prefix-map={tmp_path}/a=/src", "-c", "x.c"], base_dir=base)
+    assert "-I../inc" in mapped and "-fmacro-prefix-map=..=/src" in mapped
+    # ... but not when a .d file names the include path as written.
+    assert f"-I{inc}" in k([f"-I{inc}", f"-fmacro-prefix-map={tmp_path}/a=/src", "-c", "x.c"],
+                           base_dir=base, has_dep_file=True)
+    # Outside base_dir nothing changes.
+    assert "-I/usr/include/foo" in k(["-I/usr/include/foo", "-c", "x.c"], base_dir=base)
+
+
+def test_profile_use_is_keyed_by_content(tmp_path):
+    from llmcc.driver.cache_key import key_arguments
+    prof = tmp_path / "p.profdata"
+    prof.write_bytes(b"one")
+    args = ["-O2", f"-fprofile-use={prof}", "-c", "x.c"]
+    first = key_arguments(args, output="x.o", cwd=str(tmp_path))
+    prof.write_bytes(b"two")
+    assert key_arguments(args, output="x.o", cwd=str(tmp_path)) != first
