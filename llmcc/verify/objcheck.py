@@ -10,13 +10,20 @@ The candidate must be an x86-64 ELF relocatable that
 * contains only decodable x86-64 instructions inside every function body (bytes between
   functions are padding and not checked).
 
+``check_isa`` (checker ``isa``) rejects code that uses instructions the user's target
+flags do not enable (capstone's instruction groups against clang's own feature macros for
+those flags), and ``check_target_overrides`` rejects C rewrites that add a ``target``
+attribute or pragma: an AVX2 rewrite passes every test here and dies with SIGILL elsewhere.
+
 A pass is ``Verdict(TESTED_EQUAL, "objcheck", ...)`` but it only means "links like the
 reference and is not garbage": it never justifies emission on its own. Callers must also
 hold a differential-test or formal verdict for the candidate.
 """
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -282,3 +289,119 @@ def same_code(a: Path, b: Path) -> bool:
         return code_fingerprint(a) == code_fingerprint(b)
     except Exception:  # noqa: BLE001 - unreadable objects are simply "not known to be equal"
         return False
+
+
+# --------------------------------------------------------------------------- target ISA
+
+ISA_CHECKER = "isa"
+# capstone instruction group -> the predefined macro clang sets when the feature is on.
+_GROUP_FEATURES = {
+    "sse1": "__SSE__", "sse2": "__SSE2__", "sse3": "__SSE3__", "ssse3": "__SSSE3__",
+    "sse41": "__SSE4_1__", "sse42": "__SSE4_2__", "sse4a": "__SSE4A__", "avx": "__AVX__",
+    "avx2": "__AVX2__", "avx512": "__AVX512F__", "fma": "__FMA__", "fma4": "__FMA4__",
+    "bmi": "__BMI__", "bmi2": "__BMI2__", "aes": "__AES__", "pclmul": "__PCLMUL__",
+    "fc16": "__F16C__", "adx": "__ADX__", "sha": "__SHA__", "xop": "__XOP__", "tbm": "__TBM__",
+    "3dnow": "__3dNOW__", "vaes": "__VAES__", "rtm": "__RTM__",
+}
+# Instructions capstone puts in no feature group, by mnemonic prefix.
+_MNEMONIC_FEATURES = (
+    ("popcnt", "__POPCNT__"), ("lzcnt", "__LZCNT__"), ("movbe", "__MOVBE__"),
+    ("rdrand", "__RDRND__"), ("rdseed", "__RDSEED__"), ("vfmadd", "__FMA__"), ("vfmsub", "__FMA__"),
+    ("vfnmadd", "__FMA__"), ("vfnmsub", "__FMA__"), ("vpdpb", "__AVXVNNI__"), ("vpdpw", "__AVXVNNI__"),
+)
+# Either macro of a pair enables the instruction (crc32 has its own feature since LLVM 14;
+# VNNI exists in an AVX-512 and a VEX flavour).
+_ALSO_ENABLED_BY = {"__SSE4_2__": ("__CRC32__",), "__AVXVNNI__": ("__AVX512VNNI__",),
+                    "__FMA__": ("__AVX512F__",)}
+_TARGET_OVERRIDE = re.compile(r"__attribute__\s*\(\(\s*(?:__)?target(?:_clones|_version)?(?:__)?\s*\("
+                              r"|#\s*pragma\s+(?:GCC|clang)\s+(?:target|attribute\b[^\n]*\btarget)")
+
+
+def target_flags(flags: list[str]) -> tuple[str, ...]:
+    """The user flags that decide which instructions the target has (-march, -mavx2, ...)."""
+    keep = []
+    for f in flags:
+        if f.startswith(("-march=", "-mcpu=", "--target=", "-target")) or (
+                f.startswith("-m") and not f.startswith(("-mllvm", "-mtune", "-MF", "-MT", "-MQ"))):
+            keep.append(f)
+    return tuple(keep)
+
+
+@functools.lru_cache(maxsize=32)
+def enabled_features(clang: str, flags: tuple[str, ...]) -> frozenset[str]:
+    """Predefined feature macros (``__AVX2__``...) of ``clang`` with the target ``flags``,
+    asked from clang itself (``-E -dM``), cached per flag set."""
+    import subprocess
+
+    proc = subprocess.run([clang, *flags, "-E", "-dM", "-x", "c", "/dev/null"],
+                          capture_output=True, text=True, timeout=60)
+    if proc.returncode != 0:
+        raise ObjectProblem(f"clang rejects the target flags {' '.join(flags)}: {proc.stderr[-300:]}")
+    return frozenset(m.group(1) for m in re.finditer(r"^#define (__\w+__) ", proc.stdout, re.MULTILINE))
+
+
+def required_features(path: Path) -> dict[str, str]:
+    """Feature macro -> first instruction (``mnemonic operands``) in ``path``'s code that
+    needs it."""
+    import capstone
+    from elftools.elf.constants import SH_FLAGS
+
+    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+    md.detail = True
+    needed: dict[str, str] = {}
+    with open(path, "rb") as stream:
+        elf = _open_elf(path, stream)
+        for section in elf.iter_sections():
+            if not section["sh_flags"] & SH_FLAGS.SHF_EXECINSTR or section["sh_type"] != "SHT_PROGBITS":
+                continue
+            for insn in md.disasm(section.data(), 0):
+                text = f"{insn.mnemonic} {insn.op_str}".strip()
+                for feature in _instruction_features(insn):
+                    needed.setdefault(feature, text)
+    return needed
+
+
+def _instruction_features(insn) -> set[str]:
+    found = {_GROUP_FEATURES[g] for g in (insn.group_name(x) for x in insn.groups) if g in _GROUP_FEATURES}
+    found |= {feature for prefix, feature in _MNEMONIC_FEATURES if insn.mnemonic.startswith(prefix)}
+    if "zmm" in insn.op_str:
+        found.add("__AVX512F__")
+    return found
+
+
+def check_isa(reference: Path, candidate: Path, clang: str, flags: list[str]) -> Verdict:
+    """Does ``candidate`` use only instructions the user's target flags enable? An
+    instruction group the flags do not enable is still allowed if the reference (clang's
+    own object for the same flags) uses it too (``rep bsf`` decodes as ``tzcnt``)."""
+    try:
+        enabled = enabled_features(clang, target_flags(flags))
+        wanted = required_features(Path(candidate))
+        reference_uses = set(required_features(Path(reference)))
+    except ObjectProblem as e:
+        return Verdict(VerdictKind.INVALID, ISA_CHECKER, str(e))
+    except Exception as e:  # noqa: BLE001 - a checker problem must not pass a candidate
+        return Verdict(VerdictKind.INCONCLUSIVE, ISA_CHECKER, f"ISA check failed: {type(e).__name__}: {e}")
+    missing = {f: insn for f, insn in wanted.items()
+               if f not in enabled and f not in reference_uses
+               and not any(alt in enabled for alt in _ALSO_ENABLED_BY.get(f, ()))}
+    if missing:
+        shown = "; ".join(f"'{insn}' needs {f.strip('_')}" for f, insn in sorted(missing.items()))
+        return Verdict(VerdictKind.INVALID, ISA_CHECKER,
+                       f"uses instructions the target flags ({' '.join(target_flags(flags)) or 'default x86-64'}) "
+                       f"do not enable: {shown}", data={"missing": sorted(missing)})
+    return Verdict(VerdictKind.TESTED_EQUAL, ISA_CHECKER, "only instructions the target enables",
+                   data={"features_used": sorted(wanted)})
+
+
+def check_target_overrides(original_source: str, candidate_source: str) -> Verdict | None:
+    """A C rewrite may not add ``__attribute__((target(...)))`` or ``#pragma GCC target``:
+    either makes code for a CPU the user did not ask for. None when nothing was added."""
+    added = len(_TARGET_OVERRIDE.findall(candidate_source)) - len(_TARGET_OVERRIDE.findall(original_source))
+    if added <= 0:
+        return None
+    m = None
+    for m in _TARGET_OVERRIDE.finditer(candidate_source):
+        pass
+    return Verdict(VerdictKind.INVALID, ISA_CHECKER,
+                   f"the rewrite adds a target override ({m.group(0) if m else 'target'}...): "
+                   "code for CPU features the user's flags do not enable")

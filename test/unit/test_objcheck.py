@@ -175,3 +175,93 @@ def test_same_code_sees_through_names_and_debug_info(tmp_path):
     assert same_code(tmp_path / "a.o", tmp_path / "b.o")
     assert not same_code(tmp_path / "b.o", tmp_path / "c.o")
     assert not same_code(tmp_path / "b.o", tmp_path / "missing.o")
+
+
+# --------------------------------------------------------------------------- target ISA
+
+SUM_REFERENCE = "int sum(const int *a, int n) { int s = 0; for (int i = 0; i < n; i++) s += a[i]; return s; }\n"
+# An asm rewrite of sum that adds eight ints at a time with AVX2 (vpaddd on ymm registers).
+SUM_AVX2_ASM = r"""
+	.text
+	.globl	sum
+	.type	sum,@function
+sum:
+	vpxor	%xmm0, %xmm0, %xmm0
+	xorl	%eax, %eax
+.Lloop:
+	leal	8(%rax), %ecx
+	cmpl	%esi, %ecx
+	jg	.Ltail
+	vpaddd	(%rdi,%rax,4), %ymm0, %ymm0
+	movl	%ecx, %eax
+	jmp	.Lloop
+.Ltail:
+	vextracti128	$1, %ymm0, %xmm1
+	vpaddd	%xmm1, %xmm0, %xmm0
+	vpshufd	$238, %xmm0, %xmm1
+	vpaddd	%xmm1, %xmm0, %xmm0
+	vpshufd	$85, %xmm0, %xmm1
+	vpaddd	%xmm1, %xmm0, %xmm0
+	vmovd	%xmm0, %edx
+.Lrest:
+	cmpl	%esi, %eax
+	jge	.Ldone
+	addl	(%rdi,%rax,4), %edx
+	incl	%eax
+	jmp	.Lrest
+.Ldone:
+	movl	%edx, %eax
+	vzeroupper
+	retq
+	.size	sum, .-sum
+"""
+
+
+def _assemble(tmp_path: Path, name: str, text: str) -> Path:
+    src = tmp_path / f"{name}.s"
+    src.write_text(text)
+    obj = tmp_path / f"{name}.o"
+    subprocess.run([CLANG, "-c", "-x", "assembler", str(src), "-o", str(obj)], check=True)
+    return obj
+
+
+def test_avx2_candidate_is_rejected_unless_the_target_flags_enable_avx2(tmp_path):
+    from llmcc.verify.objcheck import check_isa
+
+    ref = _compile(tmp_path, "sumref", SUM_REFERENCE)
+    cand = _assemble(tmp_path, "sumavx2", SUM_AVX2_ASM)
+    assert check_object(ref, cand).kind is VerdictKind.TESTED_EQUAL   # sane as an object
+    plain = check_isa(ref, cand, CLANG, [])
+    assert plain.kind is VerdictKind.INVALID and plain.checker == "isa"
+    assert "vpaddd" in plain.detail and "AVX2" in plain.detail
+    haswell = check_isa(ref, cand, CLANG, ["-march=haswell"])
+    assert haswell.kind is VerdictKind.TESTED_EQUAL and haswell.checker == "isa", haswell.detail
+    assert check_isa(ref, cand, CLANG, ["-mavx2"]).kind is VerdictKind.TESTED_EQUAL
+    # -mavx alone does not enable integer ymm arithmetic.
+    assert check_isa(ref, cand, CLANG, ["-mavx"]).kind is VerdictKind.INVALID
+
+
+def test_popcnt_needs_its_flag_and_compiler_idioms_of_the_reference_pass(tmp_path):
+    from llmcc.verify.objcheck import check_isa
+
+    pop = "int pop(unsigned x) { return __builtin_popcount(x); }\nint tz(unsigned x) { return __builtin_ctz(x); }\n"
+    ref = _compile(tmp_path, "popref", pop)
+    cand = _compile(tmp_path, "popcnt", pop, "-mpopcnt")
+    rejected = check_isa(ref, cand, CLANG, [])
+    assert rejected.kind is VerdictKind.INVALID and "popcnt" in rejected.detail
+    assert check_isa(ref, cand, CLANG, ["-mpopcnt"]).kind is VerdictKind.TESTED_EQUAL
+    # clang's own object for the default target passes (its 'rep bsf' decodes as tzcnt).
+    assert check_isa(ref, ref, CLANG, []).kind is VerdictKind.TESTED_EQUAL
+
+
+def test_c_rewrite_adding_a_target_attribute_or_pragma_is_rejected():
+    from llmcc.verify.objcheck import check_target_overrides
+
+    original = "int f(int x) { return x + 1; }\n"
+    attr = '__attribute__((target("avx2"))) int f(int x) { return x + 1; }\n'
+    pragma = '#pragma GCC target("avx2")\nint f(int x) { return x + 1; }\n'
+    for rewrite in (attr, pragma, '__attribute__((target_clones("avx2","default"))) int f(int x) { return x; }'):
+        verdict = check_target_overrides(original, rewrite)
+        assert verdict is not None and verdict.checker == "isa" and verdict.kind is VerdictKind.INVALID
+    assert check_target_overrides(original, "int f(int x) { return 1 + x; }\n") is None
+    assert check_target_overrides(attr, attr) is None      # the user's own attribute stays allowed
