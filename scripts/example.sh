@@ -14,21 +14,8 @@ make -s -C "$work/clang" CC=clang-22 check
 echo "== building with llmcc (CC=llmcc; tunes hot TUs, validates, measures)"
 time make -s -C "$work/llmcc" CC=llmcc check
 
-echo "== run time, 5 alternating runs each (CPU seconds)"
-python3 - "$work/clang/hotloops" "$work/llmcc/hotloops" <<'PY'
-import os, statistics, subprocess, sys
-ref, cand = sys.argv[1:]
-def cpu(exe):
-    before = os.times()
-    subprocess.run([exe], stdout=subprocess.DEVNULL, check=True)
-    after = os.times()
-    return (after.children_user - before.children_user) + (after.children_system - before.children_system)
-r, c = [], []
-for _ in range(5):
-    r.append(cpu(ref)); c.append(cpu(cand))
-print(f"clang-22 -O2: {statistics.median(r):.3f}s   llmcc: {statistics.median(c):.3f}s   "
-      f"speedup {statistics.median(r) / statistics.median(c):.3f}x (median; noisy on shared machines)")
-PY
+llmcc report --json -n 100 > "$work/reports.json"
+python3 scripts/example_summary.py "$work/reports.json" "$work/clang" "$work/llmcc" hotloops
 
 echo "== llmcc report"
 llmcc report
