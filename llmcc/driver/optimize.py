@@ -168,6 +168,8 @@ def _run_agents(ctx: TUContext):
     if client is None:
         return Fallback("llm-unconfigured", "mode=llm but llm.backend is none")
     try:
-        return run_guiding_agent(ctx, client)
+        found = run_guiding_agent(ctx, client)
+        # A dead endpoint is its own fallback reason (llmcc stats), not "no improvement".
+        return Fallback("endpoint-unavailable", client.unavailable) if found is None and client.unavailable else found
     finally:
         ctx.report.setdefault("llm_usage", client.usage.to_json())

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from llmcc.llm import textproto
+from llmcc.llm.breaker import Breaker, breaker_path
 from llmcc.llm.cache import ResponseCache, request_key
 from llmcc.llm.replay import ReplayBook, Recorder
 
@@ -74,6 +75,14 @@ class LLMUnavailable(LLMError):
     """Dead endpoint, retries exhausted, 5xx/429 storm, malformed replies, no recording."""
 
 
+class EndpointUnavailable(LLMUnavailable):
+    """The endpoint's circuit breaker is open (``llmcc.llm.breaker``): no request was made."""
+
+
+class LLMReplyTooLarge(LLMError):
+    """The reply is over ``llm.max_reply_bytes``: rejected, never cached or recorded."""
+
+
 class LLMRejected(LLMError):
     """Authentication, permission, bad request, context length: retrying cannot help."""
 
@@ -101,7 +110,7 @@ class Usage:
 @dataclass(frozen=True)
 class RetryPolicy:
     """Backoff for transient errors: wait ``multiplier * 2**k + U(0, jitter)`` capped at ``max_wait``."""
-    attempts: int = 6
+    attempts: int = 3            # a dead endpoint costs little per TU; the breaker does the rest
     multiplier: float = 0.5
     max_wait: float = 20.0
     jitter: float = 0.5
@@ -121,15 +130,58 @@ class _MalformedReply(Exception):
     """The endpoint answered 200 with something that is not a chat completion (transient)."""
 
 
+class _BodyTooLarge(Exception):
+    """The HTTP body ran past the transport's byte cap (the reply cannot be within bounds)."""
+
+
+DEFAULT_MAX_REPLY_BYTES = 256 * 1024
+
+
+def _body_cap(max_reply_bytes: int) -> int:
+    """Bytes of HTTP body allowed for a reply of ``max_reply_bytes`` (JSON escaping, envelope)."""
+    return 8 * max_reply_bytes + (1 << 20)
+
+
+def _capped_http_client(limit: int, timeout: float) -> Any:
+    """An HTTP client for the SDK whose response bodies stop at ``limit`` bytes, so an
+    endpoint streaming gigabytes cannot exhaust memory before any check runs."""
+    import httpx2
+
+    class CappedStream(httpx2.SyncByteStream):
+        def __init__(self, inner: Any) -> None:
+            self._inner = inner
+
+        def __iter__(self):
+            total = 0
+            for chunk in self._inner:
+                total += len(chunk)
+                if total > limit:
+                    raise _BodyTooLarge(f"reply body over {limit} bytes")
+                yield chunk
+
+        def close(self) -> None:
+            self._inner.close()
+
+    class CappedTransport(httpx2.HTTPTransport):
+        def handle_request(self, request: Any) -> Any:
+            response = super().handle_request(request)
+            response.stream = CappedStream(response.stream)
+            return response
+
+    return httpx2.Client(transport=CappedTransport(), timeout=timeout)
+
+
 class _OpenAITransport:
     """Chat completions through the ``openai`` SDK (imported on first use: it is slow to import)."""
 
     live = True
 
-    def __init__(self, base_url: str, api_key: str, timeout: float) -> None:
+    def __init__(self, base_url: str, api_key: str, timeout: float,
+                 max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES) -> None:
         self._base_url = base_url or None
         self._api_key = api_key
         self._timeout = timeout
+        self._body_limit = _body_cap(max_reply_bytes)
         self._sdk_client: Any = None
         self._lock = threading.Lock()
 
@@ -137,8 +189,9 @@ class _OpenAITransport:
         with self._lock:
             if self._sdk_client is None:
                 import openai
-                self._sdk_client = openai.OpenAI(base_url=self._base_url, api_key=self._api_key,
-                                                 timeout=self._timeout, max_retries=0)
+                self._sdk_client = openai.OpenAI(
+                    base_url=self._base_url, api_key=self._api_key, timeout=self._timeout, max_retries=0,
+                    http_client=_capped_http_client(self._body_limit, self._timeout))
             return self._sdk_client
 
     def complete(self, request: dict, timeout: float) -> dict:
@@ -151,13 +204,36 @@ class _OpenAITransport:
         if request.get("tools"):
             kwargs["tools"] = request["tools"]
         completion = self._sdk().chat.completions.create(**kwargs)
-        return _normalize_completion(completion)
+        try:
+            return _normalize_completion(completion)
+        except _MalformedReply:
+            raise
+        except Exception as e:  # odd types where strings belong (a hostile or broken server)
+            raise _MalformedReply(f"reply is not a chat completion: {type(e).__name__}: {e}") from None
 
     def close(self) -> None:
         with self._lock:
             if self._sdk_client is not None:
                 self._sdk_client.close()
                 self._sdk_client = None
+
+
+def _text(value: Any) -> str:
+    """A string field of the reply; anything else is a malformed reply."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _MalformedReply(f"expected text in the reply, got {type(value).__name__}")
+    return value
+
+
+def reply_size(reply: dict) -> int:
+    """Bytes of model-written text in a stored reply (content and tool-call arguments)."""
+    size = len((reply.get("content") or "").encode("utf-8", "replace"))
+    for call in reply.get("tool_calls") or []:
+        size += len(call.get("name", "").encode("utf-8", "replace"))
+        size += len(call.get("arguments", "").encode("utf-8", "replace"))
+    return size
 
 
 def _normalize_completion(completion: Any) -> dict:
@@ -174,11 +250,11 @@ def _normalize_completion(completion: Any) -> dict:
         fn = getattr(call, "function", None)
         if fn is None:  # a non-function tool call (e.g. custom tools): nothing we can run
             continue
-        calls.append({"id": getattr(call, "id", None) or f"call_{i}", "name": fn.name,
-                      "arguments": fn.arguments or "{}"})
+        calls.append({"id": str(getattr(call, "id", None) or f"call_{i}"), "name": _text(fn.name),
+                      "arguments": _text(fn.arguments) or "{}"})
     usage = getattr(completion, "usage", None)
-    return {"content": message.content or "", "tool_calls": calls,
-            "finish_reason": choice.finish_reason or "stop",
+    return {"content": _text(message.content), "tool_calls": calls,
+            "finish_reason": _text(choice.finish_reason) or "stop",
             "prompt_tokens": int(getattr(usage, "prompt_tokens", 0) or 0),
             "completion_tokens": int(getattr(usage, "completion_tokens", 0) or 0)}
 
@@ -206,7 +282,8 @@ class _ReplayTransport:
 def _is_transient(exc: BaseException) -> bool:
     """Worth retrying: rate limits, server errors, timeouts, broken connections, garbage replies."""
     import openai
-    if isinstance(exc, (_MalformedReply, openai.APIConnectionError, openai.APIResponseValidationError)):
+    if isinstance(exc, (_MalformedReply, openai.APIConnectionError, openai.APIResponseValidationError,
+                        RecursionError)):  # RecursionError: a body of deeply nested JSON
         return True
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
@@ -217,7 +294,13 @@ def _is_transient(exc: BaseException) -> bool:
 
 def _is_openai_error(exc: BaseException) -> bool:
     import openai
-    return isinstance(exc, (openai.OpenAIError, _MalformedReply, json.JSONDecodeError))
+    return isinstance(exc, (openai.OpenAIError, _MalformedReply, json.JSONDecodeError, RecursionError,
+                            _BodyTooLarge))
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    import openai
+    return isinstance(exc, openai.APITimeoutError)
 
 
 def _retry_after(exc: BaseException | None) -> float:
@@ -244,7 +327,8 @@ class LLMClient:
                  tool_protocol: str = "native", cache: ResponseCache | None = None,
                  recorder: Recorder | None = None, deadline: float | None = None,
                  cost_per_1k_input: float = 0.0, cost_per_1k_output: float = 0.0,
-                 api_key: str = "", retry: RetryPolicy = RetryPolicy()) -> None:
+                 api_key: str = "", retry: RetryPolicy = RetryPolicy(), breaker: Breaker | None = None,
+                 max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES) -> None:
         self.model = model
         self.usage = Usage()
         self.deadline = deadline
@@ -259,6 +343,11 @@ class LLMClient:
         self._prices = (cost_per_1k_input, cost_per_1k_output)
         self._api_key = api_key
         self._retry = retry
+        self._breaker = breaker
+        self._max_reply_bytes = max_reply_bytes
+        # Why the endpoint could not be used (breaker open, retries exhausted), "" if it could:
+        # the driver reports such a TU as a fallback of its own, not as "no improvement".
+        self.unavailable = ""
         self._in_flight = threading.BoundedSemaphore(self._concurrency)
         self._usage_lock = threading.Lock()
 
@@ -325,6 +414,8 @@ class LLMClient:
         except LLMError as e:
             with self._usage_lock:
                 self.usage.failed_calls += 1
+                if isinstance(e, LLMUnavailable) and self._transport.live:
+                    self.unavailable = str(e)[:300]
             logger.info("llm %s: sample %d failed: %s", purpose or "chat", request["sample"], e)
             return e
         self._count(reply, cached=False)
@@ -352,6 +443,8 @@ class LLMClient:
 
         def stop(state: tenacity.RetryCallState) -> bool:
             nonlocal stopped_by_deadline
+            if self._breaker is not None and self._breaker.open_for() > state.upcoming_sleep:
+                return True   # the breaker (or Retry-After) says not now: don't wait for it here
             if self.deadline is not None and time.monotonic() + state.upcoming_sleep >= self.deadline:
                 stopped_by_deadline = True
                 return True
@@ -381,19 +474,44 @@ class LLMClient:
         return min(max(backoff, asked), policy.max_wait)
 
     def _attempt(self, request: dict) -> dict:
-        """One request to the backend, bounded by the request timeout and the deadline."""
+        """One request to the backend, bounded by the request timeout and the deadline,
+        and only when the endpoint's breaker lets it through."""
         if not self._in_flight.acquire(timeout=self._remaining()):
             raise LLMDeadline("the per-TU deadline passed while waiting for a free request slot")
         try:
             remaining = self._remaining()
             if remaining is not None and remaining <= 0:
                 raise LLMDeadline("the per-TU deadline passed before the request")
+            if self._breaker is not None and (why := self._breaker.before_call()):
+                raise EndpointUnavailable(why)
             with self._usage_lock:
                 self.usage.requests += 1
             timeout = self._timeout if remaining is None else min(self._timeout, remaining)
-            return self._transport.complete(request, timeout)
+            reply = self._send(request, timeout)
         finally:
             self._in_flight.release()
+        size = reply_size(reply)
+        if size > self._max_reply_bytes:
+            raise LLMReplyTooLarge(f"reply of {size} bytes is over llm.max_reply_bytes "
+                                   f"({self._max_reply_bytes}); not used, cached or recorded")
+        return reply
+
+    def _send(self, request: dict, timeout: float) -> dict:
+        """The transport's reply; every outcome is reported to the breaker."""
+        try:
+            reply = self._transport.complete(request, timeout)
+        except _BodyTooLarge as e:   # the endpoint answers (with junk): not a breaker failure
+            if self._breaker is not None:
+                self._breaker.record_success()
+            raise LLMReplyTooLarge(f"{e} (llm.max_reply_bytes is {self._max_reply_bytes})") from None
+        except Exception as e:
+            if self._breaker is not None and _is_transient(e):
+                self._breaker.record_failure(self._scrub(f"{type(e).__name__}: {e}")[:300],
+                                             retry_after=_retry_after(e), timeout=_is_timeout(e))
+            raise
+        if self._breaker is not None:
+            self._breaker.record_success()
+        return reply
 
     def _remaining(self) -> float | None:
         """Seconds left before the deadline (may be negative), None without a deadline."""
@@ -406,6 +524,8 @@ class LLMClient:
             return LLMRejected(detail)
         if stopped_by_deadline:
             return LLMDeadline(f"deadline reached while retrying; last error {detail}")
+        if self._breaker is not None and self._breaker.open_for() > 0:
+            return EndpointUnavailable(f"endpoint failing, circuit breaker open; last error {detail}")
         return LLMUnavailable(f"gave up after {self._retry.attempts} attempts; last error {detail}")
 
     def _scrub(self, text: str) -> str:
@@ -511,10 +631,19 @@ def make_client(settings: "Settings", *, deadline: float | None = None,
     if backend == "none":
         return None
     api_key = os.environ.get(settings["llm.api_key_env"]) or DUMMY_API_KEY
+    max_reply = int(settings.get("llm.max_reply_bytes", DEFAULT_MAX_REPLY_BYTES))
+    breaker = None
     if backend == "replay":
         transport: _Transport = _ReplayTransport(_load_book(settings["llm.replay_file"]))
     else:
-        transport = _OpenAITransport(settings["llm.base_url"], api_key, settings["llm.timeout"])
+        transport = _OpenAITransport(settings["llm.base_url"], api_key, settings["llm.timeout"], max_reply)
+        # Shared by every compile using this cache directory (even with the cache off).
+        breaker = Breaker(breaker_path(settings.cache_dir(), settings["llm.base_url"]),
+                          threshold=int(settings.get("llm.breaker_failures", 3)),
+                          cooldown=float(settings.get("llm.breaker_cooldown", 60.0)),
+                          probe_time=float(settings["llm.timeout"]))
+    if retry is None:
+        retry = RetryPolicy(attempts=max(1, int(settings.get("llm.retries", RetryPolicy.attempts))))
     if cache_dir is None and settings["cache"]:
         cache_dir = settings.cache_dir() / "llm"
     record = settings["llm.record_file"]
@@ -527,22 +656,24 @@ def make_client(settings: "Settings", *, deadline: float | None = None,
         recorder=Recorder(Path(record)) if record else None, deadline=deadline,
         cost_per_1k_input=settings["llm.cost_per_1k_input"],
         cost_per_1k_output=settings["llm.cost_per_1k_output"], api_key=api_key,
-        retry=retry or RetryPolicy())
+        retry=retry, breaker=breaker, max_reply_bytes=max_reply)
 
 
 def client_for_endpoint(base_url: str, *, model: str = "scripted", api_key: str = DUMMY_API_KEY,
                         cache_dir: Path | None = None, tool_protocol: str = "native",
                         deadline: float | None = None, timeout: float = 30.0, concurrency: int = 2,
-                        retry: RetryPolicy | None = None) -> LLMClient:
+                        retry: RetryPolicy | None = None, breaker: Breaker | None = None,
+                        max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES) -> LLMClient:
     """An ``openai``-backend client for ``base_url`` without building Settings.
 
     Meant for tests and tools (e.g. ``client_for_endpoint(ScriptedServer(...).url)``);
     the driver uses ``make_client``. No response cache unless ``cache_dir`` is given.
     """
-    return LLMClient(_OpenAITransport(base_url, api_key, timeout), model=model, timeout=timeout,
-                     concurrency=concurrency, tool_protocol=tool_protocol,
+    return LLMClient(_OpenAITransport(base_url, api_key, timeout, max_reply_bytes), model=model,
+                     timeout=timeout, concurrency=concurrency, tool_protocol=tool_protocol,
                      cache=ResponseCache(cache_dir) if cache_dir is not None else None,
-                     deadline=deadline, api_key=api_key, retry=retry or RetryPolicy())
+                     deadline=deadline, api_key=api_key, retry=retry or RetryPolicy(),
+                     breaker=breaker, max_reply_bytes=max_reply_bytes)
 
 
 def _load_book(replay_file: str) -> ReplayBook:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from llmcc.config import load_settings
-from llmcc.llm.client import (ChatReply, LLMDeadline, LLMRejected, LLMUnavailable, RetryPolicy,
+from llmcc.llm.client import (ChatReply, EndpointUnavailable, LLMDeadline, LLMRejected, LLMUnavailable, RetryPolicy,
                               make_client)
 from llmcc.llm.scripted_server import ScriptedServer
 
@@ -34,11 +34,13 @@ def settings_for(tmp_path: Path, url: str = "", **overrides: str):
 
 
 def client_for(tmp_path: Path, url: str, *, cache: bool = False, retry: RetryPolicy = FAST_RETRY,
-               deadline: float | None = None, **overrides: str):
+               deadline: float | None = None, breaker_failures: int | None = None, **overrides: str):
     settings = settings_for(tmp_path, url, **overrides)
     cache_dir = tmp_path / "llm-cache" if cache else None
     if not cache:
         settings = settings_for(tmp_path, url, CACHE="0", **overrides)
+    if breaker_failures is not None:   # read with settings.get (the key may be undeclared)
+        settings.values["llm.breaker_failures"] = breaker_failures
     return make_client(settings, deadline=deadline, cache_dir=cache_dir, retry=retry)
 
 
@@ -137,22 +139,31 @@ def test_dead_endpoint_gives_up_within_deadline(tmp_path):
 
 
 def test_dead_endpoint_exhausts_retries(tmp_path):
-    client = client_for(tmp_path, closed_port_url())
+    client = client_for(tmp_path, closed_port_url(), breaker_failures=10)
     with pytest.raises(LLMUnavailable, match="gave up after 4 attempts"):
         client.chat(USER)
     assert client.usage.requests == 4
 
 
-def test_slow_server_times_out_and_stops_at_deadline(tmp_path):
+def test_dead_endpoint_opens_the_breaker_before_retries_run_out(tmp_path):
+    client = client_for(tmp_path, closed_port_url(), breaker_failures=3)
+    with pytest.raises(EndpointUnavailable, match="circuit breaker open"):
+        client.chat(USER)
+    assert client.usage.requests == 3
+    assert "circuit breaker open" in client.unavailable
+
+
+def test_slow_server_times_out_and_is_not_retried(tmp_path):
+    """A timeout already cost llm.timeout: it opens the breaker at once, no retry."""
     with ScriptedServer([{"content": "too late", "delay": 1.5, "repeat": -1}]) as srv:
         start = time.monotonic()
         client = client_for(tmp_path, srv.url, retry=RetryPolicy(multiplier=0.05, jitter=0.05),
                             deadline=start + 2.5, LLM_TIMEOUT="0.4")
-        with pytest.raises((LLMUnavailable, LLMDeadline)):
+        with pytest.raises(EndpointUnavailable):
             client.chat(USER)
         elapsed = time.monotonic() - start
-    assert len(srv.requests) >= 2  # the timeout was retried
-    assert elapsed < 2.5 + 3.0
+    assert len(srv.requests) == 1
+    assert elapsed < 0.4 + 2.0
 
 
 def test_deadline_already_passed_makes_no_request(tmp_path):
@@ -173,7 +184,7 @@ def test_malformed_body_is_retried_not_a_crash(tmp_path):
 def test_only_malformed_bodies_give_unavailable(tmp_path):
     with ScriptedServer([{"raw": "<html>bad gateway</html>", "repeat": -1}]) as srv:
         with pytest.raises(LLMUnavailable):
-            client_for(tmp_path, srv.url).chat(USER)
+            client_for(tmp_path, srv.url, breaker_failures=10).chat(USER)
     assert len(srv.requests) == FAST_RETRY.attempts
 
 
@@ -380,7 +391,8 @@ def test_retry_after_beyond_the_deadline_stops_without_sleeping_past_it(tmp_path
     with ScriptedServer(script) as srv:
         start = time.monotonic()
         client = client_for(tmp_path, srv.url, retry=RetryPolicy(max_wait=60), deadline=start + 30)
-        with pytest.raises(LLMDeadline, match="429"):
+        # The breaker honours Retry-After for every compile sharing the cache: not now.
+        with pytest.raises(EndpointUnavailable, match="429"):
             client.chat(USER)
         assert time.monotonic() - start < 30  # it gave up instead of waiting 60 s
     assert len(srv.requests) == 1

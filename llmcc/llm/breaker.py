@@ -1,0 +1,157 @@
+"""A circuit breaker for the model endpoint, shared by every compile of a build.
+
+A dead, failing or hanging endpoint must cost a build almost nothing: without a breaker
+each hot TU would retry on its own. The breaker's state is a small JSON file under the
+cache directory (one per endpoint URL), read and written under an ``flock`` and replaced
+atomically, so all compiles of a build (and ``make -j`` siblings) see the same state.
+
+States (``failures`` counts consecutive failed HTTP attempts across processes):
+
+* closed: calls go through. A failure (connection refused, timeout, HTTP 5xx/429/408,
+  a reply that is not a chat completion) adds one; a success resets the count. A timeout
+  opens the breaker at once (each one already cost ``llm.timeout`` seconds).
+* open: after ``threshold`` consecutive failures, or when the server sent ``Retry-After``,
+  no call is made until ``open_until``; ``before_call`` raises ``EndpointUnavailable``
+  at once (no retries, no waiting).
+* half-open: after the cool-down one caller is let through as a probe (the others stay
+  blocked for the probe's time); its success closes the breaker, its failure opens it
+  again for twice the previous cool-down (capped at ``MAX_COOLDOWN``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_THRESHOLD = 3
+DEFAULT_COOLDOWN = 60.0
+MAX_COOLDOWN = 3600.0
+# How long one probe may take before another caller may probe (a hung probe process).
+PROBE_SLACK = 5.0
+
+
+class Breaker:
+    """The shared breaker of one endpoint. ``path`` None: process-local state (no file)."""
+
+    def __init__(self, path: Path | None, *, threshold: int = DEFAULT_THRESHOLD,
+                 cooldown: float = DEFAULT_COOLDOWN, probe_time: float = 120.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.path = path
+        self.threshold = max(1, threshold)
+        self.cooldown = max(0.0, cooldown)
+        self.probe_time = probe_time + PROBE_SLACK
+        self._clock = clock
+        self._local: dict = {}
+
+    # -- the three calls the client makes -----------------------------------------------
+
+    def before_call(self) -> str | None:
+        """None if a request may go out now; else why not (the breaker is open).
+
+        Letting a probe through is recorded at once, so concurrent compiles do not all probe."""
+        now = self._clock()
+        with self._state() as state:
+            open_until = float(state.get("open_until", 0.0))
+            if now < open_until:
+                return self._why(state, open_until - now)
+            if int(state.get("failures", 0)) >= self.threshold or state.get("retry_after"):
+                # Cool-down over: this caller probes; everyone else waits for its verdict.
+                state["open_until"] = now + self.probe_time
+                state["probing"] = True
+                state.pop("retry_after", None)
+        return None
+
+    def record_success(self) -> None:
+        """The endpoint answered: close the breaker."""
+        with self._state() as state:
+            if state.get("failures") or state.get("open_until") or state.get("probing"):
+                logger.info("llm breaker: endpoint answered, closing")
+            state.clear()
+
+    def record_failure(self, what: str, *, retry_after: float = 0.0, timeout: bool = False) -> None:
+        """One failed attempt (``what`` is kept for the message while open)."""
+        now = self._clock()
+        with self._state() as state:
+            failures = int(state.get("failures", 0)) + 1
+            state["failures"] = max(failures, self.threshold) if timeout else failures
+            state["last_error"] = what[:300]
+            probing = state.pop("probing", False)
+            already_open = float(state.get("open_until", 0.0)) > now and not probing
+            if probing or (state["failures"] >= self.threshold and not already_open):
+                trips = int(state.get("trips", 0)) + 1   # a failed probe doubles the pause
+                state["trips"] = trips
+                pause = min(self.cooldown * 2 ** (trips - 1), MAX_COOLDOWN)
+                state["open_until"] = now + pause
+                logger.warning("llm breaker: open for %.0fs after %d failures (%s)",
+                               pause, state["failures"], what[:200])
+            if retry_after > 0:   # the server said when to come back: not before that
+                state["open_until"] = max(float(state.get("open_until", 0.0)), now + retry_after)
+                state["retry_after"] = retry_after
+
+    # -- inspection ---------------------------------------------------------------------
+
+    def open_for(self) -> float:
+        """Seconds the breaker stays open (0: a call may go out)."""
+        with self._state(write=False) as state:
+            return max(0.0, float(state.get("open_until", 0.0)) - self._clock())
+
+    def _why(self, state: dict, left: float) -> str:
+        return (f"endpoint unavailable (circuit breaker open for {left:.0f}s more after "
+                f"{state.get('failures', 0)} failures; last: {state.get('last_error', '?')})")
+
+    # -- the shared file ----------------------------------------------------------------
+
+    @contextmanager
+    def _state(self, *, write: bool = True) -> Iterator[dict]:
+        """The state dict, locked; written back (atomically) if it changed."""
+        if self.path is None:
+            yield self._local
+            return
+        import fcntl
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(str(self.path) + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:  # an unwritable cache: fall back to this process's own state
+            logger.info("llm breaker: no shared state (%s)", e)
+            yield self._local
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            state = self._read()
+            before = dict(state)
+            yield state
+            if write and state != before:
+                self._write(state)
+        finally:
+            os.close(fd)   # closing releases the flock
+
+    def _read(self) -> dict:
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                state = json.load(f)
+        except (OSError, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    def _write(self, state: dict) -> None:
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".breaker-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(state, f)
+            os.replace(tmp, self.path)
+        except OSError as e:
+            logger.info("llm breaker: cannot write %s: %s", self.path, e)
+
+
+def breaker_path(cache_dir: Path, base_url: str) -> Path:
+    """The state file of the endpoint ``base_url`` under ``cache_dir``."""
+    digest = hashlib.sha256((base_url or "default").encode()).hexdigest()[:16]
+    return Path(cache_dir) / "breaker" / f"{digest}.json"
