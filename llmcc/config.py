@@ -92,6 +92,8 @@ KEYS: tuple[Key, ...] = (
     Key("report_dir", _str, "", "write per-TU JSON reports here (default: <cache_dir>/reports)"),
     Key("stage_timeout", _positive(float), 300.0, "seconds allowed for one internal compile stage"),
     Key("tu_deadline", _positive(float), 600.0, "seconds llmcc may spend optimizing one TU"),
+    Key("decisions", _str, "", "decisions file written by `llmcc tune` (default: the first "
+        "llmcc-decisions.json upward from the compile's directory)"),
     # cache
     Key("cache_dir", _str, "", "cache directory (default: $XDG_CACHE_HOME/llmcc, ~/.cache/llmcc, "
         "or .llmcc-cache next to the config file)"),
@@ -156,7 +158,7 @@ class Settings(NamedTuple):
         """Settings that change what llmcc emits, for the cache key (no secrets, no paths
         that only affect logging)."""
         skip = {"log_file", "report_dir", "cache_dir", "cache_max_size", "cache", "cache_base_dir",
-                "llm.record_file", "llm.timeout", "llm.concurrency"}
+                "llm.record_file", "llm.timeout", "llm.concurrency", "decisions"}
         items = sorted((k, v) for k, v in self.values.items() if k not in skip and not KEYS_BY_NAME[k].secret)
         return repr(items)
 

@@ -60,6 +60,11 @@ def run_compiler(argv0: str, args: list[str]) -> int:
         return _exec(str(tc.clang), clang_args)
     cwd = Path.cwd()
     inv = classify_invocation(clang_args, cwd=cwd, min_opt_level=int(settings["min_opt_level"]))
+    if (os.environ.get("LLMCC_TUNE_RECORD") or os.environ.get("LLMCC_TUNE_INSTRUMENT") or settings["decisions"]
+            or any((d / "llmcc-decisions.json").is_file() for d in (cwd, *cwd.parents))):
+        from ..tune.hooks import on_compile   # `llmcc tune` sessions and decisions files only
+        if (rc := on_compile(tc, settings, clang_args, inv, cwd)) is not None:
+            return rc
     if not inv.candidate:
         log.info("pass-through (%s): %s", inv.why_not, " ".join(clang_args))
         if any(not a.startswith("-") for a in clang_args):
