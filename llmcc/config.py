@@ -114,6 +114,9 @@ KEYS: tuple[Key, ...] = (
     Key("verify.unroll", _positive(int), 8, "loop unroll bound for formal checks"),
     Key("verify.smt_timeout_ms", _positive(int), 10000, "SMT solver timeout per query"),
     Key("verify.allow_unsandboxed", _bool, False, "run candidates even if no isolation is available"),
+    Key("verify.fuzz_seconds", _positive(float), 3.0,
+        "differential fuzzing budget per candidate not formally proved (0: off)"),
+    Key("verify.fuzz_seconds_asm", _positive(float), 10.0, "fuzzing budget for asm candidates"),
     # measurement
     Key("measure.margin", _positive(float), 0.03, "minimum speedup over the baseline to accept"),
     Key("measure.repetitions", _positive(int), 9, "timed runs per variant (interleaved)"),

@@ -1,25 +1,36 @@
-"""The candidate evaluator: one call decides whether a candidate object may replace the
-baseline, and by how much it is faster. Used by the pipeline tuner and the LLM agents.
+"""The candidate evaluator: checks a candidate object against the baseline, applies the
+one evidence rule (``llmcc.verify.evidence``) and measures it. Used by the pipeline tuner,
+the level agents and the guide.
 
 Typical use::
 
     plan = build_test_plan(ctx, "hot_function", seed=0)      # once per TU (or Fallback)
     ev = evaluate_candidate(ctx, plan, Path("cand.o"),
-                            formal=alive_verdict,             # optional, IR-level candidates
-                            candidate_source=Path("cand.c"))  # optional, C-source candidates
+                            formal=formal_against_baseline(ctx, ir_text, "hot_function"),
+                            candidate_source=Path("cand.c"),  # C-source candidates
+                            fuzz=True)                        # the full evidence
     if ev.accepted: ...   # correct and measurably faster than the baseline (or best_so_far)
+    final = confirm_for_emission(ctx, {"hot_function": plan}, Path("cand.o"), ...)
+    if final.accepted: ...  # the only way to emit: the evidence rule + a fresh re-measurement
 
 Steps of ``evaluate_candidate`` (it never raises; internal errors give correct=False):
 
-1. object check against ``ctx.baseline_object`` (``llmcc.verify.objcheck``);
+1. object check against ``ctx.baseline_object`` (``llmcc.verify.objcheck``), the ISA
+   check against the user's target flags, and (C rewrites) no added ``target`` overrides;
 2. the formal verdict, if given (looked at before any test runs, since it costs nothing):
-   PROVED passes, INCONCLUSIVE does not reject when the tests pass (it stays in the
-   report and the reason), anything else (REFUTED, INVALID...) rejects;
-3. differential test against the baseline on the correctness and scale inputs;
+   REFUTED / INVALID reject; PROVED against the baseline is proof; INCONCLUSIVE is not;
+3. differential tests against the baseline on the correctness and scale inputs of every
+   plan (a model-written plan carries the built-in one, which always runs too);
 4. UBSan run of the candidate source, if given;
-5. measurement (if correct and ``measure``): interleaved ``compare_runtimes`` of the
+5. differential fuzzing (``fuzz=True`` and not proved): ``verify.fuzz_seconds``
+   (``verify.fuzz_seconds_asm`` for asm candidates) of libFuzzer, ``llmcc.verify.fuzz``;
+6. ``evidence.judge`` over all verdicts (``Evaluation.evidence``);
+7. measurement (if correct and ``measure``): interleaved ``compare_runtimes`` of the
    baseline (or ``best_so_far``) against the candidate on the largest kept scale input, cost =
-   CPU time of the call(s) or instruction counts per ``measure.mode``.
+   CPU time of the call(s) or instructions per call per ``measure.mode``.
+
+``correct`` means no check refuted the candidate and every test agreed; only
+``evidence.may_emit`` (and ``confirm_for_emission``) lets it reach an object.
 
 Callers should show optimizing agents only a verdict's counterexample (one failing input),
 never the plan's inputs, so they cannot overfit to the full tests (ACCLAIM).
@@ -31,6 +42,7 @@ import logging
 import math
 import re
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +53,7 @@ from ..tu import TUContext
 from . import inputs as gen
 from .difftest import (EXE_NAME, MIN_USABLE_INPUTS, Observation, ensure_executable,
                        run_differential, run_input, run_inputs, ubsan_check)
+from .evidence import Evidence, against_baseline, is_proof, judge
 from .plan import TestPlan
 from .verdict import Verdict, VerdictKind
 
@@ -238,68 +251,135 @@ class Evaluation:
     speedup: float | None
     accepted: bool
     reason: str
+    evidence: Evidence | None = None
+
+    @property
+    def may_emit(self) -> bool:
+        """The evidence rule holds (proved, or tests + fuzz budget + UBSan)."""
+        return self.evidence is not None and self.evidence.may_emit
 
     def to_json(self) -> dict:
         return {"verdicts": [v.to_json() for v in self.verdicts], "correct": self.correct,
                 "comparison": self.comparison.to_json() if self.comparison is not None else None,
-                "speedup": self.speedup, "accepted": self.accepted, "reason": self.reason}
+                "speedup": self.speedup, "accepted": self.accepted, "reason": self.reason,
+                "evidence": self.evidence.to_json() if self.evidence is not None else None}
 
 
 def evaluate_candidate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, *,
                        formal: Verdict | None = None, candidate_source: Path | None = None,
-                       measure: bool = True, best_so_far: Path | None = None) -> Evaluation:
+                       measure: bool = True, best_so_far: Path | None = None,
+                       fuzz: bool = False, level: str | None = None) -> Evaluation:
     """Check ``candidate_obj`` against the baseline and, if correct, time it against the
-    baseline (or ``best_so_far``). See the module docstring for the steps. Never raises."""
+    baseline (or ``best_so_far``). ``formal`` must be a check against the baseline
+    (``formal_against_baseline``); ``fuzz`` adds the fuzz budget (``level="asm"`` takes the
+    asm budget). See the module docstring for the steps. Never raises."""
     verdicts: list[Verdict] = []
     try:
         return _evaluate(ctx, plan, candidate_obj, verdicts, formal=formal,
-                         candidate_source=candidate_source, measure=measure, best_so_far=best_so_far)
+                         candidate_source=candidate_source, measure=measure, best_so_far=best_so_far,
+                         fuzz=fuzz, level=level)
     except Exception as e:  # an evaluator bug rejects the candidate, never the build
         log.exception("evaluating %s failed", candidate_obj)
         return Evaluation(verdicts=verdicts, correct=False, comparison=None, speedup=None,
                           accepted=False, reason=f"internal error: {type(e).__name__}: {e}")
 
 
-def _reject(verdicts: list[Verdict], reason: str) -> Evaluation:
+def _reject(verdicts: list[Verdict], reason: str, *, c_source: bool = False) -> Evaluation:
     return Evaluation(verdicts=verdicts, correct=False, comparison=None, speedup=None,
-                      accepted=False, reason=reason)
+                      accepted=False, reason=reason, evidence=judge(verdicts, c_source=c_source))
+
+
+def _static_checks(ctx: TUContext, candidate_obj: Path, candidate_source: Path | None) -> list[Verdict]:
+    """Object check, ISA check, and (C rewrites) no added target overrides."""
+    from .objcheck import check_isa, check_target_overrides
+
+    checks = [_object_check(ctx.baseline_object, candidate_obj),
+              check_isa(ctx.baseline_object, candidate_obj, str(ctx.toolchain.clang), ctx.flags)]
+    if candidate_source is not None:
+        try:
+            original = ctx.source_path.read_text(errors="replace")
+            override = check_target_overrides(original, Path(candidate_source).read_text(errors="replace"))
+        except OSError as e:
+            override = Verdict(VerdictKind.INVALID, "isa", f"cannot read the candidate source: {e}")
+        if override is not None:
+            checks.append(override)
+    return checks
 
 
 def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: list[Verdict], *,
               formal: Verdict | None, candidate_source: Path | None, measure: bool,
-              best_so_far: Path | None) -> Evaluation:
+              best_so_far: Path | None, fuzz: bool, level: str | None) -> Evaluation:
     workdir = _difftest_dir(ctx)
     allow = bool(ctx.settings["verify.allow_unsandboxed"])
-    obj_verdict = _object_check(ctx.baseline_object, candidate_obj)
-    verdicts.append(obj_verdict)
-    if obj_verdict.kind in (VerdictKind.INVALID, VerdictKind.REFUTED, VerdictKind.TESTED_DIFFERENT):
-        return _reject(verdicts, f"object check failed: {obj_verdict.detail}")
+    c_source = candidate_source is not None
+    for check in _static_checks(ctx, candidate_obj, candidate_source):
+        verdicts.append(check)
+        if check.kind in (VerdictKind.INVALID, VerdictKind.REFUTED, VerdictKind.TESTED_DIFFERENT):
+            what = "ISA check" if check.checker == "isa" else "object check"
+            return _reject(verdicts, f"{what} failed: {check.detail}", c_source=c_source)
     if formal is not None:
         verdicts.append(formal)
         if not (formal.may_emit or formal.kind == VerdictKind.INCONCLUSIVE):
-            return _reject(verdicts, f"formal check: {formal.kind.value}: {formal.detail}")
-    diff = run_differential(plan, ctx.baseline_object, candidate_obj, toolchain=ctx.toolchain,
-                            workdir=workdir, allow_unsandboxed=allow)
-    verdicts.append(diff)
-    if diff.kind != VerdictKind.TESTED_EQUAL:
-        return _reject(verdicts, f"differential test: {diff.kind.value}: {diff.detail}")
-    if candidate_source is not None:
-        ub = ubsan_check(candidate_source, ctx.flags, plan, toolchain=ctx.toolchain, workdir=workdir,
-                         cwd=ctx.cwd, allow_unsandboxed=allow, reference_source=ctx.source_path)
+            return _reject(verdicts, f"formal check: {formal.kind.value}: {formal.detail}", c_source=c_source)
+    for each in plan.all_plans():
+        diff = run_differential(each, ctx.baseline_object, candidate_obj, toolchain=ctx.toolchain,
+                                workdir=workdir, allow_unsandboxed=allow)
+        verdicts.append(diff)
+        if diff.kind != VerdictKind.TESTED_EQUAL:
+            return _reject(verdicts, f"differential test: {diff.kind.value}: {diff.detail}", c_source=c_source)
+    for each in plan.all_plans() if candidate_source is not None else ():
+        ub = ubsan_check(candidate_source, ctx.flags, each, toolchain=ctx.toolchain,
+                         workdir=workdir, cwd=ctx.cwd, allow_unsandboxed=allow,
+                         reference_source=ctx.source_path)
         verdicts.append(ub)
         if ub.kind != VerdictKind.TESTED_EQUAL:
-            return _reject(verdicts, f"UBSan: {ub.kind.value}: {ub.detail}")
+            return _reject(verdicts, f"UBSan: {ub.kind.value}: {ub.detail}", c_source=True)
+    if fuzz and not any(is_proof(v) for v in verdicts):
+        fuzzed = _fuzz(ctx, plan, candidate_obj, level)
+        verdicts.append(fuzzed)
+        if fuzzed.kind == VerdictKind.TESTED_DIFFERENT or fuzzed.kind == VerdictKind.INVALID:
+            return _reject(verdicts, f"fuzzing: {fuzzed.kind.value}: {fuzzed.detail}", c_source=c_source)
+    evidence = judge(verdicts, c_source=c_source)
     notes = "; formal check inconclusive (tests passed)" if (
         formal is not None and formal.kind == VerdictKind.INCONCLUSIVE) else ""
+    if fuzz:
+        notes += f"; evidence: {evidence.reason}"
     if not measure:
-        return Evaluation(verdicts, True, None, None, False, "correct (not measured)" + notes)
+        return Evaluation(verdicts, True, None, None, False, "correct (not measured)" + notes, evidence)
     comparison = _measure(ctx, plan, best_so_far or ctx.baseline_object, candidate_obj, workdir, allow)
     if isinstance(comparison, Fallback):
-        return Evaluation(verdicts, True, None, None, False, f"correct; not measured: {comparison}" + notes)
+        return Evaluation(verdicts, True, None, None, False, f"correct; not measured: {comparison}" + notes,
+                          evidence)
     against = "best so far" if best_so_far is not None else "baseline"
     verdict_text = "accepted" if comparison.accepted else f"rejected, {comparison.why_not()}"
     return Evaluation(verdicts, True, comparison, comparison.speedup, comparison.accepted,
-                      f"correct; {verdict_text}: {comparison.speedup:.3f}x vs {against}" + notes)
+                      f"correct; {verdict_text}: {comparison.speedup:.3f}x vs {against}" + notes, evidence)
+
+
+def _signature_plan(plan: TestPlan) -> TestPlan:
+    """The plan with the synthesized harness (the built-in one under a model-written plan):
+    the one whose inputs the fuzzer and UBSan can use by signature."""
+    return next((p for p in plan.all_plans() if p.signature is not None), plan)
+
+
+def fuzz_seconds(ctx: TUContext, level: str | None) -> float:
+    key = "verify.fuzz_seconds_asm" if level == "asm" else "verify.fuzz_seconds"
+    return float(ctx.settings[key])
+
+
+def _fuzz(ctx: TUContext, plan: TestPlan, candidate_obj: Path, level: str | None) -> Verdict:
+    from .fuzz import fuzz_candidate
+
+    seconds = fuzz_seconds(ctx, level)
+    if seconds <= 0:
+        return Verdict(VerdictKind.INCONCLUSIVE, "fuzz", "not applicable: disabled (verify.fuzz_seconds=0)",
+                       data={"applicable": False})
+    base = _signature_plan(plan)
+    if base.stub_object is None and plan.stub_object is not None:
+        base.stub_object = plan.stub_object
+    return fuzz_candidate(ctx.toolchain, base, ctx.baseline_object, candidate_obj, seconds=seconds,
+                          workdir=_difftest_dir(ctx) / "fuzz",
+                          allow_unsandboxed=bool(ctx.settings["verify.allow_unsandboxed"]))
 
 
 def _object_check(reference: Path, candidate: Path) -> Verdict:
@@ -310,6 +390,111 @@ def _object_check(reference: Path, candidate: Path) -> Verdict:
     except ImportError:
         return Verdict(VerdictKind.INCONCLUSIVE, "objcheck", "object checker not available")
     return check_object(reference, candidate)
+
+
+# --------------------------------------------------------------------------- formal, baseline
+
+
+def baseline_ir(ctx: TUContext) -> str | Fallback:
+    """The original TU's optimized IR (the user's -O pipeline on the frontend's output),
+    made once per TU: what every formal check compares a candidate function with."""
+    from ..agents.levels import pipeline_for
+    from ..toolchain import frontend, middle_end
+
+    out = ctx.workdir / "baseline-formal.ll"
+    if out.is_file():
+        return out.read_text(errors="replace")
+    timeout = float(ctx.settings["stage_timeout"])
+    unopt = Path(ctx.unoptimized_ir) if ctx.unoptimized_ir is not None else None
+    if unopt is None or not unopt.is_file():
+        fe = frontend(ctx.toolchain, ctx.source, ctx.flags, ctx.workdir / "baseline-formal.bc",
+                      opt_level=ctx.opt_level, cwd=ctx.cwd, timeout=timeout)
+        if isinstance(fe, Fallback):
+            return fe
+        unopt = fe.output
+    opt = middle_end(ctx.toolchain, unopt, pipeline_for(ctx.opt_level), out, emit_text=True,
+                     flags=ctx.flags, timeout=timeout)
+    if isinstance(opt, Fallback):
+        return opt
+    return out.read_text(errors="replace")
+
+
+def formal_against_baseline(ctx: TUContext, candidate_ir: str, function: str) -> Verdict:
+    """Formal check of ``function`` in ``candidate_ir`` against the *original* TU's function
+    (never against a parent state), marked so the evidence rule counts a PROVED answer.
+    A checker that cannot run (baseline not built, a module it cannot cut) is INCONCLUSIVE."""
+    from .formal import check_function
+
+    try:
+        base = baseline_ir(ctx)
+        if isinstance(base, Fallback):
+            return Verdict(VerdictKind.INCONCLUSIVE, "formal", f"baseline IR not available: {base}")
+        verdict = check_function(base, candidate_ir, function, ctx.settings)
+    except Exception as e:  # a checker problem loses the proof, it never passes a candidate
+        log.warning("formal check of %s crashed: %s", function, e)
+        return Verdict(VerdictKind.INCONCLUSIVE, "formal", f"checker error: {e}")
+    if verdict.kind == VerdictKind.INVALID:
+        # A module the checker could not cut is its limitation, not a refutation (the
+        # candidate's IR was built by clang or already verified when spliced).
+        verdict = Verdict(VerdictKind.INCONCLUSIVE, verdict.checker, f"could not check: {verdict.detail}",
+                          data=verdict.data)
+    return against_baseline(verdict)
+
+
+# --------------------------------------------------------------------------- emission gate
+
+
+def confirm_for_emission(ctx: TUContext, plans: dict[str, TestPlan], candidate_obj: Path, *,
+                         formal: dict[str, Verdict] | None = None, candidate_source: Path | None = None,
+                         level: str | None = None) -> Evaluation:
+    """The last gate before a candidate object replaces the baseline (every optimizer's
+    winner goes through it). For each function the candidate may have changed (``plans``):
+    every check again against the *baseline*, the fuzz budget unless proved, and the
+    evidence rule. Then fresh interleaved runs against the baseline: accepted only if some
+    function is faster by ``measure.margin`` and none is slower by more than it.
+    Never raises."""
+    verdicts: list[Verdict] = []
+    try:
+        return _confirm(ctx, plans, candidate_obj, verdicts, formal or {}, candidate_source, level)
+    except Exception as e:  # the gate's own bug keeps the baseline
+        log.exception("confirming %s failed", candidate_obj)
+        return Evaluation(verdicts, False, None, None, False, f"internal error: {type(e).__name__}: {e}")
+
+
+def _confirm(ctx: TUContext, plans: dict[str, TestPlan], candidate_obj: Path, verdicts: list[Verdict],
+             formal: dict[str, Verdict], candidate_source: Path | None, level: str | None) -> Evaluation:
+    if not plans:
+        return Evaluation(verdicts, False, None, None, False, "no test plan for the changed functions")
+    evidences = []
+    for function, plan in plans.items():
+        ev = evaluate_candidate(ctx, plan, candidate_obj, formal=formal.get(function),
+                                candidate_source=candidate_source, measure=False, fuzz=True, level=level)
+        verdicts.extend(ev.verdicts)
+        if not ev.correct or not ev.may_emit:
+            why = ev.evidence.reason if ev.evidence is not None else ev.reason
+            return Evaluation(verdicts, False, None, None, False, f"{function}: {why}", ev.evidence)
+        evidences.append(f"{function}: {ev.evidence.reason}")
+    evidence = Evidence(True, "proved" if all("proved" in e for e in evidences) else "tested",
+                        "; ".join(evidences))
+    margin = float(ctx.settings["measure.margin"])
+    workdir = _difftest_dir(ctx)
+    allow = bool(ctx.settings["verify.allow_unsandboxed"])
+    comparisons = {}
+    for function, plan in plans.items():
+        comparison = _measure(ctx, plan, ctx.baseline_object, candidate_obj, workdir, allow)
+        if isinstance(comparison, Fallback):
+            return Evaluation(verdicts, True, None, None, False, f"not re-measured: {comparison}", evidence)
+        comparisons[function] = comparison
+    speedups = [c.speedup for c in comparisons.values()]
+    speedup = math.exp(sum(math.log(max(x, 1e-9)) for x in speedups) / len(speedups))
+    no_loss = all(x >= 1 - margin for x in speedups)
+    accepted = no_loss and any(c.accepted for c in comparisons.values())
+    first = next(iter(comparisons.values()))
+    shown = ", ".join(f"{f} {c.speedup:.3f}x" for f, c in comparisons.items())
+    text = "accepted" if accepted else "rejected"
+    return Evaluation(verdicts, True, first, speedup, accepted,
+                      f"re-measured against the baseline: {text} ({shown}); evidence: {evidence.reason}",
+                      evidence)
 
 
 # --------------------------------------------------------------------------- measurement
@@ -331,7 +516,8 @@ def _measure(ctx: TUContext, plan: TestPlan, reference_obj: Path, candidate_obj:
     timed = _timed_inputs(plan)
     margin = float(ctx.settings["measure.margin"])
     if ctx.settings["measure.mode"] == "instructions":
-        counts = [_instructions(exe, timed, workdir, allow) for exe in (ref_exe, cand_exe)]
+        counts = [_instructions_per_call(ctx, plan, obj, timed, workdir, allow)
+                  for obj in (reference_obj, candidate_obj)]
         if None not in counts:
             return timing.compare_instruction_counts(counts[0], counts[1], margin=margin)
         log.info("no instruction counter available; measuring CPU time instead")
@@ -352,6 +538,83 @@ def _measure(ctx: TUContext, plan: TestPlan, reference_obj: Path, candidate_obj:
     if whole_process:
         comparison.notes.append(f"harness timing below {MIN_HARNESS_SECONDS}s: whole-process CPU time compared")
     return comparison
+
+
+# The harness repeats a fast call until 20 ms of CPU time have passed, so a faster
+# candidate runs *more* calls and, counted whole, more instructions. For counting, the
+# harness is linked with a stand-in clock: "one" makes every reading a second later (the
+# first call is never repeated), "many" makes the first four readings a nanosecond apart
+# (the repetition loop runs 4 then 16 more calls) and the later ones a second apart. The
+# difference of the two counts is exactly 20 calls of the function, with no start-up,
+# input generation or output in it.
+REPEATED_CALLS = 20
+_FAKE_CLOCK = r"""
+#include <time.h>
+static long long llmcc_now_ns, llmcc_reads;
+int clock_gettime(clockid_t id, struct timespec *ts) {
+  (void)id;
+  llmcc_reads++;
+  llmcc_now_ns += (LLMCC_MANY && llmcc_reads <= 4) ? 1LL : 1000000000LL;
+  ts->tv_sec = llmcc_now_ns / 1000000000LL;
+  ts->tv_nsec = llmcc_now_ns % 1000000000LL;
+  return 0;
+}
+"""
+
+
+def _counting_executable(ctx: TUContext, plan: TestPlan, obj: Path, workdir: Path, many: bool) -> Path | None:
+    """``obj`` linked with the plan's harness and a stand-in clock (see above)."""
+    from ..toolchain import QUIET_FLAGS
+    from .difftest import compile_harness, is_linked_executable
+
+    if plan.mode != "function" or plan.harness_c is None or is_linked_executable(obj):
+        return None
+    clock_c = workdir / f"fake-clock-{int(many)}.c"
+    clock_o = clock_c.with_suffix(".o")
+    if not clock_o.exists():
+        clock_c.write_text(_FAKE_CLOCK.replace("LLMCC_MANY", "1" if many else "0"))
+        proc = subprocess.run([str(ctx.toolchain.clang), "-O1", "-c", str(clock_c), "-o", str(clock_o),
+                               *QUIET_FLAGS], capture_output=True, timeout=120)
+        if proc.returncode != 0:
+            return None
+    harness = compile_harness(ctx.toolchain, plan.harness_c)
+    if isinstance(harness, Fallback):
+        return None
+    digest = hashlib.sha256(obj.read_bytes() + plan.cache_key().encode()).hexdigest()[:16]
+    out = workdir / f"count-{digest}-{int(many)}.exe"
+    if not out.exists():
+        stubs = [str(plan.stub_object)] if plan.stub_object is not None else []
+        proc = subprocess.run([str(ctx.toolchain.clang), str(harness), str(obj), *stubs, str(clock_o),
+                               "-o", str(out), "-lm", *QUIET_FLAGS], capture_output=True, timeout=120)
+        if proc.returncode != 0:
+            return None
+    return out
+
+
+def _instructions_per_call(ctx: TUContext, plan: TestPlan, obj: Path, timed: list, workdir: Path,
+                           allow: bool) -> float | None:
+    """Instructions of one call of the function, summed over the timed inputs (see
+    ``REPEATED_CALLS``). An input the harness never repeats (a batch of generated calls)
+    counts whole: both sides then run the same fixed number of calls. Program mode and
+    linked executables count the whole run. None if no counter is available."""
+    one = _counting_executable(ctx, plan, obj, workdir, many=False)
+    many = _counting_executable(ctx, plan, obj, workdir, many=True)
+    if one is None or many is None:
+        exe = ensure_executable(ctx.toolchain, plan, obj, workdir, "count")
+        return None if isinstance(exe, Fallback) else _instructions(exe, timed, workdir, allow)
+    total = 0.0
+    for test_input in timed:
+        if getattr(test_input, "batch", False):
+            count = _instructions(one, [test_input], workdir, allow)
+            if count is None:
+                return None
+            total += count
+            continue
+        counts = [_instructions(exe, [test_input], workdir, allow) for exe in (one, many)]
+        if None in counts:
+            return None
+        total += max(0, counts[1] - counts[0]) / REPEATED_CALLS
+    return total
 
 
 def _instructions(exe: Path, timed: list, workdir: Path, allow: bool) -> int | None:

@@ -30,7 +30,7 @@ def test_correct_candidate_is_measured_against_the_baseline(pop):
     cand = compile_candidate(ctx, DATA / "fn_pop.good.c")
     ev = evaluate_candidate(ctx, plan, cand)
     assert ev.correct, ev.reason
-    assert [v.checker for v in ev.verdicts] == ["objcheck", "difftest-function"]
+    assert [v.checker for v in ev.verdicts] == ["objcheck", "isa", "difftest-function"]
     assert ev.comparison is not None and ev.speedup == ev.comparison.speedup
     assert len(ev.comparison.ref_samples) == len(ev.comparison.cand_samples) == 3  # measure.repetitions
     assert ev.accepted == ev.comparison.accepted

@@ -1,0 +1,91 @@
+"""Differential fuzzing (libFuzzer) of candidate objects against the reference."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from llmcc.outcome import Fallback
+from llmcc.verify.evaluate import build_test_plan, evaluate_candidate
+from llmcc.verify.fuzz import encode_input, fuzz_candidate
+from llmcc.verify.verdict import VerdictKind
+from test_difftest import DATA, compile_candidate, make_context
+
+MIX = "int mix(int x, int y) { return x * 3 + (y ^ 5); }\n"
+TRAPDOOR = "int mix(int x, int y) { if (x == 999331) return 0; return x * 3 + (y ^ 5); }\n"
+MIX_GOOD = "int mix(int x, int y) { return x + x + x + (y ^ 5); }\n"
+
+
+@pytest.fixture(scope="module")
+def mix(tmp_path_factory):
+    ctx = make_context(tmp_path_factory.mktemp("mix"), MIX, "mix", has_main=False)
+    plan = build_test_plan(ctx, "mix")
+    assert not isinstance(plan, Fallback), plan
+    return ctx, plan
+
+
+def _fuzz(ctx, plan, cand, seconds=3.0):
+    return fuzz_candidate(ctx.toolchain, plan, ctx.baseline_object, cand, seconds=seconds,
+                          workdir=ctx.workdir / "fuzz")
+
+
+def test_trapdoor_on_one_value_is_found_by_the_fuzzer(mix):
+    ctx, plan = mix
+    # The built-in tests never reach the trapdoor: only the fuzzer can reject it.
+    assert not any(999331 in getattr(i, "values", ()) for i in plan.correctness)
+    cand = compile_candidate(ctx, TRAPDOOR, "trapdoor")
+    started = time.monotonic()
+    verdict = _fuzz(ctx, plan, cand)
+    assert verdict.checker == "fuzz" and verdict.kind is VerdictKind.TESTED_DIFFERENT, verdict
+    assert "x = 999331" in verdict.counterexample and "return values differ" in verdict.counterexample
+    assert time.monotonic() - started < 30
+
+
+def test_correct_candidate_survives_the_budget(mix):
+    ctx, plan = mix
+    verdict = _fuzz(ctx, plan, compile_candidate(ctx, MIX_GOOD, "good"), seconds=2.0)
+    assert verdict.checker == "fuzz" and verdict.kind is VerdictKind.TESTED_EQUAL, verdict
+    assert verdict.data["executions"] > 1000
+
+
+def test_evaluator_rejects_the_trapdoor_by_fuzzing_when_the_tests_miss_it(mix):
+    ctx, plan = mix
+    cand = compile_candidate(ctx, TRAPDOOR, "trapdoor2")
+    ev = evaluate_candidate(ctx, plan, cand, measure=False, fuzz=True)
+    assert not ev.correct and not ev.may_emit
+    assert ev.verdicts[-1].checker == "fuzz" and ev.reason.startswith("fuzzing: tested_different")
+    # Without fuzzing the same candidate passes every test: the evidence rule still refuses it.
+    tests_only = evaluate_candidate(ctx, plan, cand, measure=False)
+    assert tests_only.correct and not tests_only.may_emit and "fuzz" in tests_only.evidence.reason
+
+
+def test_dropped_write_to_a_global_is_a_divergence(tmp_path):
+    ref = "int calls;\nint bump(int x) { calls++; return x + 1; }\n"
+    ctx = make_context(tmp_path, ref, "bump", has_main=False)
+    plan = build_test_plan(ctx, "bump")
+    cand = compile_candidate(ctx, "int calls;\nint bump(int x) { return x + 1; }\n", "nocount")
+    verdict = _fuzz(ctx, plan, cand, seconds=2.0)
+    assert verdict.kind is VerdictKind.TESTED_DIFFERENT and "'calls' differs" in verdict.counterexample
+
+
+def test_buffer_difference_and_seeds(tmp_path):
+    ctx = make_context(tmp_path, (DATA / "fn_split.ref.c").read_text(), "split", has_main=False)
+    plan = build_test_plan(ctx, "split")
+    # The correctness inputs become the fuzzer's seeds, in the target's own byte format.
+    assert sum(encode_input(plan.signature, i) is not None for i in plan.correctness) >= 3
+    verdict = _fuzz(ctx, plan, compile_candidate(ctx, DATA / "fn_split.bad.c"), seconds=2.0)
+    assert verdict.kind is VerdictKind.TESTED_DIFFERENT and "buffer hi differs" in verdict.counterexample
+
+
+def test_a_candidate_that_crashes_where_the_reference_returns_is_a_divergence(mix):
+    ctx, plan = mix
+    crash = "int mix(int x, int y) { if (y == 77) __builtin_trap(); return x * 3 + (y ^ 5); }\n"
+    verdict = _fuzz(ctx, plan, compile_candidate(ctx, crash, "crash"))
+    assert verdict.kind is VerdictKind.TESTED_DIFFERENT and "candidate crashed" in verdict.counterexample
+
+
+def test_program_mode_is_not_applicable(tmp_path):
+    ctx = make_context(tmp_path, (DATA / "prog_half.ref.c").read_text(), "half", has_main=True)
+    plan = build_test_plan(ctx, None)
+    verdict = _fuzz(ctx, plan, ctx.baseline_object)
+    assert verdict.kind is VerdictKind.INCONCLUSIVE and verdict.data["applicable"] is False
