@@ -163,11 +163,12 @@ def compile_harness(toolchain: Toolchain, harness_c: Path, *, extra_flags: Itera
 
 
 def link_test_executable(toolchain: Toolchain, plan: "TestPlan", obj: Path, out: Path, *,
-                         sanitize: bool = False) -> Path | Fallback:
-    """Link ``obj`` for testing: with the harness (function mode) or alone (program mode).
+                         sanitize: bool = False, harness_c: Path | None = None) -> Path | Fallback:
+    """Link ``obj`` for testing: with the harness (function mode; ``harness_c`` overrides
+    the plan's, e.g. the rare-input harness) and the state table, or alone (program mode).
     ``Fallback("link-failed", stderr)`` if it does not link."""
     san = UBSAN_FLAGS if sanitize else []
-    inputs = _link_inputs(toolchain, plan, obj)
+    inputs = _link_inputs(toolchain, plan, obj, out.parent, harness_c)
     if isinstance(inputs, Fallback):
         return inputs
     if plan.stub_object is not None:
@@ -177,14 +178,138 @@ def link_test_executable(toolchain: Toolchain, plan: "TestPlan", obj: Path, out:
     return failure if failure is not None else out
 
 
-def _link_inputs(toolchain: Toolchain, plan: "TestPlan", obj: Path) -> list[str] | Fallback:
-    """The object under test, preceded by the compiled harness in function mode."""
+def _link_inputs(toolchain: Toolchain, plan: "TestPlan", obj: Path, workdir: Path,
+                 harness_c: Path | None = None) -> list[str] | Fallback:
+    """The object under test, preceded by the compiled harness and the state table in
+    function mode (the object then is its test copy, with the observed statics made
+    reachable: ``prepare_object``)."""
     if plan.mode != "function":
         return [str(obj)]
-    harness_obj = compile_harness(toolchain, plan.harness_c)
+    harness_obj = compile_harness(toolchain, harness_c or plan.harness_c)
     if isinstance(harness_obj, Fallback):
         return harness_obj
-    return [str(harness_obj), str(obj)]
+    objects = observed_objects(plan)
+    if objects is None:
+        return [str(harness_obj), str(obj)]
+    table = compile_state_table(toolchain, objects, workdir)
+    if isinstance(table, Fallback):
+        return table
+    prepared = prepare_object(toolchain, obj, objects, workdir)
+    if isinstance(prepared, Fallback):
+        return prepared
+    return [str(harness_obj), str(table), str(prepared)]
+
+
+# --------------------------------------------------------------------------- observed state
+
+# Sections that hold data a function may write (relocated read-only data is excluded).
+READ_ONLY_AFTER_RELOCATION = (".data.rel.ro", ".init_array", ".fini_array", ".preinit_array",
+                              ".got", ".tm_clone_table")
+# Extern data the TU uses but another TU defines gets a zero-filled stand-in this big when
+# its size is unknown (bss: it costs nothing unless touched).
+STUB_DATA_BYTES = 64 << 10
+
+
+def tracked_objects(obj: Path) -> "tuple[list, list[str]]":
+    """The writable data objects ``obj`` defines (globals, file-scope statics and
+    function-local statics: every one the function or what it calls in the TU may write),
+    as ``harness.TrackedObject``, and notes on the ones that cannot be observed (TLS, a
+    local name defined twice)."""
+    from elftools.elf.elffile import ELFFile
+    from .harness import TrackedObject, static_link_name
+
+    found, notes = [], []
+    with open(obj, "rb") as f:
+        elf = ELFFile(f)
+        symtab = elf.get_section_by_name(".symtab")
+        if symtab is None:
+            return [], ["no symbol table"]
+        writable = set()
+        for index, section in enumerate(elf.iter_sections()):
+            flags = section["sh_flags"]
+            if (flags & 0x1) and (flags & 0x2) and not section.name.startswith(READ_ONLY_AFTER_RELOCATION):
+                writable.add(index)   # SHF_WRITE | SHF_ALLOC
+        local_names: dict[str, int] = {}
+        candidates = []
+        for sym in symtab.iter_symbols():
+            kind, bind = sym["st_info"]["type"], sym["st_info"]["bind"]
+            shndx = sym["st_shndx"]
+            if kind == "STT_TLS":
+                notes.append(f"thread-local '{sym.name}' is not observed")
+                continue
+            if kind != "STT_OBJECT" or not sym.name or sym["st_size"] <= 0:
+                continue
+            if shndx == "SHN_COMMON" or (isinstance(shndx, int) and shndx in writable):
+                candidates.append((sym.name, bind, int(sym["st_size"])))
+                if bind == "STB_LOCAL":
+                    local_names[sym.name] = local_names.get(sym.name, 0) + 1
+    for name, bind, size in candidates:
+        if bind == "STB_LOCAL":
+            if local_names[name] > 1:
+                notes.append(f"static '{name}' is defined {local_names[name]} times: not observed")
+                continue
+            found.append(TrackedObject(name, static_link_name(name), size, "static"))
+        else:
+            found.append(TrackedObject(name, name, size, "global"))
+    return found, notes
+
+
+def observed_objects(plan: "TestPlan") -> list | None:
+    """The objects the plan's runs observe (``plan.detail["observed_state"]``, set when the
+    reference is first linked), or None when the plan observes no state."""
+    from .harness import TrackedObject
+    entries = plan.detail.get("observed_state")
+    if entries is None:
+        return None
+    return [TrackedObject.from_json(e) for e in entries]
+
+
+def compile_state_table(toolchain: Toolchain, objects: list, workdir: Path) -> Path | Fallback:
+    """Compile (once per content) the state table of ``objects`` (``harness.render_state_table``)."""
+    from .harness import render_state_table
+
+    text = render_state_table(objects)
+    tag = hashlib.sha256(text.encode()).hexdigest()[:12]
+    obj = workdir / f"state-{tag}.o"
+    if obj.exists():
+        return obj
+    source = workdir / f"state-{tag}.c"
+    source.write_text(text)
+    tmp = obj.with_name(f"{obj.name}.{uuid.uuid4().hex}.tmp")
+    failure = _run_tool([str(toolchain.clang), "-O1", "-c", str(source), "-o", str(tmp), *QUIET_FLAGS],
+                        "state-compile")
+    if failure is not None:
+        return failure
+    tmp.replace(obj)
+    return obj
+
+
+def prepare_object(toolchain: Toolchain, obj: Path, objects: list, workdir: Path) -> Path | Fallback:
+    """The test copy of ``obj``: each observed static it defines (a local symbol, which no
+    other object can name) renamed to its reserved global name so the state table reaches
+    it. Code and data are untouched (relocations refer to sections, not to these names);
+    the copy is used only for testing, never emitted. Unchanged objects are used as is."""
+    statics = {o.name: o.symbol for o in objects if o.origin == "static"}
+    if not statics:
+        return obj
+    present, _ = tracked_objects(obj)
+    rename = [(o.name, statics[o.name]) for o in present if o.origin == "static" and o.name in statics]
+    if not rename:
+        return obj
+    key = hashlib.sha256((_file_digest(obj) + repr(rename)).encode()).hexdigest()[:16]
+    out = workdir / f"prepared-{key}.o"
+    if out.exists():
+        return out
+    tmp = out.with_name(f"{out.name}.{uuid.uuid4().hex}.tmp")
+    argv = [str(toolchain.tool("llvm-objcopy"))]
+    for old, new in rename:     # llvm-objcopy matches --globalize-symbol on the old name
+        argv += [f"--globalize-symbol={old}", f"--redefine-sym={old}={new}"]
+    failure = _run_tool([*argv, str(obj), str(tmp)], "objcopy")
+    if failure is not None:
+        tmp.unlink(missing_ok=True)
+        return failure
+    tmp.replace(out)
+    return out
 
 
 def _run_tool(argv: list[str], what: str, cwd: Path | None = None) -> Fallback | None:
@@ -209,6 +334,8 @@ def ensure_executable(toolchain: Toolchain, plan: "TestPlan", path: Path, workdi
     ``workdir`` (so the reference is linked once per plan)."""
     if is_linked_executable(path):
         return path
+    if role == "ref" and plan.mode == "function" and "observed_state" not in plan.detail:
+        _observe_state_of(plan, path)
     key = hashlib.sha256(f"{plan.cache_key()}:{_file_digest(path)}".encode()).hexdigest()[:16]
     out = workdir / f"{role}-{key}.exe"
     if out.exists():
@@ -228,13 +355,25 @@ def ensure_executable(toolchain: Toolchain, plan: "TestPlan", path: Path, workdi
     return out
 
 
+def _observe_state_of(plan: "TestPlan", reference: Path) -> None:
+    """Record in the plan which objects every run observes: those the reference defines."""
+    objects, notes = tracked_objects(reference)
+    plan.detail["observed_state"] = [o.to_json() for o in objects]
+    if notes:
+        plan.detail["unobserved_state"] = notes
+
+
 def build_stubs(toolchain: Toolchain, plan: "TestPlan", reference: Path, workdir: Path) -> Path | Fallback:
-    """Trapping weak definitions of the symbols the reference needs from *other* TUs, so a
-    library TU that calls into the rest of its project can still be tested: inputs whose
-    run reaches a stub crash the reference and are dropped as bad tests. Candidates link
-    against the same stubs, so one that needs anything new still fails to link (INVALID)."""
+    """Stand-ins for the symbols the reference needs from *other* TUs, so a library TU that
+    calls into the rest of its project can still be tested. Functions (symbols the
+    reference calls) trap: inputs whose run reaches one crash the reference and are
+    dropped as bad tests. Data (every other symbol: variables, tables, and functions whose
+    address is only taken, which then crash if called) is a zero-filled array, of the size
+    the TU declares when known (``FunctionSignature.extern_sizes``) else ``STUB_DATA_BYTES``,
+    and is observed like the TU's own globals. Candidates link against the same stubs, so
+    one that needs anything new still fails to link (INVALID)."""
     probe = workdir / f"probe-{uuid.uuid4().hex}.exe"
-    inputs = _link_inputs(toolchain, plan, reference)
+    inputs = _link_inputs(toolchain, plan, reference, workdir)
     if isinstance(inputs, Fallback):
         return inputs
     argv = [str(toolchain.clang), *inputs, "-o", str(probe), "-lm", "-Wl,--warn-unresolved-symbols", *QUIET_FLAGS]
@@ -247,16 +386,50 @@ def build_stubs(toolchain: Toolchain, plan: "TestPlan", reference: Path, workdir
     names = sorted(set(UNDEFINED_REFERENCE.findall(proc.stderr.decode(errors="replace"))))
     if not names or not all(C_IDENTIFIER.fullmatch(n) for n in names):
         return Fallback("link-failed", f"cannot stub unresolved symbols {names[:10]}")
-    source = workdir / f"stubs-{hashlib.sha256(' '.join(names).encode()).hexdigest()[:12]}.c"
-    source.write_text("/* Generated by llmcc: symbols from other translation units. */\n" + "".join(
-        f"__attribute__((weak)) void {n}(void) {{ __builtin_trap(); }}\n" for n in names))
+    called = called_symbols(reference)
+    sizes = dict(getattr(plan.signature, "extern_sizes", ()) or ())
+    data = {n: max(int(sizes.get(n) or STUB_DATA_BYTES), 1) for n in names if n not in called}
+    text = "/* Generated by llmcc: symbols from other translation units. */\n" + "".join(
+        f"__attribute__((weak, aligned(64))) unsigned char {n}[{data[n]}];\n" if n in data else
+        f"__attribute__((weak)) void {n}(void) {{ __builtin_trap(); }}\n" for n in names)
+    source = workdir / f"stubs-{hashlib.sha256(text.encode()).hexdigest()[:12]}.c"
+    source.write_text(text)
     obj = source.with_suffix(".o")
     failure = _run_tool([str(toolchain.clang), "-O1", "-c", str(source), "-o", str(obj), *QUIET_FLAGS],
                         "stub-compile")
     if failure is not None:
         return failure
     plan.detail["stubbed_symbols"] = names
+    plan.detail["stubbed_data"] = sorted(data)
+    if "observed_state" in plan.detail:
+        from .harness import TrackedObject
+        known = {e["name"] for e in plan.detail["observed_state"]}
+        plan.detail["observed_state"] = plan.detail["observed_state"] + [
+            TrackedObject(n, n, size, "extern").to_json() for n, size in sorted(data.items()) if n not in known]
     return obj
+
+
+def called_symbols(obj: Path) -> set[str]:
+    """Undefined symbols ``obj`` calls (``R_X86_64_PLT32``: a call or tail call): these are
+    functions; every other undefined symbol it uses is treated as data."""
+    from elftools.elf.elffile import ELFFile
+    from elftools.elf.relocation import RelocationSection
+
+    called = set()
+    with open(obj, "rb") as f:
+        elf = ELFFile(f)
+        symtab = elf.get_section_by_name(".symtab")
+        if symtab is None:
+            return called
+        for section in elf.iter_sections():
+            if not isinstance(section, RelocationSection):
+                continue
+            for rel in section.iter_relocations():
+                if rel["r_info_type"] == 4:          # R_X86_64_PLT32: calls and tail calls
+                    sym = symtab.get_symbol(rel["r_info_sym"])
+                    if sym["st_shndx"] == "SHN_UNDEF" and sym.name:
+                        called.add(sym.name)
+    return called
 
 
 # --------------------------------------------------------------------------- the test
@@ -268,15 +441,26 @@ def checker_name(plan: "TestPlan") -> str:
 
 def run_differential(plan: "TestPlan", reference: Path, candidate: Path, *, toolchain: Toolchain,
                      workdir: Path, limits: "Limits | None" = None,
-                     allow_unsandboxed: bool = False, include_scale: bool = True) -> Verdict:
+                     allow_unsandboxed: bool = False, include_scale: bool = True,
+                     formally_proved: bool = False) -> Verdict:
     """Differential test of ``candidate`` against ``reference`` on the plan's inputs.
 
     ``reference`` / ``candidate`` are objects (linked here; the reference executable and its
     outputs are cached in ``workdir`` / the plan) or already linked test executables.
+
+    A function that touches volatile or atomic objects (``FunctionSignature.volatile_reason``)
+    is refused (INCONCLUSIVE, detail starting "unsupported:") unless the caller passes
+    ``formally_proved=True`` for a candidate a formal checker proved: the tests do not
+    observe the dynamic volatile/atomic traffic, so they alone cannot admit it.
     """
     from ..measure.sandbox import SandboxUnavailable
 
     checker = checker_name(plan)
+    volatile = getattr(plan.signature, "volatile_reason", "")
+    if volatile and not formally_proved:
+        return Verdict(VerdictKind.INCONCLUSIVE, checker,
+                       f"unsupported: {volatile}; tests cannot observe volatile/atomic traffic, "
+                       "so only a formally proved candidate may be tested and emitted")
     workdir.mkdir(parents=True, exist_ok=True)
     ref_exe = ensure_executable(toolchain, plan, reference, workdir, "ref")
     if isinstance(ref_exe, Fallback):
@@ -368,8 +552,21 @@ def run_inputs(exe: Path, inputs: list, *, workdir: Path, limits: "Limits | None
 
 
 def _counterexample(plan: "TestPlan", test_input, ref: Observation, cand: Observation) -> str:
-    return (f"input: {test_input.describe(plan.params())}\n"
+    return (f"input: {test_input.describe(plan.params())}\n{first_difference(ref.stdout, cand.stdout)}"
             f"--- reference: {ref.summary()}\n--- candidate: {cand.summary()}")
+
+
+def first_difference(ref: bytes, cand: bytes) -> str:
+    """The first stdout line that differs (``post.counter`` / ``buf1`` / ``ret``...), so a
+    counterexample names what changed even when the full outputs are long."""
+    ref_lines, cand_lines = ref.splitlines(), cand.splitlines()
+    for k in range(max(len(ref_lines), len(cand_lines))):
+        a = ref_lines[k] if k < len(ref_lines) else b"<no line>"
+        b = cand_lines[k] if k < len(cand_lines) else b"<no line>"
+        if a != b:
+            show = lambda line: line.decode(errors="replace")[:300]
+            return f"first difference (line {k + 1}):\n  reference: {show(a)}\n  candidate: {show(b)}\n"
+    return ""
 
 
 # --------------------------------------------------------------------------- UBSan

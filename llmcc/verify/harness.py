@@ -60,9 +60,21 @@ class ReturnSpec:
 
 @dataclass(frozen=True)
 class FunctionSignature:
+    """The harness's view of a function: what it takes and returns, plus what the TU tells
+    about its state. Public: the fuzzer (``llmcc.verify.fuzz``) renders its own driver from
+    it with the same parameter model (``llmcc.verify.inputs``).
+
+    ``extern_sizes``: (name, bytes) of extern data the TU declares with a known size (the
+    test link's zero-filled stand-ins get that size). ``volatile_reason``: non-empty when
+    the function (or a TU function it calls) touches volatile or atomic objects, whose
+    dynamic traffic the tests cannot observe; such a function's candidates are testable
+    only once formally proved (``run_differential(formally_proved=True)``)."""
+
     name: str
     returns: ReturnSpec
     params: tuple[ParamSpec, ...]
+    extern_sizes: tuple[tuple[str, int], ...] = ()
+    volatile_reason: str = ""
 
 
 @dataclass
@@ -205,7 +217,89 @@ def signature_from_ast(ast: dict, function: str, source_text: bytes = b"") -> Fu
     params = _classify_params(raw_params, types, source_text)
     fn_type = decl.get("type", {}).get("qualType", "")
     returns = _return_spec(fn_type, types, params)
-    return FunctionSignature(name=function, returns=returns, params=params)
+    return FunctionSignature(name=function, returns=returns, params=params,
+                             extern_sizes=_extern_sizes(ast, types),
+                             volatile_reason=volatile_or_atomic_use(ast, function))
+
+
+_ATOMIC_BUILTIN = re.compile(r"^__(atomic|sync|c11_atomic)_")
+
+
+def volatile_or_atomic_use(ast: dict, function: str) -> str:
+    """Why ``function`` (or a function of the TU it calls, transitively) touches volatile or
+    atomic objects, or "" if it does not: an expression of volatile or ``_Atomic`` type, an
+    atomic operation, or an ``__atomic``/``__sync`` builtin call."""
+    bodies = {n.get("name"): n for n in ast.get("inner", [])
+              if n.get("kind") == "FunctionDecl" and any(i.get("kind") == "CompoundStmt" for i in n.get("inner", []))}
+    todo, seen = [function], set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in bodies:
+            continue
+        seen.add(name)
+        stack = [i for i in bodies[name].get("inner", []) if i.get("kind") != "ParmVarDecl"]
+        while stack:
+            node = stack.pop()
+            kind = node.get("kind", "")
+            qual = node.get("type", {}).get("qualType", "")
+            ref = node.get("referencedDecl", {})
+            where = f"'{function}'" + (f" (through '{name}')" if name != function else "")
+            if kind == "AtomicExpr":
+                return f"{where} performs an atomic operation"
+            # The object itself volatile ("volatile int", "int *volatile"), not merely a
+            # pointer to one that may never be dereferenced here.
+            own = qual.rsplit("*", 1)[-1] if "*" in qual else qual
+            if not kind.endswith("Decl") and ("volatile" in own.split() or "_Atomic" in qual):
+                return f"{where} accesses a {'volatile' if 'volatile' in qual else 'atomic'} object ({qual})"
+            if ref.get("kind") == "FunctionDecl":
+                if _ATOMIC_BUILTIN.match(ref.get("name", "")):
+                    return f"{where} calls {ref.get('name')}"
+                todo.append(ref.get("name", ""))
+            stack.extend(node.get("inner", []))
+    return ""
+
+
+def _extern_sizes(ast: dict, types: _Types) -> tuple[tuple[str, int], ...]:
+    """(name, bytes) of the extern variables the TU declares but does not define, where the
+    declared type gives the size (a scalar, a pointer or an array of either)."""
+    defined, declared = set(), {}
+    for node in ast.get("inner", []):
+        if node.get("kind") != "VarDecl" or not node.get("name"):
+            continue
+        if node.get("storageClass") == "extern" and "init" not in node:
+            info = node.get("type", {})
+            declared[node["name"]] = info.get("desugaredQualType") or info.get("qualType", "")
+        else:
+            defined.add(node["name"])
+    sizes = []
+    for name, spelled in sorted(declared.items()):
+        dims = "".join(re.findall(r"\[\s*\d*\s*\]", spelled))
+        try:
+            size = _type_size(types.canonical(re.sub(r"\[\s*\d*\s*\]", "", spelled)) + dims)
+        except Unsupported:
+            size = None
+        if name not in defined and size:
+            sizes.append((name, size))
+    return tuple(sizes)
+
+
+def _type_size(canonical: str) -> int | None:
+    """Bytes of a scalar, pointer or (multi-dimensional) array of them; None otherwise."""
+    text = _strip_qualifiers(canonical)
+    dims = [int(d) for d in re.findall(r"\[\s*(\d+)\s*\]", text)]
+    base = re.sub(r"\[\s*\d*\s*\]", "", text).strip()
+    if re.search(r"\[\s*\]", text):
+        return None
+    if "*" in base and "(" not in base:
+        elem = 8
+    else:
+        t = gen.scalar_type(base)
+        if t is None:
+            return None
+        elem = t.size
+    for d in dims:
+        elem *= d
+    return elem
 
 
 @dataclass
@@ -411,6 +505,15 @@ static int llmcc_dump_ptr(const char *label, const void *r, const void *base, si
   printf("%s: buf%d+%td\n", label, which, c - lo);
   return 1;
 }
+/* Observed state (globals and statics of the TU, stubbed extern data): defined by the
+   state-table object linked next to the harness (``render_state_table``); weak, so the
+   harness also links without it. "post" is dumped right after the compared call(s). */
+extern void llmcc_state_dump(const char *phase) __attribute__((weak));
+extern void llmcc_state_note_buffer(const char *label, const void *base, size_t bytes) __attribute__((weak));
+static void llmcc_post(void) { if (llmcc_state_dump) llmcc_state_dump("post"); }
+static void llmcc_note(const char *label, const void *base, size_t bytes) {
+  if (llmcc_state_note_buffer) llmcc_state_note_buffer(label, base, bytes);
+}
 static struct timespec llmcc_t0;
 static long long llmcc_last_ns;
 static void llmcc_start(void) { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &llmcc_t0); }
@@ -546,8 +649,10 @@ def _render_correctness(sig: FunctionSignature, inp: FunctionInput) -> str:
                    and inp.values[i].alias_of is not None)
     for i in order:
         _declare_correctness_arg(i, sig.params[i], inp.values[i], body)
+    _note_buffers(sig, inp.values, body)
     _emit_call_and_dump(sig, args, body)
     _dump_buffers(sig, inp.values, body)
+    body.append("  llmcc_post();")
     return f"static void run_correctness_{inp.index}(void) {{\n" + "\n".join(body) + "\n}\n"
 
 
@@ -581,6 +686,16 @@ def _declare_correctness_arg(i: int, p: ParamSpec, v: object, body: list[str]) -
         body.append(f"  memcpy(a{i}_all, a{i}_init, a{i}_bytes);")
     body.append(f"  {t} *a{i} = a{i}_all; const void *a{i}_base = a{i}_all;")
     return f"a{i}"
+
+
+def _note_buffers(sig: FunctionSignature, values: tuple | None, body: list[str]) -> None:
+    """Tell the state table where the argument buffers are, so a global that ends up
+    pointing into one is printed as ``&bufI+offset`` (addresses differ between runs)."""
+    for i, p in enumerate(sig.params):
+        owner = isinstance(p, StringParam) or (
+            isinstance(p, BufferParam) and (values is None or values[i].alias_of is None))
+        if owner:
+            body.append(f"  llmcc_note(\"buf{i}\", a{i}_base, a{i}_bytes);")
 
 
 def _dump_buffers(sig: FunctionSignature, values: tuple | None, body: list[str]) -> None:
@@ -618,8 +733,10 @@ def _render_sized(sig: FunctionSignature, inp: FunctionInput) -> str:
             body.append(f"  {t} *a{i} = llmcc_alloc(a{i}_bytes); const void *a{i}_base = a{i};")
             body.append(f"  for (size_t k = 0; k < {n}; k++) a{i}[k] = {_random_expr(p.elem)};")
         args.append(f"a{i}")
+    _note_buffers(sig, None, body)
     _emit_call_and_dump(sig, args, body)
     _dump_buffers(sig, None, body)
+    body.append("  llmcc_post();")   # before the timing repeats, whose count varies
     body.append(f"  LLMCC_REPEAT_TIMING({_call_expr(sig, args)});")
     return f"static void run_scale_{inp.index}(void) {{\n" + "\n".join(body) + "\n}\n"
 
@@ -651,7 +768,7 @@ def _render_batch(sig: FunctionSignature, inp: FunctionInput) -> str:
             body.append(f"    llmcc_h = llmcc_fnv(llmcc_h, &llmcc_r.f{k}, sizeof llmcc_r.f{k});")
     else:
         body.append("    llmcc_h = llmcc_fnv(llmcc_h, &llmcc_r, sizeof llmcc_r);")
-    body += ["  }", "  llmcc_stop();", "  llmcc_dump(\"batch\", &llmcc_h, sizeof llmcc_h);"]
+    body += ["  }", "  llmcc_stop();", "  llmcc_dump(\"batch\", &llmcc_h, sizeof llmcc_h);", "  llmcc_post();"]
     return f"static void run_scale_{inp.index}(void) {{\n" + "\n".join(body) + "\n}\n"
 
 
@@ -666,3 +783,142 @@ def _render_main(n_correctness: int, n_scale: int) -> str:
     lines += ["  }", "  fprintf(stderr, \"no such input: %s %s\\n\", argv[1], argv[2]);", "  return 2;", "}"]
     return "\n".join(lines) + "\n"
 
+
+
+# --------------------------------------------------------------------------- observed state
+
+
+@dataclass(frozen=True)
+class TrackedObject:
+    """A data object of the TU whose bytes every test run prints before and after the call.
+
+    ``name`` is how it is shown (``counter``, ``f.calls``); ``symbol`` is the link name the
+    state table refers to (the object's own name for globals and stubbed extern data; for a
+    static, the name it gets in the test copy of the object, see
+    ``llmcc.verify.difftest.prepare_object``); ``size`` in bytes; ``origin`` is
+    ``"global"``, ``"static"`` or ``"extern"`` (stubbed by the test link)."""
+
+    name: str
+    symbol: str
+    size: int
+    origin: str
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "symbol": self.symbol, "size": self.size, "origin": self.origin}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "TrackedObject":
+        return cls(name=d["name"], symbol=d["symbol"], size=int(d["size"]), origin=d["origin"])
+
+
+STATIC_PREFIX = "__llmcc_st_"
+MAX_NOTED_BUFFERS = 64
+
+
+def static_link_name(name: str) -> str:
+    """The global name a file-scope or function-local static gets in the test copy of an
+    object: a reserved prefix (no clash with the program's or libc's names) and the local
+    name with every non-identifier byte spelled as ``_XX`` (``f.calls`` -> ``f_2ecalls``)."""
+    return STATIC_PREFIX + "".join(c if (c.isalnum() and c.isascii()) else f"_{ord(c):02x}" for c in name)
+
+
+_STATE_PRELUDE = r"""/* Generated by llmcc: the state every differential-test run observes. Do not edit. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+struct llmcc_obj { const char *name; const unsigned char *addr; size_t size; };
+struct llmcc_buf { const char *label; const unsigned char *base; size_t bytes; };
+static struct llmcc_buf llmcc_bufs[MAX_NOTED_BUFFERS];
+static int llmcc_nbufs, llmcc_done;
+
+void llmcc_state_note_buffer(const char *label, const void *base, size_t bytes) {
+  if (llmcc_nbufs < MAX_NOTED_BUFFERS)
+    llmcc_bufs[llmcc_nbufs++] = (struct llmcc_buf){label, (const unsigned char *)base, bytes};
+}
+
+/* Addresses differ between the reference and the candidate executable (and between runs):
+   an aligned word that points into an observed object or a noted buffer is printed as
+   &name+offset, any other word that looks like a user-space address as "ptr". */
+static int llmcc_symbolize(uint64_t v, char *out, size_t cap) {
+  for (size_t k = 0; k < LLMCC_NOBJS; k++) {
+    uint64_t lo = (uint64_t)(uintptr_t)llmcc_objs[k].addr;
+    if (lo && v >= lo && v <= lo + llmcc_objs[k].size) {
+      snprintf(out, cap, "[&%s+%llu]", llmcc_objs[k].name, (unsigned long long)(v - lo));
+      return 1;
+    }
+  }
+  for (int k = 0; k < llmcc_nbufs; k++) {
+    uint64_t lo = (uint64_t)(uintptr_t)llmcc_bufs[k].base;
+    if (v >= lo && v <= lo + llmcc_bufs[k].bytes) {
+      snprintf(out, cap, "[&%s+%llu]", llmcc_bufs[k].label, (unsigned long long)(v - lo));
+      return 1;
+    }
+  }
+  if (v >= 0x500000000000ULL && v < 0x800000000000ULL) { snprintf(out, cap, "[ptr]"); return 1; }
+  return 0;
+}
+
+/* Normalized bytes of one object: printed in hex up to HASH_ABOVE_BYTES, else hashed. */
+static void llmcc_state_one(const char *phase, const struct llmcc_obj *o) {
+  if (!o->addr) { printf("%s.%s: absent\n", phase, o->name); return; }
+  int hash = o->size > HASH_ABOVE_BYTES;
+  uint64_t h = 14695981039346656037ULL;
+  char tok[96];
+  if (!hash) printf("%s.%s:", phase, o->name);
+  for (size_t i = 0; i < o->size;) {
+    const unsigned char *p = o->addr + i;
+    uint64_t v;
+    if (((uintptr_t)p & 7) == 0 && i + 8 <= o->size) {
+      memcpy(&v, p, 8);
+      if (llmcc_symbolize(v, tok, sizeof tok)) {
+        if (hash) for (const char *c = tok; *c; c++) { h ^= (unsigned char)*c; h *= 1099511628211ULL; }
+        else fputs(tok, stdout);
+        i += 8;
+        continue;
+      }
+    }
+    if (hash) { h ^= *p; h *= 1099511628211ULL; } else printf("%02x", *p);
+    i++;
+  }
+  if (hash) printf("%s.%s: len=%zu fnv=%016llx\n", phase, o->name, o->size, (unsigned long long)h);
+  else printf("\n");
+}
+
+/* phase NULL: the harness took care of the dumps (no dump at exit). */
+void llmcc_state_dump(const char *phase) {
+  if (!phase) { llmcc_done = 1; return; }
+  for (size_t k = 0; k < LLMCC_NOBJS; k++) llmcc_state_one(phase, &llmcc_objs[k]);
+  llmcc_done = 1;
+}
+
+/* "pre" before main (the initial state, as the call finds it); a harness that never
+   dumps (a model-written test generator) still shows the state it left, at exit. */
+__attribute__((constructor)) static void llmcc_state_pre(void) { llmcc_state_dump("pre"); llmcc_done = 0; }
+__attribute__((destructor)) static void llmcc_state_exit(void) { if (!llmcc_done) llmcc_state_dump("exit"); }
+"""
+
+
+def render_state_table(objects: "list[TrackedObject] | tuple[TrackedObject, ...]") -> str:
+    """C source of the state-table object linked with a test harness: weak references to
+    every tracked object (absent in a candidate that lacks it: printed ``absent``, which
+    differs from the reference) and ``llmcc_state_dump(phase)`` printing each one's
+    normalized bytes as ``phase.name:hex`` lines on stdout."""
+    decls, rows = [], []
+    for k, o in enumerate(objects):
+        if not C_SYMBOL.fullmatch(o.symbol):
+            raise ValueError(f"unusable link name {o.symbol!r}")
+        decls.append(f'extern const unsigned char llmcc_o{k}[] __asm__("{o.symbol}") __attribute__((weak));')
+        label = o.name.replace("\\", "_").replace('"', "_")
+        rows.append(f'  {{"{label}", llmcc_o{k}, {int(o.size)}}},')
+    table = ("static const struct llmcc_obj llmcc_objs[] = {\n" + "\n".join(rows)
+             + ("\n" if rows else "") + '  {"", 0, 0}\n};\n'
+             f"#define LLMCC_NOBJS {len(objects)}\n")
+    prelude = _STATE_PRELUDE.replace("HASH_ABOVE_BYTES", str(HASH_ABOVE_BYTES)).replace(
+        "MAX_NOTED_BUFFERS", str(MAX_NOTED_BUFFERS))
+    head, tail = prelude.split("void llmcc_state_note_buffer", 1)
+    return head + "\n".join(decls) + "\n" + table + "\nvoid llmcc_state_note_buffer" + tail
+
+
+C_SYMBOL = re.compile(r"[A-Za-z_.$][A-Za-z0-9_.$]*")
