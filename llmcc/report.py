@@ -1,9 +1,34 @@
-"""Per-TU reports (written by the driver as JSON) and their summaries for ``llmcc report``."""
+"""Per-TU reports (written by the driver as JSON) and their summaries for ``llmcc report``.
+
+Reports are strict JSON (RFC 8259): a NaN or infinite number (a failed timing, a division
+by zero) becomes null, and anything that is not a JSON value becomes its string, so every
+JSON parser reads them. ``dumps_report`` is the one way to write one.
+"""
 from __future__ import annotations
 
 import html
 import json
+import math
 from pathlib import Path
+from typing import Any
+
+
+def sanitize(value: Any) -> Any:
+    """``value`` with NaN/Infinity as None, tuples/sets as lists, non-JSON objects as str."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): sanitize(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [sanitize(v) for v in value]
+    return str(value)
+
+
+def dumps_report(report: Any, *, indent: int | None = 2) -> str:
+    """Strict JSON text of a report (``allow_nan=False`` after ``sanitize``)."""
+    return json.dumps(sanitize(report), indent=indent, allow_nan=False)
 
 
 def load_reports(directory: Path) -> list[dict]:
@@ -13,8 +38,10 @@ def load_reports(directory: Path) -> list[dict]:
         return out
     for p in sorted(directory.glob("*.json")):
         try:
-            r = json.loads(p.read_text())
-        except (OSError, ValueError):
+            r = sanitize(json.loads(p.read_text()))   # old reports may hold NaN
+        except (OSError, ValueError, RecursionError):
+            continue
+        if not isinstance(r, dict):
             continue
         r["_file"] = p.name
         out.append(r)
@@ -23,15 +50,19 @@ def load_reports(directory: Path) -> list[dict]:
 
 def _summary(r: dict) -> tuple[str, str, str, str]:
     hot = r.get("hot_functions") or []
-    hot_names = ", ".join(h["name"] for h in hot[:3]) + (" ..." if len(hot) > 3 else "")
+    hot_names = ", ".join(str(h.get("name", "?")) for h in hot[:3] if isinstance(h, dict)) + (" ..." if len(hot) > 3 else "")
     emitted = r.get("emitted")
     if emitted:
-        what = f"optimized by {emitted['origin']} ({emitted['speedup']:.3f}x)"
+        speed = emitted.get("speedup")
+        what = f"optimized by {emitted.get('origin')} ({speed:.3f}x)" if isinstance(speed, (int, float)) \
+            else f"optimized by {emitted.get('origin')}"
     elif r.get("fallback"):
         what = f"baseline: {r['fallback']['reason']}"
     else:
         what = f"baseline ({r.get('decision', '?')})"
-    return r.get("source", "?"), what, hot_names or "-", f"{r.get('seconds', 0):.1f}s"
+    seconds = r.get("seconds")
+    seconds = seconds if isinstance(seconds, (int, float)) else 0.0
+    return str(r.get("source", "?")), what, hot_names or "-", f"{seconds:.1f}s"
 
 
 def render_text(reports: list[dict], directory: Path) -> str:
@@ -52,9 +83,10 @@ def render_html(reports: list[dict]) -> str:
     rows = []
     for r in reports:
         src, what, hot, secs = (html.escape(x) for x in _summary(r))
-        speed = (r.get("emitted") or {}).get("speedup", 1.0)
+        speed = (r.get("emitted") or {}).get("speedup")
+        speed = speed if isinstance(speed, (int, float)) else 1.0
         bar = f'<div style="background:#4a8;width:{min(300, int(speed * 100))}px">&nbsp;{speed:.3f}x</div>'
-        detail = html.escape(json.dumps({k: v for k, v in r.items() if k != "_file"}, indent=1, default=str))
+        detail = html.escape(dumps_report({k: v for k, v in r.items() if k != "_file"}, indent=1))
         rows.append(f"<tr><td>{src}</td><td>{what}</td><td>{bar}</td><td>{secs}</td><td>{hot}</td>"
                     f"<td><details><summary>json</summary><pre>{detail}</pre></details></td></tr>")
     return ("<!doctype html><meta charset=utf-8><title>llmcc report</title>"

@@ -102,7 +102,7 @@ def _call_block(call: dict) -> str:
     args = fn.get("arguments", "{}")
     try:
         parsed = json.loads(args) if isinstance(args, str) else args
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: deeply nested JSON
         parsed = args
     return "```json\n" + json.dumps({"tool": fn.get("name"), "arguments": parsed}) + "\n```"
 
@@ -120,7 +120,7 @@ def parse_tool_calls(content: str) -> list[tuple[str, str]]:
 def _parse_block(block: str) -> tuple[str, str] | None:
     try:
         obj: Any = json.loads(block)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: deeply nested JSON
         return None
     if not isinstance(obj, dict) or not isinstance(obj.get("tool"), str) or not obj["tool"]:
         return None
@@ -128,7 +128,7 @@ def _parse_block(block: str) -> tuple[str, str] | None:
     if isinstance(args, str):  # arguments double-encoded, as native tool calls carry them
         try:
             args = json.loads(args)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: deeply nested JSON
             return None
     if not isinstance(args, dict):
         return None

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from llmcc.config import load_settings
-from llmcc.llm.client import (ChatReply, EndpointUnavailable, LLMDeadline, LLMRejected, LLMUnavailable, RetryPolicy,
-                              make_client)
+from llmcc.llm.client import (ChatReply, EndpointUnavailable, LLMDeadline, LLMRejected, LLMReplyTooLarge,
+                              LLMUnavailable, RetryPolicy, client_for_endpoint, make_client)
 from llmcc.llm.scripted_server import ScriptedServer
 
 FAST_RETRY = RetryPolicy(attempts=4, multiplier=0.01, max_wait=0.05, jitter=0.01)
@@ -396,3 +396,48 @@ def test_retry_after_beyond_the_deadline_stops_without_sleeping_past_it(tmp_path
             client.chat(USER)
         assert time.monotonic() - start < 30  # it gave up instead of waiting 60 s
     assert len(srv.requests) == 1
+
+
+# --------------------------------------------------------------------------- hostile replies
+
+
+def test_oversized_reply_is_rejected_and_neither_cached_nor_recorded(tmp_path):
+    huge = "x" * (300 * 1024)
+    record = tmp_path / "rec.jsonl"
+    with ScriptedServer([{"content": huge}, {"content": "small"}]) as srv:
+        client = client_for(tmp_path, srv.url, cache=True, LLM_RECORD_FILE=str(record))
+        with pytest.raises(LLMReplyTooLarge, match="max_reply_bytes"):
+            client.chat(USER)
+        assert len(srv.requests) == 1          # not retried: the same prompt would do it again
+        assert not list((tmp_path / "llm-cache").rglob("*.json"))
+        assert not record.exists()
+        [reply] = client.chat(USER)            # the next reply is fine and is kept
+        assert reply.content == "small"
+    assert len(list((tmp_path / "llm-cache").rglob("*.json"))) == 1
+    assert len(record.read_text().splitlines()) == 1
+
+
+def test_enormous_body_stops_at_the_transport_cap(tmp_path):
+    body = json.dumps({"choices": [{"message": {"role": "assistant", "content": "y" * (3 << 20)},
+                                    "finish_reason": "stop"}]})
+    with ScriptedServer([{"raw": body, "repeat": -1}]) as srv:
+        client = client_for_endpoint(srv.url, retry=FAST_RETRY, max_reply_bytes=1024)
+        with pytest.raises(LLMReplyTooLarge, match="body over"):
+            client.chat(USER)
+    assert len(srv.requests) == 1
+
+
+@pytest.mark.parametrize("body", [
+    "[" * 50000,                                                    # RecursionError in the decoder
+    '{"choices": "x"}',
+    '{"choices": [{"message": 5}]}',
+    '{"choices": [{"message": {"role": "assistant", "content": 7}, "finish_reason": "stop"}]}',
+    '{"choices": [{"message": {"role": "assistant", "content": null, "tool_calls": '
+    '[{"id": "a", "type": "function", "function": {"name": 3, "arguments": {}}}]}}]}',
+], ids=["deep-nesting", "choices-string", "message-int", "content-int", "tool-name-int"])
+def test_malformed_json_from_the_endpoint_is_an_llm_error(tmp_path, body):
+    with ScriptedServer([{"raw": body, "repeat": -1}]) as srv:
+        client = client_for(tmp_path, srv.url, breaker_failures=10)
+        with pytest.raises(LLMUnavailable):
+            client.chat(USER)
+    assert len(srv.requests) == FAST_RETRY.attempts

@@ -72,3 +72,11 @@ def test_assistant_reply_in_the_models_own_spacing_is_kept_verbatim():
     call = {"id": "textcall_0", "type": "function", "function": {"name": "run_tests", "arguments": "{}"}}
     out = encode_messages([{"role": "assistant", "content": content, "tool_calls": [call]}], None)
     assert out[0]["content"] == content
+
+
+def test_deeply_nested_json_is_not_a_call_nor_a_crash():
+    deep = "[" * 50000
+    assert parse_tool_calls(deep) == []
+    assert parse_tool_calls("```json\n" + deep + "\n```") == []
+    nested_args = '{"tool": "a", "arguments": "' + "[" * 50000 + '"}'
+    assert parse_tool_calls(nested_args) == []
