@@ -405,7 +405,8 @@ class LLMClient:
         """One reply, from the cache or the backend; errors are returned, not raised."""
         key = request_key(request)
         stored = self._cache.get(key) if self._cache is not None else None
-        if stored is not None and is_valid_reply(stored):
+        # An entry over the size cap (stored by an older llmcc) is ignored like a corrupt one.
+        if stored is not None and is_valid_reply(stored) and reply_size(stored) <= self._max_reply_bytes:
             self._count(stored, cached=True)
             logger.debug("llm %s: cache hit %s", purpose or "chat", key[:12])
             return self._served(self._reply(stored, cached=True, key=key))

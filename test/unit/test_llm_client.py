@@ -441,3 +441,12 @@ def test_malformed_json_from_the_endpoint_is_an_llm_error(tmp_path, body):
         with pytest.raises(LLMUnavailable):
             client.chat(USER)
     assert len(srv.requests) == FAST_RETRY.attempts
+
+
+def test_oversized_cache_entry_from_an_older_llmcc_is_not_served(tmp_path):
+    with ScriptedServer([{"content": "z" * 5000}, {"content": "fresh"}]) as srv:
+        big = client_for_endpoint(srv.url, cache_dir=tmp_path / "c", max_reply_bytes=10_000)
+        assert big.chat(USER)[0].content == "z" * 5000
+        small = client_for_endpoint(srv.url, cache_dir=tmp_path / "c", max_reply_bytes=1000)
+        [reply] = small.chat(USER)
+    assert reply.content == "fresh" and not reply.cached and len(srv.requests) == 2
