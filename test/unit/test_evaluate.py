@@ -168,3 +168,27 @@ def test_too_fast_to_time_is_averaged_over_repeated_calls(tmp_path):
     samples = ev.comparison.ref_samples + ev.comparison.cand_samples
     assert all(0 < x < 1e-4 for x in samples)     # per-call averages, far below process start-up
     assert not ev.accepted                          # the object against itself is never faster
+
+
+def test_instruction_mode_counts_per_call_so_slower_code_counts_more(tmp_path):
+    # The harness repeats fast calls for 20 ms: counted whole, a slower candidate ran fewer
+    # calls and looked "faster". Counted per call, -O0 code is clearly the slower one.
+    import shutil
+
+    if shutil.which("valgrind") is None and shutil.which("perf") is None:
+        pytest.fail("no instruction counter (valgrind / perf) installed")
+    source = ("#include <stddef.h>\nunsigned total(const unsigned *a, size_t n) { unsigned s = 0;\n"
+              "  for (size_t i = 0; i < n; i++) s += a[i] * 3u;\n  return s; }\n")
+    ctx = make_context(tmp_path, source, "total", has_main=False)
+    ctx.settings = load_settings(env={"LLMCC_MEASURE_MODE": "instructions"})
+    plan = build_test_plan(ctx, "total")
+    plan.scale = plan.scale[:2]
+    slow = ctx.cwd / "slow.o"
+    import subprocess
+    subprocess.run([str(ctx.toolchain.clang), "-O0", "-c", str(ctx.source_path), "-o", str(slow)], check=True)
+    ev = evaluate_candidate(ctx, plan, slow)
+    assert ev.correct and ev.comparison is not None and ev.comparison.deterministic, ev.reason
+    assert ev.speedup < 0.7 and not ev.accepted
+    # And the other way round: the -O2 object against the -O0 one is counted faster.
+    back = evaluate_candidate(ctx, plan, ctx.baseline_object, best_so_far=slow)
+    assert back.speedup > 1.4 and back.accepted
