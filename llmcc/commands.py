@@ -134,3 +134,38 @@ def bench(name: str, args: tuple[str, ...]) -> None:
         raise click.ClickException(f"{path} not found (benchmarks run from a source checkout)")
     sys.argv = [str(path), *args]
     runpy.run_path(str(path), run_name="__main__")
+
+
+@cli.command()
+@click.option("--build", "build_cmd", help="shell command that builds the project with llmcc as its compiler")
+@click.option("--run", "run_cmd", help="shell command of the workload (its output must not change)")
+@click.option("--check", "check_cmd", default=None, help="shell command that must pass (the project's tests)")
+@click.option("--minutes", default=10.0, show_default=True, type=float, help="time budget of the session")
+@click.option("--decisions", default="llmcc-decisions.json", show_default=True, type=click.Path(dir_okay=False),
+              help="where to write the decisions file")
+@click.option("--measure", type=click.Choice(["time", "instructions"]), default="time", show_default=True,
+              help="time: interleaved CPU-time pairs; instructions: callgrind counts (deterministic)")
+@click.option("--margin", default=0.02, show_default=True, type=float, help="minimum speedup to accept")
+@click.option("--pairs", default=5, show_default=True, type=int, help="timed pairs per comparison (time mode)")
+@click.option("--clean", "clean_cmd", default=None, help="shell command that cleans the tree first (make clean)")
+@click.option("--workdir", default=None, type=click.Path(file_okay=False), help="keep the session's trees here")
+@click.option("--report", "report_file", default=None, type=click.Path(dir_okay=False, exists=True),
+              help="show what a decisions file's session tried and accepted, and exit")
+def tune(build_cmd, run_cmd, check_cmd, minutes, decisions, measure, margin, pairs, clean_cmd, workdir,
+         report_file) -> None:
+    """Tune a program on its own workload and write a decisions file every later build replays:
+    llmcc tune --build 'make CC=llmcc' --run './prog input' --check 'make test'"""
+    if report_file:
+        from .tune.report import render_session
+        click.echo(render_session(Path(report_file)))
+        return
+    if not build_cmd or not run_cmd:
+        raise click.UsageError("--build and --run are required")
+    from .tune.session import TuneError, TuneOptions, run_session
+    opts = TuneOptions(build=build_cmd, run=run_cmd, check=check_cmd, minutes=minutes, decisions=Path(decisions),
+                       measure=measure, margin=margin, pairs=pairs, clean=clean_cmd, project=Path.cwd(),
+                       workdir=Path(workdir) if workdir else None)
+    try:
+        run_session(opts)
+    except TuneError as e:
+        raise click.ClickException(str(e)) from None
