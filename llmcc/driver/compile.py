@@ -157,7 +157,6 @@ class Baseline:
 def compile_candidate(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path) -> int:
     """One C source -> one object: cache, baseline, optimize (or fall back), store, emit."""
     import contextlib
-    import tempfile
     store = _cache(settings)       # also holds the statistics, even with caching off
     key1 = direct_key(tc, settings, inv, cwd) if settings["cache"] else None
     if key1 and (rc := _try_restore(store, key1, inv)) is not None:
@@ -165,7 +164,9 @@ def compile_candidate(tc: Toolchain, settings: Settings, inv: Invocation, cwd: P
     with (store.lock(key1) if key1 else contextlib.nullcontext()):
         if key1 and (rc := _try_restore(store, key1, inv)) is not None:
             return rc  # a parallel identical compile finished while we waited
-        with tempfile.TemporaryDirectory(prefix="llmcc-") as tmp:
+        from ..tmpsweep import maybe_sweep, temp_dir
+        maybe_sweep()  # work dirs of killed compiles (kill -9) are removed here, at most every 10 min
+        with temp_dir() as tmp:
             work = Path(tmp)
             base = compile_baseline(tc, settings, inv, cwd, work)
             if base.returncode != 0:

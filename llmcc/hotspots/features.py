@@ -59,12 +59,12 @@ import logging
 import os
 import re
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..outcome import Fallback
+from ..tmpsweep import temp_dir as _temp_dir
 from ..toolchain import Toolchain, ToolchainError
 
 log = logging.getLogger(__name__)
@@ -231,7 +231,7 @@ def run_plugin(tc: Toolchain, ir: Path, plugin: Path, *,
         opt = tc.tool("opt")
     except ToolchainError as e:
         return Fallback("plugin-failed", str(e))
-    with tempfile.TemporaryDirectory(prefix="llmcc-features-") as tmp:
+    with _temp_dir("features") as tmp:
         out = Path(tmp) / "features.json"
         env = {**os.environ, FEATURES_OUT_ENV: str(out)}
         argv = [str(opt), f"-load-pass-plugin={plugin}", f"-passes={PLUGIN_PASS_NAME}",

@@ -17,10 +17,10 @@ from __future__ import annotations
 import logging
 import re
 import subprocess
-import tempfile
 from pathlib import Path
 
 from ..outcome import Fallback
+from ..tmpsweep import temp_dir as _temp_dir
 from ..toolchain import Toolchain, ToolchainError
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ def _run(argv: list[str]) -> str | Fallback:
 
 
 def _instr_counts(profdata: Path, path: Path, *, raw: bool) -> dict[str, int] | Fallback:
-    with tempfile.TemporaryDirectory(prefix="llmcc-profile-") as tmp:
+    with _temp_dir("profile") as tmp:
         indexed = path
         if raw:  # `show` wants the indexed form
             indexed = Path(tmp) / "merged.profdata"

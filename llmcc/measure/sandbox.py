@@ -42,6 +42,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..tmpsweep import temp_dir as _temp_dir
+
 log = logging.getLogger(__name__)
 
 MINIMAL_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -279,7 +281,7 @@ def _probe(argv: list[str]) -> bool:
 def _bwrap_variant() -> tuple[str, ...] | None:
     if shutil.which("bwrap") is None:
         return None
-    with tempfile.TemporaryDirectory(prefix="llmcc-probe-") as d:
+    with _temp_dir("probe") as d:
         workdir = Path(d).resolve()
         marker = workdir / "written"
         for variant in _BWRAP_NAMESPACE_VARIANTS:
@@ -293,7 +295,7 @@ def _bwrap_variant() -> tuple[str, ...] | None:
 def _unshare_works() -> bool:
     if shutil.which("unshare") is None:
         return False
-    with tempfile.TemporaryDirectory(prefix="llmcc-probe-") as d:
+    with _temp_dir("probe") as d:
         return _probe(_unshare_argv(Path(d).resolve()) + ["/bin/true"])
 
 
@@ -543,7 +545,7 @@ def run_sandboxed(argv: list[str], *, workdir: Path, stdin: bytes = b"", limits:
     helper = _reaper_path()
     cgroup = _PidsCgroup.create(limits.processes + _MACHINERY_PROCESSES) if helper else None
     try:
-        with tempfile.TemporaryDirectory(prefix="llmcc-io-") as io_dir:
+        with _temp_dir("io") as io_dir:
             return _run_with_files(argv, workdir, stdin, limits, env, level, helper, cgroup,
                                    Path(io_dir))
     finally:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
-import tempfile
 from pathlib import Path
 
+from ..tmpsweep import temp_dir as _temp_dir
 from .alive2 import find_alive_tv, run_alive_tv
 from .verdict import Verdict, VerdictKind
 
@@ -136,7 +136,7 @@ def _declaration(fn) -> str:
 
 def _check_with_alive(src: str, tgt: str, function: str, alive_tv: Path, unroll: int,
                       timeout_ms: int) -> Verdict:
-    with tempfile.TemporaryDirectory(prefix="llmcc-alive-") as tmp:
+    with _temp_dir("alive") as tmp:
         src_path, tgt_path = Path(tmp, "src.ll"), Path(tmp, "tgt.ll")
         src_path.write_text(src)
         tgt_path.write_text(tgt)

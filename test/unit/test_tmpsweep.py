@@ -1,0 +1,93 @@
+"""Work directories of killed compiles (kill -9) are removed by a later compile."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import LLMCC, run
+from llmcc.llm.scripted_server import ScriptedServer
+from llmcc.tmpsweep import maybe_sweep, sweep
+
+OLD = 3600.0
+
+
+def _age(path: Path, seconds: float) -> None:
+    t = time.time() - seconds
+    os.utime(path, (t, t))
+
+
+def _orphan(tmp: Path) -> Path:
+    """A temp_dir whose owner process died by SIGKILL (so nothing cleaned it up)."""
+    code = ("import os, signal, sys\nfrom llmcc.tmpsweep import temp_dir\n"
+            "d = temp_dir('io')\nprint(d.name, flush=True)\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ, TMPDIR=str(tmp)))
+    assert proc.returncode == -signal.SIGKILL
+    path = Path(proc.stdout.strip())
+    assert path.is_dir() and path.parent == tmp
+    return path
+
+
+def test_dead_owner_old_dir_is_removed_others_are_kept(tmp_path):
+    orphan = _orphan(tmp_path)
+    young_orphan = _orphan(tmp_path)
+    _age(orphan, OLD)
+    mine = tmp_path / f"llmcc-{os.getpid()}-abcdefgh"   # same naming, live owner
+    mine.mkdir()
+    untouched = [tmp_path / n for n in ("llmcc-cache-1000", "llmcc-sandbox-0", "llmcc-tune-abcdefgh",
+                                        "other-99999999-abcdefgh", "llmcc-4194304-toolong12")]
+    for d in untouched:
+        d.mkdir()
+    for d in [mine, *untouched]:
+        _age(d, OLD)
+    removed = sweep(tmp_path)
+    assert removed == [orphan] and not orphan.exists()
+    assert young_orphan.is_dir() and mine.is_dir() and all(d.is_dir() for d in untouched)
+
+
+def test_sweep_runs_at_most_once_per_interval(tmp_path):
+    first = _orphan(tmp_path)
+    _age(first, OLD)
+    assert maybe_sweep(tmp_path) == [first]
+    second = _orphan(tmp_path)
+    _age(second, OLD)
+    assert maybe_sweep(tmp_path) == []                   # swept a moment ago: skip
+    assert second.is_dir()
+    _age(tmp_path / f".llmcc-sweep-{os.getuid()}", 601)
+    assert maybe_sweep(tmp_path) == [second]
+
+
+def test_killed_compile_leaves_work_dir_that_the_next_compile_removes(tmp_path, llmcc_env):
+    """kill -9 of a real llmcc while it waits on a hanging endpoint, then a later compile."""
+    data = Path(__file__).parent / "data" / "agents"
+    (tmp_path / "k.c").write_bytes((data / "kernels.c").read_bytes())
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    with ScriptedServer([{"content": "late", "delay": 60, "repeat": -1}]) as srv:
+        env = dict(llmcc_env, TMPDIR=str(tmp), LLMCC_MODE="llm", LLMCC_LLM_BACKEND="openai",
+                   LLMCC_LLM_BASE_URL=srv.url, LLMCC_LLM_MODEL="scripted", LLMCC_LLM_TIMEOUT="60",
+                   LLMCC_HOTSPOTS_THRESHOLD="0", LLMCC_CACHE="0")
+        proc = subprocess.Popen([LLMCC, "-O2", "-c", "k.c", "-o", "k.o"], cwd=tmp_path, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 120
+            while not srv.requests and time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(0.2)
+            assert srv.requests, "the compile never reached the endpoint"
+            work = [d for d in tmp.iterdir() if d.name.startswith(f"llmcc-{proc.pid}-")]
+            assert len(work) == 1
+        finally:
+            proc.kill()
+            proc.wait()
+    assert work[0].is_dir()                              # kill -9: nothing cleaned up
+    _age(work[0], OLD)
+    _age(tmp / f".llmcc-sweep-{os.getuid()}", OLD)      # the killed compile swept at its start
+    env = dict(llmcc_env, TMPDIR=str(tmp), LLMCC_MODE="off", LLMCC_CACHE="0")
+    got = run([LLMCC, "-O2", "-c", "k.c", "-o", "k2.o"], tmp_path, env)
+    assert got.returncode == 0
+    assert not work[0].exists()
+    assert not [d for d in tmp.iterdir() if d.name.startswith("llmcc-")]
