@@ -7,9 +7,11 @@ here is pure text processing (no compiler, no model) so it is cheap and testable
 Three program levels share one vocabulary:
 
 * ``"source"``: C. A definition is found with a brace matcher that ignores comments,
-  string/char literals and preprocessor lines.
+  string/char literals and preprocessor lines. Old-style (K&R) definitions
+  (``int f(a, b) int a; char *b; { ... }``, all of zlib 1.2.13) and macro-named ones
+  (``int BZ_API(BZ2_bzWrite)(...) { ... }``, bzip2) are definitions too.
 * ``"ir"``: LLVM IR. A definition is the ``define ... @name(...) ... {`` line through the
-  closing ``}`` line.
+  closing ``}`` line (indentation tolerated: replies are not always flush left).
 * ``"asm"``: x86-64 AT&T assembly as clang emits it. The body is the lines after the
   ``name:`` label up to the function's end label (``.Lfunc_endN:``) or ``.size name``.
 """
@@ -131,13 +133,15 @@ _ATTRIBUTE = re.compile(r"\s*(__attribute__\s*\(|__asm__\s*\(|asm\s*\()")
 def find_c_function(text: str, name: str) -> tuple[int, int] | None:
     """(start, end) character offsets of the definition of C function ``name`` in
     ``text``: from its first declaration specifier to just past its closing brace.
-    Comments before the definition are not part of it. None if there is no definition
-    (only declarations, a macro-generated function, unbalanced braces)."""
+    Comments before the definition are not part of it. Prototype-style, K&R and
+    macro-named (``BZ_API(name)(...)``) definitions are found. None if there is no
+    definition (only declarations, a macro-generated function, unbalanced braces)."""
     masked = mask_c(text)
     depth = 0
     boundary = 0          # just past the last top-level ';' or '}'
     i = 0
-    pattern = re.compile(rf"\b{re.escape(name)}\s*\(")
+    # The name and its parameter list's '(' ; or MACRO(name) and then the '('.
+    pattern = re.compile(rf"{re.escape(name)}\s*\(|[A-Za-z_]\w*\s*\(\s*{re.escape(name)}\s*\)\s*\(")
     while i < len(masked):
         c = masked[i]
         if c == "{":
@@ -148,7 +152,7 @@ def find_c_function(text: str, name: str) -> tuple[int, int] | None:
                 boundary = i + 1
         elif c == ";" and depth == 0:
             boundary = i + 1
-        elif depth == 0 and (m := pattern.match(masked, i)) and (i == 0 or not _is_ident(masked[i - 1])):
+        elif depth == 0 and (i == 0 or not _is_ident(masked[i - 1])) and (m := pattern.match(masked, i)):
             body = _definition_body(masked, m.end() - 1)
             if body is not None:
                 start = boundary + (len(masked[boundary:i]) - len(masked[boundary:i].lstrip()))
@@ -163,9 +167,14 @@ def _is_ident(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+# An old-style parameter list: identifiers only, at least one.
+_KR_PARAMS = re.compile(r"\(\s*[A-Za-z_]\w*\s*(?:,\s*[A-Za-z_]\w*\s*)*\)")
+
+
 def _definition_body(masked: str, paren: int) -> int | None:
     """Given the '(' after a function name, the end of the definition if one follows
-    (parameter list, optional attributes / asm labels, then a braced body)."""
+    (parameter list, optional attributes / asm labels, K&R parameter declarations, then
+    a braced body)."""
     after_params = _match_close(masked, paren, "(", ")")
     if after_params is None:
         return None
@@ -177,9 +186,35 @@ def _definition_body(masked: str, paren: int) -> int | None:
         k = end
     while k < len(masked) and masked[k].isspace():
         k += 1
+    if k < len(masked) and masked[k] != "{" and _KR_PARAMS.fullmatch(masked, paren, after_params):
+        k = _kr_declarations_end(masked, k)
+        if k is None:
+            return None
     if k >= len(masked) or masked[k] != "{":
-        return None      # a declaration, a call, or a K&R definition (not supported)
+        return None      # a declaration or a call
     return _match_close(masked, k, "{", "}")
+
+
+def _kr_declarations_end(masked: str, k: int) -> int | None:
+    """Position of the body's '{' after K&R parameter declarations starting at ``k``
+    (``int a; char *b;``: declarations ending in ';', no braces, no initializers), or None."""
+    saw_declaration = False
+    while k < len(masked):
+        semi = masked.find(";", k)
+        brace = masked.find("{", k)
+        if brace != -1 and (semi == -1 or brace < semi):
+            gap = masked[k:brace]
+            return brace if saw_declaration and not gap.strip() else None
+        if semi == -1:
+            return None
+        declaration = masked[k:semi]
+        if not re.search(r"[A-Za-z_]", declaration) or any(ch in declaration for ch in "{}="):
+            return None
+        saw_declaration = True
+        k = semi + 1
+        while k < len(masked) and masked[k].isspace():
+            k += 1
+    return None
 
 
 # --------------------------------------------------------------------------- LLVM IR
@@ -192,10 +227,12 @@ def _ir_name_pattern(name: str) -> str:
 
 def find_ir_function(text: str, name: str) -> tuple[int, int] | None:
     """(start, end) of ``define ... @name(...) {`` through its closing ``}`` line."""
-    m = re.search(rf"^define\b[^\n]*{_ir_name_pattern(name)}[^\n]*\{{[ \t]*$", text, re.MULTILINE)
+    # The header is one line, or reflowed over several (then without braces before the body's).
+    m = re.search(rf"^[ \t]*define\b[^\n]*{_ir_name_pattern(name)}(?:[^\n]*|[^{{}}]*?)\{{[ \t]*$",
+                  text, re.MULTILINE)
     if m is None:
         return None
-    close = re.compile(r"^\}[ \t]*$", re.MULTILINE).search(text, m.end())
+    close = re.compile(r"^[ \t]*\}[ \t]*$", re.MULTILINE).search(text, m.end())
     if close is None:
         return None
     return m.start(), close.end()
@@ -215,11 +252,11 @@ def find_asm_body(text: str, name: str, *, open_ended: bool = False) -> tuple[in
     (exclusive). The body may contain local labels and constants referenced by name.
     ``open_ended``: a missing end marker means "to the end of the text" (model replies
     often show just the label and the instructions)."""
-    label = re.search(rf"^{re.escape(name)}:[^\n]*\n", text, re.MULTILINE)
+    label = re.search(rf"^[ \t]*{re.escape(name)}:[^\n]*\n", text, re.MULTILINE)
     if label is None:
         return None
     end = re.compile(
-        rf"^(?:\.Lfunc_end\d+:|[ \t]*\.size[ \t]+{re.escape(name)}\s*,|[ \t]*\.cfi_endproc\b|"
+        rf"^(?:[ \t]*\.Lfunc_end\d+:|[ \t]*\.size[ \t]+{re.escape(name)}\s*,|[ \t]*\.cfi_endproc\b|"
         rf"[ \t]*#\s*--\s*End function)", re.MULTILINE).search(text, label.end())
     if end is None:
         return (label.end(), len(text)) if open_ended else None

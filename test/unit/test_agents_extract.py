@@ -156,3 +156,113 @@ def test_pipeline_for_user_opt_level(opt, pipeline):
 def test_code_blocks_reports_unclosed_last_block():
     blocks = code_blocks("```c\nint a;\n```\ntext\n~~~\nint b;")
     assert [b.closed for b in blocks] == [True, False] and blocks[0].lang == "c"
+
+
+# --------------------------------------------------------------------------- K&R, macro names, layout
+
+ZLIB_STYLE = """#define ZEXPORT
+#define OF(args) args
+typedef unsigned long uLong;
+typedef unsigned char Bytef;
+typedef unsigned long z_size_t;
+uLong ZEXPORT adler32_z OF((uLong adler, const Bytef *buf, z_size_t len));
+
+/* ========================================================================= */
+uLong ZEXPORT adler32_z(adler, buf, len)
+    uLong adler;
+    const Bytef *buf;
+    z_size_t len;
+{
+    unsigned long sum2 = (adler >> 16) & 0xffff;
+    adler &= 0xffff;
+    while (len--) { adler += *buf++; sum2 += adler; }
+    return adler | (sum2 << 16);
+}
+
+int after(int x) { return x + 1; }
+"""
+
+BZIP2_STYLE = """#define BZ_API(func) func
+#define BZ_EXTERN extern
+typedef void BZFILE;
+BZ_EXTERN void BZ_API(BZ2_bzWrite) (int* bzerror, BZFILE* b, void* buf, int len);
+
+/*---------------------------------------------------*/
+void BZ_API(BZ2_bzWrite)
+             ( int*    bzerror,
+               BZFILE* b,
+               void*   buf,
+               int     len )
+{
+   if (bzerror != 0) *bzerror = len;
+}
+"""
+
+
+def test_kr_definition_is_found_from_specifiers_to_brace():
+    span = find_c_function(ZLIB_STYLE, "adler32_z")
+    assert span is not None
+    text = ZLIB_STYLE[span[0]:span[1]]
+    assert text.startswith("uLong ZEXPORT adler32_z(adler, buf, len)")
+    assert text.endswith("return adler | (sum2 << 16);\n}")
+    assert find_c_function(ZLIB_STYLE, "after") is not None
+
+
+def test_kr_lookalikes_are_not_definitions():
+    assert find_c_function("int f(a, b);\nint g(void) { return 0; }\n", "f") is None
+    # an identifier-list call followed by declarations and another function
+    assert find_c_function("M(f(a))\nint x;\nint g(void) { return 0; }\n", "f") is None
+    # initializers are not K&R parameter declarations
+    assert find_c_function("int f(a) int a = 1; { return a; }\n", "f") is None
+
+
+def test_macro_named_definition_is_found_and_prototype_is_not():
+    span = find_c_function(BZIP2_STYLE, "BZ2_bzWrite")
+    assert span is not None
+    text = BZIP2_STYLE[span[0]:span[1]]
+    assert text.startswith("void BZ_API(BZ2_bzWrite)\n") and text.rstrip().endswith("}")
+    assert "BZ_EXTERN" not in text
+
+
+@pytest.mark.parametrize("program,function,reply_def", [
+    (ZLIB_STYLE, "adler32_z",
+     "uLong ZEXPORT adler32_z(adler, buf, len)\n    uLong adler;\n    const Bytef *buf;\n    z_size_t len;\n"
+     "{\n    unsigned long s2 = (adler >> 16) & 0xffff, s1 = adler & 0xffff;\n"
+     "    while (len--) { s1 += *buf++; s2 += s1; }\n    return s1 | (s2 << 16);\n}"),
+    (BZIP2_STYLE, "BZ2_bzWrite",
+     "void BZ_API(BZ2_bzWrite)(int* bzerror, BZFILE* b, void* buf, int len)\n"
+     "{\n   if (bzerror) { *bzerror = len; }\n}"),
+], ids=["kr", "macro-named"])
+def test_kr_and_macro_named_splice_and_compile(tmp_path, program, function, reply_def):
+    """The model sees the real definition, and its rewrite splices into a program clang accepts."""
+    import subprocess
+
+    from llmcc.toolchain import find_toolchain
+    level = SourceLevel()
+    assert level.function_text(program, function)
+    spliced = level.splice(program, function, f"Faster:\n```c\n{reply_def}\n```\n")
+    assert isinstance(spliced, str) and reply_def in spliced
+    src = tmp_path / "p.c"
+    src.write_text(spliced)
+    proc = subprocess.run([str(find_toolchain().clang), "-std=gnu89", "-c", str(src), "-o", str(tmp_path / "p.o")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_indented_and_reflowed_ir_define_is_extracted():
+    reply = ("```llvm\n  define dso_local i32 @add(i32 noundef %a,\n      i32 noundef %b) #0 {\n"
+             "  entry:\n    %s = add i32 %a, %b\n    ret i32 %s\n  }\n```")
+    got = extract_function(reply, "add", "ir")
+    assert got is not None and got.lstrip().startswith("define") and got.rstrip().endswith("}")
+    assert "ret i32 %s" in got
+
+
+def test_single_line_ir_define_with_struct_parameter_still_found():
+    text = "define i32 @f({ i32, i32 } %s) {\n  %a = extractvalue { i32, i32 } %s, 0\n  ret i32 %a\n}\n"
+    assert find_ir_function(text, "f") == (0, len(text) - 1)
+
+
+def test_indented_asm_label_is_extracted():
+    reply = "```asm\n    popcnt32:\n        popcntl %edi, %eax\n        retq\n```"
+    body = extract_function(reply, "popcnt32", "asm")
+    assert body is not None and "popcntl" in body
