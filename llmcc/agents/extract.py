@@ -58,15 +58,19 @@ def code_blocks(reply: str) -> list[CodeBlock]:
 # --------------------------------------------------------------------------- C source
 
 
-def mask_c(text: str) -> str:
+def mask_c(text: str, *, branch: str = "first") -> str:
     """``text`` with comments, string/char literals and preprocessor lines blanked to
     spaces (newlines kept), so brace/paren matching sees only real code. Same length.
 
     A preprocessor line's ``#`` becomes ``;`` so it still separates top-level
-    declarations (the start of a definition never reaches back into an ``#include``)."""
+    declarations (the start of a definition never reaches back into an ``#include``).
+    Only one branch of an ``#if``/``#elif``/``#else`` group is kept (``branch``: "first"
+    or "last"): the others are blanked too, since each branch may open its own brace
+    (zlib's trees.c does). Which branch the compiler takes is not known here."""
     out = list(text)
     i, n = 0, len(text)
     at_line_start = True
+    groups: list[bool] = []     # per open #if: are we past its first branch?
     while i < n:
         ch = text[i]
         if ch == "\n":
@@ -80,8 +84,15 @@ def mask_c(text: str) -> str:
             j = i
             while j < n and not (text[j] == "\n" and text[j - 1] != "\\"):
                 j += 1
+            _track_conditional(text[i + 1:j], groups, keep_last=branch == "last")
             _blank(out, i, j)
             out[i] = ";"
+            i = j
+            continue
+        if at_line_start and any(groups):      # a later branch of a conditional: not code
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            _blank(out, i, j)
             i = j
             continue
         at_line_start = False
@@ -105,6 +116,21 @@ def mask_c(text: str) -> str:
         else:
             i += 1
     return "".join(out)
+
+
+def _track_conditional(directive: str, groups: list[bool], *, keep_last: bool) -> None:
+    """Update the open-conditional stack (True: skipping) for one preprocessor line (the
+    text after ``#``). ``keep_last``: skip every branch but the last (``#else``) one, else
+    every branch but the first."""
+    word = directive.strip().split(None, 1)[0] if directive.strip() else ""
+    if word in ("if", "ifdef", "ifndef"):
+        groups.append(keep_last)
+    elif word in ("elif", "elifdef", "elifndef") and groups:
+        groups[-1] = True
+    elif word == "else" and groups:
+        groups[-1] = not keep_last
+    elif word == "endif" and groups:
+        groups.pop()
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
@@ -135,8 +161,13 @@ def find_c_function(text: str, name: str) -> tuple[int, int] | None:
     ``text``: from its first declaration specifier to just past its closing brace.
     Comments before the definition are not part of it. Prototype-style, K&R and
     macro-named (``BZ_API(name)(...)``) definitions are found. None if there is no
-    definition (only declarations, a macro-generated function, unbalanced braces)."""
-    masked = mask_c(text)
+    definition (only declarations, a macro-generated function, unbalanced braces).
+    A definition inside an ``#if`` group is looked for in its first branch, then in its
+    ``#else`` branch."""
+    return _find_c_function(mask_c(text), name) or _find_c_function(mask_c(text, branch="last"), name)
+
+
+def _find_c_function(masked: str, name: str) -> tuple[int, int] | None:
     depth = 0
     boundary = 0          # just past the last top-level ';' or '}'
     i = 0

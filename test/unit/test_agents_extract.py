@@ -266,3 +266,19 @@ def test_indented_asm_label_is_extracted():
     reply = "```asm\n    popcnt32:\n        popcntl %edi, %eax\n        retq\n```"
     body = extract_function(reply, "popcnt32", "asm")
     assert body is not None and "popcntl" in body
+
+
+def test_braces_opened_in_both_branches_of_a_conditional_do_not_hide_later_functions():
+    text = ("int f(int *buf, int n)\n{\n    int r = 0;\n#ifdef FORCE\n    if (buf != 0) {\n#else\n"
+            "    if (n > 4 && buf != 0) {\n#endif\n        r = buf[0];\n    }\n    return r;\n}\n\n"
+            "int g(int x) { return x * 2; }\n")
+    f = find_c_function(text, "f")
+    assert f is not None and text[f[0]:f[1]].endswith("return r;\n}")
+    g = find_c_function(text, "g")
+    assert g is not None and text[g[0]:g[1]] == "int g(int x) { return x * 2; }"
+
+
+def test_function_defined_only_in_an_else_branch_is_found():
+    text = "#if HAVE_ATOMICS\nint once(int *p) { return *p; }\n#else\nint test_and_set(p)\n  int *p;\n{ return *p; }\n#endif\n"
+    span = find_c_function(text, "test_and_set")
+    assert span is not None and text[span[0]:span[1]].startswith("int test_and_set(p)")
