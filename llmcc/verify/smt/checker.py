@@ -22,7 +22,8 @@ from typing import Any
 from ..verdict import Verdict, VerdictKind
 from .ir import Function, MalformedIR, Unsupported, find_function, parse_module
 from .inputs import BENIGN_PARAM_ATTRS, MODELLED_ATTR_PREFIXES, Inputs, make_inputs
-from .semantics import Behaviour, Executor
+from .module import compare_globals
+from .semantics import Behaviour, Executor, may_vary
 from .values import PTR_BITS, PtrVal, lanes_of
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,10 @@ def check_refinement(src_ir: str, tgt_ir: str, src_fn: str, tgt_fn: str | None =
     """
     started = time.monotonic()
     try:
-        src = find_function(parse_module(src_ir), src_fn)
-        tgt = find_function(parse_module(tgt_ir), tgt_fn or src_fn)
+        src_module = parse_module(src_ir)
+        tgt_module = src_module if tgt_ir is src_ir or tgt_ir == src_ir else parse_module(tgt_ir)
+        src = find_function(src_module, src_fn)
+        tgt = find_function(tgt_module, tgt_fn or src_fn)
     except MalformedIR as e:
         return Verdict(VerdictKind.INVALID, CHECKER, f"malformed IR: {e}")
     except Unsupported as e:
@@ -51,6 +54,14 @@ def check_refinement(src_ir: str, tgt_ir: str, src_fn: str, tgt_fn: str | None =
     if src.signature != tgt.signature:
         return Verdict(VerdictKind.INVALID, CHECKER,
                        f"signature mismatch: src {_sig(src)} vs tgt {_sig(tgt)}")
+    try:
+        if tgt_module is not src_module:
+            compare_globals(src_module, tgt_module)
+            if src_module.data_layout != tgt_module.data_layout:
+                raise Unsupported("source and target data layouts differ")
+        _check_interface(src, tgt)
+    except Unsupported as e:
+        return _inconclusive(f"unsupported: {e}", started)
     try:
         verdict = _check(src, tgt, unroll=unroll, timeout_ms=timeout_ms)
     except Unsupported as e:
@@ -60,6 +71,26 @@ def check_refinement(src_ir: str, tgt_ir: str, src_fn: str, tgt_fn: str | None =
         return _inconclusive(f"internal error: {type(e).__name__}: {e}", started)
     data = dict(verdict.data, seconds=round(time.monotonic() - started, 3), unroll=unroll)
     return Verdict(verdict.kind, CHECKER, verdict.detail, verdict.counterexample, data)
+
+
+# Parameter attributes that are part of the calling convention: callers compiled against
+# the source's interface rely on them, so the target must keep them exactly.
+_ABI_PARAM_ATTRS = ("zeroext", "signext", "noext", "inreg", "byval", "sret", "inalloca",
+                    "preallocated", "swiftself", "swifterror", "nest", "returned")
+
+
+def _check_interface(src: Function, tgt: Function) -> None:
+    """Calling convention, return/parameter ABI attributes and linkage must agree."""
+    if src.abi_attrs != tgt.abi_attrs:
+        raise Unsupported(f"return ABI attributes / calling convention differ: "
+                          f"{sorted(src.abi_attrs)} vs {sorted(tgt.abi_attrs)}")
+    if src.linkage != tgt.linkage:
+        raise Unsupported(f"linkage differs: {sorted(src.linkage)} vs {sorted(tgt.linkage)}")
+    for sp, tp in zip(src.params, tgt.params):
+        sa = {a for a in sp.attrs if a.startswith(_ABI_PARAM_ATTRS)}
+        ta = {a for a in tp.attrs if a.startswith(_ABI_PARAM_ATTRS)}
+        if sa != ta:
+            raise Unsupported(f"ABI attributes of %{tp.name} differ: {sorted(sa)} vs {sorted(ta)}")
 
 
 def _sig(fn: Function) -> str:
@@ -91,9 +122,48 @@ def _check(src: Function, tgt: Function, *, unroll: int, timeout_ms: int) -> Ver
     if answer == z3.sat:
         verdict = _refutation(solver, src, inputs, src_b, s, t, address)
         if verdict is None:
-            return _exact_undef_check(src, tgt, inputs, unroll=unroll, timeout_ms=timeout_ms)
+            verdict = _exact_undef_check(src, tgt, inputs, unroll=unroll, timeout_ms=timeout_ms)
+            if verdict.kind == VerdictKind.PROVED:
+                return _undef_result_check(inputs, src_b, tgt_b, s, t, timeout_ms) or verdict
         return verdict
-    return _proof_or_bound(inputs, s, t, unroll, timeout_ms)
+    verdict = _proof_or_bound(inputs, s, t, unroll, timeout_ms)
+    if verdict.kind == VerdictKind.PROVED:
+        return _undef_result_check(inputs, src_b, tgt_b, s, t, timeout_ms) or verdict
+    return verdict
+
+
+def _undef_result_check(inputs: Inputs, src_b: Behaviour, tgt_b: Behaviour, s: dict, t: dict,
+                        timeout_ms: int) -> Verdict | None:
+    """The queries above let each source choice be made after the target's undefs. That
+    is exact unless the source froze a value (one value per run) while the target returns
+    or stores a value that depends on an undef (a set of values, less defined than any one
+    value): then nothing is proved (None when no such case exists)."""
+    import z3
+
+    if not src_b.freeze_choices or not tgt_b.undef_vars:
+        return None
+    varies = []
+    if s["ret"] is not None and t["ret"] is not None:
+        varies += [z3.And(z3.Not(sp), z3.Not(tp), may_vary(inputs, tgt_b.undef_vars, tv))
+                   for sp, tp, tv in zip(s["ret_poison"], t["ret_poison"], t["ret"])]
+    if inputs.objects.argument_objects and s["mem"] is not None and t["mem"] is not None:
+        a = z3.BitVec("undef_address", PTR_BITS)
+        varies.append(z3.And(inputs.objects.contains(a), z3.Not(z3.Select(s["mem_poison"], a)),
+                             z3.Not(z3.Select(t["mem_poison"], a)),
+                             may_vary(inputs, tgt_b.undef_vars, z3.Select(t["mem"], a))))
+    if not varies:
+        return None
+    solver = z3.Solver()
+    solver.set("timeout", timeout_ms)
+    solver.add(*inputs.facts)
+    solver.add(z3.Not(s["ub"]), z3.Not(s["oob"]), z3.Not(t["ub"]), z3.Or(src_b.freeze_choices),
+               z3.Or(varies))
+    answer = solver.check()
+    if answer == z3.unsat:
+        return None
+    return Verdict(VerdictKind.INCONCLUSIVE, CHECKER,
+                   "target may return or store undef where the source froze a value "
+                   "(undef is less defined than any frozen value)")
 
 
 def _exact_undef_check(src: Function, tgt: Function, inputs: Inputs, *, unroll: int,
@@ -139,7 +209,7 @@ def _check_target_attributes(src: Function, tgt: Function) -> None:
     for sp, tp in zip(src.params, tgt.params):
         # readonly/writeonly/readnone/initializes make the target's own accesses UB
         # when it breaks them (semantics.py).
-        extra = {a for a in tp.attrs - sp.attrs - {"noundef", "zeroext", "signext", "noext", "nocapture",
+        extra = {a for a in tp.attrs - sp.attrs - {"noundef", "nocapture",
                                                      "captures(none)", "readonly", "writeonly", "readnone"}
                  if not a.startswith("initializes(")}
         if extra:
@@ -183,6 +253,8 @@ def _value_mismatch(s: dict, t: dict) -> Any:
 
     if s["ret"] is None or t["ret"] is None:
         return z3.BoolVal(False)  # void, or every path is UB / out of bound
+    if len(s["ret"]) != len(t["ret"]):
+        raise Unsupported("source and target return different numbers of lanes")
     # Lanes are independent: each defined source lane must be matched by the target.
     return z3.Or([z3.And(z3.Not(sp), z3.Or(tp, sv != tv))
                   for sv, sp, tv, tp in zip(s["ret"], s["ret_poison"], t["ret"], t["ret_poison"])])

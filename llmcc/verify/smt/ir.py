@@ -83,6 +83,8 @@ class Function:
     text: str
     fn_attrs: str = ""              # function attributes as LLVM prints them
     constants: dict[str, GlobalConstant] = field(default_factory=dict)   # referenced tables
+    linkage: frozenset[str] = frozenset()     # linkage / visibility words of the definition
+    abi_attrs: frozenset[str] = frozenset()   # calling convention, return zeroext/signext/inreg
 
     def argument_memory_access(self) -> tuple[bool, bool]:
         """(may read, may write) memory reachable through arguments, per ``memory(...)``
@@ -340,7 +342,10 @@ def _icmp(cur: _Cursor, op: str, result: str | None) -> Inst:
     ty, a = cur.typed_value()
     cur.expect(",")
     b = cur.value()
-    return Inst(op, result, "i1", [a, b], [ty, ty], flags, pred=pred)
+    # A vector compare gives one i1 per lane.
+    shape = vector_shape(ty) if ty.startswith("<") else None
+    result_type = f"<{shape[0]} x i1>" if shape else "i1"
+    return Inst(op, result, result_type, [a, b], [ty, ty], flags, pred=pred)
 
 
 def _select(cur: _Cursor, op: str, result: str | None) -> Inst:
@@ -588,15 +593,34 @@ def parse_module(ir_text: str):
     return module
 
 
-def find_function(module, name: str) -> Function:
-    """The named defined function of an llvmlite module, in the checker's model."""
+def lookup_function(module, name: str):
+    """The llvmlite function ``@name``; an unnamed function is addressed by its slot
+    number (``@0``), as LLVM prints it."""
+    if name.isdigit():
+        for fn in module.functions:
+            if not fn.name and re.search(rf"@{name}\(", str(fn).split("{", 1)[0]):
+                return fn
+        raise MalformedIR(f"no function @{name} in the module")
     try:
-        fn = module.get_function(name)
+        return module.get_function(name)
     except NameError:
         raise MalformedIR(f"no function @{name} in the module") from None
+
+
+def find_function(module, name: str, module_text: str | None = None) -> Function:
+    """The named defined function of an llvmlite module, in the checker's model.
+
+    Module-level state outside the model (data layout, module asm, aliases) and function
+    attributes outside the allow-list raise ``Unsupported``.
+    """
+    from .module import check_module
+
+    fn = lookup_function(module, name)
     if fn.is_declaration:
         raise MalformedIR(f"@{name} is only declared, not defined")
-    function = _convert_function(fn)
+    module_text = str(module) if module_text is None else module_text
+    check_module(module, module_text)
+    function = _convert_function(fn, module_text)
     for gv in module.global_variables:
         if re.search(rf"@{re.escape(gv.name)}\b", function.text):
             constant = _parse_constant(str(gv))
@@ -612,9 +636,11 @@ MAX_CONSTANT_BYTES = 1024
 def _parse_constant(text: str) -> GlobalConstant | None:
     """``@t = private unnamed_addr constant [3 x i32] [i32 1, i32 2, i32 3], align 4``;
     None for anything else (mutable globals, strings, structs, pointers)."""
+    from .module import is_trusted_definition
+
     m = _GLOBAL_LINE.match(text.strip())
-    if not m:
-        return None
+    if not m or not is_trusted_definition(text.strip()):
+        return None  # weak/linkonce/external...: the initializer may not be what is read
     string = re.fullmatch(r'\[(\d+) x i8\] c"([^"]*)"', m.group(2))
     if string:
         data = _c_string_bytes(string.group(2))
@@ -671,10 +697,11 @@ def _constant_values(cur: _Cursor, chain: list[str], count: int) -> list[int]:
     return values
 
 
-def _convert_function(fn) -> Function:
+def _convert_function(fn, module_text: str = "") -> Function:
     text = str(fn)
     header = next(ln for ln in text.splitlines() if ln.startswith("define"))
     ret_type, ret_attrs = _header_return(header, fn.name)
+    linkage, fn_attrs = _header_tail(header, module_text)
     params = []
     unnamed = 0
     for arg in fn.arguments:
@@ -693,10 +720,95 @@ def _convert_function(fn) -> Function:
         insts = [parse_instruction(str(inst)) for inst in block.instructions]
         blocks[label] = Block(label, insts)
         entry = entry or label
-    fn_attrs = " ".join(a.decode() if isinstance(a, bytes) else str(a) for a in fn.attributes)
-    if re.search(r"\bnoreturn\b", fn_attrs):
-        raise Unsupported(f"noreturn function @{fn.name}")
-    return Function(fn.name, ret_type, ret_attrs, params, blocks, entry, text, fn_attrs)
+    check_function_attributes(fn_attrs, fn.name)
+    function = Function(fn.name, ret_type, ret_attrs, params, blocks, entry, text, fn_attrs)
+    function.linkage = linkage
+    function.abi_attrs = frozenset(_header_abi_words(header))
+    return function
+
+
+# Function attributes that change nothing the checker compares (code generation hints,
+# unwinding tables, properties the model already assumes such as "no exceptions"), or
+# that it models (memory(...), readnone/readonly/writeonly).
+_FN_ATTRS_OK = {"nounwind", "mustprogress", "willreturn", "norecurse", "nofree", "nosync", "uwtable",
+                "noinline", "optnone", "alwaysinline", "inlinehint", "cold", "hot", "minsize",
+                "optsize", "ssp", "sspstrong", "sspreq", "noredzone", "nocallback", "nonlazybind",
+                "convergent", "noimplicitfloat", "readnone", "readonly", "writeonly", "noduplicate",
+                "nomerge", "disable_sanitizer_instrumentation", "mustprogress", "noprofile",
+                "skipprofile", "nocf_check", "nounwind"}
+_FN_ATTR_PREFIXES_OK = ("memory(", "uwtable(", "vscale_range(")
+_STRING_ATTRS_OK = {"frame-pointer", "no-trapping-math", "stack-protector-buffer-size", "target-cpu",
+                    "target-features", "tune-cpu", "min-legal-vector-width", "probe-stack",
+                    "stack-probe-size", "no-builtins", "denormal-fp-math", "denormal-fp-math-f32",
+                    "approx-func-fp-math", "no-infs-fp-math", "no-nans-fp-math",
+                    "no-signed-zeros-fp-math", "unsafe-fp-math", "less-precise-fpmad",
+                    "use-soft-float", "zero-call-used-regs", "prefer-vector-width",
+                    "indirect-tls-seg-refs", "sign-return-address", "branch-target-enforcement"}
+# These only matter for floating point, which the subset checks against the function's
+# instructions (no FP instruction, no effect).
+FP_STRING_ATTRS = {"denormal-fp-math", "denormal-fp-math-f32", "approx-func-fp-math",
+                   "no-infs-fp-math", "no-nans-fp-math", "no-signed-zeros-fp-math",
+                   "unsafe-fp-math", "less-precise-fpmad"}
+
+
+def check_function_attributes(fn_attrs: str, name: str) -> None:
+    """Allow-list: any function attribute the model does not know makes the check
+    inconclusive (e.g. null_pointer_is_valid changes what a null access means)."""
+    for attr in split_attribute_text(fn_attrs):
+        if attr.startswith('"'):
+            key = attr.split("=", 1)[0].strip('"')
+            if key in _STRING_ATTRS_OK or key.startswith("no-builtin-"):
+                continue
+            raise Unsupported(f"function attribute {attr} on @{name}")
+        if attr in _FN_ATTRS_OK or attr.startswith(_FN_ATTR_PREFIXES_OK):
+            continue
+        raise Unsupported(f"function attribute {attr} on @{name}")
+
+
+def split_attribute_text(text: str) -> list[str]:
+    """``nounwind memory(argmem: read) "a"="b c"`` -> one string per attribute."""
+    return re.findall(r'"[^"]*"(?:="[^"]*")?|[\w.]+(?:\([^)]*\))?', text)
+
+
+def _header_tail(header: str, module_text: str) -> tuple[frozenset[str], str]:
+    """(linkage/visibility words, function attributes) of a ``define`` line: the words
+    before the return type, and the attribute group ``#N`` (or inline attributes) after the
+    parameter list. Other trailing parts (personality, gc, prefix data) are refused."""
+    before = header.split("@", 1)[0].split()
+    linkage = frozenset(w for w in before if w in _LINKAGE_WORDS and w != "define")
+    for w in before:
+        if (w.endswith("cc") or w == "cc" or w.startswith("cc")) and w != "ccc":
+            raise Unsupported(f"calling convention {w}")
+        if w.startswith("addrspace(") or w in ("extern_weak", "common"):
+            raise Unsupported(f"'{w}' on the definition of a function")
+    depth, end = 0, None
+    start = header.index("(", header.index("@"))
+    for i in range(start, len(header)):
+        depth += {"(": 1, ")": -1}.get(header[i], 0)
+        if depth == 0:
+            end = i
+            break
+    tail = header[end + 1:].rsplit("{", 1)[0] if end is not None else ""
+    attrs = []
+    for tok in re.findall(r'#\d+|"[^"]*"|\S+', tail):
+        if tok.startswith("#"):
+            m = re.search(rf"^attributes {tok} = {{ (.*) }}$", module_text, re.M)
+            if m is None:
+                raise Unsupported(f"attribute group {tok} not found")
+            attrs.append(m.group(1))
+        elif tok in ("unnamed_addr", "local_unnamed_addr"):
+            continue
+        elif re.fullmatch(r"align|\d+|comdat(\(\$[-\w.$]+\))?|section|\"[^\"]*\"", tok):
+            continue  # function alignment, comdat and section only place the code
+        else:
+            raise Unsupported(f"'{tok}' on the definition of a function")
+    return linkage, " ".join(attrs)
+
+
+def _header_abi_words(header: str) -> list[str]:
+    """Return ABI attributes and the calling convention printed before the name."""
+    before = header.split("@", 1)[0].split()
+    return [w for w in before if w in _ABI_ATTRS or w.endswith("cc") or w.startswith("cc")]
 
 
 def _split_attrs(attrs: frozenset[str]) -> frozenset[str]:

@@ -49,6 +49,8 @@ class Behaviour:
     ends: list[PathEnd]
     choices: list[Any]               # source-side non-deterministic choices (see module doc)
     universals: list[Any]            # the source's choice variables (exact undef mode)
+    freeze_choices: list[Any]        # source: path took a freeze of poison/undef
+    undef_vars: list[tuple[Any, Any]]  # (variable, "is undef") of every undef this side used
 
 
 class Executor:
@@ -66,6 +68,14 @@ class Executor:
         self.bound = max(1, unroll)
         self.ends: list[PathEnd] = []
         self.choices: list[Any] = []
+        self.freeze_choices: list[Any] = []
+        # Variables standing for undef: renaming them shows whether a value depends on an
+        # undef (is a set of values rather than one value). Undef arguments count too.
+        self.undef_vars: list[tuple[Any, Any]] = []
+        for name in self.inputs.order:
+            value = self.inputs.values[name]
+            if not isinstance(value, PtrVal):
+                self.undef_vars += [(lane.bv, u) for lane, u in zip(lanes_of(value), self.inputs.undef[name])]
         self.steps = 0
         self.args = {p.name: p for p in fn.params}
         # Inputs are named after the source's arguments; the target's may be named otherwise.
@@ -156,7 +166,7 @@ class Executor:
                 pending.extend(self._run_body(merge(entered), label))
             if len(self.ends) + len(pending) > MAX_PATHS:
                 raise Unsupported(f"more than {MAX_PATHS} paths")
-        return Behaviour(self.ends, self.choices, self.universals)
+        return Behaviour(self.ends, self.choices, self.universals, self.freeze_choices, self.undef_vars)
 
     def _place_constant(self, state: State, constant) -> PtrVal:
         """A read-only object holding a constant table (writes to it are UB)."""
@@ -236,7 +246,7 @@ class Executor:
                 if inst.op_types[0] == "ptr":
                     raise Unsupported("returning a pointer")
                 value = self._operand(state, inst.ops[0], inst.op_types[0])
-                value = self._return_attrs(state, value)
+                value = self._return_attrs(state, value, inst.ops[0])
                 self._end(state, value)
             else:
                 self._end(state, None)
@@ -249,7 +259,8 @@ class Executor:
             if not inst.ops:
                 return self._goto(state, label, [(z3.BoolVal(True), inst.targets[0])])
             cond = self._operand(state, inst.ops[0], "i1")
-            state.ub = z3.Or(state.ub, cond.poison)  # branching on poison is UB
+            # Branching on poison or undef is UB.
+            state.ub = z3.Or(state.ub, cond.poison, self._undef_ub(state, inst.ops[0], cond))
             return self._goto(state, label, [(cond.bv == 1, inst.targets[0]),
                                              (cond.bv == 0, inst.targets[1])])
         if inst.opcode == "switch":
@@ -260,7 +271,7 @@ class Executor:
         import z3
 
         value = self._operand(state, inst.ops[0], inst.op_types[0])
-        state.ub = z3.Or(state.ub, value.poison)
+        state.ub = z3.Or(state.ub, value.poison, self._undef_ub(state, inst.ops[0], value))
         w = value.width
         edges, seen = [], []
         for case_value, target in inst.cases:
@@ -269,6 +280,26 @@ class Executor:
             seen.append(hit)
         edges.append((z3.Not(z3.Or(seen)) if seen else z3.BoolVal(True), inst.targets[0]))
         return self._goto(state, label, edges)
+
+    def _undef_ub(self, state: State, operand: Operand, value: Val) -> Any:
+        """UB condition for using ``value`` where undef is UB (branch, switch, noundef).
+
+        Target: UB whenever the value depends on an undef (renaming the undef variables
+        can change it), which the solver may pick. Source: only the direct forms (an
+        ``undef`` constant, an undef argument); missing source UB only costs a proof."""
+        import z3
+
+        if not self.is_source:
+            return self.may_vary(value.bv)
+        if operand.kind == "undef":
+            return z3.BoolVal(True)
+        if operand.kind == "local" and operand.name in self.args and operand.name not in state.env:
+            return z3.Or(*self.inputs.undef[self.key[operand.name]])
+        return z3.BoolVal(False)
+
+    def may_vary(self, expr: Any) -> Any:
+        """Bool: ``expr`` takes another value for other choices of this side's undefs."""
+        return may_vary(self.inputs, self.undef_vars, expr)
 
     def _goto(self, state: State, label: str, edges: list[tuple[Any, str]]) -> list:
         import z3
@@ -288,13 +319,18 @@ class Executor:
         self.ends.append(PathEnd(state.pc, state.ub, lanes, state.mem, state.mem_poison, state.mem_prov,
                                  out_of_bound, state.unmodelled))
 
-    def _return_attrs(self, state: State, value: Any) -> Any:
+    def _return_attrs(self, state: State, value: Any, operand: Operand | None = None) -> Any:
         import z3
 
         lanes = lanes_of(value)
         for attr in self.fn.ret_attrs:
             if attr == "noundef":
+                # Returning poison or undef from a noundef function is UB.
                 state.ub = z3.Or(state.ub, *[lane.poison for lane in lanes])
+                if self.is_source and operand is not None:
+                    state.ub = z3.Or(state.ub, self._undef_ub(state, operand, lanes[0]))
+                elif not self.is_source:
+                    state.ub = z3.Or(state.ub, *[self.may_vary(lane.bv) for lane in lanes])
             elif attr.startswith("range:"):
                 lanes = [Val(v.bv, z3.Or(v.poison, z3.Not(in_range_attr(v.bv, attr)))) for v in lanes]
             else:
@@ -332,6 +368,7 @@ class Executor:
             return Val(z3.BitVecVal(0, w), z3.BoolVal(True))
         if op.kind == "undef":
             fresh = self.inputs.fresh("undef", w)
+            self.undef_vars.append((fresh, z3.BoolVal(True)))
             if self.is_source:
                 self.choices.append(state.pc)
                 self.universals.append(fresh)
@@ -368,8 +405,12 @@ class Executor:
             state.used_args.add(name)
             return value
         # A later use of an undef argument in the target may see a different value.
-        return from_lanes([Val(z3.If(u, self.inputs.fresh(f"{name}_use", v.width), v.bv), v.poison)
-                           for v, u in zip(lanes, undef)], vector)
+        out = []
+        for v, u in zip(lanes, undef):
+            fresh = self.inputs.fresh(f"{name}_use", v.width)
+            self.undef_vars.append((fresh, z3.BoolVal(True)))
+            out.append(Val(z3.If(u, fresh, v.bv), v.poison))
+        return from_lanes(out, vector)
 
     # --- instructions -----------------------------------------------------------------
 
@@ -509,6 +550,7 @@ class Executor:
             fresh = self.inputs.fresh("freeze", lane.width)
             if self.is_source:
                 self.choices.append(z3.And(state.pc, arbitrary))
+                self.freeze_choices.append(z3.And(state.pc, arbitrary))
                 self.universals.append(fresh)
             out.append(Val(z3.If(arbitrary, fresh, lane.bv), z3.BoolVal(False)))
         return from_lanes(out, isinstance(a, VecVal))
@@ -688,6 +730,21 @@ class Executor:
 
 
 _SMALL_OBJECT = 64
+
+
+def may_vary(inputs: Inputs, undef_vars: list[tuple[Any, Any]], expr: Any) -> Any:
+    """Bool: ``expr`` changes when every undef variable (with its "is undef" condition)
+    is renamed to a fresh copy, i.e. the value depends on an undef: it is a set of values.
+    The copies are free variables, so a solver looking for a counterexample picks them."""
+    import z3
+
+    if not undef_vars:
+        return z3.BoolVal(False)
+    pairs = []
+    for var, is_undef in undef_vars:
+        copy = inputs.fresh("undef_copy", var.size())
+        pairs.append((var, copy if z3.is_true(is_undef) else z3.If(is_undef, copy, var)))
+    return expr != z3.substitute(expr, *pairs)
 
 
 def _poison_range(mem_poison: Any, lo: Any, size: int, inputs: Inputs) -> Any:

@@ -1,0 +1,13 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: add_sub_cancel holds at i16
+
+define i16 @src(i16 %x, i16 %y) {
+  %a = add i16 %x, %y
+  %r = sub i16 %a, %y
+  ret i16 %r
+}
+
+define i16 @tgt(i16 %x, i16 %y) {
+  ret i16 %x
+}

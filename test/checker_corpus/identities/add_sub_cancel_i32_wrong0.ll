@@ -1,0 +1,13 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated add_sub_cancel at i32
+
+define i32 @src(i32 %x, i32 %y) {
+  %a = add i32 %x, %y
+  %r = sub i32 %a, %y
+  ret i32 %r
+}
+
+define i32 @tgt(i32 %x, i32 %y) {
+  ret i32 %y
+}

@@ -1,0 +1,13 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated and_self at i64
+
+define i64 @src(i64 %x) {
+  %r = and i64 %x, %x
+  ret i64 %r
+}
+
+define i64 @tgt(i64 %x) {
+  %r = and i64 %x, 1
+  ret i64 %r
+}

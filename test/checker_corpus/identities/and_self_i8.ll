@@ -1,0 +1,12 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: and_self holds at i8
+
+define i8 @src(i8 %x) {
+  %r = and i8 %x, %x
+  ret i8 %r
+}
+
+define i8 @tgt(i8 %x) {
+  ret i8 %x
+}

@@ -1,0 +1,13 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated and_self at i8
+
+define i8 @src(i8 %x) {
+  %r = and i8 %x, %x
+  ret i8 %r
+}
+
+define i8 @tgt(i8 %x) {
+  %r = and i8 %x, 1
+  ret i8 %r
+}

@@ -1,0 +1,14 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: freeze_freeze holds at i64
+
+define i64 @src(i64 %x) {
+  %a = freeze i64 %x
+  %r = freeze i64 %a
+  ret i64 %r
+}
+
+define i64 @tgt(i64 %x) {
+  %r = freeze i64 %x
+  ret i64 %r
+}

@@ -1,0 +1,12 @@
+; CLASS: more-undef
+; EXPECT: not-proved
+; WHY: mutated freeze_undef_const at i16
+
+define i16 @src(i16 %x) {
+  %r = freeze i16 undef
+  ret i16 %r
+}
+
+define i16 @tgt(i16 %x) {
+  ret i16 undef
+}

@@ -1,0 +1,12 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: freeze_undef_const holds at i32
+
+define i32 @src(i32 %x) {
+  %r = freeze i32 undef
+  ret i32 %r
+}
+
+define i32 @tgt(i32 %x) {
+  ret i32 0
+}

@@ -1,0 +1,12 @@
+; CLASS: more-undef
+; EXPECT: not-proved
+; WHY: mutated freeze_undef_const at i64
+
+define i64 @src(i64 %x) {
+  %r = freeze i64 undef
+  ret i64 %r
+}
+
+define i64 @tgt(i64 %x) {
+  ret i64 undef
+}

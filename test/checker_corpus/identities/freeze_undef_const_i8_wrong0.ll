@@ -1,0 +1,12 @@
+; CLASS: more-undef
+; EXPECT: not-proved
+; WHY: mutated freeze_undef_const at i8
+
+define i8 @src(i8 %x) {
+  %r = freeze i8 undef
+  ret i8 %r
+}
+
+define i8 @tgt(i8 %x) {
+  ret i8 undef
+}

@@ -1,0 +1,13 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: inc_sgt_nsw holds at i8
+
+define i1 @src(i8 %x) {
+  %a = add nsw i8 %x, 1
+  %r = icmp sgt i8 %a, %x
+  ret i1 %r
+}
+
+define i1 @tgt(i8 %x) {
+  ret i1 true
+}

@@ -1,0 +1,13 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated inc_sgt_wraps at i64
+
+define i1 @src(i64 %x) {
+  %a = add i64 %x, 1
+  %r = icmp sgt i64 %a, %x
+  ret i1 %r
+}
+
+define i1 @tgt(i64 %x) {
+  ret i1 true
+}

@@ -1,0 +1,15 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: low_bit_clear holds at i16
+
+define i1 @src(i16 %x) {
+  %a = and i16 %x, 1
+  %r = icmp eq i16 %a, 0
+  ret i1 %r
+}
+
+define i1 @tgt(i16 %x) {
+  %b = trunc i16 %x to i1
+  %r = xor i1 %b, true
+  ret i1 %r
+}

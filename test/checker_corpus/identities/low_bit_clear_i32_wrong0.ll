@@ -1,0 +1,14 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated low_bit_clear at i32
+
+define i1 @src(i32 %x) {
+  %a = and i32 %x, 1
+  %r = icmp eq i32 %a, 0
+  ret i1 %r
+}
+
+define i1 @tgt(i32 %x) {
+  %r = trunc i32 %x to i1
+  ret i1 %r
+}

@@ -1,0 +1,14 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated low_bit_clear at i64
+
+define i1 @src(i64 %x) {
+  %a = and i64 %x, 1
+  %r = icmp eq i64 %a, 0
+  ret i1 %r
+}
+
+define i1 @tgt(i64 %x) {
+  %r = trunc i64 %x to i1
+  ret i1 %r
+}

@@ -1,0 +1,14 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated low_bit_clear at i8
+
+define i1 @src(i8 %x) {
+  %a = and i8 %x, 1
+  %r = icmp eq i8 %a, 0
+  ret i1 %r
+}
+
+define i1 @tgt(i8 %x) {
+  %r = trunc i8 %x to i1
+  ret i1 %r
+}

@@ -1,0 +1,13 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated mul2_shl at i16
+
+define i16 @src(i16 %x) {
+  %r = mul i16 %x, 2
+  ret i16 %r
+}
+
+define i16 @tgt(i16 %x) {
+  %r = shl i16 %x, 2
+  ret i16 %r
+}

@@ -1,0 +1,13 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: mul2_shl holds at i64
+
+define i64 @src(i64 %x) {
+  %r = mul i64 %x, 2
+  ret i64 %r
+}
+
+define i64 @tgt(i64 %x) {
+  %r = shl i64 %x, 1
+  ret i64 %r
+}

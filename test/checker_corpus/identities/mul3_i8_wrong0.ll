@@ -1,0 +1,14 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated mul3 at i8
+
+define i8 @src(i8 noundef %x) {
+  %r = mul i8 %x, 3
+  ret i8 %r
+}
+
+define i8 @tgt(i8 noundef %x) {
+  %a = shl i8 %x, 1
+  %r = add i8 %a, 1
+  ret i8 %r
+}

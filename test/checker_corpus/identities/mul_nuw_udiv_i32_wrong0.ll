@@ -1,0 +1,14 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated mul_nuw_udiv at i32
+
+define i32 @src(i32 %x) {
+  %a = mul nuw i32 %x, 8
+  %r = udiv i32 %a, 8
+  ret i32 %r
+}
+
+define i32 @tgt(i32 %x) {
+  %r = lshr i32 %x, 3
+  ret i32 %r
+}

@@ -1,0 +1,13 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: mul_nuw_udiv holds at i8
+
+define i8 @src(i8 %x) {
+  %a = mul nuw i8 %x, 8
+  %r = udiv i8 %a, 8
+  ret i8 %r
+}
+
+define i8 @tgt(i8 %x) {
+  ret i8 %x
+}

@@ -1,0 +1,13 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: not_as_sub holds at i64
+
+define i64 @src(i64 %x) {
+  %r = xor i64 %x, -1
+  ret i64 %r
+}
+
+define i64 @tgt(i64 %x) {
+  %r = sub i64 -1, %x
+  ret i64 %r
+}

@@ -1,0 +1,13 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated not_as_sub at i8
+
+define i8 @src(i8 %x) {
+  %r = xor i8 %x, -1
+  ret i8 %r
+}
+
+define i8 @tgt(i8 %x) {
+  %r = sub i8 0, %x
+  ret i8 %r
+}

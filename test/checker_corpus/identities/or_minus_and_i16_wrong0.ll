@@ -1,0 +1,15 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated or_minus_and at i16
+
+define i16 @src(i16 %x, i16 %y) {
+  %a = or i16 %x, %y
+  %b = and i16 %x, %y
+  %r = sub i16 %a, %b
+  ret i16 %r
+}
+
+define i16 @tgt(i16 %x, i16 %y) {
+  %r = or i16 %x, %y
+  ret i16 %r
+}

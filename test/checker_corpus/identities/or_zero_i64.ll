@@ -1,0 +1,12 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: or_zero holds at i64
+
+define i64 @src(i64 %x) {
+  %r = or i64 %x, 0
+  ret i64 %r
+}
+
+define i64 @tgt(i64 %x) {
+  ret i64 %x
+}

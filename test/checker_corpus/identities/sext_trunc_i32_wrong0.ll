@@ -1,0 +1,14 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated sext_trunc at i32
+
+define i32 @src(i32 %x) {
+  %a = sext i32 %x to i64
+  %r = trunc i64 %a to i32
+  ret i32 %r
+}
+
+define i32 @tgt(i32 %x) {
+  %r = add i32 %x, 1
+  ret i32 %r
+}

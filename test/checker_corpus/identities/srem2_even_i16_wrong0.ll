@@ -1,0 +1,15 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated srem2_even at i16
+
+define i1 @src(i16 %x) {
+  %a = srem i16 %x, 2
+  %r = icmp eq i16 %a, 0
+  ret i1 %r
+}
+
+define i1 @tgt(i16 %x) {
+  %a = and i16 %x, 1
+  %r = icmp eq i16 %a, 1
+  ret i1 %r
+}

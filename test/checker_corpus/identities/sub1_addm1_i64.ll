@@ -1,0 +1,13 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: sub1_addm1 holds at i64
+
+define i64 @src(i64 %x) {
+  %r = sub i64 %x, 1
+  ret i64 %r
+}
+
+define i64 @tgt(i64 %x) {
+  %r = add i64 %x, -1
+  ret i64 %r
+}

@@ -1,0 +1,13 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: sub1_addm1 holds at i8
+
+define i8 @src(i8 %x) {
+  %r = sub i8 %x, 1
+  ret i8 %r
+}
+
+define i8 @tgt(i8 %x) {
+  %r = add i8 %x, -1
+  ret i8 %r
+}

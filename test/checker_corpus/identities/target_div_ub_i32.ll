@@ -1,0 +1,13 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: target_div_ub holds at i32
+
+define i32 @src(i32 %x, i32 %y) {
+  %r = and i32 %x, %y
+  ret i32 %r
+}
+
+define i32 @tgt(i32 %x, i32 %y) {
+  %r = and i32 %x, %y
+  ret i32 %r
+}

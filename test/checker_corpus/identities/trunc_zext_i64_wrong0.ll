@@ -1,0 +1,16 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated trunc_zext at i64
+
+define i64 @src(i64 %x) {
+  %a = zext i64 %x to i128
+  %r = trunc i128 %a to i64
+  ret i64 %r
+}
+
+define i64 @tgt(i64 %x) {
+  %a = zext i64 %x to i128
+  %b = lshr i128 %a, 1
+  %r = trunc i128 %b to i64
+  ret i64 %r
+}

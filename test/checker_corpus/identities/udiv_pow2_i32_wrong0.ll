@@ -1,0 +1,13 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated udiv_pow2 at i32
+
+define i32 @src(i32 %x) {
+  %r = udiv i32 %x, 16
+  ret i32 %r
+}
+
+define i32 @tgt(i32 %x) {
+  %r = ashr i32 %x, 4
+  ret i32 %r
+}

@@ -1,0 +1,13 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated udiv_pow2 at i8
+
+define i8 @src(i8 %x) {
+  %r = udiv i8 %x, 16
+  ret i8 %r
+}
+
+define i8 @tgt(i8 %x) {
+  %r = ashr i8 %x, 4
+  ret i8 %r
+}

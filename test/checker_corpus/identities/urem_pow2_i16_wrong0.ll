@@ -1,0 +1,13 @@
+; CLASS: value-mismatch
+; EXPECT: refuted
+; WHY: mutated urem_pow2 at i16
+
+define i16 @src(i16 %x) {
+  %r = urem i16 %x, 8
+  ret i16 %r
+}
+
+define i16 @tgt(i16 %x) {
+  %r = and i16 %x, 15
+  ret i16 %r
+}

@@ -1,0 +1,13 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: urem_pow2 holds at i8
+
+define i8 @src(i8 %x) {
+  %r = urem i8 %x, 8
+  ret i8 %r
+}
+
+define i8 @tgt(i8 %x) {
+  %r = and i8 %x, 7
+  ret i8 %r
+}

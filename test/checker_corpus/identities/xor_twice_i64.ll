@@ -1,0 +1,13 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: xor_twice holds at i64
+
+define i64 @src(i64 %x, i64 %y) {
+  %a = xor i64 %x, %y
+  %r = xor i64 %a, %y
+  ret i64 %r
+}
+
+define i64 @tgt(i64 %x, i64 %y) {
+  ret i64 %x
+}

@@ -1,0 +1,12 @@
+; CLASS: correct
+; EXPECT: proved
+; WHY: memory family dead_store
+define void @src(ptr noundef %p, i32 noundef %x) {
+  store i32 0, ptr %p, align 4
+  store i32 %x, ptr %p, align 4
+  ret void
+}
+define void @tgt(ptr noundef %p, i32 noundef %x) {
+  store i32 %x, ptr %p, align 4
+  ret void
+}

@@ -1,0 +1,11 @@
+; CLASS: memory-mismatch
+; EXPECT: refuted
+; WHY: memory family drop_store
+define void @src(ptr noundef %p, i32 noundef %x) {
+  store i32 %x, ptr %p, align 4
+  ret void
+}
+define void @tgt(ptr noundef %p, i32 noundef %x) {
+  
+  ret void
+}

@@ -1,0 +1,21 @@
+; CLASS: correct
+; EXPECT: correct
+; WHY: clang -O3 output of the same C function
+; C: int f(int x) { return x / 8; }
+
+target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
+target triple = "x86_64-pc-linux-gnu"
+
+define dso_local i32 @src(i32 noundef %0) #100 {
+  %2 = sdiv i32 %0, 8
+  ret i32 %2
+}
+
+define dso_local noundef range(i32 -268435456, 268435456) i32 @tgt(i32 noundef %0) local_unnamed_addr #200 {
+  %2 = sdiv i32 %0, 8
+  ret i32 %2
+}
+
+
+attributes #100 = { nounwind uwtable "min-legal-vector-width"="0" "no-trapping-math"="true" "stack-protector-buffer-size"="8" "target-cpu"="x86-64" "target-features"="+cmov,+cx8,+fxsr,+mmx,+sse,+sse2,+x87" "tune-cpu"="generic" }
+attributes #200 = { mustprogress nofree norecurse nosync nounwind willreturn memory(none) uwtable "min-legal-vector-width"="0" "no-trapping-math"="true" "stack-protector-buffer-size"="8" "target-cpu"="x86-64" "target-features"="+cmov,+cx8,+fxsr,+mmx,+sse,+sse2,+x87" "tune-cpu"="generic" }
