@@ -2,8 +2,10 @@
 
 For one hot function it takes ``n`` samples per round for ``k`` rounds. Every sample is
 extracted, spliced into the whole program, lowered to an object with the user's flags,
-validated (formal check for IR; differential tests, UBSan and object checks through the
-evaluator for every level) and measured. The fastest correct sample becomes the next
+validated against the *original* TU (formal check of the IR of IR and C candidates
+against the baseline's IR; object, ISA, differential tests, UBSan and the fuzz budget
+through the evaluator for every level; the evidence rule of ``llmcc.verify.evidence``) and
+measured against the baseline. The fastest correct sample becomes the next
 round's input; when a round has no correct sample, aggregated feedback (compile errors,
 counterexamples, a few failing inputs, never the whole test set) goes into the next
 prompt. The result is the best correct program at this level (or None) plus one record
@@ -198,18 +200,14 @@ def _prompt(job: LevelJob, program: str, feedback: list[str]) -> tuple[list[dict
 
 
 def _reference_ir(job: LevelJob, program: str, round_no: int) -> str | None:
-    """The IR of this round's input program (for the volatile-access guard); None at the
-    asm level, where no IR exists."""
-    if job.level.name == "ir":
-        return program
-    if job.level.name != "source":
+    """The original TU's optimized IR (for the volatile-access guard: a rewrite is compared
+    with the baseline, not with this round's input); None at the asm level, where the
+    candidate has no IR, or when the baseline IR cannot be built."""
+    from ..verify.evaluate import baseline_ir
+    if job.level.name not in ("source", "ir"):
         return None
-    path = program_file(job.ctx, "source", job.out_dir / f"r{round_no}-input")
-    _write_program(job, program, path)
-    lowered = job.level.lower(job.ctx, path, path.parent, deadline=job.deadline)
-    if isinstance(lowered, Fallback) or lowered.ir_path is None:
-        return None
-    return lowered.ir_path.read_text(errors="replace")
+    base = baseline_ir(job.ctx)
+    return None if isinstance(base, Fallback) else base
 
 
 def _volatile_dropped(job: LevelJob, reference_ir: Callable[[], str | None], candidate_ir: str) -> bool:
@@ -242,8 +240,12 @@ def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: i
         return record("incorrect", "volatile", "the rewrite performs fewer volatile accesses "
                       "than the original; every volatile access is observable"), None
     formal = None
-    if job.level.name == "ir":
-        formal = formal_verdict(job.ctx, program, spliced, job.function)
+    if lowered.ir_path is not None:
+        # IR candidates, and C candidates compiled to IR, are checked against the original
+        # TU's function (never against this round's input, which may be an earlier
+        # wrong-but-passing rewrite).
+        candidate_ir = spliced if job.level.name == "ir" else lowered.ir_path.read_text(errors="replace")
+        formal = formal_verdict(job.ctx, candidate_ir, job.function)
         if formal.kind.value in ("refuted", "invalid"):
             return record("incorrect", "formal", _verdict_text(formal),
                           verdicts=[formal.to_json()]), None
@@ -253,18 +255,32 @@ def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: i
         verdicts.insert(0, formal.to_json())
     if isinstance(evaluation, Fallback) or not evaluation.correct:
         detail = str(evaluation) if isinstance(evaluation, Fallback) else _failure_text(evaluation)
-        return record("incorrect", "tests", detail, verdicts=verdicts), None
+        return record("incorrect", _failed_stage(evaluation), detail, verdicts=verdicts), None
+    if not evaluation.may_emit:
+        # Tests agreed but the evidence rule is not met (e.g. the fuzzer could not run):
+        # never a candidate, and the model hears why.
+        return record("incorrect", "evidence", _failure_text(evaluation), verdicts=verdicts), None
     candidate = LevelCandidate(path, lowered.object_path, evaluation.speedup, evaluation.accepted,
                                verdicts, lowered.ir_path)
     return record("correct", "", evaluation.reason, speedup=evaluation.speedup,
                   accepted=evaluation.accepted, verdicts=verdicts), candidate
 
 
+def _failed_stage(evaluation: Any) -> str:
+    """Which check rejected a sample: the last verdict's checker (fuzz, ubsan, isa...)."""
+    verdicts = getattr(evaluation, "verdicts", None)
+    if not verdicts:
+        return "tests"
+    checker = verdicts[-1].checker
+    return "tests" if checker.startswith("difftest") else checker
+
+
 def _evaluate(job: LevelJob, obj: Path, program_path: Path, formal: Any) -> Any:
     from ..verify.evaluate import evaluate_candidate
     source = program_path if job.level.name == "source" else None
     try:
-        return evaluate_candidate(job.ctx, job.plan, obj, formal=formal, candidate_source=source)
+        return evaluate_candidate(job.ctx, job.plan, obj, formal=formal, candidate_source=source,
+                                  fuzz=True, level=job.level.name)
     except Exception as e:  # an evaluator crash rejects the sample, never accepts it
         log.warning("evaluating %s crashed: %s", program_path.name, e)
         return Fallback("internal-error", f"evaluator crashed: {e}")

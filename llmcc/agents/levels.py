@@ -100,6 +100,15 @@ def strip_line_directive(ctx: TUContext, text: str) -> str:
     return text[len(head):] if text.startswith(head) else text
 
 
+def presumed_line(text: str, pos: int) -> int:
+    """The line number the compiler gives position ``pos`` of a C text that starts at line
+    1, honouring ``#line N`` directives in it (the ones earlier splices left)."""
+    line_no, start = 1, 0
+    for m in re.finditer(r"^[ \t]*#[ \t]*line[ \t]+(\d+)[^\n]*\n", text[:pos], re.MULTILINE):
+        line_no, start = int(m.group(1)), m.end()
+    return line_no + text.count("\n", start, pos)
+
+
 _QUOTE_INCLUDE = re.compile(r'^([ \t]*#[ \t]*include[ \t]*)"([^"/][^"]*)"', re.MULTILINE)
 
 
@@ -183,6 +192,21 @@ class SourceLevel(Level):
     def function_text(self, program: str, function: str) -> str | None:
         span = self._span(program, function)
         return program[span[0]:span[1]] if span else None
+
+    def splice(self, program: str, function: str, reply: str) -> str | SpliceError:
+        """The rewritten definition in place of the old one, followed by a ``#line`` that
+        gives the code after it its original line numbers: debug info and ``__LINE__`` of
+        every untouched function stay exactly as in the user's file."""
+        span = self._span(program, function)
+        spliced = super().splice(program, function, reply)
+        if isinstance(spliced, SpliceError) or span is None:
+            return spliced
+        new_end = len(spliced) - (len(program) - span[1])
+        if re.match(r"\n[ \t]*#[ \t]*line\b", spliced[new_end:]):
+            return spliced   # an earlier splice's directive already follows the function
+        # The rest of the closing brace's line moves to a line of its own: it keeps the
+        # brace's line number, so the line after it keeps its own.
+        return f"{spliced[:new_end]}\n#line {presumed_line(program, span[1])}\n{spliced[new_end:]}"
 
     def lower(self, ctx: TUContext, program_path: Path, out_dir: Path, *,
               deadline: float | None = None) -> Lowered | Fallback:
@@ -357,16 +381,17 @@ def c_function_of(ctx: TUContext, function: str) -> str | None:
     return SourceLevel().function_text(text, function)
 
 
-def formal_verdict(ctx: TUContext, before_ir: str, after_ir: str, function: str) -> Any:
-    """The formal IR check (alive-tv or the built-in SMT checker) as a ``Verdict``; an
-    absent or crashing checker is ``inconclusive``, never a pass."""
+def formal_verdict(ctx: TUContext, candidate_ir: str, function: str) -> Any:
+    """The formal IR check (alive-tv or the built-in SMT checker) of ``function`` in
+    ``candidate_ir`` against the *original* TU's function, as a ``Verdict``; an absent or
+    crashing checker is ``inconclusive``, never a pass."""
     from ..verify.verdict import Verdict, VerdictKind
     try:
-        from ..verify.formal import check_function
+        from ..verify.evaluate import formal_against_baseline
     except ImportError:
         return Verdict(VerdictKind.INCONCLUSIVE, "formal", "formal checker not available")
     try:
-        return check_function(before_ir, after_ir, function, ctx.settings)
+        return formal_against_baseline(ctx, candidate_ir, function)
     except Exception as e:  # a checker bug must not let a candidate through or crash the agent
         log.warning("formal check of %s crashed: %s", function, e)
         return Verdict(VerdictKind.INCONCLUSIVE, "formal", f"checker error: {e}")
