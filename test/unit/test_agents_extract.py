@@ -66,7 +66,41 @@ def test_c_function_span_excludes_leading_comment_and_includes_specifiers():
 def test_source_splice_keeps_everything_else_byte_identical():
     spliced = SourceLevel().splice(KERNELS, "bits32", f"```c\n{GOOD_C}\n```")
     start, end = find_c_function(KERNELS, "bits32")
-    assert spliced == KERNELS[:start] + GOOD_C + KERNELS[end:]
+    brace_line = KERNELS[:end].count("\n") + 1
+    assert spliced == KERNELS[:start] + GOOD_C + f"\n#line {brace_line}\n" + KERNELS[end:]
+
+
+def test_source_splice_keeps_line_numbers_of_later_code(tmp_path):
+    """Debug info (DW_AT_decl_line) and __LINE__ of every function after a rewritten one
+    are the user's, whatever the rewrite's length; a second splice keeps them too."""
+    import re
+    import subprocess
+
+    from llmcc.toolchain import find_toolchain
+    original = ("int first(int x)\n{\n    int y = x;\n    y += 1;\n    y *= 3;\n    return y;\n}\n\n"
+                "int later(void)\n{\n    return __LINE__;\n}\n")
+    level = SourceLevel()
+    once = level.splice(original, "first", "```c\nint first(int x) { return (x + 1) * 3; }\n```")
+    twice = level.splice(once, "first", "```c\nint first(int x)\n{\n\n\n\n\n    return 3 * x + 3;\n}\n```")
+    tc = find_toolchain()
+    import shutil
+    dwarfdump = shutil.which("llvm-dwarfdump-22") or "/usr/lib/llvm-22/bin/llvm-dwarfdump"
+
+    def facts(text: str, tag: str) -> tuple[str, str]:
+        src = tmp_path / f"{tag}.c"
+        src.write_text('#line 1 "user.c"\n' + text)
+        pre = subprocess.run([str(tc.clang), "-E", "-P", str(src)], capture_output=True, text=True, check=True)
+        line = re.search(r"int later\(void\)\s*\{\s*return (\d+);", pre.stdout).group(1)
+        obj = tmp_path / f"{tag}.o"
+        subprocess.run([str(tc.clang), "-g", "-c", str(src), "-o", str(obj)], check=True)
+        dump = subprocess.run([str(dwarfdump), "--name=later", str(obj)], capture_output=True, text=True,
+                              check=True).stdout
+        return line, re.search(r"DW_AT_decl_line\s*\((\d+)\)", dump).group(1)
+
+    assert facts(original, "orig") == ("11", "9")
+    assert facts(once, "once") == ("11", "9")
+    assert facts(twice, "twice") == ("11", "9")
+    assert twice.count("#line") == 1
 
 
 def test_source_splice_of_missing_function_is_an_error():
