@@ -24,7 +24,8 @@ from .ir import Function, MalformedIR, Unsupported, find_function, parse_module
 from .inputs import BENIGN_PARAM_ATTRS, MODELLED_ATTR_PREFIXES, Inputs, make_inputs
 from .module import compare_globals
 from .semantics import Behaviour, Executor, may_vary
-from .values import PTR_BITS, PtrVal, lanes_of
+from .memory import PROV_CALLER, PROV_INTEGER
+from .values import OBJ_BITS, PTR_BITS, PtrVal, lanes_of
 
 log = logging.getLogger(__name__)
 CHECKER = "smt"
@@ -266,9 +267,14 @@ def _memory_mismatch(inputs: Inputs, s: dict, t: dict, address: Any) -> Any:
     if not inputs.objects.argument_objects or s["mem"] is None or t["mem"] is None:
         return z3.BoolVal(False)
     src_poison = z3.Select(s["mem_poison"], address)
+    s_prov, t_prov = z3.Select(s["mem_prov"], address), z3.Select(t["mem_prov"], address)
+    # Integer bytes equal to what the caller left there are the same bytes, except where the
+    # target replaced the caller's (possibly pointer) bytes by plain integers.
+    caller, integer = (z3.BitVecVal(v, OBJ_BITS) for v in (PROV_CALLER, PROV_INTEGER))
+    prov_differs = z3.And(s_prov != t_prov, z3.Not(z3.And(s_prov == integer, t_prov == caller)))
     differs = z3.Or(z3.Select(t["mem_poison"], address),
                     z3.Select(s["mem"], address) != z3.Select(t["mem"], address),
-                    z3.Select(s["mem_prov"], address) != z3.Select(t["mem_prov"], address))
+                    prov_differs)
     return z3.And(inputs.objects.contains(address), z3.Not(src_poison), differs)
 
 

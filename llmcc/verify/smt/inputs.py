@@ -50,7 +50,8 @@ def make_inputs(src: Function) -> Inputs:
     facts: list[Any] = []
     pointer_params = []
     for p in src.params:
-        not_poison = "noundef" in p.attrs
+        # dereferenceable(N) (unlike dereferenceable_or_null) also rules out poison/undef.
+        not_poison = "noundef" in p.attrs or any(a.startswith("dereferenceable(") for a in p.attrs)
         poison = z3.BoolVal(False) if not_poison else z3.Bool(f"{p.name}_poison")
         if p.type == "ptr":
             addr = z3.BitVec(f"{p.name}", PTR_BITS)

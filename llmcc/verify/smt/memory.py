@@ -36,6 +36,8 @@ class MemoryObjects:
     highs: list[Any] = field(default_factory=list)
     argument_objects: int = 0
     local_sizes: dict[int, int] = field(default_factory=dict)
+    # Stack objects in creation order per side: (index, size, align).
+    locals_by_side: dict[str, list] = field(default_factory=dict)
 
     # Object index of ``null`` (and of nothing): no byte of it is accessible.
     null_object: int = (1 << OBJ_BITS) - 1
@@ -57,9 +59,19 @@ class MemoryObjects:
         Returns (object index, address, facts)."""
         import z3
 
+        mine = self.locals_by_side.setdefault(name, [])
+        source = self.locals_by_side.get("src", [])
+        if name == "tgt" and len(mine) < len(source) and source[len(mine)][1:] == (size, align):
+            # The k-th stack object of the target takes the address of the source's k-th
+            # one when they match: one choice of the source's addresses, so a proof stays
+            # sound, and a function is no longer refuted against itself.
+            shared = source[len(mine)]
+            mine.append(shared)
+            return shared[0], self.lows[shared[0]], []
         index = len(self.lows)
         if index >= MAX_OBJECTS:
             raise Unsupported("too many memory objects")
+        mine.append((index, size, align))
         lo = z3.BitVec(f"{name}_alloca{index}", PTR_BITS)
         hi = lo + size
         facts = [z3.UGT(lo, 0), z3.ULT(hi, _ADDRESS_LIMIT), z3.ULE(lo, hi), _aligned(lo, align)]

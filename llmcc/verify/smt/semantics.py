@@ -297,6 +297,27 @@ class Executor:
             return z3.Or(*self.inputs.undef[self.key[operand.name]])
         return z3.BoolVal(False)
 
+    def _new_undef_use(self, state: State, value: Val) -> Val:
+        """Each copy of an undef (a shuffle lane, a load of stored undef bytes) is an undef
+        of its own: the undef constants it depends on get fresh variables."""
+        import z3
+
+        consts = [var for var, is_undef in self.undef_vars
+                  if z3.is_true(is_undef) and z3.is_const(var)]
+        if not consts:
+            return value
+        used = {v.get_id() for v in _free_consts(value.bv)}
+        pairs = []
+        for var in consts:
+            if var.get_id() in used:
+                copy = self.inputs.fresh("undef_copy_use", var.size())
+                self.undef_vars.append((copy, z3.BoolVal(True)))
+                if self.is_source:
+                    self.choices.append(state.pc)
+                    self.universals.append(copy)
+                pairs.append((var, copy))
+        return Val(z3.substitute(value.bv, *pairs), value.poison) if pairs else value
+
     def may_vary(self, expr: Any) -> Any:
         """Bool: ``expr`` takes another value for other choices of this side's undefs."""
         return may_vary(self.inputs, self.undef_vars, expr)
@@ -511,7 +532,7 @@ class Executor:
             out = []
             for m in lanes_of(self._operand(state, inst.ops[2], inst.op_types[2])):
                 index = _constant_int(m)
-                out.append(pool[index] if index is not None and index < len(pool)
+                out.append(self._new_undef_use(state, pool[index]) if index is not None and index < len(pool)
                            else Val(z3.BitVecVal(0, lanes[0].width), z3.BoolVal(True)))
             return VecVal(tuple(out))
         idx_pos = 1 if inst.opcode == "extractelement" else 2
@@ -569,7 +590,8 @@ class Executor:
         state.ub = z3.Or(state.ub, memory.access_ub(self.inputs.objects, ptr, lane_bytes * n, inst.align),
                          self._forbidden_access(ptr, self.no_read),
                          self._read_before_written(state, ptr, lane_bytes * n))
-        lanes = [memory.load_bytes(state.mem, state.mem_poison, ptr.addr + k * lane_bytes, w)
+        lanes = [self._new_undef_use(state, memory.load_bytes(state.mem, state.mem_poison,
+                                                              ptr.addr + k * lane_bytes, w))
                  for k in range(n)]
         return from_lanes(lanes, vector_shape(inst.type) is not None)
 
@@ -730,6 +752,24 @@ class Executor:
 
 
 _SMALL_OBJECT = 64
+
+
+def _free_consts(expr: Any, limit: int = 20000) -> list[Any]:
+    """Uninterpreted constants occurring in ``expr`` (bounded walk over shared subterms)."""
+    import z3
+
+    seen, out, todo = set(), [], [expr]
+    while todo and len(seen) < limit:
+        e = todo.pop()
+        if e.get_id() in seen:
+            continue
+        seen.add(e.get_id())
+        if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            out.append(e)
+        todo.extend(e.children())
+    if todo:
+        raise Unsupported("expression too large to track undef copies")
+    return out
 
 
 def may_vary(inputs: Inputs, undef_vars: list[tuple[Any, Any]], expr: Any) -> Any:

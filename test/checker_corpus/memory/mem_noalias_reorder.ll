@@ -1,5 +1,5 @@
 ; CLASS: correct
-; EXPECT: proved
+; EXPECT: correct
 ; WHY: stores through noalias pointers may be reordered
 define void @src(ptr noalias noundef %p, ptr noalias noundef %q, i32 noundef %x) {
   store i32 %x, ptr %p, align 4
