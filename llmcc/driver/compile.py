@@ -464,14 +464,14 @@ def _write_report(settings: Settings, inv: Invocation, report: dict) -> None:
     scored as hot or fell back get one, so a large build does not write thousands."""
     if report.get("decision") == "baseline" and "hot_functions" not in report and "fallback" not in report:
         return
-    import json
+    from ..report import dumps_report   # strict JSON: NaN/Infinity become null
     try:
         d = Path(settings["report_dir"]) if settings["report_dir"] else settings.cache_dir() / "reports"
         d.mkdir(parents=True, exist_ok=True)
         name = f"{int(time.time() * 1000)}-{os.getpid()}-{Path(inv.source).stem}.json"
         from ..cache import atomic_write_bytes
-        atomic_write_bytes(d / name, json.dumps(report, indent=2, default=str).encode())
-    except OSError as e:
+        atomic_write_bytes(d / name, dumps_report(report).encode())
+    except (OSError, ValueError, RecursionError) as e:
         log.info("report not written: %s", e)
 
 

@@ -204,3 +204,8 @@ def test_driver_counts_endpoint_unavailable_and_second_compile_asks_nothing(tmp_
         stats = json.loads(run([LLMCC, "stats", "--json"], tmp_path, env).stdout)
         assert stats.get("fallback:endpoint-unavailable") == 2, stats
         assert time.monotonic() - start < 60
+    reports = sorted((Path(llmcc_env["LLMCC_CACHE_DIR"]) / "reports").glob("*.json"))
+    assert len(reports) == 2
+    for path in reports:   # strict JSON: no NaN/Infinity constants
+        report = json.loads(path.read_text(), parse_constant=lambda c: pytest.fail(f"{path}: {c}"))
+        assert report["fallback"]["reason"] == "endpoint-unavailable"
