@@ -329,25 +329,27 @@ def _file_digest(path: Path) -> str:
 
 
 def ensure_executable(toolchain: Toolchain, plan: "TestPlan", path: Path, workdir: Path,
-                      role: str) -> Path | Fallback:
-    """``path`` itself if already linked, else its test executable, cached by content in
-    ``workdir`` (so the reference is linked once per plan)."""
+                      role: str, *, harness_c: Path | None = None) -> Path | Fallback:
+    """``path`` itself if already linked, else its test executable (with the plan's harness
+    or ``harness_c``), cached by content in ``workdir`` (so the reference is linked once
+    per plan and harness)."""
     if is_linked_executable(path):
         return path
     if role == "ref" and plan.mode == "function" and "observed_state" not in plan.detail:
         _observe_state_of(plan, path)
-    key = hashlib.sha256(f"{plan.cache_key()}:{_file_digest(path)}".encode()).hexdigest()[:16]
+    extra = _file_digest(harness_c) if harness_c is not None else ""
+    key = hashlib.sha256(f"{plan.cache_key()}:{_file_digest(path)}:{extra}".encode()).hexdigest()[:16]
     out = workdir / f"{role}-{key}.exe"
     if out.exists():
         return out
     tmp = workdir / f"{role}-{key}.exe.{uuid.uuid4().hex}.tmp"   # concurrent evaluators
-    linked = link_test_executable(toolchain, plan, path, tmp)
+    linked = link_test_executable(toolchain, plan, path, tmp, harness_c=harness_c)
     if isinstance(linked, Fallback) and role == "ref" and plan.stub_object is None \
             and "undefined reference" in linked.detail:
         stubs = build_stubs(toolchain, plan, path, workdir)
         if not isinstance(stubs, Fallback):
             plan.stub_object = stubs
-            linked = link_test_executable(toolchain, plan, path, tmp)
+            linked = link_test_executable(toolchain, plan, path, tmp, harness_c=harness_c)
     if isinstance(linked, Fallback):
         tmp.unlink(missing_ok=True)
         return linked
@@ -442,7 +444,7 @@ def checker_name(plan: "TestPlan") -> str:
 def run_differential(plan: "TestPlan", reference: Path, candidate: Path, *, toolchain: Toolchain,
                      workdir: Path, limits: "Limits | None" = None,
                      allow_unsandboxed: bool = False, include_scale: bool = True,
-                     formally_proved: bool = False) -> Verdict:
+                     formally_proved: bool = False, rare: bool = True) -> Verdict:
     """Differential test of ``candidate`` against ``reference`` on the plan's inputs.
 
     ``reference`` / ``candidate`` are objects (linked here; the reference executable and its
@@ -452,6 +454,11 @@ def run_differential(plan: "TestPlan", reference: Path, candidate: Path, *, tool
     is refused (INCONCLUSIVE, detail starting "unsupported:") unless the caller passes
     ``formally_proved=True`` for a candidate a formal checker proved: the tests do not
     observe the dynamic volatile/atomic traffic, so they alone cannot admit it.
+
+    In function mode with a synthesized harness, a candidate that agrees on the plan's
+    inputs then meets the rare-path inputs (``rare=False`` skips them): boundary values,
+    the reference's constants and, per candidate, the constants only the candidate has
+    (``_rare_check``).
     """
     from ..measure.sandbox import SandboxUnavailable
 
@@ -471,8 +478,13 @@ def run_differential(plan: "TestPlan", reference: Path, candidate: Path, *, tool
                        counterexample=cand_exe.detail[-SHOWN_OUTPUT_CHARS:])
     inputs = list(plan.correctness) + (list(plan.scale) if include_scale else [])
     try:
-        return _compare_all(plan, ref_exe, cand_exe, inputs, checker, workdir=workdir,
-                            limits=limits, allow_unsandboxed=allow_unsandboxed)
+        verdict = _compare_all(plan, ref_exe, cand_exe, inputs, checker, workdir=workdir,
+                               limits=limits, allow_unsandboxed=allow_unsandboxed)
+        if verdict.kind != VerdictKind.TESTED_EQUAL or not rare or not _has_rare_inputs(plan) \
+                or is_linked_executable(reference) or is_linked_executable(candidate):
+            return verdict
+        return _rare_check(plan, reference, candidate, verdict, toolchain=toolchain, workdir=workdir,
+                           limits=limits, allow_unsandboxed=allow_unsandboxed)
     except SandboxUnavailable as e:
         return Verdict(VerdictKind.INCONCLUSIVE, checker, f"no sandbox to run tests in: {e}")
     finally:
@@ -480,13 +492,14 @@ def run_differential(plan: "TestPlan", reference: Path, candidate: Path, *, tool
             Path(cand_exe).unlink(missing_ok=True)
 
 
-def _link_candidate(toolchain: Toolchain, plan: "TestPlan", candidate: Path, workdir: Path) -> Path | Fallback:
+def _link_candidate(toolchain: Toolchain, plan: "TestPlan", candidate: Path, workdir: Path, *,
+                    harness_c: Path | None = None) -> Path | Fallback:
     if is_linked_executable(candidate):
         return candidate
     handle, name = tempfile.mkstemp(prefix="cand-", suffix=".exe", dir=workdir)
     os.close(handle)
     out = Path(name)
-    linked = link_test_executable(toolchain, plan, candidate, out)
+    linked = link_test_executable(toolchain, plan, candidate, out, harness_c=harness_c)
     if isinstance(linked, Fallback):
         out.unlink(missing_ok=True)
     return linked
@@ -531,6 +544,213 @@ def _compare_all(plan: "TestPlan", ref_exe: Path, cand_exe: Path, inputs: list, 
     return Verdict(VerdictKind.TESTED_EQUAL, checker,
                    f"{compared} inputs agree" + (f" ({len(dropped)} dropped)" if dropped else ""),
                    data=data)
+
+
+# --------------------------------------------------------------------------- rare paths
+
+MAX_REFERENCE_CONSTANTS = 128
+SHOWN_FAILED_CALLS = 20
+
+
+def _has_rare_inputs(plan: "TestPlan") -> bool:
+    from .harness import FunctionSignature
+    return plan.mode == "function" and isinstance(plan.signature, FunctionSignature)
+
+
+def _rare_check(plan: "TestPlan", reference: Path, candidate: Path, verdict: Verdict, *,
+                toolchain: Toolchain, workdir: Path, limits: "Limits | None",
+                allow_unsandboxed: bool) -> Verdict:
+    """Compare on the rare-path inputs (``inputs.rare_calls``): the plan's (boundaries and
+    the reference's constants, built once) and, if the candidate's code holds integer
+    constants the reference's does not, a supplement aimed at those (a new magic number in
+    a rewrite is a red flag). Adds the counts to ``verdict``'s data, or returns the first
+    differing call as TESTED_DIFFERENT."""
+    from . import inputs as gen
+    from .harness import render_rare_harness
+
+    checker = verdict.checker
+    functions = _functions_under_test(plan, reference, candidate)
+    if "reference_constants" not in plan.detail:
+        ranked = object_constants(reference, functions)
+        plan.detail["reference_constants"] = sorted(ranked[:MAX_REFERENCE_CONSTANTS])
+    ref_constants = set(plan.detail["reference_constants"])
+    new_constants = sorted(set(object_constants(candidate, functions)) - set(object_constants(reference, functions)))
+    params = plan.signature.params
+    runs = [("rare", gen.rare_calls(params, constants=ref_constants, seed=plan.seed))]
+    if new_constants:
+        runs.append(("candidate constants", gen.rare_calls(params, constants=new_constants, seed=plan.seed,
+                                                           include_boundaries=False)))
+    data = dict(verdict.data, rare_calls_compared=0, rare_dropped=[], candidate_constants=new_constants[:50])
+    failed: list[str] = []
+    for label, calls in runs:
+        if not calls:
+            continue
+        rare_inputs = gen.rare_inputs(params, calls)
+        text = render_rare_harness(plan.signature, rare_inputs)
+        harness_c = workdir / f"rare-{hashlib.sha256(text.encode()).hexdigest()[:12]}.c"
+        if not harness_c.exists():
+            harness_c.write_text(text)
+        ref_exe = ensure_executable(toolchain, plan, reference, workdir, "ref", harness_c=harness_c)
+        if isinstance(ref_exe, Fallback):
+            return Verdict(VerdictKind.INCONCLUSIVE, checker, f"reference does not link with the rare-input harness: {ref_exe}",
+                           data=data)
+        cand_exe = _link_candidate(toolchain, plan, candidate, workdir, harness_c=harness_c)
+        if isinstance(cand_exe, Fallback):
+            return Verdict(VerdictKind.INVALID, checker, "candidate does not link with the rare-input harness",
+                           counterexample=cand_exe.detail[-SHOWN_OUTPUT_CHARS:], data=data)
+        try:
+            different = _compare_rare(plan, ref_exe, cand_exe, rare_inputs, label, data, failed,
+                                      workdir=workdir, limits=limits, allow_unsandboxed=allow_unsandboxed)
+        finally:
+            Path(cand_exe).unlink(missing_ok=True)
+        if different is not None:
+            detail, counterexample = different
+            return Verdict(VerdictKind.TESTED_DIFFERENT, checker, detail, counterexample=counterexample, data=data)
+    if failed:
+        # Reported, not silently dropped: the plan's detail lists what the reference fails on.
+        plan.detail["rare_reference_failed"] = {"count": len(failed), "calls": failed[:SHOWN_FAILED_CALLS]}
+    text = f"{verdict.detail}; {data['rare_calls_compared']} rare-path calls agree"
+    if failed:
+        text += f" ({len(failed)} calls the reference fails on skipped)"
+    return Verdict(VerdictKind.TESTED_EQUAL, checker, text, data=data)
+
+
+def _compare_rare(plan: "TestPlan", ref_exe: Path, cand_exe: Path, rare_inputs: list, label: str,
+                  data: dict, failed: list[str], *, workdir: Path, limits: "Limits | None",
+                  allow_unsandboxed: bool) -> tuple[str, str] | None:
+    """Run the rare inputs; per call, compare the candidate's block of output with the
+    reference's. Calls the reference crashes on, or answers differently in two runs, are
+    skipped and reported. Returns (detail, counterexample) of the first differing call."""
+    ref_key = _file_digest(ref_exe)
+    params = plan.params()
+
+    def run(exe: Path, test_input) -> Observation:
+        return run_input(exe, test_input, workdir=workdir, limits=limits, allow_unsandboxed=allow_unsandboxed)
+
+    def observe(test_input):
+        ref = plan.reference_observation(ref_key, test_input, lambda: run(ref_exe, test_input))
+        again = plan.reference_observation(ref_key + ":again", test_input, lambda: run(ref_exe, test_input))
+        return ref, again, run(cand_exe, test_input)
+
+    for test_input, (ref, again, cand) in _observed_in_order(observe, rare_inputs):
+        if ref.crashed or ref.returncode != 0:
+            failed.extend(f"{label}: {call.describe(params)}: reference {ref.killed or ref.returncode}"
+                          for call in test_input.calls)
+            data["rare_dropped"].append(f"{label}: {test_input.describe()}: reference {ref.killed or ref.returncode}")
+            continue
+        ref_head, ref_calls = split_calls(ref.stdout)
+        _, again_calls = split_calls(again.stdout)
+        cand_head, cand_calls = split_calls(cand.stdout)
+        where = f"{label} input {test_input.index}"
+        if cand.crashed or cand.returncode != 0 or cand_head != ref_head:
+            return (f"outputs differ on {where}",
+                    f"input: {where} ({len(test_input.calls)} calls)\n{first_difference(ref.stdout, cand.stdout)}"
+                    f"--- reference: {ref.summary()}\n--- candidate: {cand.summary()}")
+        for c, call in enumerate(test_input.calls):
+            block = ref_calls.get(c)
+            why = None
+            if block is None:
+                why = "printed nothing"
+            elif b": crashed" in block or b": exit" in block:
+                why = block.splitlines()[-1].decode(errors="replace").split(": ", 1)[-1]
+            elif again_calls.get(c) != block:
+                why = "is not deterministic"
+            if why is not None:
+                failed.append(f"{label}: {call.describe(params)}: reference {why}")
+                continue
+            data["rare_calls_compared"] += 1
+            if cand_calls.get(c) != block:
+                got = cand_calls.get(c, b"<no output>")
+                return (f"outputs differ on {where} call {c}",
+                        f"input: {where} call {c}: {call.describe(params)}\n{first_difference(block, got)}"
+                        f"--- reference:\n{block.decode(errors='replace')[:SHOWN_OUTPUT_CHARS]}\n"
+                        f"--- candidate:\n{got.decode(errors='replace')[:SHOWN_OUTPUT_CHARS]}")
+    return None
+
+
+CALL_HEADER = re.compile(rb"^call (\d+)$")
+
+
+def split_calls(stdout: bytes) -> tuple[bytes, dict[int, bytes]]:
+    """A rare run's output: the lines before the first call (the initial state) and, per
+    call index, the lines of that call (``call K`` header excluded; a ``call K: crashed``
+    line printed by the parent included)."""
+    head, calls, current = [], {}, None
+    for line in stdout.splitlines(keepends=True):
+        m = CALL_HEADER.match(line.rstrip(b"\n"))
+        if m:
+            current = int(m.group(1))
+            calls[current] = b""
+        elif current is None:
+            head.append(line)
+        else:
+            calls[current] += line
+    return b"".join(head), calls
+
+
+def _functions_under_test(plan: "TestPlan", reference: Path, candidate: Path) -> set[str]:
+    """Whose code the constants are read from: the function under test, the TU's static
+    functions (it may call them), and functions only the candidate defines."""
+    ref_funcs, ref_locals = _function_symbols(reference)
+    cand_funcs, cand_locals = _function_symbols(candidate)
+    return {plan.function or ""} | ref_locals | cand_locals | (cand_funcs - ref_funcs)
+
+
+def _function_symbols(obj: Path) -> tuple[set[str], set[str]]:
+    from elftools.elf.elffile import ELFFile
+    every, local = set(), set()
+    with open(obj, "rb") as f:
+        symtab = ELFFile(f).get_section_by_name(".symtab")
+        for sym in symtab.iter_symbols() if symtab is not None else ():
+            if sym["st_info"]["type"] == "STT_FUNC" and sym["st_shndx"] != "SHN_UNDEF" and sym.name:
+                every.add(sym.name)
+                if sym["st_info"]["bind"] == "STB_LOCAL":
+                    local.add(sym.name)
+    return every, local
+
+
+# Immediates of these instructions are most likely bounds and magic values: kept first.
+_COMPARING = ("cmp", "test", "sub", "add", "lea", "and", "movabs")
+
+
+def object_constants(obj: Path, functions: set[str] | None = None) -> list[int]:
+    """Integer constants in the code of ``obj`` (of ``functions`` only, if given): every
+    immediate operand and every non-RIP displacement of ``lea``, as capstone decodes them,
+    those of comparing instructions first. Deterministic order, no duplicates."""
+    from capstone import CS_ARCH_X86, CS_MODE_64, Cs
+    from capstone.x86 import X86_OP_IMM, X86_OP_MEM, X86_REG_RIP
+    from elftools.elf.elffile import ELFFile
+
+    md = Cs(CS_ARCH_X86, CS_MODE_64)
+    md.detail = True
+    first, later = [], []
+    with open(obj, "rb") as f:
+        elf = ELFFile(f)
+        symtab = elf.get_section_by_name(".symtab")
+        if symtab is None:
+            return []
+        for sym in symtab.iter_symbols():
+            if sym["st_info"]["type"] != "STT_FUNC" or sym["st_shndx"] == "SHN_UNDEF" or sym["st_size"] <= 0:
+                continue
+            if functions is not None and sym.name not in functions:
+                continue
+            section = elf.get_section(sym["st_shndx"])
+            start = sym["st_value"] - (section["sh_addr"] or 0)
+            code = section.data()[start:start + sym["st_size"]]
+            for insn in md.disasm(code, sym["st_value"]):
+                target = first if insn.mnemonic.startswith(_COMPARING) else later
+                for op in insn.operands:
+                    if op.type == X86_OP_IMM:
+                        target.append(int(op.imm))
+                    elif op.type == X86_OP_MEM and insn.mnemonic == "lea" and op.mem.base != X86_REG_RIP \
+                            and op.mem.disp:
+                        target.append(int(op.mem.disp))
+    seen, out = set(), []
+    for c in first + later:
+        if c not in seen:
+            seen.add(c)
+            out.append(c)
+    return out
 
 
 def _observed_in_order(observe, inputs: list):

@@ -593,8 +593,30 @@ def _return_c(r: ReturnSpec) -> str:
 
 
 def render_harness(sig: FunctionSignature, correctness: list[FunctionInput],
-                   scale: list[FunctionInput]) -> str:
-    """The harness C source for ``sig`` and the given inputs."""
+                   scale: list[FunctionInput], rare: list[FunctionInput] = ()) -> str:
+    """The harness C source for ``sig`` and the given inputs (``./harness correctness K``,
+    ``scale K``, ``rare K``)."""
+    parts = _render_head(sig)
+    for inp in correctness:
+        parts.append(_render_correctness(sig, inp))
+    for inp in scale:
+        parts.append(_render_batch(sig, inp) if inp.batch else _render_sized(sig, inp))
+    if rare:
+        parts.append(_RARE_RUNNER.replace("LLMCC_CALL_CPU", str(RARE_CALL_CPU_SECONDS)))
+    for inp in rare:
+        parts.append(_render_rare(sig, inp))
+    parts.append(_render_main(len(correctness), len(scale), len(rare)))
+    return "\n".join(parts)
+
+
+def render_rare_harness(sig: FunctionSignature, rare: list[FunctionInput]) -> str:
+    """A harness holding only rare inputs (``./harness rare K``): built per plan for the
+    reference's constants and per candidate for the constants only it has."""
+    return render_harness(sig, [], [], rare)
+
+
+def _render_head(sig: FunctionSignature) -> list[str]:
+    """Prelude, struct layouts and the declaration of the function under test."""
     parts = [_PRELUDE.replace("HASH_ABOVE_BYTES", str(HASH_ABOVE_BYTES))]
     structs = {p.tag: p for p in sig.params if isinstance(p, StructParam)}
     if sig.returns.struct is not None:
@@ -605,12 +627,42 @@ def render_harness(sig: FunctionSignature, correctness: list[FunctionInput],
         parts.append(f"struct {_struct_name(s)} {{ {fields} }};")
     params_c = ", ".join(_param_c_decl(p) for p in sig.params) or "void"
     parts.append(f"extern {_return_c(sig.returns)} {sig.name}({params_c});\n")
-    for inp in correctness:
-        parts.append(_render_correctness(sig, inp))
-    for inp in scale:
-        parts.append(_render_batch(sig, inp) if inp.batch else _render_sized(sig, inp))
-    parts.append(_render_main(len(correctness), len(scale)))
-    return "\n".join(parts)
+    return parts
+
+
+# A rare call may loop on a pathological scalar: its child gets this much CPU (and four
+# times as much wall time) before it is killed and reported as failed.
+RARE_CALL_CPU_SECONDS = 2
+
+_RARE_RUNNER = r"""#include <signal.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+/* Each rare call runs in a forked child: it starts from the initial state, and a call that
+   crashes or hangs is reported ("call K: crashed signal S") without losing the others. */
+static void llmcc_run_calls(void (*one)(size_t), size_t count) {
+  for (size_t c = 0; c < count; c++) {
+    printf("call %zu\n", c);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) { perror("llmcc harness: fork"); abort(); }
+    if (pid == 0) {
+      struct rlimit cpu = {LLMCC_CALL_CPU, LLMCC_CALL_CPU + 1};
+      setrlimit(RLIMIT_CPU, &cpu);
+      alarm(4 * LLMCC_CALL_CPU);
+      one(c);
+      fflush(stdout);
+      _exit(0);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {}
+    if (WIFSIGNALED(status)) printf("call %zu: crashed signal %d\n", c, WTERMSIG(status));
+    else if (WEXITSTATUS(status) != 0) printf("call %zu: exit %d\n", c, WEXITSTATUS(status));
+  }
+  if (llmcc_state_dump) llmcc_state_dump(0);   /* the parent never called the function */
+}
+"""
 
 
 def _call_expr(sig: FunctionSignature, args: list[str]) -> str:
@@ -710,35 +762,77 @@ def _dump_buffers(sig: FunctionSignature, values: tuple | None, body: list[str])
 
 
 def _render_sized(sig: FunctionSignature, inp: FunctionInput) -> str:
-    body = [f"  llmcc_seed({inp.seed}ULL);"]
-    args = []
-    for i, p in enumerate(sig.params):
-        fixed = inp.scalars[i] if i < len(inp.scalars) else None
-        if isinstance(p, LengthParam):
-            body.append(f"  {_c_type(p.type)} a{i} = ({_c_type(p.type)}){inp.size};")
-        elif isinstance(p, ScalarParam):
-            body.append(f"  {_c_type(p.type)} a{i} = {_c_literal(p.type, fixed)};")
-        elif isinstance(p, StructParam):
-            inits = ", ".join(_c_literal(t, x) for (_, t), x in zip(p.fields, fixed))
-            body.append(f"  struct {_struct_name(p)} a{i} = {{ {inits} }};")
-        elif isinstance(p, StringParam):
-            body.append(f"  size_t a{i}_bytes = {inp.size + 1};")
-            body.append(f"  char *a{i} = llmcc_alloc(a{i}_bytes);")
-            body.append(f"  for (size_t k = 0; k + 1 < a{i}_bytes; k++) a{i}[k] = (char)(32 + llmcc_next() % 95);")
-            body.append(f"  const void *a{i}_base = a{i}; (void)a{i}_base;")
-        else:
-            n = p.fixed_length if p.fixed_length is not None else inp.size
-            t = _c_type(p.elem)
-            body.append(f"  size_t a{i}_bytes = {n} * sizeof({t});")
-            body.append(f"  {t} *a{i} = llmcc_alloc(a{i}_bytes); const void *a{i}_base = a{i};")
-            body.append(f"  for (size_t k = 0; k < {n}; k++) a{i}[k] = {_random_expr(p.elem)};")
-        args.append(f"a{i}")
+    body = [f"  llmcc_seed({inp.seed}ULL);", f"  size_t llmcc_n = {inp.size};"]
+    scalars = [None if i >= len(inp.scalars) else inp.scalars[i] for i in range(len(sig.params))]
+    args = _generated_args(sig, [_scalar_init(p, v) for p, v in zip(sig.params, scalars)], body)
     _note_buffers(sig, None, body)
     _emit_call_and_dump(sig, args, body)
     _dump_buffers(sig, None, body)
     body.append("  llmcc_post();")   # before the timing repeats, whose count varies
     body.append(f"  LLMCC_REPEAT_TIMING({_call_expr(sig, args)});")
     return f"static void run_scale_{inp.index}(void) {{\n" + "\n".join(body) + "\n}\n"
+
+
+def _scalar_init(p: ParamSpec, value) -> str | None:
+    """C initializer of a scalar or by-value struct parameter (None for the others)."""
+    if isinstance(p, ScalarParam):
+        return _c_literal(p.type, value)
+    if isinstance(p, StructParam):
+        return "{ " + ", ".join(_c_literal(t, x) for (_, t), x in zip(p.fields, value)) + " }"
+    return None
+
+
+def _generated_args(sig: FunctionSignature, inits: list, body: list[str]) -> list[str]:
+    """Declare the arguments of a sized call: buffers and strings of ``llmcc_n`` elements
+    from the seeded generator, length parameters = ``llmcc_n``, scalars from ``inits``."""
+    args = []
+    for i, p in enumerate(sig.params):
+        if isinstance(p, LengthParam):
+            body.append(f"  {_c_type(p.type)} a{i} = ({_c_type(p.type)})llmcc_n;")
+        elif isinstance(p, ScalarParam):
+            body.append(f"  {_c_type(p.type)} a{i} = {inits[i]};")
+        elif isinstance(p, StructParam):
+            body.append(f"  struct {_struct_name(p)} a{i} = {inits[i]};")
+        elif isinstance(p, StringParam):
+            body.append(f"  size_t a{i}_bytes = llmcc_n + 1;")
+            body.append(f"  char *a{i} = llmcc_alloc(a{i}_bytes);")
+            body.append(f"  for (size_t k = 0; k + 1 < a{i}_bytes; k++) a{i}[k] = (char)(32 + llmcc_next() % 95);")
+            body.append(f"  const void *a{i}_base = a{i}; (void)a{i}_base;")
+        else:
+            n = str(p.fixed_length) if p.fixed_length is not None else "llmcc_n"
+            t = _c_type(p.elem)
+            body.append(f"  size_t a{i}_bytes = {n} * sizeof({t});")
+            body.append(f"  {t} *a{i} = llmcc_alloc(a{i}_bytes); const void *a{i}_base = a{i};")
+            body.append(f"  for (size_t k = 0; k < {n}; k++) a{i}[k] = {_random_expr(p.elem)};")
+        args.append(f"a{i}")
+    return args
+
+
+def _render_rare(sig: FunctionSignature, inp: FunctionInput) -> str:
+    """Tables of the input's calls, one function making call ``c``, and the run over all of
+    them (each in a forked child: ``llmcc_run_calls``)."""
+    k, calls = inp.index, inp.calls
+    count = len(calls)
+    out = [f"static const size_t rare{k}_size[{count}] = {{ {', '.join(str(c.size) for c in calls)} }};",
+           f"static const uint64_t rare{k}_seed[{count}] = {{ {', '.join(f'{c.seed}ULL' for c in calls)} }};"]
+    inits: list = []
+    for i, p in enumerate(sig.params):
+        if isinstance(p, (ScalarParam, StructParam)):
+            ctype = _c_type(p.type) if isinstance(p, ScalarParam) else f"struct {_struct_name(p)}"
+            values = ", ".join(_scalar_init(p, c.scalars[i]) for c in calls)
+            out.append(f"static const {ctype} rare{k}_a{i}[{count}] = {{ {values} }};")
+            inits.append(f"rare{k}_a{i}[c]")
+        else:
+            inits.append(None)
+    body = [f"  llmcc_seed(rare{k}_seed[c]);", f"  size_t llmcc_n = rare{k}_size[c];"]
+    args = _generated_args(sig, inits, body)
+    _note_buffers(sig, None, body)
+    _emit_call_and_dump(sig, args, body)
+    _dump_buffers(sig, None, body)
+    body.append("  llmcc_post();")
+    out.append(f"static void rare{k}_call(size_t c) {{\n" + "\n".join(body) + "\n}")
+    out.append(f"static void run_rare_{k}(void) {{ llmcc_run_calls(rare{k}_call, {count}); }}\n")
+    return "\n".join(out)
 
 
 def _random_expr(t: ScalarType) -> str:
@@ -772,17 +866,18 @@ def _render_batch(sig: FunctionSignature, inp: FunctionInput) -> str:
     return f"static void run_scale_{inp.index}(void) {{\n" + "\n".join(body) + "\n}\n"
 
 
-def _render_main(n_correctness: int, n_scale: int) -> str:
+def _render_main(n_correctness: int, n_scale: int, n_rare: int = 0) -> str:
     lines = ["int main(int argc, char **argv) {",
-             "  if (argc != 3) { fprintf(stderr, \"usage: %s correctness|scale INDEX\\n\", argv[0]); return 2; }",
-             "  int idx = atoi(argv[2]);",
-             "  if (strcmp(argv[1], \"correctness\") == 0) switch (idx) {"]
-    lines += [f"    case {k}: run_correctness_{k}(); return 0;" for k in range(n_correctness)]
-    lines += ["  }", "  if (strcmp(argv[1], \"scale\") == 0) switch (idx) {"]
-    lines += [f"    case {k}: run_scale_{k}(); return 0;" for k in range(n_scale)]
-    lines += ["  }", "  fprintf(stderr, \"no such input: %s %s\\n\", argv[1], argv[2]);", "  return 2;", "}"]
+             "  if (argc != 3) { fprintf(stderr, \"usage: %s correctness|scale|rare INDEX\\n\", argv[0]); return 2; }",
+             "  int idx = atoi(argv[2]);"]
+    for kind, n in (("correctness", n_correctness), ("scale", n_scale), ("rare", n_rare)):
+        if n == 0:
+            continue
+        lines.append(f"  if (strcmp(argv[1], \"{kind}\") == 0) switch (idx) {{")
+        lines += [f"    case {k}: run_{kind}_{k}(); return 0;" for k in range(n)]
+        lines.append("  }")
+    lines += ["  fprintf(stderr, \"no such input: %s %s\\n\", argv[1], argv[2]);", "  return 2;", "}"]
     return "\n".join(lines) + "\n"
-
 
 
 # --------------------------------------------------------------------------- observed state

@@ -163,6 +163,7 @@ class FunctionInput:
     batch: bool = False            # scale: many calls with generated scalars
     seed: int = 0                  # scale: seed of the harness's xorshift generator
     scalars: tuple = ()            # scale: fixed values for scalar params (None = generated)
+    calls: tuple = ()              # rare: the ``RareCall``s one harness run makes
 
     @property
     def argv(self) -> list[str]:
@@ -174,6 +175,8 @@ class FunctionInput:
 
     def describe(self, params: tuple[ParamSpec, ...] = ()) -> str:
         """Readable text of the input, for counterexamples shown to agents and reports."""
+        if self.kind == "rare":
+            return f"rare {self.index}: {len(self.calls)} calls"
         if self.kind == "scale":
             what = f"{self.size} generated calls" if self.batch else f"buffers of {self.size} elements"
             return f"scale {self.index}: {what} (seed {self.seed})"
@@ -487,4 +490,199 @@ def program_scale_inputs(*, seed: int = 0, count: int = DEFAULT_SCALE) -> list[P
         n = min(SCALE_FACTOR * 10 ** (i + 1), MAX_SCALE_ELEMENTS)
         numbers = " ".join(str(rng.randint(1, 1000)) for _ in range(n))
         inputs.append(ProgramInput("scale", i, args=(), stdin=f"{n}\n{numbers}\n".encode()))
+    return inputs
+
+
+# --------------------------------------------------------------------------- rare paths
+#
+# Random and edge inputs reach the common paths; a wrong rewrite hides on a rare one: one
+# magic value of one argument (``if (x == 999331) return 0``), one range (``1e6 < n <
+# 2^32``), a length past every test size (a loop that stops at 400000). Rare inputs aim
+# there: every boundary value of every integer parameter, every integer constant of the
+# reference's or the candidate's code and its neighbours, buffer lengths just past every
+# such constant, and full-range scalars next to sizeable buffers. They are many small
+# calls, grouped into few processes; the harness runs each call in a forked child, so a
+# call the reference crashes on is reported and skipped without losing the others.
+
+RARE_SMALL_SIZE = 16             # buffer length while a scalar walks its values
+RARE_FULL_RANGE_SIZE = 3000      # buffer length for the full-range scalar calls
+RARE_FULL_RANGE_CALLS = 12
+MAX_RARE_ELEMENTS = 1 << 22      # the largest buffer a size call uses (4M elements)
+MAX_RARE_TOTAL_ELEMENTS = 48 << 20
+RARE_CALLS_PER_INPUT = 256       # calls per harness process
+RARE_ELEMENTS_PER_INPUT = 12 << 20
+MAX_RARE_CALLS = 4096
+
+
+@dataclass(frozen=True)
+class RareCall:
+    """One call of a rare input: buffers (and strings) of ``size`` elements filled from the
+    harness's xorshift generator seeded with ``seed``, length parameters = ``size``, and
+    explicit ``scalars`` (one per parameter: a value for scalars, a tuple for structs,
+    None for the rest). ``why`` says what the call aims at."""
+
+    size: int
+    seed: int
+    scalars: tuple
+    why: str = ""
+
+    def describe(self, params: tuple = ()) -> str:
+        parts = []
+        for i, value in enumerate(self.scalars):
+            name = params[i].name if i < len(params) else f"arg{i}"
+            if value is not None:
+                parts.append(f"{name}={_short(value)}")
+            elif i < len(params) and isinstance(params[i], LengthParam):
+                parts.append(f"{name}={self.size}")
+        has_data = any(isinstance(p, (BufferParam, StringParam)) for p in params)
+        data = f" buffers of {self.size} elements (seed {self.seed})" if has_data else ""
+        return ", ".join(parts) + data + (f" [{self.why}]" if self.why else "")
+
+
+def boundary_values(t: ScalarType) -> list[int]:
+    """Every boundary value of an integer type: 0, +-1, min, min+1, max, max-1 and every
+    power of two +-1 (and their negatives for signed types) that fits."""
+    if t.is_bool:
+        return [0, 1]
+    values = [0, 1, -1, 2, -2, t.min, t.min + 1, t.max, t.max - 1]
+    for k in range(1, t.bits):
+        for v in ((1 << k) - 1, 1 << k, (1 << k) + 1):
+            values += [v, -v]
+    return _unique(v for v in values if t.min <= v <= t.max)
+
+
+def constant_values(constants, t: ScalarType) -> list[int]:
+    """Each constant and its neighbours (c-1, c, c+1; also -c's), wrapped into ``t`` the
+    way the code under test would see the bits (a 32-bit immediate compared with an
+    unsigned parameter, a negative displacement of ``lea``)."""
+    if t.is_bool or t.is_float:
+        return []
+    mask = (1 << t.bits) - 1
+    values = []
+    for c in constants:
+        for v in (c - 1, c, c + 1, -c - 1, -c, -c + 1):
+            w = v & mask
+            if t.signed and w > t.max:
+                w -= 1 << t.bits
+            values.append(w)
+    return _unique(values)
+
+
+def _unique(values) -> list:
+    seen, out = set(), []
+    for v in values:
+        if v not in seen:
+            seen.add(v)
+            out.append(v)
+    return out
+
+
+def rare_calls(params: tuple[ParamSpec, ...], *, constants=(), seed: int = 0,
+               include_boundaries: bool = True) -> list[RareCall]:
+    """The rare-path calls for ``params`` (see the section comment). ``constants``: integer
+    constants of the reference's and/or the candidate's code (a caller adds a candidate's
+    new constants per candidate). With ``include_boundaries=False`` only the calls the
+    constants imply are made (the per-candidate supplement). Deterministic."""
+    rng = random.Random(seed ^ 0x4A4E)
+    constants = sorted({int(c) for c in constants})
+    has_data = any(isinstance(p, (BufferParam, StringParam)) for p in params)
+    base = tuple(_scale_scalar(p, rng) for p in params)
+    calls: list[RareCall] = []
+
+    def add(scalars: tuple, size: int, why: str) -> None:
+        calls.append(RareCall(size=size, seed=rng.getrandbits(63) | 1, scalars=scalars, why=why))
+
+    small = RARE_SMALL_SIZE if has_data else 0
+    for i, p in enumerate(params):
+        for field_k, t in _integer_slots(p):
+            values = (boundary_values(t) if include_boundaries else []) + constant_values(constants, t)
+            if include_boundaries and t.is_float:
+                values = list(float_edges(t))
+            for v in _unique(values):
+                add(_with_value(base, params, i, field_k, v), small, f"{p.name}: {'boundary' if include_boundaries else 'constant'}")
+    if include_boundaries:
+        for _ in range(RARE_FULL_RANGE_CALLS):   # full-range scalars next to sizeable data
+            full = tuple(_full_range_scalar(p, rng) for p in params)
+            add(full, RARE_FULL_RANGE_SIZE if has_data else 0, "full-range scalars")
+    if has_data:
+        for size in rare_sizes(params, constants, include_small=include_boundaries):
+            add(base, size, "length past a bound")
+    return calls[:MAX_RARE_CALLS]
+
+
+def rare_sizes(params: tuple[ParamSpec, ...], constants=(), *, include_small: bool = True) -> list[int]:
+    """Buffer lengths just around and past every bound the code implies: each positive
+    constant c (as an element count and as a byte count of each element size) gives c-1,
+    c, c+1; powers of two +-1 up to 4096 as well. Capped by ``MAX_RARE_ELEMENTS`` each and
+    ``MAX_RARE_TOTAL_ELEMENTS`` in all (the smallest first)."""
+    elem_sizes = {p.elem.size for p in params if isinstance(p, BufferParam)} | {1}
+    sizes = set()
+    if include_small:
+        for k in range(1, 13):
+            sizes |= {(1 << k) - 1, 1 << k, (1 << k) + 1}
+    for c in constants:
+        for s in elem_sizes:
+            if c > 1 and c // s > 1:
+                sizes |= {c // s - 1, c // s, c // s + 1}
+    kept, total = [], 0
+    for size in sorted(x for x in sizes if 0 < x <= MAX_RARE_ELEMENTS):
+        if total + size > MAX_RARE_TOTAL_ELEMENTS:
+            break
+        kept.append(size)
+        total += size
+    return kept
+
+
+def _integer_slots(p: ParamSpec) -> list[tuple[int | None, ScalarType]]:
+    """(field index or None, type) of each scalar a rare call can set in ``p``."""
+    if isinstance(p, ScalarParam):
+        return [(None, p.type)]
+    if isinstance(p, StructParam):
+        return [(k, t) for k, (_, t) in enumerate(p.fields)]
+    return []
+
+
+def _with_value(base: tuple, params, i: int, field_k: int | None, v) -> tuple:
+    values = list(base)
+    t = params[i].type if field_k is None else params[i].fields[field_k][1]
+    if t.is_float and t.size == 4:
+        v = _as_float32(float(v))
+    if field_k is None:
+        values[i] = v
+    else:
+        fields = list(values[i])
+        fields[field_k] = v
+        values[i] = tuple(fields)
+    return tuple(values)
+
+
+def _full_range_scalar(p: ParamSpec, rng: random.Random) -> object:
+    if isinstance(p, ScalarParam):
+        return _full_range_value(p.type, rng)
+    if isinstance(p, StructParam):
+        return tuple(_full_range_value(t, rng) for _, t in p.fields)
+    return None
+
+
+def _full_range_value(t: ScalarType, rng: random.Random) -> int | float:
+    if t.is_bool:
+        return rng.randint(0, 1)
+    if t.is_float:
+        x = rng.choice([rng.uniform(-1e6, 1e6), rng.uniform(-1e30, 1e30) if t.size == 8 else rng.uniform(-1e30, 1e30)])
+        return _as_float32(x) if t.size == 4 else x
+    return rng.randint(t.min, t.max)
+
+
+def rare_inputs(params: tuple[ParamSpec, ...], calls: list[RareCall], *, first_index: int = 0) -> list[FunctionInput]:
+    """Group ``calls`` into harness runs (``./harness rare K``): at most
+    ``RARE_CALLS_PER_INPUT`` calls and ``RARE_ELEMENTS_PER_INPUT`` buffer elements each."""
+    inputs, group, elements = [], [], 0
+    for call in calls:
+        if group and (len(group) >= RARE_CALLS_PER_INPUT or elements + call.size > RARE_ELEMENTS_PER_INPUT):
+            inputs.append(FunctionInput("rare", first_index + len(inputs), calls=tuple(group)))
+            group, elements = [], 0
+        group.append(call)
+        elements += call.size
+    if group:
+        inputs.append(FunctionInput("rare", first_index + len(inputs), calls=tuple(group)))
     return inputs

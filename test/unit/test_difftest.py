@@ -187,12 +187,16 @@ def test_reference_outputs_are_reused_across_candidates(tmp_path, monkeypatch):
     cand = compile_candidate(ctx, DATA / "fn_pop.good.c")
     run_differential(plan, ctx.baseline_object, cand, toolchain=ctx.toolchain, workdir=ctx.workdir / "difftest")
     cached = len(plan.reference_cache.entries)
-    assert cached == len(plan.correctness) + len(plan.scale)
+    plan_inputs = [key for key in plan.reference_cache.entries if key[1] != "rare"]
+    assert len(plan_inputs) == len(plan.correctness) + len(plan.scale)
+    assert cached > len(plan_inputs)       # rare inputs: the reference's outputs (run twice) kept too
     verdict = run_differential(plan, ctx.baseline_object, cand, toolchain=ctx.toolchain,
                                workdir=ctx.workdir / "difftest")
     assert verdict.kind == VerdictKind.TESTED_EQUAL
     assert len(plan.reference_cache.entries) == cached
-    assert len(list((ctx.workdir / "difftest").glob("ref-*.exe"))) == 1
+    # The reference is linked once per harness: the plan's, and each rare-input harness.
+    rare_harnesses = len(list((ctx.workdir / "difftest").glob("rare-*.c")))
+    assert len(list((ctx.workdir / "difftest").glob("ref-*.exe"))) == 1 + rare_harnesses
 
 
 def test_library_tu_calling_other_tus_is_tested_with_trapping_stubs(tmp_path):
