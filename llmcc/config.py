@@ -101,6 +101,15 @@ KEYS: tuple[Key, ...] = (
     Key("cache", _bool, True, "use the result cache"),
     Key("cache_base_dir", _str, "", "absolute paths under this directory are keyed relative to the "
         "working directory where they cannot reach the object (as ccache's base_dir)"),
+    # build-wide budget (llmcc/session.py)
+    Key("budget.seconds", _positive(float), 10.0,
+        "seconds of pipeline tuning one build may spend, over all its TUs (best-scored first)"),
+    Key("budget.llm_seconds", _positive(float), 900.0, "the same in llm mode (model calls are slow)"),
+    Key("budget.model_calls", _positive(int), 200, "model requests one build may make (llm mode)"),
+    Key("budget.top_tus", _positive(int), 8,
+        "a TU is optimized only while its score is among the best N hot TUs the build has seen (0: any)"),
+    Key("budget.min_tu_seconds", _positive(float), 2.0, "a TU is not started with less budget left than this"),
+    Key("budget.idle_reset", _positive(float), 600.0, "a build session idle this long is over"),
     # hotspots
     Key("hotspots.top_k", _positive(int), 10, "functions kept per build"),
     Key("hotspots.threshold", _positive(float), 1.0, "minimum score for a function to be optimized"),

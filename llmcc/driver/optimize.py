@@ -1,6 +1,8 @@
 """What happens to a candidate TU after its baseline object exists.
 
     score       features (plugin JSON from the baseline compile, else llvmlite) -> hot list
+    budget      the build session admits the TU (best-scored TUs, seconds left) or says
+                why not: below-build-rank / budget-exhausted (llmcc/session.py)
     context     unoptimized IR for the optimizers (frontend component)
     optimize    AutoPass pipeline tuning (no endpoint) or the guiding agent (endpoint)
     emit        a validated, measured-faster candidate replaces the baseline object
@@ -37,28 +39,79 @@ def optimize_tu(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, w
         return "not_hot"
     mode = resolve_mode(settings)
     report["mode_resolved"] = mode
+    if mode == "score":
+        return _score_only(tc, settings, inv, cwd, work, hot, deadline, features, profile, report)
+    # The build-wide budget: only the build's best-scored TUs are optimized, each within
+    # the seconds the build has left (llmcc/session.py).
+    from ..session import BuildSession
+    session = BuildSession.from_settings(settings, mode)
+    admission = session.admit(_tu_id(inv), max(h.score for h in hot),
+                              tu_deadline=max(0.0, deadline - time.monotonic()),
+                              uses_model=mode == "llm")
+    report["budget"] = {"granted_s": round(admission.granted, 3), "skipped": admission.reason,
+                        "detail": admission.detail, "build": session.build}
+    if not admission.admitted:
+        return Fallback(admission.reason, admission.detail)
+    started = time.monotonic()
+    budget_deadline = started + admission.granted
+    effective = min(deadline, budget_deadline)
+    try:
+        result = _optimize_admitted(tc, settings, inv, cwd, work, hot, features, profile, report,
+                                    mode, effective)
+    finally:
+        calls = int((report.get("llm_usage") or {}).get("requests", 0) or 0)
+        session.finish(admission, time.monotonic() - started, calls)
+    if not isinstance(result, Fallback) and result != "optimized" and time.monotonic() > effective:
+        if budget_deadline < deadline:
+            return Fallback("budget-exhausted", "the build's budget ran out while optimizing this TU")
+        return Fallback("deadline", "optimizing took longer than tu_deadline")
+    return result
+
+
+def _tu_id(inv: Invocation) -> str:
+    """The TU as the session ranks it: its source and codegen flags (a -fPIC variant of
+    the same file is another TU)."""
+    return f"{inv.source} {' '.join(inv.codegen_flags)}"
+
+
+def _score_only(tc, settings, inv, cwd, work, hot, deadline, features, profile, report) -> str | Fallback:
+    """mode=score: rank with remarks and report; nothing is tuned (no budget needed)."""
+    ctx = make_context(tc, settings, inv, cwd, work, hot, deadline)
+    if isinstance(ctx, Fallback):
+        return ctx
+    ctx.hot_functions = rescore_with_remarks(ctx, features, profile, report)
+    _report_hot(report, ctx.hot_functions)
+    return "scored"
+
+
+def _optimize_admitted(tc, settings, inv, cwd, work, hot, features, profile, report: dict,
+                       mode: str, deadline: float) -> str | Fallback:
+    """Context, remarks, then the optimizer for ``mode``; emits an accepted candidate."""
     ctx = make_context(tc, settings, inv, cwd, work, hot, deadline)
     if isinstance(ctx, Fallback):
         return ctx
     # Remarks cost an extra optimizer run, so only TUs that passed the cheap feature
-    # filter pay for them; they refine the ranking and seed the pipeline policy.
+    # filter and the build's budget pay for them; they refine the ranking and seed the
+    # pipeline policy.
     ctx.hot_functions = rescore_with_remarks(ctx, features, profile, report)
     _report_hot(report, ctx.hot_functions)
-    if mode == "score" or not ctx.hot_functions:
+    if not ctx.hot_functions:
         return "scored"
-    if mode == "llm":
-        candidate = _run_agents(ctx)
-    else:
-        from ..pipeline.tune import tune_pipeline
-        candidate = tune_pipeline(ctx, policy="greedy", deadline=deadline)
-        result = ctx.report.get("pipeline", {}).get("result") or {}
-        if candidate is None and result.get("decision") == "error":
-            candidate = Fallback("pipeline-error", str(result.get("reason", "")))
-    report.update({k: v for k, v in ctx.report.items() if k not in report})
+    try:
+        if mode == "llm":
+            candidate = _run_agents(ctx)
+        else:
+            from ..pipeline.tune import tune_pipeline
+            candidate = tune_pipeline(ctx, policy="greedy", deadline=deadline)
+            result = ctx.report.get("pipeline", {}).get("result") or {}
+            if candidate is None and result.get("decision") == "error":
+                candidate = Fallback("pipeline-error", str(result.get("reason", "")))
+    finally:
+        report.update({k: v for k, v in ctx.report.items() if k not in report})
     if isinstance(candidate, Fallback):
         return candidate
     if time.monotonic() > deadline:
-        return Fallback("deadline", "optimizing took longer than tu_deadline")
+        return "no_improvement"     # the caller names which deadline ran out
     if candidate is None:
         return "no_improvement"
     atomic_copy(candidate.object_path, cwd / inv.output)
