@@ -143,7 +143,9 @@ def _prepare_trees(st: State, progress: Progress) -> None:
     st.build_seconds = time.monotonic() - t0
     if not r.ok:
         raise TuneError(f"the build command failed (status {r.returncode}); see {st.work / 'build.log'}")
-    st.records = [rec for rec in read_records(record) if rec.get("output")]
+    # Configure-style probes compile files that are gone after the build: not TUs of the program.
+    st.records = [rec for rec in read_records(record) if rec.get("output")
+                  and (st.best / rec["source"]).is_file() and (st.best / rec["output"]).is_file()]
     if not st.records:
         raise TuneError("the build compiled no C source through llmcc (is the tree already built? "
                         "pass --clean 'make clean'; does the build use CC=llmcc?)")
@@ -207,6 +209,8 @@ def _record_of(st: State, source: str) -> dict:
 
 def _tune_tu(st: State, progress: Progress, source: str, share: float, functions: list[str]) -> None:
     progress.say(f"{source}: {share:.1%} of the workload ({', '.join(functions[:3])})")
+    if not _time_left(st, progress):
+        return
     _try(st, progress, source, "profile", {"profile": st.profile_ref, "pipeline": None})
     tried: set[str] = set()
     for _ in range(st.opts.pipeline_candidates):
@@ -222,12 +226,21 @@ def _tune_tu(st: State, progress: Progress, source: str, share: float, functions
 
 
 def _time_left(st: State, progress: Progress) -> bool:
-    """Room for one more candidate and the final in-place build."""
-    need = max(st.candidate_seconds, st.build_seconds) + st.build_seconds + 5
+    """Room for one more candidate, the final comparison and the in-place build."""
+    need = 2 * _candidate_estimate(st) + st.build_seconds + 5
     if time.monotonic() + need > progress.deadline:
         progress.say("budget spent: no room for another candidate")
         return False
     return True
+
+
+def _candidate_estimate(st: State) -> float:
+    """Seconds one candidate takes: the slowest so far, or before any, one TU's share of
+    the build (thrice: compile, archive, link) plus the runs of one comparison."""
+    if st.candidate_seconds:
+        return st.candidate_seconds
+    runs = 2 * st.opts.pairs + 4 if st.opts.measure == "time" else 60   # callgrind: ~50x slower
+    return 3 * st.build_seconds / max(1, len(st.records)) + runs * st.baseline_run.wall_seconds
 
 
 def _pipeline_proposal(st: State, source: str, tried: set[str]) -> tuple[str, str, dict] | None:

@@ -211,3 +211,23 @@ def test_function_to_tu_mapping():
     assert _tu_of("lib/k.c:helper", records, symbols) == "lib/k.c"
     assert _tu_of("kernel", records, symbols) == "src/k.c"          # global: symbol tables
     assert _tu_of("missing", records, symbols) is None
+
+
+def test_match_compile_by_source_flags_and_headers(tmp_path):
+    from llmcc.driver.args import classify_invocation
+    from llmcc.tune.decisions import match_compile
+    from llmcc.tune.record import sha256_file
+    proj = make_project(tmp_path / "p")
+    inv = classify_invocation(["-O2", "-c", "kernel.c", "-o", "kernel.o"], cwd=proj)
+    decision = {"source": "kernel.c", "source_hash": sha256_file(proj / "kernel.c"), "flags": ["-O2"],
+                "headers": [["kernel.h", sha256_file(proj / "kernel.h")]], "transform": {}}
+    data = {"tus": [decision]}
+    assert match_compile(data, proj, inv, proj).decision is decision
+    # Other flags: another TU, no decision and nothing stale.
+    inv_o3 = classify_invocation(["-O3", "-c", "kernel.c"], cwd=proj)
+    m = match_compile(data, proj, inv_o3, proj)
+    assert m.decision is None and not m.stale
+    # A header edit makes the decision stale, naming the header.
+    (proj / "kernel.h").write_text("/* changed */\n" + (proj / "kernel.h").read_text())
+    m = match_compile(data, proj, inv, proj)
+    assert m.decision is None and "header kernel.h changed" in m.stale
