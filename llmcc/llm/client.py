@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import random
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -171,17 +172,80 @@ def _capped_http_client(limit: int, timeout: float) -> Any:
     return httpx2.Client(transport=CappedTransport(), timeout=timeout)
 
 
+class EndpointFit:
+    """Which request parameters the endpoint accepts, learned from its 400 errors.
+
+    Reasoning models (OpenAI o-series, gpt-5...) reject ``max_tokens`` (they want
+    ``max_completion_tokens``) and any ``temperature`` but the default; some servers reject
+    ``max_completion_tokens``. ``llm.params`` picks the first form ("classic",
+    "reasoning"; "auto" = classic); a 400 naming a parameter switches to the other form and
+    the request is sent again. What was learned is kept in ``path`` (under the cache dir),
+    so the next compiles of the build start with the form that works."""
+
+    def __init__(self, params: str = "auto", path: Path | None = None) -> None:
+        self.path = path
+        self.token_param = "max_completion_tokens" if params == "reasoning" else "max_tokens"
+        self.temperature = params != "reasoning"
+        if path is not None:
+            try:
+                learned = json.loads(path.read_text())
+                if learned.get("token_param") in ("max_tokens", "max_completion_tokens"):
+                    self.token_param = learned["token_param"]
+                self.temperature = bool(learned.get("temperature", self.temperature))
+            except (OSError, ValueError, AttributeError):
+                pass
+
+    def kwargs(self, request: dict) -> dict:
+        """The sampling parameters of ``request`` in the form this endpoint takes."""
+        out: dict[str, Any] = {}
+        if request.get("max_tokens"):  # 0 means "the server's default"
+            out[self.token_param] = request["max_tokens"]
+        if self.temperature and request.get("temperature") is not None:
+            out["temperature"] = request["temperature"]
+        return out
+
+    def adapt(self, exc: Any, sent: dict) -> bool:
+        """Switch the form if the 400 ``exc`` names a parameter we sent; False if it doesn't."""
+        said = f"{getattr(exc, 'param', '') or ''} {getattr(exc, 'message', '') or exc}"
+        named = set(re.findall(r"max_completion_tokens|max_tokens|temperature", said))
+        changed = False
+        if self.token_param in named and self.token_param in sent:
+            other = {"max_tokens": "max_completion_tokens", "max_completion_tokens": "max_tokens"}
+            self.token_param = other[self.token_param]
+            changed = True
+        elif "temperature" in named and "temperature" in sent:
+            self.temperature = False
+            changed = True
+        if changed:
+            logger.info("llm: endpoint refused a parameter; now sending %s%s", self.token_param,
+                        "" if self.temperature else ", no temperature")
+            self._save()
+        return changed
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"token_param": self.token_param, "temperature": self.temperature}))
+            os.replace(tmp, self.path)
+        except OSError as e:
+            logger.info("llm: cannot keep the endpoint's parameter form: %s", e)
+
+
 class _OpenAITransport:
     """Chat completions through the ``openai`` SDK (imported on first use: it is slow to import)."""
 
     live = True
 
     def __init__(self, base_url: str, api_key: str, timeout: float,
-                 max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES) -> None:
+                 max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES, fit: EndpointFit | None = None) -> None:
         self._base_url = base_url or None
         self._api_key = api_key
         self._timeout = timeout
         self._body_limit = _body_cap(max_reply_bytes)
+        self._fit = fit or EndpointFit()
         self._sdk_client: Any = None
         self._lock = threading.Lock()
 
@@ -195,15 +259,18 @@ class _OpenAITransport:
             return self._sdk_client
 
     def complete(self, request: dict, timeout: float) -> dict:
-        kwargs: dict[str, Any] = {"model": request["model"], "messages": request["messages"],
-                                  "timeout": timeout}
-        if request.get("max_tokens"):  # 0 means "the server's default"
-            kwargs["max_tokens"] = request["max_tokens"]
-        if request.get("temperature") is not None:
-            kwargs["temperature"] = request["temperature"]
+        import openai
+        base: dict[str, Any] = {"model": request["model"], "messages": request["messages"], "timeout": timeout}
         if request.get("tools"):
-            kwargs["tools"] = request["tools"]
-        completion = self._sdk().chat.completions.create(**kwargs)
+            base["tools"] = request["tools"]
+        for attempt in range(3):   # at most one switch per parameter, then the 400 stands
+            sampling = self._fit.kwargs(request)
+            try:
+                completion = self._sdk().chat.completions.create(**base, **sampling)
+                break
+            except openai.BadRequestError as e:
+                if attempt == 2 or not self._fit.adapt(e, sampling):
+                    raise
         try:
             return _normalize_completion(completion)
         except _MalformedReply:
@@ -637,9 +704,11 @@ def make_client(settings: "Settings", *, deadline: float | None = None,
     if backend == "replay":
         transport: _Transport = _ReplayTransport(_load_book(settings["llm.replay_file"]))
     else:
-        transport = _OpenAITransport(settings["llm.base_url"], api_key, settings["llm.timeout"], max_reply)
+        state = breaker_path(settings.cache_dir(), settings["llm.base_url"])
+        fit = EndpointFit(str(settings.get("llm.params", "auto")), state.with_suffix(".params.json"))
+        transport = _OpenAITransport(settings["llm.base_url"], api_key, settings["llm.timeout"], max_reply, fit)
         # Shared by every compile using this cache directory (even with the cache off).
-        breaker = Breaker(breaker_path(settings.cache_dir(), settings["llm.base_url"]),
+        breaker = Breaker(state,
                           threshold=int(settings.get("llm.breaker_failures", 3)),
                           cooldown=float(settings.get("llm.breaker_cooldown", 60.0)),
                           probe_time=float(settings["llm.timeout"]))
@@ -664,15 +733,15 @@ def client_for_endpoint(base_url: str, *, model: str = "scripted", api_key: str 
                         cache_dir: Path | None = None, tool_protocol: str = "native",
                         deadline: float | None = None, timeout: float = 30.0, concurrency: int = 2,
                         retry: RetryPolicy | None = None, breaker: Breaker | None = None,
-                        max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES) -> LLMClient:
+                        max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES, params: str = "auto") -> LLMClient:
     """An ``openai``-backend client for ``base_url`` without building Settings.
 
     Meant for tests and tools (e.g. ``client_for_endpoint(ScriptedServer(...).url)``);
     the driver uses ``make_client``. No response cache unless ``cache_dir`` is given.
     """
-    return LLMClient(_OpenAITransport(base_url, api_key, timeout, max_reply_bytes), model=model,
-                     timeout=timeout, concurrency=concurrency, tool_protocol=tool_protocol,
-                     cache=ResponseCache(cache_dir) if cache_dir is not None else None,
+    transport = _OpenAITransport(base_url, api_key, timeout, max_reply_bytes, EndpointFit(params))
+    return LLMClient(transport, model=model, timeout=timeout, concurrency=concurrency,
+                     tool_protocol=tool_protocol, cache=ResponseCache(cache_dir) if cache_dir is not None else None,
                      deadline=deadline, api_key=api_key, retry=retry or RetryPolicy(),
                      breaker=breaker, max_reply_bytes=max_reply_bytes)
 

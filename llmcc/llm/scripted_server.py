@@ -20,6 +20,10 @@ request whose last user message or system prompt contains that substring, so a l
      "usage": {"prompt_tokens": 10, "completion_tokens": 5},
      "repeat": 3}                     # answer this many requests (-1: forever); default 1
 
+``rejects`` (constructor) lists request parameters the server refuses with HTTP 400 and
+OpenAI's wording, as reasoning models refuse ``max_tokens`` and ``temperature`` and some
+servers refuse ``max_completion_tokens``; such a request does not consume the script.
+
 Or a callable ``script(request_body) -> entry | list[entry]`` (a list gives several
 choices in one response). A request no entry answers gets HTTP 500 with a message saying
 so, which a test notices.
@@ -131,10 +135,29 @@ def completion_json(entries: list[Entry], body: dict) -> dict:
     }
 
 
-def _error_json(status: int, message: str) -> dict:
+def _error_json(status: int, message: str, param: str | None = None) -> dict:
     kind = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
             404: "not_found_error", 429: "rate_limit_exceeded"}.get(status, "server_error")
-    return {"error": {"message": message, "type": kind, "param": None, "code": kind}}
+    return {"error": {"message": message, "type": kind, "param": param, "code": kind}}
+
+
+# What OpenAI answers for parameters a model does not take (the texts name the parameter).
+_REFUSALS = {
+    "max_tokens": "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                  "Use 'max_completion_tokens' instead.",
+    "temperature": "Unsupported value: 'temperature' does not support {value} with this model. "
+                   "Only the default (1) value is supported.",
+    "max_completion_tokens": "Unrecognized request argument supplied: max_completion_tokens",
+}
+
+
+def refusal(body: dict, rejects: tuple[str, ...]) -> tuple[str, str] | None:
+    """(parameter, message) of the first parameter in ``body`` the server refuses, or None."""
+    for param in rejects:
+        if param in body and not (param == "temperature" and body[param] == 1):
+            return param, _REFUSALS.get(param, "Unsupported parameter: '{param}'").format(
+                value=body[param], param=param)
+    return None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -166,6 +189,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, _error_json(400, "request body is not JSON"))
             return
         self.server.owner._record(body, {k.lower(): v for k, v in self.headers.items()})
+        if (refused := refusal(body, self.server.owner.rejects)) is not None:
+            self._send(400, _error_json(400, refused[1], refused[0]))
+            return
         try:
             entries = self.server.owner._cursor.next_entries(body)
         except Exception as e:  # a test's callable failed: tell the client, loudly
@@ -220,8 +246,9 @@ class ScriptedServer:
     lists every chat request body received, in order (``request_headers`` their headers).
     """
 
-    def __init__(self, script: Script, *, port: int = 0) -> None:
+    def __init__(self, script: Script, *, port: int = 0, rejects: tuple[str, ...] = ()) -> None:
         self._cursor = _ScriptCursor(script)
+        self.rejects = tuple(rejects)
         self._lock = threading.Lock()
         self.requests: list[dict] = []
         self.request_headers: list[dict[str, str]] = []   # headers (lower-case names) of each request, same order

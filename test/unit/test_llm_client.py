@@ -450,3 +450,44 @@ def test_oversized_cache_entry_from_an_older_llmcc_is_not_served(tmp_path):
         small = client_for_endpoint(srv.url, cache_dir=tmp_path / "c", max_reply_bytes=1000)
         [reply] = small.chat(USER)
     assert reply.content == "fresh" and not reply.cached and len(srv.requests) == 2
+
+
+# --------------------------------------------------------------------------- endpoint fit
+
+
+def test_reasoning_endpoint_parameters_are_learned_and_kept(tmp_path):
+    """An endpoint refusing max_tokens and temperature (as reasoning models do) gets
+    max_completion_tokens and no temperature; the next compile sends that form at once."""
+    with ScriptedServer([{"content": "ok", "repeat": -1}], rejects=("max_tokens", "temperature")) as srv:
+        [reply] = client_for(tmp_path, srv.url).chat(USER)
+        assert reply.content == "ok"
+        assert len(srv.requests) == 3
+        assert "max_tokens" in srv.requests[0] and "temperature" in srv.requests[1]
+        last = srv.requests[-1]
+        assert last["max_completion_tokens"] == 4096 and "max_tokens" not in last and "temperature" not in last
+        client_for(tmp_path, srv.url).chat([{"role": "user", "content": "again"}])
+        assert len(srv.requests) == 4 and "max_completion_tokens" in srv.requests[-1]
+
+
+def test_reasoning_config_against_a_server_that_refuses_max_completion_tokens(tmp_path):
+    with ScriptedServer([{"content": "ok", "repeat": -1}], rejects=("max_completion_tokens",)) as srv:
+        client = client_for_endpoint(srv.url, retry=FAST_RETRY, params="reasoning")
+        [reply] = client.chat(USER)
+    assert reply.content == "ok"
+    first, second = srv.requests
+    assert "max_completion_tokens" in first and "temperature" not in first
+    assert second["max_tokens"] == 4096 and "max_completion_tokens" not in second
+
+
+def test_classic_endpoint_gets_classic_parameters_once(tmp_path):
+    with ScriptedServer([{"content": "ok"}], rejects=("max_completion_tokens",)) as srv:
+        client_for_endpoint(srv.url, retry=FAST_RETRY).chat(USER, temperature=0.3)
+    [sent] = srv.requests
+    assert sent["max_tokens"] == 4096 and sent["temperature"] == 0.3
+
+
+def test_a_400_that_names_no_parameter_is_not_retried(tmp_path):
+    with ScriptedServer([{"status": 400, "message": "context length exceeded", "repeat": -1}]) as srv:
+        with pytest.raises(LLMRejected, match="context length"):
+            client_for_endpoint(srv.url, retry=FAST_RETRY).chat(USER)
+    assert len(srv.requests) == 1
