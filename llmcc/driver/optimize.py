@@ -39,6 +39,9 @@ def optimize_tu(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, w
         return "not_hot"
     mode = resolve_mode(settings)
     report["mode_resolved"] = mode
+    from ..llm.breaker import endpoint_down   # open breaker: skip the work that only serves the model
+    if mode == "llm" and (why := endpoint_down(settings)):
+        return Fallback("endpoint-unavailable", why)
     if mode == "score":
         return _score_only(tc, settings, inv, cwd, work, hot, deadline, features, profile, report)
     # The build-wide budget: only the build's best-scored TUs are optimized, each within
@@ -221,8 +224,7 @@ def _run_agents(ctx: TUContext):
     if client is None:
         return Fallback("llm-unconfigured", "mode=llm but llm.backend is none")
     try:
-        found = run_guiding_agent(ctx, client)
-        # A dead endpoint is its own fallback reason (llmcc stats), not "no improvement".
+        found = run_guiding_agent(ctx, client)   # a dead endpoint: a fallback of its own, below
         return Fallback("endpoint-unavailable", client.unavailable) if found is None and client.unavailable else found
     finally:
         ctx.report.setdefault("llm_usage", client.usage.to_json())

@@ -155,3 +155,16 @@ def breaker_path(cache_dir: Path, base_url: str) -> Path:
     """The state file of the endpoint ``base_url`` under ``cache_dir``."""
     digest = hashlib.sha256((base_url or "default").encode()).hexdigest()[:16]
     return Path(cache_dir) / "breaker" / f"{digest}.json"
+
+
+def endpoint_down(settings) -> str:
+    """Why the configured endpoint must not be called now (its breaker is open), or "".
+
+    Cheap (one locked read of a small file, no openai import): the driver asks before
+    spending a TU's time on work that only serves the model (remarks, test plans)."""
+    if settings["llm.backend"] != "openai":
+        return ""
+    breaker = Breaker(breaker_path(settings.cache_dir(), settings["llm.base_url"]))
+    with breaker._state(write=False) as state:
+        left = float(state.get("open_until", 0.0)) - breaker._clock()
+        return breaker._why(state, left) if left > 0 else ""

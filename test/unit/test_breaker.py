@@ -206,6 +206,11 @@ def test_driver_counts_endpoint_unavailable_and_second_compile_asks_nothing(tmp_
         assert time.monotonic() - start < 60
     reports = sorted((Path(llmcc_env["LLMCC_CACHE_DIR"]) / "reports").glob("*.json"))
     assert len(reports) == 2
+    loaded = []
     for path in reports:   # strict JSON: no NaN/Infinity constants
         report = json.loads(path.read_text(), parse_constant=lambda c: pytest.fail(f"{path}: {c}"))
         assert report["fallback"]["reason"] == "endpoint-unavailable"
+        loaded.append(report)
+    # The second compile saw the open breaker before any model-only work (no agents ran).
+    assert "agents" in loaded[0] and "agents" not in loaded[1]
+    assert "circuit breaker open" in loaded[1]["fallback"]["detail"]
