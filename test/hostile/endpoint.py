@@ -162,25 +162,26 @@ class HostileEndpoint:
         if not code.strip():
             # llmcc showed an empty code block (e.g. a definition it could not extract):
             # the reply has nothing to rewrite, and says so in code.
-            return self._log({"content": M.reply_text(level, f"/* {function}: no code was shown */")},
+            return self._log({"content": M.reply_text(level, f"/* {function}: no code was shown */", s)},
                              kind="empty-prompt", wrong=True, **log)
         if self.is_noop_pair(function, level):
-            return self._log({"content": M.reply_text(level, M.noop(level, code, s))},
+            return self._log({"content": M.reply_text(level, M.noop(level, code, s), s)},
                              kind=M.NOOP_KIND, wrong=False, **log)
         if s % ENORMOUS_EVERY == 3:
             mutation = M.mutate(level, code, s, context=context)
             body = mutation.text if mutation else code
             pad = {"source": "/* {} */", "ir": "; {}", "asm": "# {}"}[level]
             filler = "\n".join(pad.format("x" * 100) for _ in range(ENORMOUS_BYTES // 104))
-            return self._log({"content": M.reply_text(level, filler + "\n" + body)},
+            return self._log({"content": M.reply_text(level, filler + "\n" + body, s)},
                              kind="enormous", wrong=True, **log)
         mutation = M.mutate(level, code, s, context=context)
         if mutation is None:
             # nothing applies (no compare, no loop, no integer argument...): cut it short
             truncated = code[: max(1, len(code) // 2)]
-            return self._log({"content": M.reply_text(level, truncated)}, kind="truncated-fallback",
+            return self._log({"content": M.reply_text(level, truncated, s)}, kind="truncated-fallback",
                              wrong=True, **log)
-        return self._log({"content": M.reply_text(level, mutation.text)}, kind=mutation.kind, wrong=True, **log)
+        return self._log({"content": M.reply_text(level, mutation.text, s)}, kind=mutation.kind,
+                         wrong=mutation.wrong, **log)
 
     # -- guiding agent ---------------------------------------------------------------------
 

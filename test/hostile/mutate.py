@@ -31,7 +31,10 @@ IR_KINDS = ("icmp_flip", "add_to_sub", "drop_store", "trapdoor_arg", "bad_dbg", 
 ASM_KINDS = ("trapdoor", "avx2", "jcc_flip", "drop_store", "malformed")
 KINDS = {"source": C_KINDS, "ir": IR_KINDS, "asm": ASM_KINDS}
 # Kinds that are not semantic mutations but unparseable text: a syntax check must catch them.
-MALFORMED_KINDS = frozenset({"bad_dbg", "truncated", "malformed", "c_truncated"})
+MALFORMED_KINDS = frozenset({"truncated", "malformed", "c_truncated"})
+# Probes: the same code as shown, in a form meant to crash a parser (``!dbg !0`` of the
+# wrong kind). Not a wrong rewrite: the outcome that matters is that llmcc survives it.
+PROBE_KINDS = frozenset({"bad_dbg"})
 NOOP_KIND = "noop"
 FENCE = {"source": "c", "ir": "llvm", "asm": "asm"}
 
@@ -45,7 +48,7 @@ class Mutation:
 
     @property
     def wrong(self) -> bool:
-        return self.kind != NOOP_KIND
+        return self.kind != NOOP_KIND and self.kind not in PROBE_KINDS
 
 
 def seed_of(*parts: object) -> int:
@@ -85,9 +88,11 @@ def noop(level: str, code: str, seed: int = 0) -> str:
     return "\n".join(lines[:1] + [marker] + lines[1:])
 
 
-def reply_text(level: str, function_text: str) -> str:
-    """A model-like reply carrying ``function_text`` in the fenced block llmcc asks for."""
-    return (f"Here is a faster version.\n\n```{FENCE[level]}\n{function_text.rstrip()}\n```\n"
+def reply_text(level: str, function_text: str, variant: int = 0) -> str:
+    """A model-like reply carrying ``function_text`` in the fenced block llmcc asks for.
+    ``variant`` goes into the prose so that no two replies have the same text (the runner
+    finds replies by the sha256 of their text)."""
+    return (f"Here is a faster version (variant {variant}).\n\n```{FENCE[level]}\n{function_text.rstrip()}\n```\n"
             "It avoids redundant work on the common path.")
 
 
@@ -359,10 +364,16 @@ def c_off_by_one(code: str, seed: int, context: str) -> str | None:
 
 
 def c_loop_cap(code: str, seed: int, context: str) -> str | None:
-    """The first loop stops after LOOP_CAP iterations (a 'faster' rewrite that ignores
-    input past the largest test size)."""
+    """Ignore input past LOOP_CAP elements: clamp a size-like parameter, else stop the
+    first loop after LOOP_CAP iterations (a 'faster' rewrite that is right on every
+    input smaller than the tests' largest)."""
+    ints = [n for n, t in c_params(code).items() if is_integer_type(t) and "const" not in t]
+    sizes = [n for n in ints if re.search(r"len|size|^n$|count|num|sz|^l$", n, re.IGNORECASE)]
+    if sizes:
+        p = sizes[seed % len(sizes)]
+        return _insert_at_body(code, f"if ({p} > {LOOP_CAP}u) {p} = {LOOP_CAP}u;")
     masked = mask_c(code)
-    counter = "__llmcc_fast_i"
+    counter = f"llmcc_fast_i{seed % 997}"
     for m in _body_matches(code, _FOR):
         parts = _for_parts(code, masked, m)
         if parts is None:

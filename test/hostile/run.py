@@ -78,7 +78,8 @@ def _sh(argv: list[str] | str, cwd: Path, env: dict, log: Path, timeout: float =
 
 class Zlib(Project):
     def build(self, tree: Path, env: dict, log: Path) -> int:
-        rc = _sh(["./configure"], tree, env, log)
+        # -g as distributions build: debug info is where a wrong-kind !dbg node bites
+        rc = _sh(["./configure"], tree, {**env, "CFLAGS": "-O3 -g"}, log)
         return rc or _sh(["make", "-j2"], tree, env, log)
 
     def test(self, tree: Path, env: dict, log: Path, work: Path) -> tuple[bool, str]:
@@ -146,7 +147,7 @@ print(pcall(error, {code = 7}))
 
 class Lua(Project):
     def build(self, tree: Path, env: dict, log: Path) -> int:
-        return _sh(["make", "-j2", "linux", f"CC={env['CC']} -std=gnu99"], tree, env, log)
+        return _sh(["make", "-j2", "linux", f"CC={env['CC']} -std=gnu99", "MYCFLAGS=-g"], tree, env, log)
 
     def test(self, tree: Path, env: dict, log: Path, work: Path) -> tuple[bool, str]:
         """Each script's output equals a plain clang-22 build's, and the known values are right."""
@@ -217,6 +218,13 @@ def llmcc_env(url: str, work: Path, *, budget: int = 4) -> dict[str, str]:
         "LLMCC_AGENTS_SAMPLES": "2", "LLMCC_AGENTS_ROUNDS": "2",
         "LLMCC_MEASURE_MODE": "instructions", "LLMCC_TU_DEADLINE": "420",
     })
+    # The suite bounds its own cost (the endpoint works on a few TUs); the build-wide
+    # budget must not decide which TUs are measured.
+    optional = {"budget.llm_seconds": "7200", "budget.top_tus": "64", "budget.model_calls": "5000"}
+    from llmcc.config import KEYS_BY_NAME
+    for key, value in optional.items():
+        if key in KEYS_BY_NAME:
+            env[KEYS_BY_NAME[key].env] = value
     return env
 
 
