@@ -27,17 +27,41 @@ class ExtractionError(Exception):
     """The module does not parse or does not define the function."""
 
 
-def check_function(src_module_ir: str, tgt_module_ir: str, function: str, settings) -> Verdict:
+def check_function(src_module_ir: str, tgt_module_ir: str, function: str, settings, *,
+                   isolate: bool = True) -> Verdict:
     """Does ``@function`` in the target module refine it in the source module?
 
     Uses alive-tv if found (setting ``verify.alive_tv``, ``$LLMCC_ALIVE_TV``, PATH), else
     the built-in checker; when alive-tv is inconclusive the built-in checker gets a try
     too. Unroll bound and solver timeout come from ``verify.unroll`` and
-    ``verify.smt_timeout_ms``.
+    ``verify.smt_timeout_ms``. With ``isolate`` (the default) the IR is parsed and checked
+    in a child process: untrusted IR that makes LLVM abort gives an INVALID verdict, not
+    a dead compiler.
     """
     try:
         unroll = int(_setting(settings, "verify.unroll", DEFAULT_UNROLL))
         timeout_ms = int(_setting(settings, "verify.smt_timeout_ms", DEFAULT_TIMEOUT_MS))
+        alive_tv = find_alive_tv(settings)
+        kwargs = {"src_module_ir": src_module_ir, "tgt_module_ir": tgt_module_ir, "function": function,
+                  "unroll": unroll, "timeout_ms": timeout_ms,
+                  "alive_tv": str(alive_tv) if alive_tv else None}
+        if not isolate:
+            return check_function_here(**kwargs)
+        from .smt.isolated import run_isolated
+
+        # Several solver queries plus alive-tv may run: allow a generous wall clock.
+        wall_s = 60.0 + 8 * timeout_ms / 1000.0
+        return run_isolated("llmcc.verify.formal:check_function_here", kwargs, wall_s=wall_s,
+                            checker="formal")
+    except Exception as e:  # a checker bug must not break the build: it only loses a proof
+        log.exception("formal check of @%s failed", function)
+        return Verdict(VerdictKind.INCONCLUSIVE, "formal", f"internal error: {type(e).__name__}: {e}")
+
+
+def check_function_here(src_module_ir: str, tgt_module_ir: str, function: str, unroll: int,
+                        timeout_ms: int, alive_tv: str | None) -> Verdict:
+    """``check_function`` in this process (run it in a child for untrusted IR)."""
+    try:
         try:
             src = extract_function(src_module_ir, function)
             tgt = extract_function(tgt_module_ir, function)
@@ -45,10 +69,9 @@ def check_function(src_module_ir: str, tgt_module_ir: str, function: str, settin
             return Verdict(VerdictKind.INVALID, "formal", str(e))
         from .smt import check_refinement
 
-        alive_tv = find_alive_tv(settings)
         if alive_tv is None:
             return check_refinement(src, tgt, function, unroll=unroll, timeout_ms=timeout_ms)
-        verdict = _check_with_alive(src, tgt, function, alive_tv, unroll, timeout_ms)
+        verdict = _check_with_alive(src, tgt, function, Path(alive_tv), unroll, timeout_ms)
         if verdict.kind != VerdictKind.INCONCLUSIVE:
             return verdict
         # alive-tv gave up (timeout, approximation): the built-in checker may still decide.

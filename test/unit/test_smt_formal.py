@@ -99,5 +99,29 @@ def test_internal_errors_become_inconclusive(modules, settings, monkeypatch):
 
     monkeypatch.setattr(smt, "check_refinement", explode)
     src, o3 = modules
-    verdict = check_function(src, o3, "clampadd", settings)
+    verdict = check_function(src, o3, "clampadd", settings, isolate=False)
     assert verdict.kind == VerdictKind.INCONCLUSIVE and "internal error" in verdict.detail
+
+
+def test_a_crashing_checker_process_gives_an_invalid_verdict():
+    """llvmlite can abort() on malformed IR: the child dies, the caller gets a Verdict."""
+    from llmcc.verify.smt.isolated import run_isolated
+
+    verdict = run_isolated("os:abort", {})
+    assert verdict.kind == VerdictKind.INVALID and "SIGABRT" in verdict.detail
+
+
+def test_a_hanging_checker_process_is_killed():
+    from llmcc.verify.smt.isolated import run_isolated
+
+    verdict = run_isolated("subprocess:call", {"args": ["sleep", "30"]}, wall_s=1.0)
+    assert verdict.kind == VerdictKind.INCONCLUSIVE and "wall clock" in verdict.detail
+
+
+@pytest.mark.parametrize("garbage", ["", "define", "define i32 @clampadd(i32 %a) {\n  ret i32 %b\n}",
+                                     "\x00\xff", "define i32 @clampadd() {\n  ret i64 0\n}",
+                                     "target datalayout = \"E-p:16:16\"\n" + "define i32 @clampadd() {\n  ret i32 0\n}"])
+def test_untrusted_candidate_text_always_gives_a_verdict(modules, settings, garbage):
+    src, _ = modules
+    verdict = check_function(src, garbage, "clampadd", settings)
+    assert verdict.kind in (VerdictKind.INVALID, VerdictKind.INCONCLUSIVE), verdict
