@@ -131,6 +131,10 @@ class _MalformedReply(Exception):
     """The endpoint answered 200 with something that is not a chat completion (transient)."""
 
 
+class _Unreachable(Exception):
+    """Nothing accepts connections at the endpoint's address (refused, no route, no name)."""
+
+
 class _BodyTooLarge(Exception):
     """The HTTP body ran past the transport's byte cap (the reply cannot be within bounds)."""
 
@@ -246,6 +250,7 @@ class _OpenAITransport:
         self._timeout = timeout
         self._body_limit = _body_cap(max_reply_bytes)
         self._fit = fit or EndpointFit()
+        self._reachable = False
         self._sdk_client: Any = None
         self._lock = threading.Lock()
 
@@ -258,7 +263,31 @@ class _OpenAITransport:
                     http_client=_capped_http_client(self._body_limit, self._timeout))
             return self._sdk_client
 
+    def _preflight(self, timeout: float) -> None:
+        """One TCP connect before the first request of this process: a closed port or an
+        unknown host is known in milliseconds, before the seconds that importing the
+        ``openai`` package takes on a loaded machine. Skipped behind a proxy."""
+        if self._reachable:
+            return
+        from urllib.parse import urlsplit
+        from urllib.request import getproxies, proxy_bypass
+        parts = urlsplit(self._base_url or "https://api.openai.com/v1")
+        host = parts.hostname or ""
+        if not host or (getproxies() and not proxy_bypass(host)):
+            self._reachable = True
+            return
+        import socket
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            socket.create_connection((host, port), timeout=max(0.1, min(timeout, 5.0))).close()
+        except (ConnectionRefusedError, socket.gaierror) as e:
+            raise _Unreachable(f"cannot connect to {host}:{port}: {e}") from None
+        except OSError:
+            pass   # a slow or filtered path: let the real request (and its timeout) decide
+        self._reachable = True
+
     def complete(self, request: dict, timeout: float) -> dict:
+        self._preflight(timeout)
         import openai
         base: dict[str, Any] = {"model": request["model"], "messages": request["messages"], "timeout": timeout}
         if request.get("tools"):
@@ -348,9 +377,13 @@ class _ReplayTransport:
 
 def _is_transient(exc: BaseException) -> bool:
     """Worth retrying: rate limits, server errors, timeouts, broken connections, garbage replies."""
+    # Checked before importing openai: a closed port is decided without it.
+    if isinstance(exc, (_Unreachable, _MalformedReply, RecursionError)):  # RecursionError: deeply nested JSON
+        return True
+    if isinstance(exc, LLMError):
+        return False
     import openai
-    if isinstance(exc, (_MalformedReply, openai.APIConnectionError, openai.APIResponseValidationError,
-                        RecursionError)):  # RecursionError: a body of deeply nested JSON
+    if isinstance(exc, (openai.APIConnectionError, openai.APIResponseValidationError)):
         return True
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
@@ -360,12 +393,17 @@ def _is_transient(exc: BaseException) -> bool:
 
 
 def _is_openai_error(exc: BaseException) -> bool:
+    if isinstance(exc, (_Unreachable, _MalformedReply, _BodyTooLarge, RecursionError)):
+        return True
     import openai
-    return isinstance(exc, (openai.OpenAIError, _MalformedReply, json.JSONDecodeError, RecursionError,
-                            _BodyTooLarge))
+    return isinstance(exc, (openai.OpenAIError, json.JSONDecodeError))
 
 
-def _is_timeout(exc: BaseException) -> bool:
+def _opens_at_once(exc: BaseException) -> bool:
+    """A failure that opens the breaker by itself: a timeout already cost llm.timeout, and
+    nothing listening at the address will not change within a build's seconds."""
+    if isinstance(exc, _Unreachable):
+        return True
     import openai
     return isinstance(exc, openai.APITimeoutError)
 
@@ -575,7 +613,7 @@ class LLMClient:
         except Exception as e:
             if self._breaker is not None and _is_transient(e):
                 self._breaker.record_failure(self._scrub(f"{type(e).__name__}: {e}")[:300],
-                                             retry_after=_retry_after(e), timeout=_is_timeout(e))
+                                             retry_after=_retry_after(e), timeout=_opens_at_once(e))
             raise
         if self._breaker is not None:
             self._breaker.record_success()

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -138,19 +140,38 @@ def test_dead_endpoint_gives_up_within_deadline(tmp_path):
     assert client.usage.failed_calls == 1
 
 
-def test_dead_endpoint_exhausts_retries(tmp_path):
-    client = client_for(tmp_path, closed_port_url(), breaker_failures=10)
-    with pytest.raises(LLMUnavailable, match="gave up after 4 attempts"):
-        client.chat(USER)
-    assert client.usage.requests == 4
+def test_failing_endpoint_exhausts_retries(tmp_path):
+    with ScriptedServer([{"status": 503, "repeat": -1}]) as srv:
+        client = client_for(tmp_path, srv.url, breaker_failures=10)
+        with pytest.raises(LLMUnavailable, match="gave up after 4 attempts"):
+            client.chat(USER)
+    assert client.usage.requests == 4 == len(srv.requests)
 
 
-def test_dead_endpoint_opens_the_breaker_before_retries_run_out(tmp_path):
-    client = client_for(tmp_path, closed_port_url(), breaker_failures=3)
-    with pytest.raises(EndpointUnavailable, match="circuit breaker open"):
-        client.chat(USER)
-    assert client.usage.requests == 3
+def test_failing_endpoint_opens_the_breaker_before_retries_run_out(tmp_path):
+    with ScriptedServer([{"status": 503, "repeat": -1}]) as srv:
+        client = client_for(tmp_path, srv.url, breaker_failures=3)
+        with pytest.raises(EndpointUnavailable, match="circuit breaker open"):
+            client.chat(USER)
+    assert client.usage.requests == 3 == len(srv.requests)
     assert "circuit breaker open" in client.unavailable
+
+
+def test_closed_port_opens_the_breaker_at_once_without_importing_openai(tmp_path):
+    """A TCP connect decides a closed port in milliseconds; importing the openai package
+    (seconds on a loaded machine) is not paid for a dead endpoint."""
+    code = ("import sys, time\n"
+            "from llmcc.llm.breaker import Breaker\n"
+            "from llmcc.llm.client import EndpointUnavailable, client_for_endpoint\n"
+            f"client = client_for_endpoint({closed_port_url()!r}, breaker=Breaker(None))\n"
+            "t = time.monotonic()\n"
+            "try:\n    client.chat([{'role': 'user', 'content': 'x'}])\n"
+            "except EndpointUnavailable as e:\n    print('unavailable', e)\n"
+            "print('openai' in sys.modules, client.usage.requests, round(time.monotonic() - t, 2))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "unavailable" in out and "cannot connect" in out
+    imported, requests, seconds = out.splitlines()[-1].split()
+    assert imported == "False" and requests == "1" and float(seconds) < 1.5
 
 
 def test_slow_server_times_out_and_is_not_retried(tmp_path):
