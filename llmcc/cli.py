@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-COMMANDS = ("stats", "cache", "config", "score", "report", "bench", "tune")
+COMMANDS = ("stats", "cache", "config", "score", "report", "bench", "tune", "verify")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -169,3 +169,24 @@ def tune(build_cmd, run_cmd, check_cmd, minutes, decisions, measure, margin, pai
         run_session(opts)
     except TuneError as e:
         raise click.ClickException(str(e)) from None
+
+
+@cli.command(epilog="Exit status: 0 proved (every pair), 1 refuted, 3 inconclusive, 4 invalid input "
+                    "(does not parse, missing function, signature mismatch), 2 usage error.")
+@click.argument("src", type=click.Path(dir_okay=False))
+@click.argument("tgt", type=click.Path(dir_okay=False), required=False)
+@click.option("--src-fn", help="source function (default: @src, or same-named functions of two files)")
+@click.option("--tgt-fn", help="target function (default: @tgt); an unnamed function is 0, 1, ...")
+@click.option("--unroll", default=8, show_default=True, type=click.IntRange(0, 1000),
+              help="loop unroll bound (a loop past it is inconclusive)")
+@click.option("--timeout-ms", default=10000, show_default=True, type=click.IntRange(1, None),
+              help="solver timeout per query")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def verify(src: str, tgt: str | None, src_fn: str | None, tgt_fn: str | None, unroll: int,
+           timeout_ms: int, as_json: bool) -> None:
+    """Check that TGT refines SRC (LLVM IR), like alive-tv: verdict, counterexample, and
+    which checker answered (alive-tv when found, else the built-in z3 checker)."""
+    from .verify.verify_cmd import run
+
+    sys.exit(run(src, tgt, src_fn=src_fn, tgt_fn=tgt_fn, unroll=unroll, timeout_ms=timeout_ms,
+                 as_json=as_json, echo=click.echo))

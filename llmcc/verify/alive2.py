@@ -263,13 +263,14 @@ def alive_tv_command(src: Path, tgt: Path | None, *, unroll: int, timeout_ms: in
 
 
 def run_alive_tv(src: Path, tgt: Path | None, *, unroll: int, timeout_ms: int,
-                 alive_tv: Path) -> list[AlivePairResult]:
+                 alive_tv: Path, extra_args: list[str] | None = None) -> list[AlivePairResult]:
     """Run alive-tv on a srctgt file (``tgt`` None) or a src/tgt file pair.
 
     Never raises for tool problems: a hung process, a crash or output without a verdict
     become one INCONCLUSIVE result.
     """
     cmd = alive_tv_command(src, tgt, unroll=unroll, timeout_ms=timeout_ms, alive_tv=alive_tv)
+    cmd += list(extra_args or [])  # e.g. --src-fn=F --tgt-fn=G
     wall_s = timeout_ms / 1000.0 * 4 + _WALL_MARGIN_S
     try:
         returncode, stdout, stderr = _run_with_deadline(cmd, wall_s)
