@@ -80,8 +80,18 @@ class EndpointUnavailable(LLMUnavailable):
     """The endpoint's circuit breaker is open (``llmcc.llm.breaker``): no request was made."""
 
 
-class LLMReplyTooLarge(LLMError):
-    """The reply is over ``llm.max_reply_bytes``: rejected, never cached or recorded."""
+class LLMBadReply(LLMError):
+    """The endpoint answered, but the reply is unusable: rejected, never cached or recorded,
+    not retried (the same prompt would likely get the same)."""
+
+
+class LLMReplyTooLarge(LLMBadReply):
+    """The reply is over ``llm.max_reply_bytes``."""
+
+
+# JSON nested deeper than this makes Python's decoder raise RecursionError wherever an
+# agent parses the reply; no useful reply (code, tool arguments, edits) comes close.
+MAX_REPLY_NESTING = 200
 
 
 class LLMRejected(LLMError):
@@ -330,6 +340,17 @@ def reply_size(reply: dict) -> int:
         size += len(call.get("name", "").encode("utf-8", "replace"))
         size += len(call.get("arguments", "").encode("utf-8", "replace"))
     return size
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of ``[``/``{`` in ``text`` (strings not excluded: an upper bound)."""
+    if text.count("[") + text.count("{") <= MAX_REPLY_NESTING:
+        return 0
+    depth = deepest = 0
+    for m in re.finditer(r"[\[\]{}]", text):
+        depth = depth + 1 if m.group() in "[{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _normalize_completion(completion: Any) -> dict:
@@ -600,6 +621,9 @@ class LLMClient:
         if size > self._max_reply_bytes:
             raise LLMReplyTooLarge(f"reply of {size} bytes is over llm.max_reply_bytes "
                                    f"({self._max_reply_bytes}); not used, cached or recorded")
+        texts = [reply.get("content") or "", *(c["arguments"] for c in reply.get("tool_calls") or [])]
+        if any(_nesting(t) > MAX_REPLY_NESTING for t in texts):
+            raise LLMBadReply(f"reply nests brackets more than {MAX_REPLY_NESTING} deep; not used")
         return reply
 
     def _send(self, request: dict, timeout: float) -> dict:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from llmcc.config import load_settings
-from llmcc.llm.client import (ChatReply, EndpointUnavailable, LLMDeadline, LLMRejected, LLMReplyTooLarge,
-                              LLMUnavailable, RetryPolicy, client_for_endpoint, make_client)
+from llmcc.llm.client import (ChatReply, EndpointUnavailable, LLMBadReply, LLMDeadline, LLMRejected,
+                              LLMReplyTooLarge, LLMUnavailable, RetryPolicy, client_for_endpoint, make_client)
 from llmcc.llm.scripted_server import ScriptedServer
 
 FAST_RETRY = RetryPolicy(attempts=4, multiplier=0.01, max_wait=0.05, jitter=0.01)
@@ -512,3 +512,17 @@ def test_a_400_that_names_no_parameter_is_not_retried(tmp_path):
         with pytest.raises(LLMRejected, match="context length"):
             client_for_endpoint(srv.url, retry=FAST_RETRY).chat(USER)
     assert len(srv.requests) == 1
+
+
+@pytest.mark.parametrize("where", ["content", "tool-arguments"])
+def test_deeply_nested_reply_is_rejected_before_any_agent_parses_it(tmp_path, where):
+    deep = "[" * 5000 + "]" * 5000
+    entry = ({"content": f"```json\n{deep}\n```"} if where == "content"
+             else {"tool_calls": [{"name": "compile", "arguments": '{"path": ' + deep + "}"}]})
+    with ScriptedServer([entry, {"content": "[[1, 2], {\"a\": [3]}]"}]) as srv:
+        client = client_for(tmp_path, srv.url, cache=True)
+        with pytest.raises(LLMBadReply, match="nests brackets"):
+            client.chat(USER, tools=TOOLS)
+        assert len(srv.requests) == 1 and not list((tmp_path / "llm-cache").rglob("*.json"))
+        [reply] = client.chat(USER, tools=TOOLS)     # ordinary nesting passes
+    assert json.loads(reply.content) == [[1, 2], {"a": [3]}]
