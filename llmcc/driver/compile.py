@@ -11,6 +11,12 @@
            cache store, then replay clang's stdout/stderr and exit status
 
 A user's own compile error is not a fallback: clang's output and status pass through.
+
+Determinism: the key holds neither the output path nor (unless it lands in the object)
+the working directory, and baseline + optimize + store run under the key's lock, so
+concurrent compiles of one TU -- in one tree or in two -- wait for one decision, and the
+stored result *is* the recorded decision: every later build sharing the cache gets the
+same object instead of re-deciding by timing noise.
 """
 from __future__ import annotations
 

@@ -137,17 +137,89 @@ def decide(ref_samples: list[float], cand_samples: list[float], *, margin: float
                       accepted=accepted, margin=margin, alpha=alpha, notes=notes)
 
 
+# Timing runs of parallel compiles (make -j) would compete for the same cores and turn
+# each other's noise into "speedups": every timed comparison on the machine takes this
+# slot first. An flock dies with its process, so a killed compile never blocks others.
+SLOT_WAIT_SECONDS = 300.0
+
+
+def timing_slot_path() -> Path:
+    """The machine-wide slot: ``$LLMCC_TIMING_SLOT`` or a per-user file in the temp dir
+    (machine-wide rather than per cache: two builds with two caches share the cores)."""
+    import os
+    import tempfile
+    explicit = os.environ.get("LLMCC_TIMING_SLOT")
+    return Path(explicit) if explicit else Path(tempfile.gettempdir()) / f"llmcc-timing-{os.getuid()}.lock"
+
+
+class timing_slot:
+    """Hold the machine-wide timing slot (waiting up to ``wait`` seconds). ``held`` says
+    whether it was taken; if it could not be, timing goes on and the comparison notes it
+    (the significance rule still applies)."""
+
+    def __init__(self, wait: float = SLOT_WAIT_SECONDS, path: Path | None = None):
+        self.wait = wait
+        self.path = path or timing_slot_path()
+        self.held = False
+        self.waited = 0.0
+        self._fd: int | None = None
+
+    def __enter__(self) -> "timing_slot":
+        import fcntl
+        import os
+        import time
+        start = time.monotonic()
+        try:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as e:
+            log.info("timing slot unavailable (%s)", e)
+            return self
+        delay = 0.01
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self.held = True
+                break
+            except BlockingIOError:
+                if time.monotonic() - start >= self.wait:
+                    break
+                time.sleep(delay)
+                delay = min(delay * 2, 0.2)
+            except OSError:
+                break
+        self.waited = time.monotonic() - start
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        import os
+        if self._fd is not None:
+            os.close(self._fd)      # closing releases the flock (``held`` keeps its answer)
+            self._fd = None
+        return False
+
+
 def compare_runtimes(run_ref: Callable[[], float], run_cand: Callable[[], float], *,
                      repetitions: int, margin: float = 0.03, warmup: int = 1,
-                     alpha: float = 0.05, seed: int = DEFAULT_SEED) -> Comparison:
+                     alpha: float = 0.05, seed: int = DEFAULT_SEED,
+                     slot_wait: float = SLOT_WAIT_SECONDS) -> Comparison:
     """Measure both sides ``repetitions`` times, interleaved, after ``warmup`` discarded runs
-    each, and decide whether the candidate is faster by at least ``margin``.
+    each, and decide whether the candidate is faster by at least ``margin``. The runs hold
+    the machine-wide timing slot (``timing_slot``), so parallel compiles take turns.
 
     Each callable runs its program once and returns its cost (CPU seconds, instructions);
     exceptions propagate. A failed run should cost ``math.inf``: it is never accepted.
     """
     if repetitions < 1:
         raise ValueError("repetitions must be >= 1")
+    with timing_slot(slot_wait) as slot:
+        comparison = _measure(run_ref, run_cand, repetitions, margin, warmup, alpha, seed)
+    if not slot.held:
+        comparison.notes.append("measured without the machine-wide timing slot (busy)")
+        comparison.accepted = False     # a contended measurement never decides a win
+    return comparison
+
+
+def _measure(run_ref, run_cand, repetitions, margin, warmup, alpha, seed) -> Comparison:
     for _ in range(warmup):
         run_ref()
         run_cand()

@@ -168,3 +168,74 @@ def test_costs_below_clock_resolution_are_never_accepted():
     c = decide([0.002] * 9, [0.0] * 9, margin=0.03)
     assert not c.accepted and "resolution" in " ".join(c.notes)
     assert not decide([0.0] * 9, [0.0] * 9).accepted
+
+
+# --------------------------------------------------------------------------- timing slot
+
+
+def _slot_is_taken(path) -> bool:
+    import fcntl
+    import os
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def test_timed_runs_hold_the_machine_wide_slot(tmp_path, monkeypatch):
+    from llmcc.measure import timing
+    slot = tmp_path / "slot.lock"
+    monkeypatch.setenv("LLMCC_TIMING_SLOT", str(slot))
+    seen = []
+
+    def run_ref():
+        seen.append(_slot_is_taken(slot))
+        return 1.0
+
+    c = timing.compare_runtimes(run_ref, lambda: 0.5, repetitions=3, margin=0.03)
+    assert seen and all(seen)                 # every timed run happened inside the slot
+    assert not _slot_is_taken(slot)           # and it is released afterwards
+    assert c.accepted and not c.notes
+
+
+def test_a_busy_slot_makes_the_comparison_undecided_not_a_win(tmp_path, monkeypatch):
+    import fcntl
+    import os
+    from llmcc.measure import timing
+    slot = tmp_path / "slot.lock"
+    monkeypatch.setenv("LLMCC_TIMING_SLOT", str(slot))
+    fd = os.open(slot, os.O_RDWR | os.O_CREAT, 0o666)
+    fcntl.flock(fd, fcntl.LOCK_EX)            # another compile is timing right now
+    try:
+        c = timing.compare_runtimes(lambda: 1.0, lambda: 0.5, repetitions=3, slot_wait=0.2)
+    finally:
+        os.close(fd)
+    assert not c.accepted and "timing slot" in c.why_not()
+
+
+def test_parallel_comparisons_take_turns(tmp_path, monkeypatch):
+    import threading
+    import time
+    from llmcc.measure import timing
+    monkeypatch.setenv("LLMCC_TIMING_SLOT", str(tmp_path / "slot.lock"))
+    inside = []
+    overlap = []
+
+    def cost():
+        inside.append(1)
+        overlap.append(len(inside) > 1)
+        time.sleep(0.01)
+        inside.pop()
+        return 1.0
+
+    threads = [threading.Thread(target=timing.compare_runtimes, args=(cost, cost),
+                                kwargs={"repetitions": 3}) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(overlap) == 3 * 8 and not any(overlap)
