@@ -27,8 +27,8 @@ from pathlib import Path
 from ..outcome import Fallback
 from ..toolchain import QUIET_FLAGS, Toolchain
 from . import inputs as gen
-from .inputs import (BufferParam, BufferValue, FunctionInput, LengthParam, ParamSpec,
-                     ScalarParam, ScalarType, StringParam, StructParam)
+from .inputs import (BufferParam, BufferValue, FieldSpec, FunctionInput, LengthParam, ParamSpec,
+                     ScalarParam, ScalarType, StringParam, StructParam, StructPtrParam)
 
 log = logging.getLogger(__name__)
 
@@ -324,7 +324,7 @@ def _classify_params(raw_params: list[dict], types: _Types, source_text: bytes) 
             specs[i] = _value_param(raw, types)
     for i, raw in enumerate(raws):
         if "*" in raw.canonical:
-            specs[i] = _pointer_param(i, raw, raws, specs, length_of)
+            specs[i] = _pointer_param(i, raw, raws, specs, length_of, types)
     for i, li in length_of.items():
         spec = specs[li]
         if isinstance(spec, ScalarParam):
@@ -376,12 +376,65 @@ def _struct_param(name: str, type_info: dict, canonical: str, types: _Types) -> 
     return StructParam(name=name, tag=tag, fields=tuple(fields))
 
 
+def _struct_ptr_param(raw: _RawParam, base: str, const: bool, types: _Types) -> StructPtrParam:
+    """``struct S *p``: the struct's fields from its definition (scalars, arrays of scalars,
+    pointers), pointer fields paired with a later integer field named like a length."""
+    spelled = (raw.type_info.get("qualType") or "").split("*")[0]
+    alias = types.typedefs.get(_strip_qualifiers(spelled))
+    record = types.record_for({"typeAliasDeclId": alias["id"]} if alias else {}, base)
+    if record.get("tagUsed") != "struct":
+        raise Unsupported(f"'{base}' is a {record.get('tagUsed')}, not a struct")
+    fields: list[FieldSpec] = []
+    for node in record.get("inner", []):
+        kind = node.get("kind", "")
+        if kind.endswith("Attr"):
+            raise Unsupported(f"'{base}' has attribute {kind} (layout may differ)")
+        if kind != "FieldDecl":
+            continue
+        if node.get("isBitfield"):
+            raise Unsupported(f"'{base}' has bit-fields")
+        info = node.get("type", {})
+        canonical = types.canonical(info.get("desugaredQualType") or info.get("qualType", ""))
+        fields.append(_field_spec(node.get("name") or f"f{len(fields)}", canonical, base))
+    if not fields:
+        raise Unsupported(f"'{base}' has no fields")
+    for k, f in enumerate(fields):
+        if f.kind == "pointer":
+            later = [j for j in range(k + 1, len(fields)) if fields[j].kind == "scalar"
+                     and not fields[j].type.is_float and not fields[j].type.is_bool
+                     and LENGTH_NAME.match(fields[j].name)]
+            if later:
+                fields[k] = FieldSpec(f.name, f.kind, f.type, f.count, later[0], f.is_void)
+    tag = re.sub(r"\W", "_", record.get("name") or base.split()[-1] or "anon")
+    return StructPtrParam(name=raw.name, tag=tag, fields=tuple(fields), const=const)
+
+
+def _field_spec(name: str, canonical: str, owner: str) -> FieldSpec:
+    text = _strip_qualifiers(canonical)
+    t = gen.scalar_type(text)
+    if t is not None:
+        return FieldSpec(name, "scalar", t)
+    array = re.fullmatch(r"(.+?)\s*\[\s*(\d+)\s*\]", text)
+    if array and gen.scalar_type(_strip_qualifiers(array.group(1))) is not None:
+        return FieldSpec(name, "array", gen.scalar_type(_strip_qualifiers(array.group(1))), int(array.group(2)))
+    if text.count("*") == 1 and "(" not in text and "[" not in text:
+        pointee = _strip_qualifiers(text.split("*")[0])
+        if pointee == "void":
+            return FieldSpec(name, "pointer", gen.SCALAR_TYPES["unsigned char"], is_void=True)
+        if gen.scalar_type(pointee) is not None:
+            return FieldSpec(name, "pointer", gen.scalar_type(pointee))
+        return FieldSpec(name, "opaque")
+    if "(*)" in text.replace(" ", ""):
+        return FieldSpec(name, "opaque")         # function pointer
+    raise Unsupported(f"field '{name}' of '{owner}' is not a scalar, an array of scalars or a pointer")
+
+
 def _strip_qualifiers(text: str) -> str:
     return " ".join(w for w in text.split() if w not in ("const", "volatile", "restrict"))
 
 
 def _pointer_param(i: int, raw: _RawParam, raws: list[_RawParam], specs: list,
-                   length_of: dict[int, int]) -> ParamSpec:
+                   length_of: dict[int, int], types: _Types) -> ParamSpec:
     if raw.canonical.count("*") != 1 or "(" in raw.canonical or "[" in raw.canonical:
         raise Unsupported(f"parameter '{raw.name}' has unsupported type '{raw.canonical}'")
     before, after = raw.canonical.split("*")
@@ -389,6 +442,8 @@ def _pointer_param(i: int, raw: _RawParam, raws: list[_RawParam], specs: list,
     const = "const" in before.split()
     restrict = "restrict" in after.split() or "__restrict" in after.split()
     fixed = ARRAY_SUFFIX.search(raw.written)
+    if base.startswith("struct "):
+        return _struct_ptr_param(raw, base, const, types)
     if base == "void":
         elem, is_void = gen.SCALAR_TYPES["unsigned char"], True
     else:
@@ -440,7 +495,7 @@ def _return_spec(fn_type: str, types: _Types, params: tuple[ParamSpec, ...]) -> 
     spelled = fn_type[:cut].strip()
     canonical = types.canonical(spelled)
     base = _strip_qualifiers(canonical)
-    has_buffers = any(isinstance(p, (BufferParam, StringParam)) for p in params)
+    has_buffers = any(isinstance(p, (BufferParam, StringParam, StructPtrParam)) for p in params)
     if base == "void":
         if not has_buffers:
             raise Unsupported("void function without buffers: no observable output")
@@ -579,6 +634,8 @@ def _param_c_decl(p: ParamSpec) -> str:
         return "char *" if p.mutable else "const char *"
     if isinstance(p, StructParam):
         return f"struct {_struct_name(p)}"
+    if isinstance(p, StructPtrParam):
+        return f"{'const ' if p.const else ''}struct {_pstruct_name(p)} *"
     raise TypeError(p)
 
 
@@ -625,9 +682,26 @@ def _render_head(sig: FunctionSignature) -> list[str]:
         # Field names f0, f1...: same layout, and no clash with macros of the harness's headers.
         fields = " ".join(f"{_c_type(t)} f{k};" for k, (_, t) in enumerate(s.fields))
         parts.append(f"struct {_struct_name(s)} {{ {fields} }};")
+    for p in {p.tag: p for p in sig.params if isinstance(p, StructPtrParam)}.values():
+        parts.append(f"struct {_pstruct_name(p)} {{ {' '.join(_field_c_decl(k, f) for k, f in enumerate(p.fields))} }};")
     params_c = ", ".join(_param_c_decl(p) for p in sig.params) or "void"
     parts.append(f"extern {_return_c(sig.returns)} {sig.name}({params_c});\n")
     return parts
+
+
+def _pstruct_name(p: StructPtrParam) -> str:
+    return f"llmcc_pstruct_{p.tag}"
+
+
+def _field_c_decl(k: int, f: FieldSpec) -> str:
+    """The same layout as the original: same sizes and alignments, fields named fK."""
+    if f.kind == "scalar":
+        return f"{_c_type(f.type)} f{k};"
+    if f.kind == "array":
+        return f"{_c_type(f.type)} f{k}[{f.count}];"
+    if f.kind == "pointer":
+        return f"{'void' if f.is_void else _c_type(f.type)} *f{k};"
+    return f"void *f{k};"
 
 
 # A rare call may loop on a pathological scalar: its child gets this much CPU (and four
@@ -687,7 +761,7 @@ def _emit_call_and_dump(sig: FunctionSignature, args: list[str], out: list[str])
     else:
         out.append("  int llmcc_hit = 0;")
         for i, p in enumerate(sig.params):
-            if isinstance(p, (BufferParam, StringParam)):
+            if isinstance(p, (BufferParam, StringParam, StructPtrParam)):
                 out.append(f"  llmcc_hit = llmcc_hit || llmcc_dump_ptr(\"ret\", llmcc_r, a{i}_base, a{i}_bytes, {i});")
         # Not into any buffer: only null-ness is comparable (the address itself is not).
         out.append("  if (!llmcc_hit) printf(llmcc_r ? \"ret: elsewhere\\n\" : \"ret: null\\n\");")
@@ -716,6 +790,9 @@ def _declare_correctness_arg(i: int, p: ParamSpec, v: object, body: list[str]) -
         inits = ", ".join(_c_literal(t, x) for (_, t), x in zip(p.fields, v))
         body.append(f"  struct {_struct_name(p)} a{i} = {{ {inits} }};")
         return f"a{i}"
+    if isinstance(p, StructPtrParam):
+        _declare_struct_ptr(i, p, v, body)
+        return f"a{i}"
     if isinstance(p, StringParam):
         data = bytes(v)
         body.append(f"  size_t a{i}_bytes = {len(data) + 1};")
@@ -740,14 +817,71 @@ def _declare_correctness_arg(i: int, p: ParamSpec, v: object, body: list[str]) -
     return f"a{i}"
 
 
+def _declare_struct_ptr(i: int, p: StructPtrParam, v: tuple, body: list[str]) -> None:
+    """A zeroed struct object with explicit field values; pointer fields own real buffers."""
+    body.append(f"  struct {_pstruct_name(p)} *a{i} = llmcc_alloc(sizeof *a{i});")
+    body.append(f"  const void *a{i}_base = a{i}; size_t a{i}_bytes = sizeof *a{i};")
+    for k, (f, x) in enumerate(zip(p.fields, v)):
+        if f.kind == "scalar":
+            body.append(f"  a{i}->f{k} = {_c_literal(f.type, x)};")
+        elif f.kind == "array":
+            items = ", ".join(_c_literal(f.type, item) for item in x)
+            body.append(f"  {{ static const {_c_type(f.type)} init[{f.count}] = {{ {items} }}; memcpy(a{i}->f{k}, init, sizeof init); }}")
+        elif f.kind == "pointer":
+            t = _c_type(f.type)
+            n = len(x.items)
+            body.append(f"  size_t a{i}_p{k}_bytes = {n} * sizeof({t}); {t} *a{i}_p{k} = llmcc_alloc(a{i}_p{k}_bytes);")
+            if n:
+                items = ", ".join(_c_literal(f.type, item) for item in x.items)
+                body.append(f"  {{ static const {t} init[{n}] = {{ {items} }}; memcpy(a{i}_p{k}, init, sizeof init); }}")
+            body.append(f"  a{i}->f{k} = a{i}_p{k};")
+
+
+def _generated_struct_ptr(i: int, p: StructPtrParam, inits: list, body: list[str]) -> None:
+    """A struct object for a sized call: scalar fields from ``inits`` (C expressions, None
+    for length fields: ``llmcc_n``), arrays and pointed-to buffers from the generator."""
+    body.append(f"  struct {_pstruct_name(p)} *a{i} = llmcc_alloc(sizeof *a{i});")
+    body.append(f"  const void *a{i}_base = a{i}; size_t a{i}_bytes = sizeof *a{i};")
+    for k, f in enumerate(p.fields):
+        if f.kind == "scalar":
+            value = inits[k] if inits[k] is not None else f"({_c_type(f.type)})llmcc_n"
+            body.append(f"  a{i}->f{k} = {value};")
+        elif f.kind == "array":
+            body.append(f"  for (size_t k = 0; k < {f.count}; k++) a{i}->f{k}[k] = {_random_expr(f.type)};")
+        elif f.kind == "pointer":
+            t = _c_type(f.type)
+            n = "llmcc_n" if f.length_field is not None else f"(llmcc_n > {gen.STRUCT_BUFFER_ELEMENTS} ? llmcc_n : {gen.STRUCT_BUFFER_ELEMENTS})"
+            body.append(f"  size_t a{i}_p{k}_bytes = {n} * sizeof({t}); {t} *a{i}_p{k} = llmcc_alloc(a{i}_p{k}_bytes);")
+            body.append(f"  for (size_t k = 0; k < a{i}_p{k}_bytes / sizeof({t}); k++) a{i}_p{k}[k] = {_random_expr(f.type)};")
+            body.append(f"  a{i}->f{k} = a{i}_p{k};")
+
+
+def _dump_struct_ptr(i: int, p: StructPtrParam, body: list[str]) -> None:
+    """Every field after the call; a pointer field as an offset into its own buffer (or
+    null / elsewhere), then that buffer's bytes."""
+    for k, f in enumerate(p.fields):
+        label = f"a{i}.{f.name}"
+        if f.kind in ("scalar", "array"):
+            body.append(f"  llmcc_dump(\"{label}\", &a{i}->f{k}, sizeof a{i}->f{k});")
+        elif f.kind == "pointer":
+            body.append(f"  if (!llmcc_dump_ptr(\"{label}\", a{i}->f{k}, a{i}_p{k}, a{i}_p{k}_bytes, {k}))"
+                        f" printf(a{i}->f{k} ? \"{label}: elsewhere\\n\" : \"{label}: null\\n\");")
+            body.append(f"  llmcc_dump(\"{label}[]\", a{i}_p{k}, a{i}_p{k}_bytes);")
+        else:
+            body.append(f"  printf(a{i}->f{k} ? \"{label}: set\\n\" : \"{label}: null\\n\");")
+
+
 def _note_buffers(sig: FunctionSignature, values: tuple | None, body: list[str]) -> None:
     """Tell the state table where the argument buffers are, so a global that ends up
     pointing into one is printed as ``&bufI+offset`` (addresses differ between runs)."""
     for i, p in enumerate(sig.params):
-        owner = isinstance(p, StringParam) or (
+        owner = isinstance(p, (StringParam, StructPtrParam)) or (
             isinstance(p, BufferParam) and (values is None or values[i].alias_of is None))
         if owner:
             body.append(f"  llmcc_note(\"buf{i}\", a{i}_base, a{i}_bytes);")
+        if isinstance(p, StructPtrParam):
+            body += [f"  llmcc_note(\"a{i}.{f.name}[]\", a{i}_p{k}, a{i}_p{k}_bytes);"
+                     for k, f in enumerate(p.fields) if f.kind == "pointer"]
 
 
 def _dump_buffers(sig: FunctionSignature, values: tuple | None, body: list[str]) -> None:
@@ -759,18 +893,28 @@ def _dump_buffers(sig: FunctionSignature, values: tuple | None, body: list[str])
             body.append(f"  llmcc_dump(\"buf{i}\", a{i}_base, a{i}_bytes);")
         elif isinstance(p, StringParam) and p.mutable:
             body.append(f"  llmcc_dump(\"buf{i}\", a{i}_base, a{i}_bytes);")
+        elif isinstance(p, StructPtrParam):
+            _dump_struct_ptr(i, p, body)
 
 
 def _render_sized(sig: FunctionSignature, inp: FunctionInput) -> str:
     body = [f"  llmcc_seed({inp.seed}ULL);", f"  size_t llmcc_n = {inp.size};"]
     scalars = [None if i >= len(inp.scalars) else inp.scalars[i] for i in range(len(sig.params))]
-    args = _generated_args(sig, [_scalar_init(p, v) for p, v in zip(sig.params, scalars)], body)
+    args = _generated_args(sig, [_struct_ptr_inits(p, v) if isinstance(p, StructPtrParam) else _scalar_init(p, v)
+                                 for p, v in zip(sig.params, scalars)], body)
     _note_buffers(sig, None, body)
     _emit_call_and_dump(sig, args, body)
     _dump_buffers(sig, None, body)
     body.append("  llmcc_post();")   # before the timing repeats, whose count varies
     body.append(f"  LLMCC_REPEAT_TIMING({_call_expr(sig, args)});")
     return f"static void run_scale_{inp.index}(void) {{\n" + "\n".join(body) + "\n}\n"
+
+
+def _struct_ptr_inits(p: StructPtrParam, values: tuple | None) -> list:
+    """C literals of a pointed-to struct's scalar fields (None: generated or ``llmcc_n``)."""
+    values = values or (None,) * len(p.fields)
+    return [_c_literal(f.type, x) if f.kind == "scalar" and x is not None else None
+            for f, x in zip(p.fields, values)]
 
 
 def _scalar_init(p: ParamSpec, value) -> str | None:
@@ -793,6 +937,8 @@ def _generated_args(sig: FunctionSignature, inits: list, body: list[str]) -> lis
             body.append(f"  {_c_type(p.type)} a{i} = {inits[i]};")
         elif isinstance(p, StructParam):
             body.append(f"  struct {_struct_name(p)} a{i} = {inits[i]};")
+        elif isinstance(p, StructPtrParam):
+            _generated_struct_ptr(i, p, inits[i] or [None] * len(p.fields), body)
         elif isinstance(p, StringParam):
             body.append(f"  size_t a{i}_bytes = llmcc_n + 1;")
             body.append(f"  char *a{i} = llmcc_alloc(a{i}_bytes);")
@@ -822,6 +968,18 @@ def _render_rare(sig: FunctionSignature, inp: FunctionInput) -> str:
             values = ", ".join(_scalar_init(p, c.scalars[i]) for c in calls)
             out.append(f"static const {ctype} rare{k}_a{i}[{count}] = {{ {values} }};")
             inits.append(f"rare{k}_a{i}[c]")
+        elif isinstance(p, StructPtrParam):
+            fields = []
+            for j, f in enumerate(p.fields):
+                if f.kind != "scalar":
+                    fields.append(None)
+                    continue
+                # A length field nobody set follows the call's size.
+                values = ", ".join(_c_literal(f.type, c.scalars[i][j] if c.scalars[i] and c.scalars[i][j] is not None
+                                              else min(c.size, f.type.max)) for c in calls)
+                out.append(f"static const {_c_type(f.type)} rare{k}_a{i}_f{j}[{count}] = {{ {values} }};")
+                fields.append(f"rare{k}_a{i}_f{j}[c]")
+            inits.append(fields)
         else:
             inits.append(None)
     body = [f"  llmcc_seed(rare{k}_seed[c]);", f"  size_t llmcc_n = rare{k}_size[c];"]

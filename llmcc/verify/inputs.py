@@ -137,7 +137,42 @@ class StructParam:
     fields: tuple[tuple[str, ScalarType], ...]
 
 
-ParamSpec = Union[ScalarParam, LengthParam, BufferParam, StringParam, StructParam]
+@dataclass(frozen=True)
+class FieldSpec:
+    """A field of a struct reached through a pointer argument.
+
+    ``kind``: ``"scalar"``; ``"array"`` (``T f[count]``); ``"pointer"`` (``T *f``: points
+    to a real buffer the harness allocates and dumps after the call; ``length_field`` is
+    the sibling integer field giving its length, if any); ``"opaque"`` (a pointer to
+    anything else: a struct, a function, an incomplete type; left NULL)."""
+
+    name: str
+    kind: str
+    type: ScalarType | None = None
+    count: int = 1
+    length_field: int | None = None
+    is_void: bool = False
+
+
+@dataclass(frozen=True)
+class StructPtrParam:
+    """``struct S *p``: one object of the struct, fields set from their types (edge and
+    random scalars, filled arrays, pointer fields bound to real buffers), dumped field by
+    field after the call together with the buffers its pointer fields point to."""
+
+    name: str
+    tag: str
+    fields: tuple[FieldSpec, ...]
+    const: bool = False
+
+    def length_fields(self) -> set[int]:
+        return {f.length_field for f in self.fields if f.length_field is not None}
+
+
+# Elements of the buffer a pointer field without a length field points to (at least).
+STRUCT_BUFFER_ELEMENTS = 64
+
+ParamSpec = Union[ScalarParam, LengthParam, BufferParam, StringParam, StructParam, StructPtrParam]
 
 
 # --------------------------------------------------------------------------- values
@@ -219,7 +254,9 @@ def _short(value: object) -> str:
     if isinstance(value, (bytes, bytearray)):
         return repr(bytes(value))
     if isinstance(value, tuple):
-        return "{" + ", ".join(_number_text(v) for v in value) + "}"
+        return "{" + ", ".join(_short(v) for v in value) + "}"
+    if value is None:
+        return "NULL"
     return _number_text(value)
 
 
@@ -352,7 +389,33 @@ def _value_for(p: ParamSpec, pi: int, j: int, use_edges: bool, length: int,
     if isinstance(p, StructParam):
         return tuple(edge_scalar(t, phase + k) if use_edges else random_scalar(t, rng)
                      for k, (_, t) in enumerate(p.fields))
+    if isinstance(p, StructPtrParam):
+        return struct_fields_value(p, phase, use_edges, length, rng)
     raise TypeError(f"unknown parameter kind {p!r}")
+
+
+def struct_fields_value(p: StructPtrParam, phase: int, use_edges: bool, length: int,
+                        rng: random.Random) -> tuple:
+    """Field values of a pointed-to struct: scalars at edge (or random) values, arrays
+    filled, pointer fields bound to ``length``-element buffers (their length fields set to
+    ``length``), opaque pointers NULL."""
+    lengths = p.length_fields()
+    values: list = []
+    for k, f in enumerate(p.fields):
+        if f.kind == "scalar":
+            if k in lengths:
+                values.append(min(length, f.type.max))
+            else:
+                values.append(edge_scalar(f.type, phase + k) if use_edges else random_scalar(f.type, rng))
+        elif f.kind == "array":
+            values.append(tuple(_buffer_item(f.type, phase + j, use_edges and j % 2 == 0, rng) for j in range(f.count)))
+        elif f.kind == "pointer":
+            n = length if f.length_field is not None else max(length, STRUCT_BUFFER_ELEMENTS)
+            values.append(BufferValue(items=tuple(_buffer_item(f.type, phase + j, use_edges and j % 2 == 0, rng)
+                                                  for j in range(n))))
+        else:
+            values.append(None)
+    return tuple(values)
 
 
 def _buffer_item(t: ScalarType, position: int, edge: bool, rng: random.Random) -> int | float:
@@ -428,7 +491,7 @@ def scale_inputs(params: tuple[ParamSpec, ...], *, seed: int = 0,
     """``count`` inputs whose size grows tenfold per index. Functions with buffers or
     strings get longer data; scalar-only functions get a longer batch of calls."""
     rng = random.Random(seed ^ 0x5CA1E)
-    has_data = any(isinstance(p, (BufferParam, StringParam)) for p in params)
+    has_data = any(isinstance(p, (BufferParam, StringParam, StructPtrParam)) for p in params)
     inputs = []
     for i in range(count):
         if has_data:
@@ -450,6 +513,12 @@ def _scale_scalar(p: ParamSpec, rng: random.Random) -> object:
         return rng.randint(0 if not p.type.signed else 1, min(p.type.max, 9))
     if isinstance(p, StructParam):
         return tuple(1.5 if t.is_float else min(t.max, rng.randint(1, 9)) for _, t in p.fields)
+    if isinstance(p, StructPtrParam):
+        # Length fields (None) follow the input's size; other scalars stay small.
+        lengths = p.length_fields()
+        return tuple(None if f.kind != "scalar" or k in lengths else
+                     (1.5 if f.type.is_float else min(f.type.max, rng.randint(1, 9)))
+                     for k, f in enumerate(p.fields))
     return None
 
 
@@ -530,11 +599,14 @@ class RareCall:
         parts = []
         for i, value in enumerate(self.scalars):
             name = params[i].name if i < len(params) else f"arg{i}"
-            if value is not None:
+            if i < len(params) and isinstance(params[i], StructPtrParam):
+                parts += [f"{name}->{f.name}={_short(x if x is not None else self.size)}"
+                          for f, x in zip(params[i].fields, value or ()) if f.kind == "scalar"]
+            elif value is not None:
                 parts.append(f"{name}={_short(value)}")
             elif i < len(params) and isinstance(params[i], LengthParam):
                 parts.append(f"{name}={self.size}")
-        has_data = any(isinstance(p, (BufferParam, StringParam)) for p in params)
+        has_data = any(isinstance(p, (BufferParam, StringParam, StructPtrParam)) for p in params)
         data = f" buffers of {self.size} elements (seed {self.seed})" if has_data else ""
         return ", ".join(parts) + data + (f" [{self.why}]" if self.why else "")
 
@@ -585,7 +657,7 @@ def rare_calls(params: tuple[ParamSpec, ...], *, constants=(), seed: int = 0,
     constants imply are made (the per-candidate supplement). Deterministic."""
     rng = random.Random(seed ^ 0x4A4E)
     constants = sorted({int(c) for c in constants})
-    has_data = any(isinstance(p, (BufferParam, StringParam)) for p in params)
+    has_data = any(isinstance(p, (BufferParam, StringParam, StructPtrParam)) for p in params)
     base = tuple(_scale_scalar(p, rng) for p in params)
     calls: list[RareCall] = []
 
@@ -639,12 +711,18 @@ def _integer_slots(p: ParamSpec) -> list[tuple[int | None, ScalarType]]:
         return [(None, p.type)]
     if isinstance(p, StructParam):
         return [(k, t) for k, (_, t) in enumerate(p.fields)]
+    if isinstance(p, StructPtrParam):
+        return [(k, f.type) for k, f in enumerate(p.fields) if f.kind == "scalar"]
     return []
+
+
+def _field_type(p: ParamSpec, field_k: int) -> ScalarType:
+    return p.fields[field_k].type if isinstance(p, StructPtrParam) else p.fields[field_k][1]
 
 
 def _with_value(base: tuple, params, i: int, field_k: int | None, v) -> tuple:
     values = list(base)
-    t = params[i].type if field_k is None else params[i].fields[field_k][1]
+    t = params[i].type if field_k is None else _field_type(params[i], field_k)
     if t.is_float and t.size == 4:
         v = _as_float32(float(v))
     if field_k is None:
@@ -661,6 +739,10 @@ def _full_range_scalar(p: ParamSpec, rng: random.Random) -> object:
         return _full_range_value(p.type, rng)
     if isinstance(p, StructParam):
         return tuple(_full_range_value(t, rng) for _, t in p.fields)
+    if isinstance(p, StructPtrParam):
+        lengths = p.length_fields()
+        return tuple(_full_range_value(f.type, rng) if f.kind == "scalar" and k not in lengths else None
+                     for k, f in enumerate(p.fields))
     return None
 
 

@@ -227,3 +227,27 @@ def test_aliasing_inputs_for_same_typed_pointer_pairs():
                        if isinstance(p, BufferParam) else p for p in params)
     assert not any(getattr(v, "alias_of", None) is not None
                    for i in gen.correctness_inputs(restricted) for v in i.values)
+
+
+def test_struct_pointer_fields_are_classified_and_dumped(toolchain, tmp_path):
+    source = tmp_path / "sp.c"
+    source.write_text(
+        "typedef struct { int mode; double w; short hist[4]; unsigned char *out; unsigned long out_len;\n"
+        "                 void (*cb)(int); } state_t;\n"
+        "int feed(state_t *st, int v) { st->hist[v & 3]++; if (st->out_len) st->out[0] = (unsigned char)v;\n"
+        "  st->w += v; return st->mode; }\n"
+        "union u { int a; float b; };\nstruct bad { union u x; };\nint nope(struct bad *b) { return b->x.a; }\n")
+    obj = tmp_path / "sp.o"
+    subprocess.run([str(toolchain.clang), "-O2", "-c", str(source), "-o", str(obj)], check=True)
+    spec = synthesize_harness(toolchain, source, [], "feed")
+    st = spec.signature.params[0]
+    assert isinstance(st, gen.StructPtrParam)
+    assert [(f.name, f.kind) for f in st.fields] == [("mode", "scalar"), ("w", "scalar"), ("hist", "array"),
+                                                    ("out", "pointer"), ("out_len", "scalar"), ("cb", "opaque")]
+    assert st.fields[3].length_field == 4 and st.fields[2].count == 4
+    out = _run(toolchain, spec, obj, tmp_path, "correctness", "1").splitlines()
+    labels = [line.split(":")[0] for line in out]
+    assert labels[:8] == ["ret", "a0.mode", "a0.w", "a0.hist", "a0.out", "a0.out[]", "a0.out_len", "a0.cb"]
+    assert out[4] == "a0.out: buf3+0"        # still points at the start of its own buffer
+    refused = synthesize_harness(toolchain, source, [], "nope")
+    assert isinstance(refused, Fallback) and "not a scalar" in refused.detail

@@ -130,3 +130,50 @@ def test_functions_touching_volatile_objects_need_a_proof(tmp_path):
     assert refused.kind == VerdictKind.INCONCLUSIVE and refused.detail.startswith("unsupported:")
     proved = check(ctx, plan, VOLATILE, "same2", formally_proved=True)
     assert proved.kind == VerdictKind.TESTED_EQUAL, proved
+
+
+SINK = """
+struct sink { int writing; int last_err; unsigned char *buf; unsigned cap; unsigned used;
+              unsigned long total; struct sink *next; };
+int sink_write(struct sink *s, const unsigned char *data, int len) {
+  if (len < 0) return -2;
+  if (s->writing == 0) { s->last_err = -1; return -1; }
+  for (int i = 0; i < len; i++) {
+    if (s->used < s->cap) s->buf[s->used++] = data[i] ^ 0x5a;
+    s->total += data[i];
+  }
+  s->last_err = 0;
+  return len;
+}
+"""
+
+
+def test_struct_reached_through_a_pointer_is_built_from_its_type_and_observed(tmp_path):
+    ctx = make_context(tmp_path, SINK, "sink", has_main=False)
+    plan = build_test_plan(ctx, "sink_write")
+    assert not isinstance(plan, Fallback), plan
+    s = plan.signature.params[0]
+    kinds = {f.name: f.kind for f in s.fields}
+    assert kinds == {"writing": "scalar", "last_err": "scalar", "buf": "pointer", "cap": "scalar",
+                     "used": "scalar", "total": "scalar", "next": "opaque"}
+    buf = next(f for f in s.fields if f.name == "buf")
+    assert s.fields[buf.length_field].name == "cap"          # the buffer's length field
+    # Meaningful field values: both branches of s->writing are taken by the plan's inputs.
+    writing = {inp.values[0][0] != 0 for inp in plan.correctness}
+    assert writing == {True, False}
+    same = check(ctx, plan, SINK, "same")
+    assert same.kind == VerdictKind.TESTED_EQUAL, same
+
+
+def test_flipped_test_of_a_struct_field_through_a_pointer_is_caught(tmp_path):
+    ctx = make_context(tmp_path, SINK, "sink", has_main=False)
+    plan = build_test_plan(ctx, "sink_write")
+    verdict = check(ctx, plan, SINK.replace("s->writing == 0", "s->writing != 0"), "flipped")
+    assert verdict.kind == VerdictKind.TESTED_DIFFERENT, verdict
+    assert verdict.checker == "difftest-function"
+    assert verdict.counterexample.startswith("input: correctness") and "s={" in verdict.counterexample
+    diff = first_difference(verdict)
+    assert "reference: ret:" in diff or "reference: a0." in diff, diff
+    # A wrong byte written through the struct's pointer field shows in that buffer.
+    wrong = check(ctx, plan, SINK.replace("^ 0x5a", "^ 0x5b"), "wrongbyte")
+    assert wrong.kind == VerdictKind.TESTED_DIFFERENT and "reference: a0.buf[]:" in first_difference(wrong)
