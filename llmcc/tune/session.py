@@ -81,6 +81,7 @@ class State:
     evidence: dict[str, dict] = field(default_factory=dict)     # source -> evidence
     tried: list[dict] = field(default_factory=list)
     steps: list[dict] = field(default_factory=list)
+    tu_shares: list = field(default_factory=list)               # (TU, share, functions)
     build_seconds: float = 0.0
     candidate_seconds: float = 0.0
 
@@ -107,6 +108,10 @@ def run_session(opts: TuneOptions, stream=sys.stderr) -> dict:
     _prepare_trees(st, progress)
     _profile(st, progress)
     hot = _hot_tus(st, progress)
+    # First, clang's PGO for every TU the workload ran: tune starts where PGO ends.
+    profiled = {src: {"profile": st.profile_ref, "pipeline": None} for src, _, _ in _profiled_tus(st)}
+    if profiled and _time_left(st, progress):
+        _try(st, progress, "whole build", f"profile of {len(profiled)} TU(s)", profiled)
     for source, share, functions in hot:
         _tune_tu(st, progress, source, share, functions)
     summary = _finish(st, progress, hot)
@@ -196,8 +201,12 @@ def _hot_tus(st: State, progress: Progress) -> list[tuple[str, float, list[str]]
         {"name": f.name, "share": round(f.share, 4), "tu": f.tu} for f in ranked[:20]]})
     for f in ranked[:5]:
         progress.say(f"  {f.share:6.1%}  {f.name}  ({f.tu or 'TU unknown'})")
-    hot = [row for row in tu_shares(ranked) if row[1] >= 0.01][:st.opts.max_tus]
-    return hot
+    st.tu_shares = tu_shares(ranked)
+    return [row for row in st.tu_shares if row[1] >= 0.01][:st.opts.max_tus]
+
+
+def _profiled_tus(st: State) -> list[tuple[str, float, list[str]]]:
+    return list(st.tu_shares)
 
 
 # --------------------------------------------------------------------------- candidates
@@ -211,7 +220,8 @@ def _tune_tu(st: State, progress: Progress, source: str, share: float, functions
     progress.say(f"{source}: {share:.1%} of the workload ({', '.join(functions[:3])})")
     if not _time_left(st, progress):
         return
-    _try(st, progress, source, "profile", {"profile": st.profile_ref, "pipeline": None})
+    if not st.accepted.get(source, {}).get("profile"):
+        _try(st, progress, source, "profile", {source: {"profile": st.profile_ref, "pipeline": None}})
     tried: set[str] = set()
     for _ in range(st.opts.pipeline_candidates):
         # Proposed afresh each time: an accepted move stays under the next ones (hill climbing).
@@ -222,7 +232,7 @@ def _tune_tu(st: State, progress: Progress, source: str, share: float, functions
             return
         move, name, transform = proposal
         tried.add(move)
-        _try(st, progress, source, name, transform)
+        _try(st, progress, source, name, {source: transform})
 
 
 def _time_left(st: State, progress: Progress) -> bool:
@@ -295,54 +305,59 @@ def _profile_args(st: State) -> list[str]:
     return [f"-fprofile-instr-use={st.profdata}", *PROFILE_WARNINGS_OFF]
 
 
-def _try(st: State, progress: Progress, source: str, name: str, transform: dict) -> None:
-    """Apply one candidate in a copy of the best tree, check it, measure it, keep or drop it."""
+def _try(st: State, progress: Progress, label: str, name: str, changes: dict[str, dict]) -> bool:
+    """Apply one candidate (a transform per TU) in a copy of the best tree, check it,
+    measure it, keep or drop it. True if accepted."""
     t0 = time.monotonic()
-    entry: dict[str, Any] = {"tu": source, "name": name, "transform": transform}
+    entry: dict[str, Any] = {"tu": label, "name": name, "transforms": changes}
     st.tried.append(entry)
-    progress.say(f"{source}: trying {name}")
+    progress.say(f"{label}: trying {name}")
     try:
-        verdict = _evaluate(st, source, transform, entry)
+        verdict = _evaluate(st, changes, entry)
     except Exception as e:  # noqa: BLE001 - one bad candidate must not end the session
         verdict = f"error: {type(e).__name__}: {e}"
     entry["seconds"] = round(time.monotonic() - t0, 2)
     st.candidate_seconds = max(st.candidate_seconds, entry["seconds"])
-    if verdict == "accepted":
-        comparison = entry["measure"]
-        st.accepted[source] = transform
-        st.evidence[source] = {"check": "passed" if st.opts.check else "no check command",
-                               "output": "equal to the plain build's", "measure": comparison}
-        shutil.rmtree(st.best)
-        st.cand.rename(st.best)
-        progress.best *= comparison["speedup"]
-        st.steps.append({"step": "accepted", "tu": source, "name": name, "speedup": comparison["speedup"],
-                         "cumulative": progress.best, "seconds": entry["seconds"]})
-        progress.say(f"{source}: {name} accepted, {comparison['speedup']:.3f}x "
-                     f"[{comparison['ci_low']:.3f}, {comparison['ci_high']:.3f}]")
-    else:
+    if verdict != "accepted":
         entry.setdefault("decision", "rejected")
         entry["reason"] = verdict
-        progress.say(f"{source}: {name} rolled back ({verdict})")
+        progress.say(f"{label}: {name} rolled back ({verdict})")
+        return False
+    comparison = entry["measure"]
+    for source, transform in changes.items():
+        st.accepted[source] = transform
+        st.evidence[source] = {"check": "passed" if st.opts.check else "no check command",
+                               "output": "equal to the plain build's", "step": name, "measure": comparison}
+    shutil.rmtree(st.best)
+    st.cand.rename(st.best)
+    progress.best *= comparison["speedup"]
+    st.steps.append({"step": "accepted", "tu": label, "name": name, "speedup": comparison["speedup"],
+                     "cumulative": progress.best, "seconds": entry["seconds"]})
+    progress.say(f"{label}: {name} accepted, {comparison['speedup']:.3f}x "
+                 f"[{comparison['ci_low']:.3f}, {comparison['ci_high']:.3f}]")
+    return True
 
 
-def _evaluate(st: State, source: str, transform: dict, entry: dict) -> str:
+def _evaluate(st: State, changes: dict[str, dict], entry: dict) -> str:
     """'accepted', or why not. Every check runs in the candidate tree."""
-    rec = _record_of(st, source)
+    outputs = [_record_of(st, source)["output"] for source in changes]
     tentative = st.work / "tentative" / DEFAULT_NAME
-    _write(st, tentative, st.cand, {**st.accepted, source: transform}, {})
+    _write(st, tentative, st.cand, {**st.accepted, **changes}, {})
     _copy_tree(st.best, st.cand)
-    (st.cand / rec["output"]).unlink(missing_ok=True)
+    for output in outputs:
+        (st.cand / output).unlink(missing_ok=True)
     applied = st.work / "applied.jsonl"
     applied.unlink(missing_ok=True)
     b = _build(st, st.cand, {"LLMCC_DECISIONS": str(tentative), "LLMCC_TUNE_APPLIED": str(applied)}, "candidate")
     if not b.ok:
         return f"build failed (status {b.returncode})"
     notes = [json.loads(line) for line in applied.read_text().splitlines()] if applied.is_file() else []
-    if not any(n.get("applied") == source for n in notes):
+    missing = set(changes) - {n.get("applied") for n in notes}
+    if missing:
         stale = [n["stale"] for n in notes if "stale" in n]
-        return "decision not applied by the build" + (f": {stale[0]}" if stale else "")
-    if _same_file(st.cand / rec["output"], st.best / rec["output"]):
-        return "no change: same object as the best so far"
+        return f"decision not applied by the build to {sorted(missing)[0]}" + (f": {stale[0]}" if stale else "")
+    if all(_same_file(st.cand / o, st.best / o) for o in outputs):
+        return "no change: same object(s) as the best so far"
     if st.opts.check:
         c = run_command(st.opts.check, st.cand, st.env, log=st.work / "check.log")
         if not c.ok:

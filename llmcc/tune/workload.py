@@ -92,7 +92,7 @@ def compare_trees(cmd: str, best: Path, cand: Path, *, mode: str, pairs: int, ma
                   env: dict | None = None, timeout: float | None = None):
     """Measure the run command in the best and the candidate tree; a
     ``measure.timing.Comparison`` (speedup > 1: the candidate is faster)."""
-    from ..measure.timing import compare_instruction_counts, compare_runtimes
+    from ..measure.timing import compare_instruction_counts
     if mode == "instructions":
         ref = instruction_count(cmd, best, env, timeout)
         new = instruction_count(cmd, cand, env, timeout)
@@ -100,9 +100,31 @@ def compare_trees(cmd: str, best: Path, cand: Path, *, mode: str, pairs: int, ma
             raise RuntimeError("callgrind could not count the run command's instructions")
         return compare_instruction_counts(ref, new, margin=margin)
 
-    def timed(tree: Path):
-        def once() -> float:
-            r = run_command(cmd, tree, env, timeout)
-            return r.cpu_seconds if r.ok else math.inf
-        return once
-    return compare_runtimes(timed(best), timed(cand), repetitions=pairs, margin=margin, warmup=1)
+    def once(tree: Path) -> float:
+        r = run_command(cmd, tree, env, timeout)
+        return r.cpu_seconds if r.ok else math.inf
+    return _timed_pairs(lambda: once(best), lambda: once(cand), pairs, margin)
+
+
+def _timed_pairs(run_ref, run_cand, pairs: int, margin: float):
+    """Interleaved (ABBA) CPU-time samples, ``pairs`` per side, decided by
+    ``measure.timing.decide``. A promising but not yet significant result (median beyond
+    the margin) gets ``pairs`` more, up to three times as many: on a loaded machine five
+    pairs rarely settle a 3% win. (Extending only promising runs favours acceptance a
+    little; the margin and the final re-measurement against the plain build bound that.)"""
+    from ..measure.timing import decide
+    run_ref()
+    run_cand()                       # warm-up: caches, page faults
+    ref: list[float] = []
+    new: list[float] = []
+    target = pairs
+    while True:
+        while len(ref) < target:
+            first, second = (run_ref, run_cand) if len(ref) % 2 == 0 else (run_cand, run_ref)
+            a, b = first(), second()
+            ref.append(a if first is run_ref else b)
+            new.append(b if first is run_ref else a)
+        comparison = decide(ref, new, margin=margin)
+        if comparison.accepted or target >= 3 * pairs or comparison.speedup < 1 + margin:
+            return comparison
+        target += pairs

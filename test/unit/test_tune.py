@@ -105,7 +105,7 @@ def test_session_finishes_and_writes_decisions(tuned):
     assert set(by_source) == {"kernel.c", "main.c"}
     # The workload runs in kernel.c; main.c is pinned to clang's object as validated.
     assert data["session"]["hot_tus"][0]["tu"] == "kernel.c"
-    assert by_source["main.c"]["transform"] == {"profile": None, "pipeline": None}
+    assert by_source["main.c"]["transform"]["pipeline"] is None
     kernel = by_source["kernel.c"]
     assert kernel["transform"]["pipeline"] or kernel["transform"]["profile"], "nothing accepted on a kernel made to gain from unrolling"
     assert kernel["evidence"]["check"] == "passed"
@@ -166,10 +166,11 @@ def test_stale_decision_is_ignored_and_counted(tuned, tmp_path):
 
 
 @pytest.mark.parametrize("check,run_cmd,rejected_by", [
-    # The check compares kernel.o with the plain build's copy: every changed object fails it.
-    ("test -f plain.o || cp kernel.o plain.o; cmp -s kernel.o plain.o", "./prog", "check-failed"),
-    # The run prints a checksum of kernel.o: every changed object changes the output.
-    ("./prog --selftest", "./prog; cksum kernel.o", "output-differs"),
+    # The check compares the objects with the plain build's: every changed object fails it.
+    ("test -f plain.sum || cat *.o | cksum > plain.sum; cat *.o | cksum | cmp -s - plain.sum", "./prog",
+     "check-failed"),
+    # The run prints a checksum of the objects: every changed object changes the output.
+    ("./prog --selftest", "./prog; cat *.o | cksum", "output-differs"),
 ])
 def test_candidates_rejected_by_check_or_output(tmp_path, monkeypatch, check, run_cmd, rejected_by):
     from llmcc.tune.session import TuneOptions, run_session
@@ -231,3 +232,21 @@ def test_match_compile_by_source_flags_and_headers(tmp_path):
     (proj / "kernel.h").write_text("/* changed */\n" + (proj / "kernel.h").read_text())
     m = match_compile(data, proj, inv, proj)
     assert m.decision is None and "header kernel.h changed" in m.stale
+
+
+def test_timed_pairs_extend_only_while_promising():
+    from llmcc.tune.workload import _timed_pairs
+    calls = {"ref": 0, "cand": 0}
+
+    def runner(name, values):
+        def run_once():
+            calls[name] += 1
+            return values[calls[name] % len(values)]
+        return run_once
+    # Equal costs: not promising, decided after the first 5 pairs (+1 warm-up each).
+    c = _timed_pairs(runner("ref", [1.0]), runner("cand", [1.0]), 5, 0.02)
+    assert not c.accepted and calls == {"ref": 6, "cand": 6}
+    # A clear 20% win with noise: accepted, with a significant rank test.
+    calls.update(ref=0, cand=0)
+    c = _timed_pairs(runner("ref", [1.0, 1.1, 0.95, 1.05]), runner("cand", [0.8, 0.85, 0.78, 0.82]), 5, 0.02)
+    assert c.accepted and c.speedup > 1.15 and c.p_value < 0.05
