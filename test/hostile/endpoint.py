@@ -101,6 +101,7 @@ class HostileEndpoint:
     functions_per_tu: int = 1
     pipeline_calls: bool = True
     log_path: Path | None = None
+    reply_dir: Path | None = None        # every level reply's text is kept here (for repros)
     served: list[dict] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _occurrences: dict[str, int] = field(default_factory=dict, repr=False)
@@ -143,10 +144,16 @@ class HostileEndpoint:
         entry = {k: v for k, v in entry.items() if k != "status_note"}
         with self._lock:
             record["seq"] = len(self.served)
+            if self.reply_dir is not None and level and content:
+                safe = re.sub(r"[^\w.-]", "_", function)
+                record["reply_file"] = str(self.reply_dir / f"{record['seq']:04d}-{level}-{safe}-{kind}.txt")
             self.served.append(record)
             if self.log_path is not None:
                 with open(self.log_path, "a", encoding="utf-8") as f:
                     f.write(json.dumps(record) + "\n")
+            if "reply_file" in record:
+                self.reply_dir.mkdir(parents=True, exist_ok=True)
+                Path(record["reply_file"]).write_text(content[:200_000])
         return entry
 
     # -- level agents ----------------------------------------------------------------------

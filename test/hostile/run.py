@@ -106,7 +106,7 @@ print("sum", n)
 local t = {}
 for i = 1, 1200000 do t[i] = (i * 7919) % 10007 end
 print(#t, t[1], t[600000], t[1200000])
-t[#t] = nil; t[#t + 1] = 5; t[#t + 2] = 7
+t[#t] = nil; t[#t + 1] = 5
 print(#t)
 local h = {}
 for i = 1, 50000 do h["k" .. (i % 3000)] = (h["k" .. (i % 3000)] or 0) + i end
@@ -140,7 +140,8 @@ end
 print("primes", primes)
 local co = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i * i) end end)
 print(co(), co(), co())
-print(pcall(error, {code = 7}))
+local ok, err = pcall(error, {code = 7})
+print(ok, type(err), err.code)
 """,
 }
 
@@ -180,9 +181,9 @@ class Lua(Project):
 def projects() -> dict[str, Project]:
     return {
         "zlib": Zlib("zlib", THIRD_PARTY / "zlib-1.2.13.dfsg", ("adler32.c", "crc32.c", "trees.c", "inffast.c"),
-                     skip_flags=("-DPIC",), max_tus=3),
+                     skip_flags=("-DPIC",), max_tus=2),
         "lua": Lua("lua", THIRD_PARTY / "lua-5.4.4", ("lobject.c", "ltable.c", "lstring.c", "lutf8lib.c"),
-                   max_tus=3),
+                   max_tus=2),
     }
 
 
@@ -413,14 +414,15 @@ def run_project(project: Project, work: Path, *, seed: int = 9, max_tus: int | N
     """Build ``project`` under the hostile endpoint, run its tests, analyze."""
     from llmcc.llm.scripted_server import ScriptedServer
     work.mkdir(parents=True, exist_ok=True)
-    for stale in ("reports", "llmcc-cache", "record.jsonl", "served.jsonl", "build.log", "llmcc.log"):
+    for stale in ("reports", "llmcc-cache", "record.jsonl", "served.jsonl", "build.log", "llmcc.log", "replies"):
         p = work / stale
         shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
     tree = work / project.name
     shutil.rmtree(tree, ignore_errors=True)
     shutil.copytree(project.source_dir, tree)
     endpoint = HostileEndpoint(seed=seed, max_tus=max_tus or project.max_tus, sources=project.sources,
-                               skip_flags=project.skip_flags, log_path=work / "served.jsonl")
+                               skip_flags=project.skip_flags, log_path=work / "served.jsonl",
+                               reply_dir=work / "replies")
     result = ProjectResult(project.name)
     start = time.monotonic()
     log = work / "build.log"
@@ -474,9 +476,12 @@ def format_table(results: list[ProjectResult]) -> str:
             lines.append(f"  {r.name}: WRONG OBJECT {w}")
         for a in r.wrong:
             if a.check in (ACCEPTED, SPEED_MARGIN):
+                verdicts = ", ".join(f"{v.get('checker')}={v.get('kind')}"
+                                     for v in (a.sample or {}).get("verdicts") or [])
                 lines.append(f"  {r.name}: passed every check: {a.tu} {a.served['level']} "
                              f"{a.served['function']} {a.served['kind']} ({a.check}, "
-                             f"speedup {a.sample.get('speedup') if a.sample else None})")
+                             f"speedup {a.sample.get('speedup') if a.sample else None}; {verdicts}; "
+                             f"reply {a.served.get('reply_file', '?')})")
         if r.unmatched_rounds:
             lines.append(f"  {r.name}: {r.unmatched_rounds} report samples/rounds could not be matched to a reply")
         lines += [f"  {r.name}: tests: {r.tests_detail}"] + [f"  {r.name}: {n}" for n in r.notes]
@@ -490,13 +495,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-tus", type=int, default=None)
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--parallel", action="store_true", help="build the projects at the same time")
     args = parser.parse_args(argv)
     ensure_sources()
     known = projects()
-    results = []
-    for name in args.projects:
-        results.append(run_project(known[name], args.work / name, seed=args.seed, max_tus=args.max_tus))
-        print(format_table(results[-1:]), flush=True)
+
+    def one(name: str) -> ProjectResult:
+        return run_project(known[name], args.work / name, seed=args.seed, max_tus=args.max_tus)
+
+    if args.parallel:
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(len(args.projects)) as pool:
+            results = list(pool.map(one, args.projects))
+    else:
+        results = [one(name) for name in args.projects]
     print(format_table(results))
     if args.json:
         args.json.write_text(json.dumps([r.to_json() for r in results], indent=1, default=str))
