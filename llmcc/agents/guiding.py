@@ -8,8 +8,11 @@ earlier state and repeat calls. The remaining budget and steps are in every tool
 
 The loop ends when the model answers without a tool call, the budget is spent, the step
 limit (``agents.max_steps``; malformed calls count) is reached, the ``tu_deadline``
-passes, or the model becomes unavailable. The best validated state that beats the
-baseline becomes the ``Candidate``; None means "emit the baseline". Nothing escapes as an
+passes, or the model becomes unavailable. Every state is validated against the original
+TU (baseline object and IR), never only against its parent. The fastest accepted state
+that passes the emission gate (``llmcc.verify.evaluate.confirm_for_emission``: the
+evidence rule, then fresh runs against the baseline) becomes the ``Candidate``; None
+means "emit the baseline". Nothing escapes as an
 exception: every problem ends in the baseline with a reason in ``ctx.report["agents"]``.
 """
 from __future__ import annotations
@@ -29,6 +32,8 @@ from .levels import LEVEL_BY_NAME, Lowered, pipeline_for, source_flags
 
 log = logging.getLogger(__name__)
 
+# Accepted states put through the emission gate (fastest first) before giving up.
+MAX_CONFIRMED_STATES = 2
 COSTLY_TOOLS = frozenset({"source_agent", "ir_agent", "asm_agent", "pipeline_agent"})
 # Seconds kept back from the TU deadline so the final bookkeeping always fits.
 DEADLINE_RESERVE = 2.0
@@ -82,6 +87,7 @@ class ProgramState:
     made_by: str                         # the tool (and argument) that produced it
     agent_levels: tuple[str, ...] = ()   # levels whose agents changed it, in order
     function: str | None = None          # last function an agent rewrote
+    functions: tuple[str, ...] = ()      # every function an agent rewrote on the way here
     object_path: Path | None = None
     speedup: float | None = None
     accepted: bool = False
@@ -105,9 +111,15 @@ def run_guiding_agent(ctx: TUContext, client: Any, *, plans: dict[str, Any] | No
     except Exception as e:  # the agent must never break a build
         log.exception("guiding agent failed on %s", ctx.source)
         session.stopped = f"internal-error: {type(e).__name__}: {e}"
+    candidate = None
+    try:
+        candidate = session.candidate()
+    except Exception as e:  # the emission gate's bug keeps the baseline
+        log.exception("confirming the guide's best state failed on %s", ctx.source)
+        session.stopped = f"{session.stopped}; gate internal-error: {type(e).__name__}: {e}"
     finally:
         session.write_report()
-    return session.candidate()
+    return candidate
 
 
 class GuideSession:
@@ -131,6 +143,7 @@ class GuideSession:
         self.level_attempts: dict[tuple[str, str, str], int] = {}
         self.pipeline_reports: list[dict] = []
         self.stopped = ""
+        self.emitted: ProgramState | None = None
         self.started = time.monotonic()
         self.model_turns = 0
         self._add_state("source", ctx.source_path, None, "user source")
@@ -255,7 +268,8 @@ class GuideSession:
     def _add_state(self, level: str, path: Path | None, parent: ProgramState | None, made_by: str,
                    **extra: Any) -> ProgramState:
         state_id = f"p{len(self.states)}"
-        inherited = {"agent_levels": parent.agent_levels, "function": parent.function} if parent else {}
+        inherited = {"agent_levels": parent.agent_levels, "function": parent.function,
+                     "functions": parent.functions} if parent else {}
         inherited.update(extra)
         state = ProgramState(state_id, level, path, parent.id if parent else None, made_by, **inherited)
         self.states[state_id] = state
@@ -357,6 +371,7 @@ class GuideSession:
         best = result.best
         new = self._add_state(level, best.program_path, state, f"{level}_agent {function}",
                               agent_levels=(*state.agent_levels, level), function=function,
+                              functions=tuple(dict.fromkeys((*state.functions, function))),
                               object_path=best.object_path, speedup=best.speedup, correct=True,
                               accepted=best.accepted, verdicts=best.verdicts)
         return {**summary, "new_state": new.id, "speedup": best.speedup, "accepted": best.accepted}
@@ -396,19 +411,60 @@ class GuideSession:
             return {"state": state.id, "correct": state.correct, "speedup": state.speedup,
                     "accepted": state.accepted}
         lowered = self._lower(state)
-        plan = self._plan(state.function or self._hottest())
-        if isinstance(plan, Fallback):
-            raise ToolError(f"no tests available: {plan}")
         from ..verify.evaluate import evaluate_candidate
-        evaluation = evaluate_candidate(self.ctx, plan, lowered.object_path,
-                                        candidate_source=state.path if state.level == "source" else None)
+        plans = self._plans_for(state)
+        formal, ir_path = self._formal_for(state, lowered, plans)
+        evaluation = None
+        for function, plan in plans.items():
+            # Against the original TU (the baseline object and IR), never only the parent.
+            evaluation = evaluate_candidate(self.ctx, plan, lowered.object_path, formal=formal.get(function),
+                                            candidate_source=state.path if state.level == "source" else None,
+                                            fuzz=True, level=state.level, candidate_ir=ir_path)
+            if not (evaluation.correct and evaluation.may_emit):
+                break
         state.object_path = lowered.object_path
-        state.correct = bool(evaluation.correct)
-        state.accepted = bool(evaluation.accepted)
+        state.correct = bool(evaluation.correct and evaluation.may_emit)
+        state.accepted = bool(state.correct and evaluation.accepted)
         state.speedup = evaluation.speedup
         state.verdicts = [v.to_json() for v in evaluation.verdicts]
         return {"state": state.id, "correct": state.correct, "speedup": state.speedup,
                 "accepted": state.accepted, "reason": evaluation.reason[:300]}
+
+    def _plans_for(self, state: ProgramState) -> dict[str, Any]:
+        """Test plans for every function the state may differ in from the original TU: the
+        functions agents rewrote on the way; every planned function after a pipeline
+        change (it acts on the whole TU); else the hottest one."""
+        functions = list(state.functions)
+        if "pipeline" in state.agent_levels or not functions:
+            functions += [f for f, p in self.plans.items() if not isinstance(p, Fallback)]
+        if not functions:
+            functions = [self._hottest()]
+        plans = {}
+        for function in dict.fromkeys(functions):
+            plan = self._plan(function)
+            if isinstance(plan, Fallback):
+                raise ToolError(f"no tests available for {function}: {plan}")
+            plans[function] = plan
+        return plans
+
+    def _formal_for(self, state: ProgramState, lowered: Lowered,
+                    plans: dict[str, Any]) -> tuple[dict[str, Any], Path | None]:
+        """Formal checks against the baseline's IR of every function in ``plans``, when
+        the state has IR (C states are compiled to it), and that IR's path; ({}, None)
+        for asm and object states."""
+        from ..verify.evaluate import formal_against_baseline
+        ir_path = lowered.ir_path
+        if ir_path is None and state.level == "ir":
+            ir_path = state.path
+        if ir_path is None and state.level == "source" and state.path is not None:
+            out_dir = self.dir / f"formal-{state.id}"
+            out_dir.mkdir(exist_ok=True)
+            again = LEVEL_BY_NAME["source"].lower(self.ctx, state.path, out_dir, deadline=self.deadline)
+            ir_path = None if isinstance(again, Fallback) else again.ir_path
+        if ir_path is None:
+            return {}, None
+        text = Path(ir_path).read_text(errors="replace")
+        return {f: formal_against_baseline(self.ctx, text, f) for f in plans}, Path(ir_path)
 
     def _lower(self, state: ProgramState) -> Lowered:
         if state.object_path is not None:
@@ -442,12 +498,44 @@ class GuideSession:
         return max(accepted, key=lambda s: s.speedup, default=None)
 
     def candidate(self) -> Candidate | None:
-        best = self.best_state()
-        if best is None:
-            return None
-        return Candidate(object_path=best.object_path, origin="+".join(best.agent_levels) or best.made_by,
-                         speedup=float(best.speedup), verdicts=best.verdicts,
-                         detail={"state": best.id, "function": best.function, "made_by": best.made_by})
+        """The fastest accepted state that passes the emission gate
+        (``evaluate.confirm_for_emission``: every check and the evidence rule against the
+        original TU, then fresh interleaved runs against the baseline); None: emit the
+        baseline. Tries the states in order of speed while time is left."""
+        ranked = sorted((s for s in self.states.values()
+                         if s.accepted and s.correct and s.object_path is not None and s.speedup is not None),
+                        key=lambda s: s.speedup, reverse=True)
+        gate = self.ctx.report.setdefault("agents_emission", [])
+        for state in ranked[:MAX_CONFIRMED_STATES]:
+            if time.monotonic() >= self.deadline + DEADLINE_RESERVE:
+                gate.append({"state": state.id, "decision": "not confirmed: deadline"})
+                break
+            confirmed = self._confirm(state)
+            gate.append({"state": state.id, "decision": "emit" if confirmed.accepted else "baseline",
+                         "reason": confirmed.reason[:500], "speedup": confirmed.speedup})
+            if confirmed.accepted:
+                self.emitted = state
+                return Candidate(object_path=state.object_path,
+                                 origin="+".join(state.agent_levels) or state.made_by,
+                                 speedup=float(confirmed.speedup),
+                                 verdicts=[v.to_json() for v in confirmed.verdicts],
+                                 detail={"state": state.id, "function": state.function,
+                                         "functions": list(state.functions), "made_by": state.made_by,
+                                         "evidence": confirmed.evidence.to_json() if confirmed.evidence else None})
+        return None
+
+    def _confirm(self, state: ProgramState) -> Any:
+        from ..verify.evaluate import Evaluation, confirm_for_emission
+        try:
+            plans = self._plans_for(state)
+            lowered = Lowered(state.object_path, state.path if state.level == "ir" else None)
+            formal, ir_path = self._formal_for(state, lowered, plans)
+        except ToolError as e:
+            return Evaluation([], False, None, None, False, str(e))
+        level = state.agent_levels[-1] if state.agent_levels else None
+        return confirm_for_emission(self.ctx, plans, state.object_path, formal=formal,
+                                    candidate_source=state.path if state.level == "source" else None,
+                                    level=level, candidate_ir=ir_path)
 
     def write_report(self) -> None:
         """``ctx.report["agents"]``: trace, states, per-level contributions, metrics, usage."""
@@ -466,8 +554,12 @@ class GuideSession:
             "contributions": [{"level": s.agent_levels[-1], "state": s.id, "function": s.function,
                                "speedup": s.speedup, "accepted": s.accepted}
                               for s in self.states.values() if s.agent_levels and s.correct],
-            "emitted": None if best is None else {"state": best.id, "origin": "+".join(best.agent_levels),
-                                                  "speedup": best.speedup},
+            "best_state": None if best is None else {"state": best.id, "origin": "+".join(best.agent_levels),
+                                                     "speedup": best.speedup},
+            "emitted": None if self.emitted is None else {
+                "state": self.emitted.id, "origin": "+".join(self.emitted.agent_levels),
+                "speedup": self.emitted.speedup},
+            "emission_gate": self.ctx.report.get("agents_emission", []),
             "metrics": {"generations": rounds, "correct_generations": correct_rounds,
                         "pct_correct_generations": _pct(correct_rounds, rounds),
                         "samples": len(samples),

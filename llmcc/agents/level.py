@@ -249,7 +249,7 @@ def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: i
         if formal.kind.value in ("refuted", "invalid"):
             return record("incorrect", "formal", _verdict_text(formal),
                           verdicts=[formal.to_json()]), None
-    evaluation = _evaluate(job, lowered.object_path, path, formal)
+    evaluation = _evaluate(job, lowered.object_path, path, formal, lowered.ir_path)
     verdicts = [v.to_json() for v in getattr(evaluation, "verdicts", [])]
     if formal is not None and not any(v["checker"] == formal.checker for v in verdicts):
         verdicts.insert(0, formal.to_json())
@@ -275,12 +275,12 @@ def _failed_stage(evaluation: Any) -> str:
     return "tests" if checker.startswith("difftest") else checker
 
 
-def _evaluate(job: LevelJob, obj: Path, program_path: Path, formal: Any) -> Any:
+def _evaluate(job: LevelJob, obj: Path, program_path: Path, formal: Any, ir_path: Path | None = None) -> Any:
     from ..verify.evaluate import evaluate_candidate
     source = program_path if job.level.name == "source" else None
     try:
         return evaluate_candidate(job.ctx, job.plan, obj, formal=formal, candidate_source=source,
-                                  fuzz=True, level=job.level.name)
+                                  fuzz=True, level=job.level.name, candidate_ir=ir_path)
     except Exception as e:  # an evaluator crash rejects the sample, never accepts it
         log.warning("evaluating %s crashed: %s", program_path.name, e)
         return Fallback("internal-error", f"evaluator crashed: {e}")

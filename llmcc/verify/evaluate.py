@@ -268,16 +268,19 @@ class Evaluation:
 def evaluate_candidate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, *,
                        formal: Verdict | None = None, candidate_source: Path | None = None,
                        measure: bool = True, best_so_far: Path | None = None,
-                       fuzz: bool = False, level: str | None = None) -> Evaluation:
+                       fuzz: bool = False, level: str | None = None,
+                       candidate_ir: Path | None = None) -> Evaluation:
     """Check ``candidate_obj`` against the baseline and, if correct, time it against the
     baseline (or ``best_so_far``). ``formal`` must be a check against the baseline
     (``formal_against_baseline``); ``fuzz`` adds the fuzz budget (``level="asm"`` takes the
-    asm budget). See the module docstring for the steps. Never raises."""
+    asm budget); ``candidate_ir`` (the IR the object came from, if any) gives the fuzzer an
+    instrumented copy whose comparisons it can see. See the module docstring for the
+    steps. Never raises."""
     verdicts: list[Verdict] = []
     try:
         return _evaluate(ctx, plan, candidate_obj, verdicts, formal=formal,
                          candidate_source=candidate_source, measure=measure, best_so_far=best_so_far,
-                         fuzz=fuzz, level=level)
+                         fuzz=fuzz, level=level, candidate_ir=candidate_ir)
     except Exception as e:  # an evaluator bug rejects the candidate, never the build
         log.exception("evaluating %s failed", candidate_obj)
         return Evaluation(verdicts=verdicts, correct=False, comparison=None, speedup=None,
@@ -308,7 +311,8 @@ def _static_checks(ctx: TUContext, candidate_obj: Path, candidate_source: Path |
 
 def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: list[Verdict], *,
               formal: Verdict | None, candidate_source: Path | None, measure: bool,
-              best_so_far: Path | None, fuzz: bool, level: str | None) -> Evaluation:
+              best_so_far: Path | None, fuzz: bool, level: str | None,
+              candidate_ir: Path | None = None) -> Evaluation:
     workdir = _difftest_dir(ctx)
     allow = bool(ctx.settings["verify.allow_unsandboxed"])
     c_source = candidate_source is not None
@@ -335,7 +339,7 @@ def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: lis
         if ub.kind != VerdictKind.TESTED_EQUAL:
             return _reject(verdicts, f"UBSan: {ub.kind.value}: {ub.detail}", c_source=True)
     if fuzz and not any(is_proof(v) for v in verdicts):
-        fuzzed = _fuzz(ctx, plan, candidate_obj, level)
+        fuzzed = _fuzz(ctx, plan, candidate_obj, level, candidate_ir)
         verdicts.append(fuzzed)
         if fuzzed.kind == VerdictKind.TESTED_DIFFERENT or fuzzed.kind == VerdictKind.INVALID:
             return _reject(verdicts, f"fuzzing: {fuzzed.kind.value}: {fuzzed.detail}", c_source=c_source)
@@ -367,7 +371,8 @@ def fuzz_seconds(ctx: TUContext, level: str | None) -> float:
     return float(ctx.settings[key])
 
 
-def _fuzz(ctx: TUContext, plan: TestPlan, candidate_obj: Path, level: str | None) -> Verdict:
+def _fuzz(ctx: TUContext, plan: TestPlan, candidate_obj: Path, level: str | None,
+          candidate_ir: Path | None = None) -> Verdict:
     from .fuzz import fuzz_candidate
 
     seconds = fuzz_seconds(ctx, level)
@@ -377,9 +382,32 @@ def _fuzz(ctx: TUContext, plan: TestPlan, candidate_obj: Path, level: str | None
     base = _signature_plan(plan)
     if base.stub_object is None and plan.stub_object is not None:
         base.stub_object = plan.stub_object
+    workdir = _difftest_dir(ctx) / "fuzz"
+    workdir.mkdir(parents=True, exist_ok=True)
     return fuzz_candidate(ctx.toolchain, base, ctx.baseline_object, candidate_obj, seconds=seconds,
-                          workdir=_difftest_dir(ctx) / "fuzz",
-                          allow_unsandboxed=bool(ctx.settings["verify.allow_unsandboxed"]))
+                          workdir=workdir, allow_unsandboxed=bool(ctx.settings["verify.allow_unsandboxed"]),
+                          traced=_traced_objects(ctx, candidate_ir, workdir))
+
+
+def _traced_objects(ctx: TUContext, candidate_ir: Path | None, workdir: Path) -> dict[str, Path]:
+    """Builds with comparison tracing for the fuzzer: the original source (once per TU)
+    and the candidate's IR, if any (asm candidates have none: the fuzzer's dictionary of
+    code constants stands in)."""
+    from .fuzz import instrumented_object
+
+    traced = {}
+    reference = workdir / "traced-reference.o"
+    if not reference.exists():
+        instrumented_object(ctx.toolchain, ctx.source_path, [ctx.opt_level, *ctx.flags], reference, cwd=ctx.cwd)
+    if reference.exists():
+        traced["reference"] = reference
+    if candidate_ir is not None and Path(candidate_ir).is_file():
+        digest = hashlib.sha256(Path(candidate_ir).read_bytes()).hexdigest()[:16]
+        out = workdir / f"traced-{digest}.o"
+        if out.exists() or instrumented_object(ctx.toolchain, Path(candidate_ir), [ctx.opt_level, *ctx.flags],
+                                               out, cwd=ctx.cwd) is not None:
+            traced["candidate"] = out
+    return traced
 
 
 def _object_check(reference: Path, candidate: Path) -> Verdict:
@@ -446,7 +474,7 @@ def formal_against_baseline(ctx: TUContext, candidate_ir: str, function: str) ->
 
 def confirm_for_emission(ctx: TUContext, plans: dict[str, TestPlan], candidate_obj: Path, *,
                          formal: dict[str, Verdict] | None = None, candidate_source: Path | None = None,
-                         level: str | None = None) -> Evaluation:
+                         level: str | None = None, candidate_ir: Path | None = None) -> Evaluation:
     """The last gate before a candidate object replaces the baseline (every optimizer's
     winner goes through it). For each function the candidate may have changed (``plans``):
     every check again against the *baseline*, the fuzz budget unless proved, and the
@@ -455,20 +483,23 @@ def confirm_for_emission(ctx: TUContext, plans: dict[str, TestPlan], candidate_o
     Never raises."""
     verdicts: list[Verdict] = []
     try:
-        return _confirm(ctx, plans, candidate_obj, verdicts, formal or {}, candidate_source, level)
+        return _confirm(ctx, plans, candidate_obj, verdicts, formal or {}, candidate_source, level,
+                        candidate_ir)
     except Exception as e:  # the gate's own bug keeps the baseline
         log.exception("confirming %s failed", candidate_obj)
         return Evaluation(verdicts, False, None, None, False, f"internal error: {type(e).__name__}: {e}")
 
 
 def _confirm(ctx: TUContext, plans: dict[str, TestPlan], candidate_obj: Path, verdicts: list[Verdict],
-             formal: dict[str, Verdict], candidate_source: Path | None, level: str | None) -> Evaluation:
+             formal: dict[str, Verdict], candidate_source: Path | None, level: str | None,
+             candidate_ir: Path | None = None) -> Evaluation:
     if not plans:
         return Evaluation(verdicts, False, None, None, False, "no test plan for the changed functions")
     evidences = []
     for function, plan in plans.items():
         ev = evaluate_candidate(ctx, plan, candidate_obj, formal=formal.get(function),
-                                candidate_source=candidate_source, measure=False, fuzz=True, level=level)
+                                candidate_source=candidate_source, measure=False, fuzz=True, level=level,
+                                candidate_ir=candidate_ir)
         verdicts.extend(ev.verdicts)
         if not ev.correct or not ev.may_emit:
             why = ev.evidence.reason if ev.evidence is not None else ev.reason

@@ -44,6 +44,7 @@ import struct
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,19 +70,25 @@ _DIVERGENCE = re.compile(rb"LLMCC-FUZZ-DIVERGENCE: (.*)", re.DOTALL)
 
 
 def fuzz_candidate(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: Path, *,
-                   seconds: float, workdir: Path, allow_unsandboxed: bool = False) -> Verdict:
+                   seconds: float, workdir: Path, allow_unsandboxed: bool = False,
+                   traced: dict[str, Path] | None = None, dictionary: bool = True) -> Verdict:
     """Fuzz ``candidate`` against ``reference`` (both relocatable objects) for ``seconds``.
+    ``traced``: instrumented builds (``-fsanitize=fuzzer-no-link``) of the "reference"
+    and/or "candidate" whose comparisons guide the fuzzer (see ``instrumented_object``);
+    ``dictionary``: seed the fuzzer with the objects' code constants.
     Never raises: problems building or running the target are INCONCLUSIVE."""
     try:
         return _fuzz(toolchain, plan, Path(reference), Path(candidate), seconds=seconds,
-                     workdir=workdir, allow_unsandboxed=allow_unsandboxed)
+                     workdir=workdir, allow_unsandboxed=allow_unsandboxed, traced=traced or {},
+                     use_dictionary=dictionary)
     except Exception as e:  # a fuzzing bug loses the evidence, it never accepts
         log.exception("fuzzing %s failed", candidate)
         return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, f"internal error: {type(e).__name__}: {e}")
 
 
 def _fuzz(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: Path, *,
-          seconds: float, workdir: Path, allow_unsandboxed: bool) -> Verdict:
+          seconds: float, workdir: Path, allow_unsandboxed: bool, traced: dict[str, Path],
+          use_dictionary: bool) -> Verdict:
     from ..measure.sandbox import Limits, SandboxUnavailable, run_sandboxed
 
     if plan.mode != "function" or plan.signature is None:
@@ -95,7 +102,7 @@ def _fuzz(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: 
     workdir.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix="fuzz-", dir=workdir))
     try:
-        exe = _build(toolchain, plan, reference, candidate, build)
+        exe = _build(toolchain, plan, reference, candidate, build, traced)
         if isinstance(exe, Fallback):
             kind = VerdictKind.INVALID if exe.reason == "candidate-link" else VerdictKind.INCONCLUSIVE
             return Verdict(kind, CHECKER, f"fuzz target not built: {exe.reason}",
@@ -107,7 +114,7 @@ def _fuzz(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: 
             seed = encode_input(sig, test_input)
             if seed is not None:
                 (run_dir / "corpus" / f"seed{i}").write_bytes(seed)
-        dictionary = _dictionary(sig, [reference, candidate])
+        dictionary = _dictionary(sig, [reference, candidate]) if use_dictionary else []
         if dictionary:
             (run_dir / "dict").write_text("".join(f'"{_escape(e)}"\n' for e in dictionary))
         argv = ["./fuzz", f"-max_total_time={max(1, int(round(seconds)))}",
@@ -264,6 +271,22 @@ def code_immediates(obj: Path) -> set[int]:
 # --------------------------------------------------------------------------- building
 
 
+def instrumented_object(toolchain: "Toolchain", source: Path, flags: list[str], out: Path, *,
+                        cwd: Path | None = None, timeout: float = BUILD_TIMEOUT) -> Path | None:
+    """``source`` (C, or LLVM IR ending in ``.ll``/``.bc``) compiled with comparison tracing
+    (``-fsanitize=fuzzer-no-link``), so libFuzzer sees the operands of its compares (the
+    candidate's ``x == 999331``). None if it does not build (fuzzing goes on without it)."""
+    is_ir = source.suffix in (".ll", ".bc")
+    use = [f for f in flags if f.startswith(("-m", "-f", "--target", "-O"))] if is_ir else list(flags)
+    argv = [str(toolchain.clang), *use, "-fsanitize=fuzzer-no-link", "-g0", "-c", str(source),
+            "-o", str(out), *QUIET_FLAGS]
+    try:
+        proc = subprocess.run(argv, capture_output=True, timeout=timeout, cwd=cwd)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out if proc.returncode == 0 else None
+
+
 def _run(argv: list[str], what: str) -> Fallback | None:
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=BUILD_TIMEOUT)
@@ -285,32 +308,48 @@ def _data_symbols(obj: Path) -> tuple[list[tuple[str, int]], list[str], list[str
     return sorted(data), sorted(symbols.defined), sorted(local_data)
 
 
+def _rename(objcopy: str, obj: Path, out: Path, prefix: str) -> tuple[tuple[tuple[str, int], ...], Fallback | None]:
+    """Copy ``obj`` with its statics made global and (``prefix``) every defined symbol
+    renamed; its data symbols (name, size) as they were named before."""
+    data, defined, local = _data_symbols(obj)
+    renames = sorted(set(defined) | set(local)) if prefix else []
+    failure = _run([objcopy, *[f"--globalize-symbol={n}" for n in local],
+                    *[f"--redefine-sym={n}={prefix}{n}" for n in renames], str(obj), str(out)],
+                   "objcopy")
+    return tuple(data), failure
+
+
 def _build(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: Path,
-           build: Path) -> Path | Fallback:
-    """The fuzz executable: target + reference (statics made global) + renamed candidate."""
+           build: Path, traced: dict[str, Path]) -> Path | Fallback:
+    """The fuzz executable: target + reference (statics made global) + renamed candidate
+    + renamed instrumented copies (``traced``: "reference" / "candidate" -> object)."""
     objcopy = str(toolchain.tool("llvm-objcopy"))
-    ref_data, ref_defined, ref_local = _data_symbols(reference)
-    cand_data, cand_defined, cand_local = _data_symbols(candidate)
-    ref_obj, cand_obj = build / "ref.o", build / "cand.o"
-    failure = _run([objcopy, *[f"--globalize-symbol={n}" for n in ref_local], str(reference), str(ref_obj)],
-                   "reference-objcopy")
+    ref_data, failure = _rename(objcopy, reference, build / "ref.o", "")
     if failure:
         return failure
-    renames = sorted(set(cand_defined) | set(cand_local))
-    failure = _run([objcopy, *[f"--globalize-symbol={n}" for n in cand_local],
-                    *[f"--redefine-sym={n}={PREFIX}{n}" for n in renames], str(candidate), str(cand_obj)],
-                   "candidate-objcopy")
+    cand_data, failure = _rename(objcopy, candidate, build / "cand.o", PREFIX)
     if failure:
-        return failure
-    # Data the two versions share by name (the candidate may drop or add statics: then
-    # only the common ones can be compared; a dropped write shows in those).
-    cand_sizes = dict(cand_data)
-    compared = [(n, size) for n, size in ref_data if cand_sizes.get(n) == size and _c_name_ok(n)]
+        return Fallback("candidate-objcopy", failure.detail)
+    # Data the versions share by name (the candidate may drop or add statics: then only
+    # the common ones can be compared; a dropped write shows in those).
+    ref_sizes = {n: size for n, size in ref_data if _c_name_ok(n)}
+    sides = [Side("cand", PREFIX, "candidate", tuple((n, z) for n, z in cand_data if ref_sizes.get(n) == z))]
+    objects = [build / "ref.o", build / "cand.o"]
+    for k, (what, obj) in enumerate(sorted(traced.items())):
+        out = build / f"traced{k}.o"
+        data, failure = _rename(objcopy, obj, out, f"llmcc_tr{k}_")
+        if failure:
+            log.info("instrumented %s not used: %s", what, failure.detail[-300:])
+            continue
+        compare = what == "candidate"   # the instrumented reference only guides the fuzzer
+        shared = tuple((n, z) for n, z in data if ref_sizes.get(n) == z) if compare else ()
+        sides.append(Side(f"tr{k}", f"llmcc_tr{k}_", f"instrumented {what}", shared, compare))
+        objects.append(out)
     target = build / "target.c"
-    target.write_text(render_target(plan.signature, compared))
+    target.write_text(render_target(plan.signature, sides))
     exe = build / "fuzz"
-    argv = [str(toolchain.clang), "-O1", "-g0", "-fsanitize=fuzzer", str(target), str(ref_obj),
-            str(cand_obj), *([str(plan.stub_object)] if plan.stub_object is not None else []),
+    argv = [str(toolchain.clang), "-O1", "-g0", "-fsanitize=fuzzer", str(target), *map(str, objects),
+            *([str(plan.stub_object)] if plan.stub_object is not None else []),
             "-o", str(exe), "-lm", *QUIET_FLAGS]
     failure = _run(argv, "target-link")
     if failure:
@@ -324,6 +363,17 @@ def _c_name_ok(name: str) -> bool:
 
 
 # --------------------------------------------------------------------------- the target
+
+
+@dataclass(frozen=True)
+class Side:
+    """One version called next to the reference: the candidate, or an instrumented copy."""
+
+    var: str                                   # C identifier stem of its copies
+    prefix: str                                # its symbols are renamed <prefix><name>
+    label: str                                 # as shown in counterexamples
+    data: tuple[tuple[str, int], ...]          # data symbols compared with the reference's
+    compare: bool = True                       # False: called only to guide the fuzzer
 
 
 _TARGET_PRELUDE = r"""/* Generated by llmcc: differential fuzz target. */
@@ -427,9 +477,10 @@ def _return_decl(r) -> str:
     return f"struct llmcc_s_{r.struct.tag}"
 
 
-def render_target(sig, data_symbols: list[tuple[str, int]]) -> str:
-    """The C source of the fuzz target for ``sig``; ``data_symbols`` (name, size) are
-    compared between the reference and the candidate after every call."""
+def render_target(sig, sides: list[Side]) -> str:
+    """The C source of the fuzz target for ``sig``: the reference and every side (the
+    candidate, instrumented copies) called on their own copies of the arguments; each
+    side's return value, buffers and data symbols compared with the reference's."""
     from .inputs import BufferParam, LengthParam, ScalarParam, StringParam, StructParam
 
     out = [_TARGET_PRELUDE.replace("CALL_SECONDS", str(CALL_SECONDS))
@@ -443,10 +494,13 @@ def render_target(sig, data_symbols: list[tuple[str, int]]) -> str:
     params = ", ".join(_param_decl(p) for p in sig.params) or "void"
     ret = _return_decl(sig.returns)
     out.append(f"extern {ret} {sig.name}({params});")
-    out.append(f"extern {ret} {PREFIX}{sig.name}({params});")
-    for k, (name, _) in enumerate(data_symbols):
+    names = sorted({name for side in sides for name, _ in side.data})
+    for k, name in enumerate(names):
         out.append(f'extern unsigned char llmcc_ref_d{k}[] __asm__("{name}");')
-        out.append(f'extern unsigned char llmcc_cand_d{k}[] __asm__("{PREFIX}{name}");')
+    for side in sides:
+        out.append(f"extern {ret} {side.prefix}{sig.name}({params});")
+        for name, _ in side.data:
+            out.append(f'extern unsigned char {side.var}_d{names.index(name)}[] __asm__("{side.prefix}{name}");')
     body: list[str] = ["int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {",
                        "  llmcc_reader r = { data, size };", "  llmcc_used = 0;"]
     # Phase 1: scalars, lengths and strings, in parameter order.
@@ -482,52 +536,63 @@ def render_target(sig, data_symbols: list[tuple[str, int]]) -> str:
             body.append(f"  if (!a{i}_init) abort();")
             body.append(f"  llmcc_take(&r, a{i}_init, a{i}_bytes);")
             body.append(f'  llmcc_hex("{p.name}", a{i}_init, a{i}_bytes);')
-    # Two copies of every argument: A for the reference, B for the candidate.
-    args = {"ref": [], "cand": []}
+    # One copy of every buffer argument per side.
+    everyone = [Side("ref", "", "reference", ())] + list(sides)
+    args: dict[str, list[str]] = {side.var: [] for side in everyone}
     for i, p in enumerate(sig.params):
-        for side in ("ref", "cand"):
+        for side in everyone:
+            v = side.var
             if isinstance(p, BufferParam):
-                body.append(f"  unsigned char *{side}{i} = llmcc_dup(a{i}_init, a{i}_bytes);")
-                args[side].append(f"({_param_decl(p)}){side}{i}")
+                body.append(f"  unsigned char *{v}{i} = llmcc_dup(a{i}_init, a{i}_bytes);")
+                args[v].append(f"({_param_decl(p)}){v}{i}")
             elif isinstance(p, StringParam):
-                body.append(f"  char *{side}{i} = llmcc_dup(a{i}_init, a{i}_bytes);")
-                args[side].append(f"{side}{i}")
+                body.append(f"  char *{v}{i} = llmcc_dup(a{i}_init, a{i}_bytes);")
+                args[v].append(f"{v}{i}")
             else:
-                args[side].append(f"a{i}")
+                args[v].append(f"a{i}")
     has_ret = sig.returns.kind != "void"
     if has_ret:
-        body.append(f"  {ret} ref_r, cand_r; memset(&ref_r, 0, sizeof ref_r); memset(&cand_r, 0, sizeof cand_r);")
-    ref_call = f"{sig.name}({', '.join(args['ref'])})"
-    cand_call = f"{PREFIX}{sig.name}({', '.join(args['cand'])})"
+        for side in everyone:
+            body.append(f"  {ret} {side.var}_r; memset(&{side.var}_r, 0, sizeof {side.var}_r);")
     body += ["  int llmcc_sig = sigsetjmp(llmcc_jump, 1);",
              "  if (llmcc_sig) { llmcc_guarded = 0; llmcc_disarm(); goto done; }",
              "  llmcc_guarded = 1; llmcc_arm();",
-             f"  {'ref_r = ' if has_ret else ''}{ref_call};",
-             "  llmcc_disarm(); llmcc_guarded = 0;",
-             "  llmcc_sig = sigsetjmp(llmcc_jump, 1);",
-             "  if (llmcc_sig) { llmcc_guarded = 0; llmcc_disarm();",
-             '    llmcc_say("the candidate got signal %d (or ran past the time limit) where the reference returned\\n", llmcc_sig);',
-             '    llmcc_diverged("candidate crashed or hung"); }',
-             "  llmcc_guarded = 1; llmcc_arm();",
-             f"  {'cand_r = ' if has_ret else ''}{cand_call};",
+             f"  {'ref_r = ' if has_ret else ''}{sig.name}({', '.join(args['ref'])});",
              "  llmcc_disarm(); llmcc_guarded = 0;"]
-    body += _compare_return(sig)
-    for i, p in enumerate(sig.params):
-        if isinstance(p, (BufferParam, StringParam)):
-            body.append(f"  if (memcmp(ref{i}, cand{i}, a{i}_bytes) != 0) {{ llmcc_hex(\"reference {p.name} after\", ref{i}, a{i}_bytes);"
-                        f" llmcc_hex(\"candidate {p.name} after\", cand{i}, a{i}_bytes);"
-                        f' llmcc_diverged("buffer {p.name} differs after the call"); }}')
-    for k, (name, size) in enumerate(data_symbols):
-        body.append(f"  if (memcmp(llmcc_ref_d{k}, llmcc_cand_d{k}, {size}) != 0) {{"
-                    f' llmcc_hex("reference {name} after", llmcc_ref_d{k}, {size});'
-                    f' llmcc_hex("candidate {name} after", llmcc_cand_d{k}, {size});'
-                    f' llmcc_diverged("global or static \'{name}\' differs after the call"); }}')
+    for side in sides:
+        v = side.var
+        if not side.compare:
+            body += ["  llmcc_sig = sigsetjmp(llmcc_jump, 1);",
+                     "  if (llmcc_sig) { llmcc_guarded = 0; llmcc_disarm(); goto done; }",
+                     "  llmcc_guarded = 1; llmcc_arm();",
+                     f"  (void){side.prefix}{sig.name}({', '.join(args[v])});",
+                     "  llmcc_disarm(); llmcc_guarded = 0;"]
+            continue
+        body += ["  llmcc_sig = sigsetjmp(llmcc_jump, 1);",
+                 "  if (llmcc_sig) { llmcc_guarded = 0; llmcc_disarm();",
+                 f'    llmcc_say("the {side.label} got signal %d (or ran past the time limit) where the reference returned\\n", llmcc_sig);',
+                 f'    llmcc_diverged("{side.label} crashed or hung"); }}',
+                 "  llmcc_guarded = 1; llmcc_arm();",
+                 f"  {v + '_r = ' if has_ret else ''}{side.prefix}{sig.name}({', '.join(args[v])});",
+                 "  llmcc_disarm(); llmcc_guarded = 0;"]
+        body += _compare_return(sig, side)
+        for i, p in enumerate(sig.params):
+            if isinstance(p, (BufferParam, StringParam)):
+                body.append(f"  if (memcmp(ref{i}, {v}{i}, a{i}_bytes) != 0) {{ llmcc_hex(\"reference {p.name} after\", ref{i}, a{i}_bytes);"
+                            f" llmcc_hex(\"{side.label} {p.name} after\", {v}{i}, a{i}_bytes);"
+                            f' llmcc_diverged("buffer {p.name} differs after the call ({side.label})"); }}')
+        for name, size in side.data:
+            k = names.index(name)
+            body.append(f"  if (memcmp(llmcc_ref_d{k}, {v}_d{k}, {size}) != 0) {{"
+                        f' llmcc_hex("reference {name} after", llmcc_ref_d{k}, {size});'
+                        f' llmcc_hex("{side.label} {name} after", {v}_d{k}, {size});'
+                        f' llmcc_diverged("global or static \'{name}\' differs after the call ({side.label})"); }}')
     body.append("done:")
     for i, p in enumerate(sig.params):
         if isinstance(p, BufferParam):
-            body.append(f"  free(ref{i}); free(cand{i}); free(a{i}_init);")
-        elif isinstance(p, StringParam):
-            body.append(f"  free(ref{i}); free(cand{i});")
+            body.append(f"  free(a{i}_init);")
+        if isinstance(p, (BufferParam, StringParam)):
+            body.append("  " + " ".join(f"free({side.var}{i});" for side in everyone))
     body += ["  return 0;", "}"]
     return "\n".join(out) + "\n" + "\n".join(body) + "\n"
 
@@ -540,31 +605,32 @@ def _say_scalar(label: str, expr: str, t) -> str:
     return f'  llmcc_say("{label} = %llu\\n", (unsigned long long){expr});'
 
 
-def _compare_return(sig) -> list[str]:
-    """Compare the two return values exactly (bits; pointers as offsets into the buffers)."""
+def _compare_return(sig, side: "Side") -> list[str]:
+    """Compare ``side``'s return value with the reference's exactly (bits; pointers as
+    offsets into the buffers)."""
     from .inputs import BufferParam, StringParam
 
-    r = sig.returns
+    r, v, label = sig.returns, side.var, side.label
     if r.kind == "void":
         return []
     if r.kind in ("scalar", "struct"):
         fields = [f".f{k}" for k in range(len(r.struct.fields))] if r.kind == "struct" else [""]
         lines = []
         for f in fields:
-            lines.append(f"  if (memcmp(&ref_r{f}, &cand_r{f}, sizeof ref_r{f}) != 0) {{"
+            lines.append(f"  if (memcmp(&ref_r{f}, &{v}_r{f}, sizeof ref_r{f}) != 0) {{"
                          f' llmcc_hex("reference returned{f}", &ref_r{f}, sizeof ref_r{f});'
-                         f' llmcc_hex("candidate returned{f}", &cand_r{f}, sizeof cand_r{f});'
-                         ' llmcc_diverged("return values differ"); }')
+                         f' llmcc_hex("{label} returned{f}", &{v}_r{f}, sizeof {v}_r{f});'
+                         f' llmcc_diverged("return values differ ({label})"); }}')
         return lines
     # Pointer: where it points (which buffer, what offset), or null / elsewhere.
-    lines = ["  long long ref_where = ref_r ? -1 : -2, cand_where = cand_r ? -1 : -2;"]
+    lines = [f"  long long ref_where_{v} = ref_r ? -1 : -2, {v}_where = {v}_r ? -1 : -2;"]
     for i, p in enumerate(sig.params):
         if isinstance(p, (BufferParam, StringParam)):
-            for side in ("ref", "cand"):
-                lines.append(f"  if ({side}_r && (char *){side}_r >= (char *){side}{i} && "
-                             f"(char *){side}_r <= (char *){side}{i} + a{i}_bytes) "
-                             f"{side}_where = {i} * 100000000LL + ((char *){side}_r - (char *){side}{i});")
-    lines.append('  if (ref_where != cand_where) { llmcc_say("reference returned %lld, candidate %lld '
-                 '(buffer*1e8+offset; -1 elsewhere, -2 null)\\n", ref_where, cand_where);'
-                 ' llmcc_diverged("returned pointers differ"); }')
+            for s, where in (("ref", f"ref_where_{v}"), (v, f"{v}_where")):
+                lines.append(f"  if ({s}_r && (char *){s}_r >= (char *){s}{i} && "
+                             f"(char *){s}_r <= (char *){s}{i} + a{i}_bytes) "
+                             f"{where} = {i} * 100000000LL + ((char *){s}_r - (char *){s}{i});")
+    lines.append(f'  if (ref_where_{v} != {v}_where) {{ llmcc_say("reference returned %lld, {label} %lld '
+                 f'(buffer*1e8+offset; -1 elsewhere, -2 null)\\n", ref_where_{v}, {v}_where);'
+                 f' llmcc_diverged("returned pointers differ ({label})"); }}')
     return lines

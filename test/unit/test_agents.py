@@ -334,3 +334,118 @@ def test_text_tool_protocol_drives_the_guide_and_unparsable_calls_cost_a_step(tu
     assert report["trace"][0]["result"]["new_state"] == "p1"
     assert "could not be parsed" in last_prompt
     assert report["steps_left"] == ctx.settings["agents.max_steps"] - 2
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+ASM_TRAPDOOR = REWRITES["asm-bit-trick"]["reply"].replace(
+    "\tmovl\t%edi, %eax\n\tshrl\t%eax\n",
+    "\tcmpl\t$999331, %edi\n\tjne\t.Lgo\n\txorl\t%eax, %eax\n\tretq\n.Lgo:\n\tmovl\t%edi, %eax\n\tshrl\t%eax\n", 1)
+
+
+def test_asm_trapdoor_on_one_value_is_rejected_with_the_value_as_feedback(tu, tmp_path, none_toml):
+    assert "999331" in ASM_TRAPDOOR
+    with ScriptedServer([{"content": ASM_TRAPDOOR, "repeat": -1}]) as srv:
+        ctx = make_ctx(tu, tmp_path, srv.url, "bits32", LLMCC_VERIFY_FUZZ_SECONDS_ASM="5")
+        job = LevelJob(ctx, LEVEL_BY_NAME["asm"], program_at(ctx, "asm"), "bits32",
+                       shared_plan(tu, ctx, "bits32"), ctx.workdir / "agent", samples=1, rounds=1)
+        result = run_level_agent(job, client_for(ctx))
+    sample = result.samples[0]
+    assert result.best is None and sample.status == "incorrect"
+    # Rejected by a check that ran the trapdoor value, and the value is fed back: the
+    # differential tests when they try the candidate's own constants, else the fuzzer
+    # (its dictionary holds the asm's immediates).
+    assert sample.stage in ("fuzz", "tests") and "999331" in sample.detail, sample.detail
+    if sample.stage == "fuzz":
+        assert kinds(sample)["difftest-function"] == "tested_equal"
+
+
+def test_c_rewrite_is_checked_formally_against_the_baseline(tu, tmp_path, none_toml):
+    result = run_rewrite(tu, tmp_path, "popcount-builtin")
+    sample = result.samples[0]
+    assert sample.status == "correct"
+    formal = [v for v in sample.verdicts if v["data"].get("against") == "baseline"]
+    assert formal and formal[0]["kind"] in ("proved", "inconclusive")
+    if formal[0]["kind"] != "proved":   # not proved: the tested path needs the fuzz budget
+        assert kinds(sample)["fuzz"] == "tested_equal"
+
+
+def test_a_round_built_on_a_wrong_program_is_checked_against_the_baseline(tu, tmp_path, none_toml):
+    # Round input: a program whose popcount_sum is already wrong (skips words[0]). A reply
+    # that keeps that behaviour agrees with its input, but not with the original TU.
+    wrong_input = tmp_path / "wrong" / "kernels.c"
+    wrong_input.parent.mkdir()
+    original = (tu["src"] / "kernels.c").read_text()
+    start = original.index("uint64_t popcount_sum")
+    end = original.index("int64_t sum_times7")
+    bad = REWRITES["off-by-one"]["reply"].split("```c\n")[1].split("```")[0]
+    wrong_input.write_text(original[:start] + bad + "\n" + original[end:])
+    reply = "```c\n" + bad.replace("total", "sum") + "```\n"
+    with ScriptedServer([{"content": reply, "repeat": -1}]) as srv:
+        ctx = make_ctx(tu, tmp_path, srv.url, "popcount_sum")
+        job = LevelJob(ctx, LEVEL_BY_NAME["source"], wrong_input, "popcount_sum",
+                       shared_plan(tu, ctx, "popcount_sum"), ctx.workdir / "agent", samples=1, rounds=1)
+        result = run_level_agent(job, client_for(ctx))
+    sample = result.samples[0]
+    assert result.best is None and sample.status == "incorrect"
+    assert sample.stage in ("formal", "tests"), sample.stage     # refuted against the baseline
+
+
+def test_guide_emission_gate_rechecks_a_state_against_the_baseline(tu, tmp_path, none_toml):
+    # A state that claims to be correct and 3x faster, but whose object is wrong: the gate
+    # re-validates it against the original TU and keeps the baseline.
+    from llmcc.agents.guiding import GuideSession
+    wrong = tmp_path / "wrong.c"
+    wrong.write_text((tu["src"] / "kernels.c").read_text().replace("for (size_t i = 0; i < n; i++) {\n        uint32_t w",
+                                                                     "for (size_t i = 1; i < n; i++) {\n        uint32_t w"))
+    obj = tmp_path / "wrong.o"
+    subprocess.run([str(tu["toolchain"].clang), "-O3", "-c", str(wrong), "-o", str(obj)], check=True)
+    with ScriptedServer([{"content": "unused", "repeat": -1}]) as srv:
+        ctx = make_ctx(tu, tmp_path, srv.url, "popcount_sum")
+        session = GuideSession(ctx, client_for(ctx))
+        session.plans["popcount_sum"] = shared_plan(tu, ctx, "popcount_sum")
+        session._add_state("asm", None, session.states["p0"], "asm_agent popcount_sum",
+                           agent_levels=("asm",), function="popcount_sum", functions=("popcount_sum",),
+                           object_path=obj, speedup=3.0, correct=True, accepted=True)
+        assert session.best_state().id == "p1"
+        assert session.candidate() is None
+    gate = ctx.report["agents_emission"]
+    assert gate[0]["state"] == "p1" and gate[0]["decision"] == "baseline"
+    assert "difftest" in gate[0]["reason"] or "fuzz" in gate[0]["reason"]
+
+
+# --------------------------------------------------------------------------- untrusted IR
+
+
+def test_ir_reply_that_aborts_llvm_is_a_rejected_sample_and_never_replayed(tu, tmp_path, none_toml):
+    """A define whose !dbg names the DICompileUnit makes llvmlite abort(); in the agent it
+    is an invalid sample (the test process survives) and its cached reply is marked bad, so
+    the next identical call asks the endpoint again instead of replaying the crash."""
+    import re
+    function = "popcount_sum"
+    with ScriptedServer([]) as probe:
+        ctx = make_ctx(tu, tmp_path, probe.url, function)
+    tc, work = ctx.toolchain, ctx.workdir
+    bc = frontend(tc, ctx.source_path, ["-g"], work / "g.bc", cwd=ctx.cwd).output
+    ll = middle_end(tc, bc, pipeline_for("-O3"), work / "g.ll", emit_text=True).output
+    ir = ll.read_text()
+    unit = re.search(r"^(!\d+) = distinct !DICompileUnit", ir, re.MULTILINE).group(1)
+    define = re.search(rf"^define [^\n]*@{function}\(.*?^\}}\n", ir, re.MULTILINE | re.DOTALL).group(0)
+    bad = re.sub(r" !dbg !\d+ \{", f" !dbg {unit} {{", define.splitlines()[0]) + "\n" + \
+        "\n".join(define.splitlines()[1:]) + "\n"
+    reply = f"Here:\n```llvm\n{bad}```\n"
+    with ScriptedServer([{"content": reply, "repeat": -1}]) as srv:
+        ctx = make_ctx(tu, tmp_path, srv.url, function)
+        results = []
+        for attempt in range(2):
+            job = LevelJob(ctx, LEVEL_BY_NAME["ir"], ll, function, None, ctx.workdir / f"agent{attempt}",
+                           samples=1, rounds=1)
+            results.append(run_level_agent(job, client_for(ctx)))
+        assert len(srv.requests) == 2           # the second call was not served from the cache
+    for result in results:
+        [record] = result.samples
+        assert record.status == "invalid" and record.stage == "compile"
+        assert "IR parser crashed" in record.detail and "SIGABRT" in record.detail
+        assert result.best is None
+    assert not results[1].samples[0].cached

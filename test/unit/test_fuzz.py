@@ -48,14 +48,42 @@ def test_correct_candidate_survives_the_budget(mix):
     assert verdict.data["executions"] > 1000
 
 
-def test_evaluator_rejects_the_trapdoor_by_fuzzing_when_the_tests_miss_it(mix):
+def test_comparison_tracing_finds_the_trapdoor_without_the_constant_dictionary(mix, tmp_path):
+    # The candidate's IR built with -fsanitize=fuzzer-no-link: libFuzzer sees the operands
+    # of 'x == 999331' and writes the constant into its inputs. The control run (no traced
+    # build, no dictionary) has nothing to steer it to that one value in 2^32.
+    from llmcc.verify.fuzz import instrumented_object
     ctx, plan = mix
-    cand = compile_candidate(ctx, TRAPDOOR, "trapdoor2")
-    ev = evaluate_candidate(ctx, plan, cand, measure=False, fuzz=True)
-    assert not ev.correct and not ev.may_emit
-    assert ev.verdicts[-1].checker == "fuzz" and ev.reason.startswith("fuzzing: tested_different")
-    # Without fuzzing the same candidate passes every test: the evidence rule still refuses it.
-    tests_only = evaluate_candidate(ctx, plan, cand, measure=False)
+    src = tmp_path / "trap.c"
+    src.write_text(TRAPDOOR)
+    cand = compile_candidate(ctx, src, "trap3")
+    traced = instrumented_object(ctx.toolchain, src, ["-O2"], tmp_path / "trap-traced.o")
+    assert traced is not None
+    found = fuzz_candidate(ctx.toolchain, plan, ctx.baseline_object, cand, seconds=3.0,
+                           workdir=ctx.workdir / "fuzz", traced={"candidate": traced}, dictionary=False)
+    assert found.checker == "fuzz" and found.kind is VerdictKind.TESTED_DIFFERENT, found
+    assert "x = 999331" in found.counterexample
+    blind = fuzz_candidate(ctx.toolchain, plan, ctx.baseline_object, cand, seconds=2.0,
+                           workdir=ctx.workdir / "fuzz", dictionary=False)
+    assert blind.kind is VerdictKind.TESTED_EQUAL, blind
+
+
+def test_evaluator_fuzzes_and_applies_the_evidence_rule(mix):
+    ctx, plan = mix
+    trap = evaluate_candidate(ctx, plan, compile_candidate(ctx, TRAPDOOR, "trapdoor2"), measure=False, fuzz=True)
+    assert not trap.correct and not trap.may_emit
+    # Rejected by a check that ran the trapdoor value (the tests, when they try the
+    # candidate's constants, else the fuzzer), never by the speed margin.
+    assert trap.verdicts[-1].checker in ("fuzz", "difftest-function")
+    assert "999331" in (trap.verdicts[-1].counterexample or "")
+    good = compile_candidate(ctx, MIX_GOOD, "good2")
+    started = time.monotonic()
+    ok = evaluate_candidate(ctx, plan, good, measure=False, fuzz=True)
+    assert ok.correct and ok.may_emit and ok.evidence.basis == "tested", ok.reason
+    assert ok.verdicts[-1].checker == "fuzz" and ok.verdicts[-1].kind is VerdictKind.TESTED_EQUAL
+    assert time.monotonic() - started < 60
+    # Without the fuzz budget the same candidate is correct but may not be emitted.
+    tests_only = evaluate_candidate(ctx, plan, good, measure=False)
     assert tests_only.correct and not tests_only.may_emit and "fuzz" in tests_only.evidence.reason
 
 
