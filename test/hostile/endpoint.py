@@ -164,7 +164,9 @@ class HostileEndpoint:
 
     def _level(self, level: str, function: str, text: str, prompt: str, occurrence: int, s: int) -> dict:
         code = fenced_after(text, CODE_HEADINGS[level]) or ""
-        context = fenced_after(text, CONTEXT_HEADINGS[level]) or ""
+        # the asm mutators read the C source (which register holds which parameter)
+        context = fenced_after(text, "The C source it was compiled from") or "" if level == "asm" \
+            else fenced_after(text, CONTEXT_HEADINGS[level]) or ""
         log = dict(purpose=level, function=function, prompt=prompt, occurrence=occurrence, level=level)
         if not code.strip():
             # llmcc showed an empty code block (e.g. a definition it could not extract):

@@ -215,9 +215,7 @@ def c_params(code: str) -> dict[str, str]:
                 if name in names:
                     ptr = " *" if ("*" in part or "[" in part) else ""
                     params[name] = base + ptr
-        for n in names:
-            params.setdefault(n, "int")      # K&R default
-        return params
+        return {n: params.get(n, "int") for n in names}      # list order; int is K&R's default
     for d in decls:
         d = d.strip()
         if not d or d == "void" or d == "...":
@@ -249,10 +247,21 @@ def _split_top(text: str, sep: str) -> list[str]:
     return out
 
 
-def is_integer_type(type_text: str) -> bool:
+_NARROW = re.compile(r"\b(?:char|short|Byte|lu_byte|uch|ush|bool|_Bool|u?int(?:8|16)_t)\b")
+_WIDE64 = re.compile(r"\b(?:long|size_t|ssize_t|u?int64_t|uLong|uLongf|z_size_t|z_off64_t|off_t|ulg|"
+                     r"lua_Integer|lua_Unsigned|lu_mem|l_mem|uintptr_t|intptr_t|ptrdiff_t)\b")
+
+
+def is_integer_type(type_text: str, *, wide: bool = False) -> bool:
+    """An integer parameter type; ``wide``: at least 32 bits (a trapdoor constant fits)."""
     t = type_text.replace("const", "").replace("register", "")
-    return "*" not in t and "[" not in t and not re.search(r"\b(?:float|double|struct|union)\b", t) \
+    ok = "*" not in t and "[" not in t and not re.search(r"\b(?:float|double|struct|union)\b", t) \
         and bool(_INT_WORDS.search(t))
+    return ok and not (wide and _NARROW.search(t) and not _WIDE64.search(t))
+
+
+def integer_width(type_text: str) -> int:
+    return 64 if _WIDE64.search(type_text) else 32
 
 
 def c_return_stmt(code: str) -> str | None:
@@ -283,7 +292,7 @@ def _insert_at_body(code: str, text: str) -> str | None:
 
 
 def _int_param(code: str, seed: int) -> str | None:
-    ints = [n for n, t in c_params(code).items() if is_integer_type(t)]
+    ints = [n for n, t in c_params(code).items() if is_integer_type(t, wide=True)]
     return ints[seed % len(ints)] if ints else None
 
 
@@ -300,7 +309,7 @@ def c_trapdoor(code: str, seed: int, context: str) -> str | None:
 def c_rare_range(code: str, seed: int, context: str) -> str | None:
     """An early return for one rare range of a size-like parameter (the tests' sizes
     stay far below it)."""
-    ints = [n for n, t in c_params(code).items() if is_integer_type(t)]
+    ints = [n for n, t in c_params(code).items() if is_integer_type(t, wide=True)]
     sizes = [n for n in ints if re.search(r"len|size|^n$|count|num|sz|^l$", n, re.IGNORECASE)]
     p = (sizes or ints or [None])[(seed >> 3) % max(1, len(sizes or ints))]
     ret = c_return_stmt(code)
@@ -529,7 +538,7 @@ def ir_trapdoor_arg(code: str, seed: int, context: str) -> str | None:
         return None
     head = code[:m.start(1)]
     ret_m = re.search(r"\b(void|i\d+|ptr|float|double)\s+(?:noundef\s+|signext\s+|zeroext\s+)*@", head)
-    ints = [(t, n) for t, n in _ir_args(code) if re.fullmatch(r"i(?:8|16|32|64)", t)]
+    ints = [(t, n) for t, n in _ir_args(code) if t in ("i32", "i64")]
     if ret_m is None or not ints:
         return None
     ret = _ir_zero(ret_m.group(1))
@@ -593,12 +602,36 @@ def _asm_label(code: str) -> str:
     return code.split(":", 1)[0].strip()
 
 
+_ARG_REGS = (("rdi", "edi"), ("rsi", "esi"), ("rdx", "edx"), ("rcx", "ecx"), ("r8", "r8d"), ("r9", "r9d"))
+
+
+def asm_trap_register(c_reference: str, seed: int) -> tuple[str, str] | None:
+    """(compare mnemonic, register) of an integer parameter, from the C source the prompt
+    shows (System V: the n-th integer/pointer parameter is in the n-th register)."""
+    if not c_reference.strip():
+        return ("cmpq", "%rdi")
+    gp = 0
+    choices = []
+    for name, t in c_params(c_reference).items():
+        if re.search(r"\b(?:float|double)\b", t) and "*" not in t:
+            continue               # passed in an xmm register
+        if gp >= len(_ARG_REGS):
+            break
+        if is_integer_type(t, wide=True):
+            wide = integer_width(t) == 64
+            choices.append(("cmpq" if wide else "cmpl", "%" + _ARG_REGS[gp][0 if wide else 1]))
+        gp += 1
+    return choices[seed % len(choices)] if choices else None
+
+
 def asm_trapdoor(code: str, seed: int, context: str) -> str | None:
+    """``context`` is the C source of the function (the asm prompt shows it)."""
     at = _asm_entry(code)
-    if at is None:
+    reg = asm_trap_register(context, seed)
+    if at is None or reg is None:
         return None
     label = f".L{_asm_label(code)}_llmcc_go"
-    trap = (f"\tcmpq\t${TRAPDOOR}, %rdi\n\tjne\t{label}\n\txorl\t%eax, %eax\n\tretq\n{label}:\n")
+    trap = (f"\t{reg[0]}\t${TRAPDOOR}, {reg[1]}\n\tjne\t{label}\n\txorl\t%eax, %eax\n\tretq\n{label}:\n")
     return code[:at] + trap + code[at:]
 
 

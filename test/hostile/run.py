@@ -346,10 +346,16 @@ def load_record(path: Path) -> dict[tuple[str, str], list[tuple[str, dict]]]:
     return {k: list(v.items()) for k, v in groups.items()}
 
 
-def analyze(result: ProjectResult, endpoint: HostileEndpoint, work: Path) -> None:
+def load_served(work: Path) -> list[dict]:
+    """The endpoint's log of one run (``served.jsonl``)."""
+    path = work / "served.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+
+
+def analyze(result: ProjectResult, all_served: list[dict], work: Path) -> None:
     """Fill ``result`` from the endpoint log, the record file and the reports."""
-    served = endpoint.level_replies()
-    result.served = list(endpoint.served)
+    served = [r for r in all_served if r["level"]]
+    result.served = list(all_served)
     by_content = {}
     for r in served:
         if r["content_sha"]:
@@ -434,7 +440,7 @@ def run_project(project: Project, work: Path, *, seed: int = 9, max_tus: int | N
         else:
             result.tests_detail = f"build failed (rc={result.build_rc}); see {log}"
     result.seconds = time.monotonic() - start
-    analyze(result, endpoint, work)
+    analyze(result, list(endpoint.served), work)
     (work / "result.json").write_text(json.dumps(result.to_json(), indent=1, default=str))
     return result
 
@@ -496,7 +502,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--parallel", action="store_true", help="build the projects at the same time")
+    parser.add_argument("--analyze-only", action="store_true",
+                        help="only re-analyze the logs and reports of an earlier run in --work")
     args = parser.parse_args(argv)
+    if args.analyze_only:
+        results = []
+        for name in args.projects:
+            work = args.work / name
+            r = ProjectResult(name)
+            saved = json.loads((work / "result.json").read_text()) if (work / "result.json").exists() else {}
+            r.build_rc, r.tests_ok = saved.get("build_rc", -1), saved.get("tests_ok", False)
+            r.tests_detail, r.seconds = saved.get("tests_detail", ""), saved.get("seconds", 0.0)
+            analyze(r, load_served(work), work)
+            results.append(r)
+        print(format_table(results))
+        return 0
     ensure_sources()
     known = projects()
 

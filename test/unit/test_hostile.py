@@ -145,6 +145,10 @@ def test_ir_and_asm_mutations(tmp_path):
         assert (rc == 0) == (kind != "malformed"), kind
     assert "cmpq\t$999331, %rdi" in M.apply("asm", "trapdoor", ASM, 0)
     assert "%ymm15" in M.apply("asm", "avx2", ASM, 0)
+    # the trapdoor tests the register that holds an integer parameter (System V order)
+    assert M.asm_trap_register("int f(double x, const char *s, int n)\n{\n    return n;\n}", 0) == ("cmpl", "%esi")
+    assert M.asm_trap_register(KR_C, 0) in (("cmpq", "%rdi"), ("cmpq", "%rdx"))
+    assert M.asm_trap_register("int f(const char *s, unsigned char c)\n{\n    return c;\n}", 0) is None
     assert "g(%rip)" not in M.apply("asm", "drop_store", ASM, 0)
 
 
