@@ -264,8 +264,9 @@ define i32 @tgt(ptr noundef %p, i32 noundef %x) {
   store i32 %w, ptr %p, align 4
   ret i32 %x
 }"""
-    assert check(O0_STYLE, tgt).kind == P
-    assert check(O0_STYLE, tgt.replace("add i32 %x, 1", "add i32 %x, 2")).kind == R
+    # Several seconds of solver time: a generous wall clock for a loaded machine.
+    assert check(O0_STYLE, tgt, timeout_ms=60000).kind == P
+    assert check(O0_STYLE, tgt.replace("add i32 %x, 1", "add i32 %x, 2"), timeout_ms=60000).kind == R
 
 
 def test_uninitialized_stack_memory_is_poison():
@@ -527,7 +528,6 @@ SIMPLE_SRC = "define i32 @src(i32 %x) {\n  ret i32 %x\n}"
 
 @pytest.mark.parametrize("construct,body,named", [
     ("float", "%f = sitofp i32 %x to float\n  %r = fptosi float %f to i32", "sitofp"),
-    ("unknown call", "%r = call i32 @opaque(i32 %x)", "@opaque"),
     ("unknown intrinsic", "%r = call i32 @llvm.bitreverse.i32(i32 %x)", "llvm.bitreverse"),
     ("global", "%r = load i32, ptr @g, align 4", "global"),
     ("scalable vector", "%v = insertelement <vscale x 2 x i32> poison, i32 %x, i32 0\n"
@@ -541,6 +541,13 @@ def test_constructs_outside_the_subset_are_inconclusive(construct, body, named):
     verdict = check("@g = global i32 0\n" + SIMPLE_SRC, tgt)
     assert verdict.kind == I, verdict.detail
     assert named in verdict.detail
+
+
+def test_a_call_the_source_does_not_make_is_refuted():
+    tgt = ("declare i32 @opaque(i32)\n"
+           "define i32 @tgt(i32 %x) {\n  %r = call i32 @opaque(i32 %x)\n  ret i32 %x\n}")
+    verdict = check(SIMPLE_SRC, tgt)
+    assert verdict.kind == R and "calls to unknown functions differ" in verdict.detail
 
 
 def test_volatile_and_atomic_accesses_are_inconclusive():

@@ -110,9 +110,9 @@ def _check(src: Function, tgt: Function, *, unroll: int, timeout_ms: int) -> Ver
     inputs = make_inputs(src)
     src_b = Executor(src, inputs, is_source=True, unroll=unroll).run()
     tgt_b = Executor(tgt, inputs, is_source=False, unroll=unroll).run()
-    s, t = _summarise(src_b), _summarise(tgt_b)
+    s, t = _summarise(src_b, inputs.trace0), _summarise(tgt_b, inputs.trace0)
     address = z3.BitVec("cex_address", PTR_BITS)
-    mismatch = z3.Or(t["ub"], _value_mismatch(s, t), _memory_mismatch(inputs, s, t, address))
+    mismatch = z3.Or(t["ub"], _observed(s, t, z3.Or(_value_mismatch(s, t), _memory_mismatch(inputs, s, t, address))))
     solver = z3.Solver()
     solver.set("timeout", timeout_ms)
     solver.add(*inputs.facts)
@@ -143,6 +143,14 @@ def _undef_result_check(inputs: Inputs, src_b: Behaviour, tgt_b: Behaviour, s: d
 
     if not src_b.freeze_choices or not tgt_b.undef_vars:
         return None
+    if tgt_b.varying_call_args:
+        solver = z3.Solver()
+        solver.set("timeout", timeout_ms)
+        solver.add(*inputs.facts)
+        solver.add(z3.Not(s["ub"]), z3.Not(s["oob"]), z3.Or(src_b.freeze_choices), z3.Or(tgt_b.varying_call_args))
+        if solver.check() != z3.unsat:
+            return Verdict(VerdictKind.INCONCLUSIVE, CHECKER,
+                           "target may pass undef to a call where the source froze a value")
     varies = []
     if s["ret"] is not None and t["ret"] is not None:
         varies += [z3.And(z3.Not(sp), z3.Not(tp), may_vary(inputs, tgt_b.undef_vars, tv))
@@ -180,9 +188,9 @@ def _exact_undef_check(src: Function, tgt: Function, inputs: Inputs, *, unroll: 
         return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, _UNDEF_ONLY + " (with memory)")
     src_b = Executor(src, inputs, is_source=True, unroll=unroll, exact_undef=True).run()
     tgt_b = Executor(tgt, inputs, is_source=False, unroll=unroll).run()
-    s, t = _summarise(src_b), _summarise(tgt_b)
+    s, t = _summarise(src_b, inputs.trace0), _summarise(tgt_b, inputs.trace0)
     body = z3.And(z3.Not(s["ub"]), z3.Not(s["oob"]), z3.Not(t["oob"]),
-                  z3.Or(t["ub"], _value_mismatch(s, t)))
+                  z3.Or(t["ub"], _observed(s, t, _value_mismatch(s, t))))
     solver = z3.Solver()
     solver.set("timeout", timeout_ms)
     solver.add(*inputs.facts)
@@ -221,7 +229,7 @@ def _check_target_attributes(src: Function, tgt: Function) -> None:
             raise Unsupported(f"argument attribute(s) {', '.join(sorted(odd))} on %{sp.name}")
 
 
-def _summarise(b: Behaviour) -> dict[str, Any]:
+def _summarise(b: Behaviour, trace0: Any = None) -> dict[str, Any]:
     """UB, out-of-bound, result and final memory of a function as single formulas."""
     import z3
 
@@ -230,6 +238,14 @@ def _summarise(b: Behaviour) -> dict[str, Any]:
     # Not conditioned on "no UB": UB found after an unmodelled step may itself be an artefact.
     unmodelled = z3.Or([z3.And(e.pc, e.unmodelled) for e in b.ends] or [z3.BoolVal(False)])
     done = [e for e in b.ends if not e.out_of_bound]
+    trace = None
+    for e in reversed(done):
+        mine = e.trace if e.trace is not None else trace0
+        if mine is not None:
+            trace = mine if trace is None else z3.If(e.pc, mine, trace)
+    diverged = [e for e in done if e.diverged]
+    returned = z3.Not(z3.Or([e.pc for e in diverged])) if diverged else z3.BoolVal(True)
+    done = [e for e in done if not e.diverged]
     ret_bv: list | None = None
     ret_poison: list | None = None
     mem = mem_poison = mem_prov = None
@@ -245,8 +261,18 @@ def _summarise(b: Behaviour) -> dict[str, Any]:
         mem_prov = e.mem_prov if mem_prov is None else z3.If(e.pc, e.mem_prov, mem_prov)
     # Paths the model cannot follow exactly count as "out of bound": never part of a proof.
     return {"ub": ub, "oob": z3.Or(oob, unmodelled), "loop_oob": oob, "unmodelled": unmodelled,
-            "ret": ret_bv,
+            "ret": ret_bv, "trace": trace, "returned": returned,
             "ret_poison": ret_poison, "mem": mem, "mem_poison": mem_poison, "mem_prov": mem_prov}
+
+
+def _observed(s: dict, t: dict, mismatch: Any) -> Any:
+    """With calls to unknown functions: the call traces must agree, and results and memory
+    are compared only where both functions returned (not stuck in a call)."""
+    import z3
+
+    if s["trace"] is None and t["trace"] is None:
+        return mismatch
+    return z3.Or(s["trace"] != t["trace"], z3.And(s["returned"], t["returned"], mismatch))
 
 
 def _value_mismatch(s: dict, t: dict) -> Any:
@@ -309,6 +335,8 @@ def _reason(model, s: dict, t: dict) -> str:
 
     if holds(t["ub"]):
         return "target is UB where the source is defined"
+    if s.get("trace") is not None and holds(s["trace"] != t["trace"]):
+        return "calls to unknown functions differ (callee, arguments, memory, or how many)"
     if s["ret"] is not None and t["ret"] is not None:
         lanes = list(zip(s["ret"], s["ret_poison"], t["ret"], t["ret_poison"]))
         if any(holds(z3.And(z3.Not(sp), tp)) for _, sp, _, tp in lanes):

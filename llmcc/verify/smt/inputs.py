@@ -32,6 +32,7 @@ class Inputs:
     facts: list[Any]                # well-formedness / attribute assumptions
     order: list[str] = field(default_factory=list)   # source argument names, in order
     fresh_counter: list[int] = field(default_factory=lambda: [0])
+    trace0: Any = None              # the call history before the function runs (shared)
 
     def fresh(self, prefix: str, width: int) -> Any:
         import z3
@@ -60,7 +61,7 @@ def make_inputs(src: Function) -> Inputs:
             facts += objects.add(index, addr)
             # A misaligned pointer would be poison, and poison is an input of its own:
             # so the non-poison value may be taken as aligned.
-            facts += _pointer_facts(p.attrs, addr, objects.highs[index])
+            facts += _pointer_facts(p.attrs, addr, objects.lows[index], objects.highs[index])
             facts.append(z3.Not(_misaligned(p.attrs, addr)))
             values[p.name] = PtrVal(addr, poison, z3.BitVecVal(index, OBJ_BITS))
             undef[p.name] = [z3.BoolVal(False)]  # undef pointers are modelled as one address
@@ -87,7 +88,7 @@ def make_inputs(src: Function) -> Inputs:
                   order=[p.name for p in src.params])
 
 
-def _pointer_facts(attrs: frozenset[str], addr: Any, hi: Any) -> list[Any]:
+def _pointer_facts(attrs: frozenset[str], addr: Any, lo: Any, hi: Any) -> list[Any]:
     """Caller guarantees on a pointer argument: ``nonnull``, ``dereferenceable(N)``."""
     import z3
 
@@ -97,7 +98,8 @@ def _pointer_facts(attrs: frozenset[str], addr: Any, hi: Any) -> list[Any]:
             facts.append(addr != 0)
         m = re.fullmatch(r"dereferenceable\((\d+)\)", a)
         if m:
-            facts.append(z3.ULE(z3.BitVecVal(int(m.group(1)), PTR_BITS), hi - addr))
+            facts += [z3.ULE(lo, addr), z3.ULE(addr, hi),
+                      z3.ULE(z3.BitVecVal(int(m.group(1)), PTR_BITS), hi - addr)]
     return facts
 
 

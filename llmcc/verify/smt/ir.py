@@ -43,6 +43,8 @@ class Inst:
     targets: list[str] = field(default_factory=list)                  # br/switch successors
     cases: list[tuple[int, str]] = field(default_factory=list)          # switch (value, label)
     callee: str = ""                  # call
+    arg_attrs: list[frozenset[str]] = field(default_factory=list)   # call: per argument
+    call_attrs: str = ""              # call: attribute group reference(s) at the call site
     ret_attrs: frozenset[str] = frozenset()   # call: return attributes (noundef, range(...))
     align: int = 1                    # load/store
     elem_types: list[str] = field(default_factory=list)   # gep source element type chain
@@ -57,6 +59,37 @@ class GlobalConstant:
     element_width: int
     values: tuple[int, ...]
     align: int
+
+
+@dataclass(frozen=True)
+class Callee:
+    """What a called function's declaration promises (its body, if any, is not used)."""
+
+    name: str
+    fn_attrs: str                      # function attributes as printed
+    param_attrs: tuple[frozenset[str], ...]
+    ret_attrs: frozenset[str]
+    ret_type: str
+    param_types: tuple[str, ...]
+    varargs: bool
+
+    def memory_effects(self) -> tuple[bool, bool]:
+        """(may read, may write) any memory, per memory(...) / readnone / readonly."""
+        return memory_effects(self.fn_attrs)
+
+
+def memory_effects(fn_attrs: str) -> tuple[bool, bool]:
+    """(may read, may write) memory anywhere, from a function attribute text."""
+    m = re.search(r"\bmemory\(([^)]*)\)", fn_attrs)
+    if m:
+        effects = set()
+        for part in (p.strip() for p in m.group(1).split(",")):
+            effects.add(part.split(":", 1)[1].strip() if ":" in part else part)
+        return any(e in ("read", "readwrite") for e in effects), any(e in ("write", "readwrite") for e in effects)
+    words = set(re.sub(r'"[^"]*"(=("[^"]*"))?', " ", fn_attrs).split())
+    if "readnone" in words:
+        return False, False
+    return "writeonly" not in words, "readonly" not in words
 
 
 @dataclass(frozen=True)
@@ -83,6 +116,8 @@ class Function:
     text: str
     fn_attrs: str = ""              # function attributes as LLVM prints them
     constants: dict[str, GlobalConstant] = field(default_factory=dict)   # referenced tables
+    callees: dict[str, "Callee"] = field(default_factory=dict)   # called non-intrinsic functions
+    call_groups: dict[str, str] = field(default_factory=dict)    # "#N" -> attribute text
     linkage: frozenset[str] = frozenset()     # linkage / visibility words of the definition
     abi_attrs: frozenset[str] = frozenset()   # calling convention, return zeroext/signext/inreg
 
@@ -113,7 +148,7 @@ class Function:
 
 _INT_TYPE = re.compile(r"^i(\d+)$")
 _VECTOR_TYPE = re.compile(r"^<(\d+) x (i\d+)>$")
-MAX_INT_WIDTH = 128
+MAX_INT_WIDTH = 512
 MAX_LANES = 64
 
 
@@ -300,6 +335,7 @@ def _strip_metadata(tokens: list[str]) -> tuple[list[str], list[str]]:
 def parse_instruction(text: str) -> Inst:
     """Parse one canonical instruction line."""
     tokens, metadata = _strip_metadata(tokenize(text))
+    groups = " ".join(t for t in tokens if t.startswith("#"))
     tokens = [t for t in tokens if not t.startswith("#")]
     cur = _Cursor(tokens, text)
     result = None
@@ -308,6 +344,7 @@ def parse_instruction(text: str) -> Inst:
         cur.take()
     inst = _parse_body(cur, result, text)
     inst.text = text.strip()
+    inst.call_attrs = groups
     unknown_md = [k for k in metadata if k not in _BENIGN_METADATA]
     if unknown_md:
         # e.g. !range / !noundef / !nonnull add poison or UB the model would not see.
@@ -542,15 +579,18 @@ def _call(cur: _Cursor, op: str, result: str | None) -> Inst:
     if not callee.startswith("@"):
         raise Unsupported("indirect call")
     cur.expect("(")
-    ops, tys = [], []
+    ops, tys, arg_attrs = [], [], []
     while not cur.accept(")"):
         aty = cur.type()
-        while cur.peek() in ("noundef", "immarg", "zeroext", "signext"):
-            cur.take()
+        attrs = set()
+        while cur.peek() in ("noundef", "immarg", "zeroext", "signext", "noext"):
+            attrs.add(cur.take())
         ops.append(cur.value())
         tys.append(aty)
+        arg_attrs.append(frozenset(attrs))
         cur.accept(",")
-    return Inst(op, result, ty, ops, tys, callee=_unsigil(callee), ret_attrs=frozenset(ret_attrs))
+    return Inst(op, result, ty, ops, tys, callee=_unsigil(callee), ret_attrs=frozenset(ret_attrs),
+                arg_attrs=arg_attrs)
 
 
 def _range_attr(cur: _Cursor) -> str:
@@ -621,6 +661,7 @@ def find_function(module, name: str, module_text: str | None = None) -> Function
     module_text = str(module) if module_text is None else module_text
     check_module(module, module_text)
     function = _convert_function(fn, module_text)
+    _collect_callees(module, module_text, function)
     for gv in module.global_variables:
         if re.search(rf"@{re.escape(gv.name)}\b", function.text):
             constant = _parse_constant(str(gv))
@@ -695,6 +736,36 @@ def _constant_values(cur: _Cursor, chain: list[str], count: int) -> list[int]:
     if len(values) != count:
         raise Unsupported("initializer size")
     return values
+
+
+def _collect_callees(module, module_text: str, function: Function) -> None:
+    """Declarations of the functions ``function`` calls directly (intrinsics aside) and the
+    attribute groups its call sites refer to."""
+    for block in function.blocks.values():
+        for inst in block.insts:
+            if inst.opcode != "call":
+                continue
+            for ref in inst.call_attrs.split():
+                m = re.search(rf"^attributes {ref} = {{ (.*) }}$", module_text, re.M)
+                if m is None:
+                    raise Unsupported(f"attribute group {ref} not found")
+                function.call_groups[ref] = m.group(1)
+            name = inst.callee
+            if name.startswith("llvm.") or name in function.callees:
+                continue
+            try:
+                callee = module.get_function(name)
+            except NameError:
+                raise Unsupported(f"call to @{name} (not declared)") from None
+            header = next((ln for ln in str(callee).splitlines() if ln.startswith(("declare", "define"))), "")
+            ret_type, ret_attrs = _header_return(header, name) if header else ("", frozenset())
+            _, attrs = _header_tail(header, module_text) if header else (None, "")
+            params = tuple(_split_attrs(frozenset(a.decode() if isinstance(a, bytes) else str(a)
+                                                  for a in arg.attributes)) for arg in callee.arguments)
+            ret_attrs = frozenset(ret_attrs - {"declare"})
+            function.callees[name] = Callee(name, attrs, params, ret_attrs, ret_type,
+                                            tuple(str(a.type) for a in callee.arguments),
+                                            "..." in header.split("@", 1)[-1].split(")")[0])
 
 
 def _convert_function(fn, module_text: str = "") -> Function:

@@ -51,8 +51,10 @@ class MemoryObjects:
         self.lows.append(lo)
         self.highs.append(hi)
         self.argument_objects = len(self.lows)
-        return [z3.UGT(lo, 0), z3.ULE(lo, pointer), z3.ULE(pointer, hi),
-                z3.ULT(hi, _ADDRESS_LIMIT)]
+        # The pointer itself may be anywhere (dangling, one past the end, any integer):
+        # only accesses need it inside its object, and comparisons or a returned pointer
+        # must not assume more.
+        return [z3.UGT(lo, 0), z3.ULE(lo, hi), z3.ULT(hi, _ADDRESS_LIMIT)]
 
     def add_local(self, name: str, size: int, align: int) -> tuple[int, Any, list[Any]]:
         """A fresh stack object of ``size`` bytes, disjoint from every other object.

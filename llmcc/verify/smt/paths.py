@@ -22,11 +22,12 @@ class State:
     prev: str | None
     used_args: set[str]
     written: Any = None     # per byte: written through an ``initializes`` argument (or None)
+    trace: Any = None       # the calls to unknown functions so far (see semantics._effectful_call)
 
     def fork(self, pc: Any) -> "State":
         return State(dict(self.env), pc, self.ub, self.mem, self.mem_poison, self.mem_prov,
                      self.unmodelled, Counter(self.visits), self.prev, set(self.used_args),
-                     self.written)
+                     self.written, self.trace)
 
 
 def reverse_post_order(fn: Function) -> dict[str, int]:
@@ -70,7 +71,8 @@ def merge(states: list[State]) -> State:
                         z3.If(take, merged.mem_prov, other.mem_prov),
                         z3.Or(z3.And(merged.pc, merged.unmodelled), z3.And(other.pc, other.unmodelled)),
                         visits, merged.prev, merged.used_args | other.used_args,
-                        None if merged.written is None else z3.If(take, merged.written, other.written))
+                        None if merged.written is None else z3.If(take, merged.written, other.written),
+                        merged.trace if merged.trace is other.trace else z3.If(take, merged.trace, other.trace))
     return merged
 
 

@@ -17,13 +17,14 @@ later uses in the target see fresh values, while the source always sees the same
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from . import memory, ops
 from .ir import (Function, Inst, Operand, Unsupported, check_value_type, element_type, int_width,
-                 lane_count, vector_shape)
+                 lane_count, memory_effects, vector_shape)
 from .inputs import Inputs, in_range_attr
 from .paths import State, merge, reverse_post_order
 from .values import OBJ_BITS, PTR_BITS, PtrVal, Val, VecVal, from_lanes, int_alloc_size, lanes_of
@@ -40,6 +41,8 @@ class PathEnd:
     mem_prov: Any
     out_of_bound: bool
     unmodelled: Any                  # Bool: the path used something the model cannot follow
+    trace: Any = None                # calls made (a Trace term); None without unknown calls
+    diverged: bool = False           # ended inside a call that did not return
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Behaviour:
     universals: list[Any]            # the source's choice variables (exact undef mode)
     freeze_choices: list[Any]        # source: path took a freeze of poison/undef
     undef_vars: list[tuple[Any, Any]]  # (variable, "is undef") of every undef this side used
+    varying_call_args: list[Any] = None  # target: a call argument depends on an undef
 
 
 class Executor:
@@ -68,6 +72,9 @@ class Executor:
         self.bound = max(1, unroll)
         self.ends: list[PathEnd] = []
         self.choices: list[Any] = []
+        self.varying_call_args: list[Any] = []
+        self.has_locals = bool(fn.constants) or any(
+            i.opcode == "alloca" for b in fn.blocks.values() for i in b.insts)
         self.freeze_choices: list[Any] = []
         # Variables standing for undef: renaming them shows whether a value depends on an
         # undef (is a set of values rather than one value). Undef arguments count too.
@@ -84,6 +91,10 @@ class Executor:
         # (argument attributes, and the function's memory(...) effects on argument memory).
         self.initializes = self._initialized_ranges()
         may_read, may_write = fn.argument_memory_access()
+        # Own memory attributes restricting accesses would also bind the calls it makes.
+        self.fn_memory_restricted = bool(re.search(r"\bmemory\(|\breadnone\b|\breadonly\b|\bwriteonly\b",
+                                                   fn.fn_attrs)) or any(
+            {"readonly", "writeonly", "readnone"} & p.attrs for p in fn.params)
         self.no_write = self._pointer_objects(lambda p: not may_write or {"readonly", "readnone"} & p.attrs)
         self.no_read = self._pointer_objects(lambda p: not may_read or {"writeonly", "readnone"} & p.attrs)
 
@@ -152,6 +163,10 @@ class Executor:
         start.ub = self._target_param_ub()
         if self.initializes:
             start.written = z3.K(z3.BitVecSort(PTR_BITS), z3.BoolVal(False))
+        if self.fn.callees:
+            if self.inputs.trace0 is None:
+                self.inputs.trace0 = z3.Const("trace0", z3.DeclareSort("Trace"))
+            start.trace = self.inputs.trace0
         self.constants = {name: self._place_constant(start, c) for name, c in self.fn.constants.items()}
         order = reverse_post_order(self.fn)
         pending: list[tuple[State, str]] = [(start, self.fn.entry)]
@@ -166,7 +181,8 @@ class Executor:
                 pending.extend(self._run_body(merge(entered), label))
             if len(self.ends) + len(pending) > MAX_PATHS:
                 raise Unsupported(f"more than {MAX_PATHS} paths")
-        return Behaviour(self.ends, self.choices, self.universals, self.freeze_choices, self.undef_vars)
+        return Behaviour(self.ends, self.choices, self.universals, self.freeze_choices, self.undef_vars,
+                         self.varying_call_args)
 
     def _place_constant(self, state: State, constant) -> PtrVal:
         """A read-only object holding a constant table (writes to it are UB)."""
@@ -243,9 +259,11 @@ class Executor:
         if inst.opcode == "ret":
             state.ub = z3.Or(state.ub, self._uninitialized_at_return(state))
             if inst.ops:
-                if inst.op_types[0] == "ptr":
-                    raise Unsupported("returning a pointer")
                 value = self._operand(state, inst.ops[0], inst.op_types[0])
+                if isinstance(value, PtrVal):
+                    # A returned pointer is its address and its provenance (the object it
+                    # may access): the target must return the same pair.
+                    value = Val(z3.Concat(value.obj, value.addr), value.poison)
                 value = self._return_attrs(state, value, inst.ops[0])
                 self._end(state, value)
             else:
@@ -335,10 +353,10 @@ class Executor:
             out.append((nxt, target))
         return out
 
-    def _end(self, state: State, ret: Any, out_of_bound: bool = False) -> None:
+    def _end(self, state: State, ret: Any, out_of_bound: bool = False, diverged: bool = False) -> None:
         lanes = None if ret is None else lanes_of(ret)
         self.ends.append(PathEnd(state.pc, state.ub, lanes, state.mem, state.mem_poison, state.mem_prov,
-                                 out_of_bound, state.unmodelled))
+                                 out_of_bound, state.unmodelled, state.trace, diverged))
 
     def _return_attrs(self, state: State, value: Any, operand: Operand | None = None) -> Any:
         import z3
@@ -354,6 +372,9 @@ class Executor:
                     state.ub = z3.Or(state.ub, *[self.may_vary(lane.bv) for lane in lanes])
             elif attr.startswith("range:"):
                 lanes = [Val(v.bv, z3.Or(v.poison, z3.Not(in_range_attr(v.bv, attr)))) for v in lanes]
+            elif attr == "nonnull" and self.fn.ret_type == "ptr":
+                # A null returned pointer is poison (the address is the low 64 bits).
+                lanes = [Val(v.bv, z3.Or(v.poison, z3.Extract(PTR_BITS - 1, 0, v.bv) == 0)) for v in lanes]
             else:
                 raise Unsupported(f"return attribute {attr}")
         return from_lanes(lanes, isinstance(value, VecVal))
@@ -449,8 +470,15 @@ class Executor:
             state.ub = z3.Or(state.ub, *[ub for _, ub in pairs])
             result = from_lanes([v for v, _ in pairs], vector)
         elif op == "icmp":
+            if vector_shape(inst.op_types[0]) is None and inst.op_types[0] == "ptr":
+                # Pointers compare as their addresses (provenance plays no part).
+                a, b = (self._operand(state, o, "ptr") for o in inst.ops)
+                result = ops.icmp(inst.pred, inst.flags, Val(a.addr, a.poison), Val(b.addr, b.poison))
+                if inst.result is not None:
+                    state.env[inst.result] = result
+                return
             if element_type(inst.op_types[0]) == "ptr":
-                raise Unsupported("pointer comparison")
+                raise Unsupported("comparison of pointer vectors")
             a = self._operand(state, inst.ops[0], inst.op_types[0])
             b = self._operand(state, inst.ops[1], inst.op_types[1])
             result = from_lanes([ops.icmp(inst.pred, inst.flags, x, y)
@@ -640,6 +668,10 @@ class Executor:
 
         value = self._operand(state, inst.ops[0], "ptr")
         ptr = self._operand(state, inst.ops[1], "ptr")
+        if self.fn.callees:
+            # A stored pointer to a stack object would let an unknown callee reach it.
+            caller_object = z3.ULT(value.obj, z3.BitVecVal(self.inputs.objects.argument_objects, OBJ_BITS))
+            state.unmodelled = z3.Or(state.unmodelled, z3.And(state.pc, z3.Not(caller_object)))
         state.ub = z3.Or(state.ub, memory.access_ub(self.inputs.objects, ptr, 8, inst.align),
                          self._forbidden_access(ptr, self.no_write))
         self._mark_written(state, ptr, 8)
@@ -714,6 +746,8 @@ class Executor:
                 state.mem_poison = z3.Lambda([byte], z3.Or(inside, z3.Select(state.mem_poison, byte)))
             return None
         if base is None:
+            if inst.callee in self.fn.callees:
+                return self._unknown_call(state, inst)
             raise Unsupported(f"call to @{inst.callee}")
         args = [self._operand(state, o, t) for o, t in zip(inst.ops, inst.op_types)]
         if any(isinstance(a, PtrVal) for a in args):
@@ -734,6 +768,144 @@ class Executor:
             elif attr not in ("zeroext", "signext"):
                 raise Unsupported(f"call return attribute {attr}")
         return from_lanes(lanes, isinstance(result, VecVal))
+
+    # --- calls to unknown functions ----------------------------------------------------
+
+    # Call-site attributes the target may carry without claiming anything new.
+    _BENIGN_CALL_ATTRS = {"cold", "noinline", "nobuiltin", "builtin", "nomerge", "minsize", "optsize",
+                          "noduplicate", "convergent"}
+
+    def _unknown_call(self, state: State, inst: Inst) -> Any:
+        """A call to a declared function, as an uninterpreted function of its arguments
+        (and of the caller-visible memory, if it may read it), shared by src and tgt:
+        the same callee with the same arguments and memory gives the same result and
+        effects on both sides.
+
+        A call that cannot write memory, always returns (willreturn) and does not unwind
+        (nounwind) is pure: it may be added, removed or merged. Any other call is an event:
+        it extends the call trace (callee, arguments, memory), which must end equal in src
+        and tgt; it may write the caller-visible memory and may not return (the path ends
+        there, both sides must agree on that too)."""
+        import z3
+
+        callee = self.fn.callees[inst.callee]
+        site = " ".join(self.fn.call_groups.get(ref, "") for ref in inst.call_attrs.split())
+        if not self.is_source and site:
+            from .ir import split_attribute_text
+
+            claims = [a for a in split_attribute_text(site)
+                      if a not in self._BENIGN_CALL_ATTRS and a not in split_attribute_text(callee.fn_attrs)]
+            if claims:
+                raise Unsupported(f"call-site attribute(s) {', '.join(claims)} on @{inst.callee} in the target")
+        attrs = callee.fn_attrs + (" " + site if self.is_source else "")
+        if callee.varargs or len(callee.param_types) != len(inst.ops):
+            raise Unsupported(f"variadic call to @{inst.callee}")
+        if inst.type not in ("void",) and (inst.type == "ptr" or vector_shape(inst.type) is not None):
+            raise Unsupported(f"call to @{inst.callee} returning {inst.type}")
+        if self.initializes or self.fn_memory_restricted:
+            raise Unsupported("calls in a function whose memory attributes the model checks")
+        words = set(attrs.split())
+        may_read, may_write = memory_effects(attrs)
+        pure = not may_write and "willreturn" in words and "nounwind" in words
+        key, sorts = [], []
+        for k, (op, ty) in enumerate(zip(inst.ops, inst.op_types)):
+            value = self._operand(state, op, ty)
+            noundef = "noundef" in inst.arg_attrs[k] or "noundef" in callee.param_attrs[k]
+            lanes = [value] if isinstance(value, PtrVal) else lanes_of(value)
+            for lane in lanes:
+                if noundef:
+                    state.ub = z3.Or(state.ub, lane.poison, self._undef_ub(state, op, lane) if not isinstance(
+                        lane, PtrVal) else z3.BoolVal(False))
+                if isinstance(lane, PtrVal):
+                    # Only pointers into the caller's objects: the callee may not see the
+                    # function's own stack objects, which the model does not track.
+                    caller_object = z3.ULT(lane.obj, z3.BitVecVal(self.inputs.objects.argument_objects, OBJ_BITS))
+                    state.unmodelled = z3.Or(state.unmodelled,
+                                             z3.And(state.pc, z3.Not(lane.poison), z3.Not(caller_object)))
+                    key += [z3.If(lane.poison, z3.BitVecVal(0, PTR_BITS), lane.addr),
+                            z3.If(lane.poison, z3.BitVecVal(0, OBJ_BITS), lane.obj), lane.poison]
+                else:
+                    if not self.is_source:
+                        # An argument that depends on an undef is a set of values: fine
+                        # against the same set in the source, but not against a frozen one
+                        # (checked with the returned values, see checker._undef_result_check).
+                        self.varying_call_args.append(z3.And(state.pc, z3.Not(lane.poison),
+                                                             self.may_vary(lane.bv)))
+                    key += [z3.If(lane.poison, z3.BitVecVal(0, lane.width), lane.bv), lane.poison]
+        if may_read or not pure:
+            key += self._visible_memory(state)
+        sorts = [k.sort() for k in key]
+        ret_width = None if inst.type == "void" else int_width(inst.type)
+        if pure:
+            if ret_width is None:
+                return None
+            value = z3.Function(f"call_{inst.callee}_ret", *sorts, z3.BitVecSort(ret_width))(*key)
+            poison = z3.Function(f"call_{inst.callee}_poison", *sorts, z3.BoolSort())(*key)
+            return self._call_result(state, inst, callee, value, poison)
+        trace_sort = self.inputs.trace0.sort()
+        step = z3.Function(f"call_{inst.callee}_step", trace_sort, *sorts, trace_sort)
+        state.trace = step(state.trace, *key)
+        if "willreturn" not in words or "nounwind" not in words:
+            returns = z3.Function("call_returns", trace_sort, z3.BoolSort())(state.trace)
+            stuck = state.fork(z3.simplify(z3.And(state.pc, z3.Not(returns))))
+            stuck.trace = z3.Function("call_diverged", trace_sort, trace_sort)(state.trace)
+            self._end(stuck, None, diverged=True)
+            state.pc = z3.simplify(z3.And(state.pc, returns))
+        if may_write:
+            self._clobber_visible_memory(state)
+        if ret_width is None:
+            return None
+        value = z3.Function("call_ret", trace_sort, z3.BitVecSort(ret_width))(state.trace)
+        poison = z3.Function("call_ret_poison", trace_sort, z3.BoolSort())(state.trace)
+        return self._call_result(state, inst, callee, value, poison)
+
+    def _call_result(self, state: State, inst: Inst, callee, value: Any, poison: Any) -> Val:
+        import z3
+
+        attrs = set(inst.ret_attrs) | set(callee.ret_attrs)
+        if "noundef" in callee.ret_attrs:
+            poison = z3.BoolVal(False)  # the callee promises it (else the callee is UB)
+        result = Val(value, poison)
+        for attr in attrs:
+            if attr == "noundef" and attr not in callee.ret_attrs:
+                state.ub = z3.Or(state.ub, result.poison)
+            elif attr.startswith("range:"):
+                result = Val(result.bv, z3.Or(result.poison, z3.Not(in_range_attr(result.bv, attr))))
+            elif attr not in ("zeroext", "signext", "noext", "noundef"):
+                raise Unsupported(f"call return attribute {attr}")
+        return result
+
+    def _visible_memory(self, state: State) -> list[Any]:
+        """The caller's objects as a callee sees them (bytes, poison, pointer provenance)."""
+        import z3
+
+        if not self.has_locals:
+            # Nothing but the caller's objects can differ between src and tgt memory here:
+            # the whole arrays are a finer (still sound) and much cheaper key.
+            return [state.mem, state.mem_poison, state.mem_prov]
+        a = z3.BitVec("visible_byte", PTR_BITS)
+        inside = self.inputs.objects.contains(a)
+        prov = z3.Select(state.mem_prov, a)
+        integer = z3.BitVecVal(memory.PROV_INTEGER, OBJ_BITS)
+        caller = z3.BitVecVal(memory.PROV_CALLER, OBJ_BITS)
+        return [z3.Lambda([a], z3.If(inside, z3.Select(state.mem, a), z3.BitVecVal(0, 8))),
+                z3.Lambda([a], z3.And(inside, z3.Select(state.mem_poison, a))),
+                z3.Lambda([a], z3.If(inside, z3.If(prov == integer, caller, prov), caller))]
+
+    def _clobber_visible_memory(self, state: State) -> None:
+        """After a call that may write: the caller's objects hold whatever the call left
+        (a function of the trace, the same on both sides)."""
+        import z3
+
+        trace_sort = self.inputs.trace0.sort()
+        a = z3.BitVec("clobbered_byte", PTR_BITS)
+        inside = self.inputs.objects.contains(a)
+        new_byte = z3.Function("call_mem", trace_sort, z3.BitVecSort(PTR_BITS), z3.BitVecSort(8))
+        new_poison = z3.Function("call_mem_poison", trace_sort, z3.BitVecSort(PTR_BITS), z3.BoolSort())
+        state.mem = z3.Lambda([a], z3.If(inside, new_byte(state.trace, a), z3.Select(state.mem, a)))
+        state.mem_poison = z3.Lambda([a], z3.If(inside, new_poison(state.trace, a), z3.Select(state.mem_poison, a)))
+        caller = z3.BitVecVal(memory.PROV_CALLER, OBJ_BITS)
+        state.mem_prov = z3.Lambda([a], z3.If(inside, caller, z3.Select(state.mem_prov, a)))
 
     def _lanewise_intrinsic(self, base: str, args: list, vector: bool) -> tuple[Any, Any]:
         """Apply a scalar intrinsic per lane; scalar arguments (immargs) go to every lane."""
