@@ -20,10 +20,22 @@ Outcomes (checker ``difftest-function`` / ``difftest-program``):
 ``ubsan_check`` rebuilds a C-source candidate with UBSan and runs the same inputs; any
 report is ``TESTED_DIFFERENT``.
 
-A library TU that needs symbols from other TUs is linked against trapping weak stubs of
-exactly those symbols (``build_stubs``); inputs that reach a stub crash the reference and
-are dropped. Runs crash-retry once (a repeated crash counts), and run a few at a time
-(sandbox start-up is mostly waiting), stopping at the first differing chunk.
+Function mode observes all the state a call can change: besides the harness's return
+value and buffers, a *state table* object linked with the harness prints every writable
+data object the reference defines (globals, file-scope and function-local statics) before
+and after the call. Statics are local symbols no other object can name, so each object is
+linked as a test copy in which they are renamed to reserved global names
+(``prepare_object``, llvm-objcopy); the copy is never emitted. A candidate lacking one of
+those objects prints ``absent`` and differs.
+
+A library TU that needs symbols from other TUs is linked against stubs of exactly those
+symbols (``build_stubs``): trapping weak functions for the ones it calls, zero-filled data
+(observed like the TU's own globals) for the rest; inputs that reach a function stub crash
+the reference and are dropped (and listed). Runs crash-retry once (a repeated crash
+counts), and run a few at a time (sandbox start-up is mostly waiting), stopping at the
+first differing chunk. A candidate that passes then meets the rare-path inputs
+(``_rare_check``): boundary values, the reference's constants, and the constants only the
+candidate's code holds, each call in its own child, compared call by call.
 """
 from __future__ import annotations
 

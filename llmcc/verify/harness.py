@@ -13,8 +13,16 @@ What is supported (anything else is a ``Fallback("unsupported-signature", why)``
 guess): integer scalars of every width, ``_Bool``, ``float``/``double``; ``T *p`` bound to a
 length parameter (named like n/len/size/count, else the next integer parameter); fixed
 ``T p[N]``; ``const char *`` strings; structs by value whose fields are all scalars;
-returns of those kinds, ``void`` and pointers into a passed buffer. The function must have
-external linkage.
+``struct S *p`` whose fields are scalars, arrays of scalars or pointers (pointers to
+scalars get real buffers, others stay NULL); returns of those kinds, ``void`` and pointers
+into a passed buffer. The function must have external linkage.
+
+Besides the return value and the argument buffers (struct fields and the buffers they
+point to included), every run prints the TU's writable globals and statics before the
+call and after it: the harness calls ``llmcc_state_dump`` of a separate *state table*
+object (``render_state_table``; ``llmcc.verify.difftest`` links it, with the statics made
+reachable). Rare-path inputs (``./harness rare K``, ``render_rare_harness``) run each
+call in a forked child.
 """
 from __future__ import annotations
 
