@@ -8,9 +8,12 @@ exit 0 on every input, print something, print the same thing twice in a row, and
 inputs apart (not every correctness input may print the same). Scale inputs the
 reference cannot finish within the evaluator's budget are dropped.
 
-When there is no model, the model fails, or the generator fails validation, the
-deterministic plan (``llmcc.verify.evaluate.build_test_plan``) is used. Program-mode TUs
-(with ``main``) always use the deterministic plan: their inputs are argv/stdin.
+The model's tests *add* to the deterministic plan (``llmcc.verify.evaluate.build_test_plan``),
+never replace it: a validated generator plan carries the built-in plan, and candidates
+are tested on both (a generator that prints nothing useful for large inputs cannot hide a
+rewrite that is wrong there). When there is no model, the model fails, or the generator
+fails validation, the deterministic plan alone is used. Program-mode TUs (with ``main``)
+always use the deterministic plan: their inputs are argv/stdin.
 """
 from __future__ import annotations
 
@@ -53,11 +56,14 @@ class GeneratedInput:
 
 
 def make_test_plan(ctx: TUContext, function: str, client: Any) -> Any:
-    """A ``TestPlan`` for ``function``: the model's validated generator if possible, else
-    the deterministic plan; ``Fallback`` only when neither can test it. Never raises.
-    The outcome is recorded in ``ctx.report["agents_testing"][function]``."""
+    """A ``TestPlan`` for ``function``: the deterministic plan, extended by the model's
+    validated generator when there is one (the model's tests *add* to the built-in ones:
+    the generator plan carries the built-in plan as ``builtin`` and every candidate runs
+    both). ``Fallback`` only when neither can test it. Never raises. The outcome is
+    recorded in ``ctx.report["agents_testing"][function]``."""
     from ..verify.evaluate import build_test_plan
     notes = ctx.report.setdefault("agents_testing", {})
+    builtin = build_test_plan(ctx, function)
     generated: Any = Fallback("no-model", "no model client")
     if client is not None and not ctx.has_main:
         try:
@@ -66,13 +72,17 @@ def make_test_plan(ctx: TUContext, function: str, client: Any) -> Any:
             log.exception("testing agent failed for %s", function)
             generated = Fallback("internal-error", f"{type(e).__name__}: {e}")
     if not isinstance(generated, Fallback):
-        notes[function] = {"plan": "model-generator", "scale_inputs": len(generated.scale),
+        generated.builtin = None if isinstance(builtin, Fallback) else builtin
+        notes[function] = {"plan": "model-generator+builtin" if generated.builtin is not None else "model-generator",
+                           "scale_inputs": len(generated.scale),
+                           "builtin_inputs": 0 if generated.builtin is None else
+                           len(builtin.correctness) + len(builtin.scale),
+                           **({"builtin_rejected": str(builtin)[:500]} if isinstance(builtin, Fallback) else {}),
                            **{k: v for k, v in generated.detail.items() if k != "reference_exe"}}
         return generated
-    plan = build_test_plan(ctx, function)
-    notes[function] = {"plan": "deterministic" if not isinstance(plan, Fallback) else "none",
+    notes[function] = {"plan": "deterministic" if not isinstance(builtin, Fallback) else "none",
                        "generator_rejected": str(generated)[:500]}
-    return plan
+    return builtin
 
 
 def _generated_plan(ctx: TUContext, function: str, client: Any) -> Any:
@@ -115,7 +125,8 @@ def _full_program(reply: str) -> str:
 def _validated_plan(ctx: TUContext, function: str, source: str) -> Any:
     from ..measure.sandbox import SandboxUnavailable
     from ..verify.difftest import ensure_executable, run_input
-    from ..verify.evaluate import SCALE_BUDGET_SECONDS, TestPlan
+    from ..verify.evaluate import SCALE_BUDGET_SECONDS
+    from ..verify.plan import TestPlan
     directory = ctx.workdir / "testgen"
     directory.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(source.encode()).hexdigest()[:12]

@@ -2,6 +2,7 @@
 it is used, and a broken one falls back to the deterministic plan. Answers are scripted."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 from pathlib import Path
@@ -83,9 +84,12 @@ def plan_from(ctx_for, reply: str):
 
 def test_valid_generator_becomes_the_plan_and_catches_a_wrong_candidate(ctx_for):
     ctx, plan = plan_from(ctx_for, f"Here is a generator:\n```c\n{GENERATOR}\n```\n")
-    assert ctx.report["agents_testing"]["bits32"]["plan"] == "model-generator"
+    assert ctx.report["agents_testing"]["bits32"]["plan"] == "model-generator+builtin"
     assert plan.harness_c.read_text().strip() == GENERATOR.strip()
     assert len(plan.correctness) == 10 and 1 <= len(plan.scale) <= 5
+    # The built-in plan rides along: model tests add, they never replace.
+    assert plan.builtin is not None and plan.builtin.harness_c.name.startswith("harness-")
+    assert plan.all_plans() == [plan, plan.builtin]
     # A candidate that counts only the lowest bit must fail on the generator's inputs.
     wrong = SourceLevel().splice(ctx.source_path.read_text(), "bits32",
                                  "```c\nunsigned bits32(unsigned w) { return w & 1u; }\n```")
@@ -110,3 +114,31 @@ def test_broken_generator_falls_back_to_the_deterministic_plan(ctx_for, broken):
     expected = {"crashes": "correctness 3", "constant": "same output", "no-code": "generator-missing"}[broken]
     assert expected in notes["generator_rejected"]
     assert plan.mode == "function" and plan.harness_c.name.startswith("harness-")
+
+
+# A generator that looks fine (deterministic, distinct outputs) but never exercises large
+# values: it only ever calls bits32 on small numbers.
+WEAK_GENERATOR = GENERATOR.replace("acc += bits32((unsigned)next());", "acc += bits32((unsigned)(next() & 0xFF));").replace(
+    "static const unsigned edge[] = {0u, 1u, 0xFFFFFFFFu, 0x80000000u, 0x55555555u,\n"
+    "                                        0xAAAAAAAAu, 7u, 0x7FFFFFFFu, 0x00010000u, 12345u};",
+    "static const unsigned edge[] = {0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u};")
+
+
+def test_builtin_tests_still_run_under_a_weak_model_generator(ctx_for):
+    assert WEAK_GENERATOR != GENERATOR and "0xFFFFFFFFu" not in WEAK_GENERATOR
+    ctx, plan = plan_from(ctx_for, f"```c\n{WEAK_GENERATOR}\n```\n")
+    assert ctx.report["agents_testing"]["bits32"]["plan"] == "model-generator+builtin"
+    # Wrong only above 0xFFFF: the weak generator never sees it, the built-in inputs do.
+    wrong = SourceLevel().splice(ctx.source_path.read_text(), "bits32",
+                                 "```c\nunsigned bits32(unsigned w) { return __builtin_popcount(w & 0xFFFFu); }\n```")
+    (ctx.workdir / "wrong.c").write_text(wrong)
+    obj = ctx.workdir / "wrong.o"
+    subprocess.run([str(ctx.toolchain.clang), "-O3", "-c", str(ctx.workdir / "wrong.c"), "-o", str(obj)], check=True)
+    only_model = evaluate_candidate(ctx, dataclasses.replace(plan, builtin=None), obj, measure=False)
+    assert only_model.correct                                   # the model's tests miss it
+    evaluation = evaluate_candidate(ctx, plan, obj, measure=False)
+    assert not evaluation.correct
+    failing = [v for v in evaluation.verdicts if v.kind.value == "tested_different"]
+    assert failing and failing[0].checker == "difftest-function"
+    # The failing input is a built-in one (the model's generator inputs all agreed).
+    assert evaluation.verdicts[-1] is failing[0] and "model-written" not in failing[0].counterexample
