@@ -374,7 +374,11 @@ class _Loop:
         if self.best_obj is None:
             result.update(decision="baseline", reason="no candidate beat -O3")
             return None
-        final = self._evaluate(self.best_obj, None)
+        # The one emission gate: the evidence rule (fuzz budget included) against the
+        # baseline for every tested function, then fresh interleaved runs.
+        from ..verify.evaluate import confirm_for_emission
+        plans = self.plan.plans if isinstance(self.plan, PlanSet) else {self.plan.function or "program": self.plan}
+        final = confirm_for_emission(self.ctx, plans, self.best_obj)
         result["final_evaluation"] = _evaluation_json(final)
         speedup = getattr(final, "speedup", None)
         margin = self.ctx.settings["measure.margin"]
