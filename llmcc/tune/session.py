@@ -75,6 +75,7 @@ class State:
     env: dict
     records: list[dict] = field(default_factory=list)
     baseline_run: CommandResult | None = None
+    baseline_check: CommandResult | None = None
     profdata: Path | None = None
     profile_ref: dict | None = None
     accepted: dict[str, dict] = field(default_factory=dict)     # source -> transform
@@ -129,9 +130,14 @@ def _copy_tree(src: Path, dest: Path) -> None:
     subprocess.run(["cp", "-a", f"{src}/.", str(dest)], check=True)
 
 
-def _build(st: State, tree: Path, extra_env: dict, what: str) -> CommandResult:
+def _build(st: State, tree: Path, extra_env: dict, what: str, timeout: float | None = None) -> CommandResult:
     env = {**st.env, "LLMCC_MODE": "off", **extra_env}
-    return run_command(st.opts.build, tree, env, log=st.work / "build.log")
+    return run_command(st.opts.build, tree, env, log=st.work / "build.log", timeout=timeout)
+
+
+def _command_timeout(st: State, reference: CommandResult | None) -> float:
+    """A candidate's check or run may take 10x the plain build's (a hang is a rejection)."""
+    return 10 * (reference.wall_seconds if reference else 60.0) + 30
 
 
 def _prepare_trees(st: State, progress: Progress) -> None:
@@ -156,7 +162,7 @@ def _prepare_trees(st: State, progress: Progress) -> None:
                         "pass --clean 'make clean'; does the build use CC=llmcc?)")
     progress.say(f"recorded {len(st.records)} C compile(s) in {st.build_seconds:.1f}s")
     if opts.check:
-        c = run_command(opts.check, st.best, st.env, log=st.work / "check.log")
+        c = st.baseline_check = run_command(opts.check, st.best, st.env, log=st.work / "check.log")
         if not c.ok:
             raise TuneError(f"the check command fails on the plain build (status {c.returncode})")
     st.baseline_run = run_command(opts.run, st.best, st.env)
@@ -227,7 +233,13 @@ def _tune_tu(st: State, progress: Progress, source: str, share: float, functions
         # Proposed afresh each time: an accepted move stays under the next ones (hill climbing).
         if not _time_left(st, progress):
             return
-        proposal = _pipeline_proposal(st, source, tried)
+        try:
+            proposal = _pipeline_proposal(st, source, tried)
+        except Exception as e:  # noqa: BLE001 - a policy or toolchain failure ends this TU's moves only
+            st.tried.append({"tu": source, "name": "pipeline", "decision": "error",
+                             "reason": f"proposing failed: {type(e).__name__}: {e}"})
+            progress.say(f"{source}: no pipeline candidates ({type(e).__name__}: {e})")
+            return
         if proposal is None:
             return
         move, name, transform = proposal
@@ -261,7 +273,6 @@ def _pipeline_proposal(st: State, source: str, tried: set[str]) -> tuple[str, st
     from ..pipeline.policy import GreedyPolicy, Signals, TuningState
     from ..pipeline.tune import default_pipeline
     from ..toolchain import find_toolchain, frontend
-    from types import SimpleNamespace
     tc = find_toolchain()
     rec = _record_of(st, source)
     current = st.accepted.get(source) or {"profile": None, "pipeline": None}
@@ -274,8 +285,12 @@ def _pipeline_proposal(st: State, source: str, tried: set[str]) -> tuple[str, st
     if not hasattr(fe, "output"):
         st.tried.append({"tu": source, "name": "pipeline", "decision": "skipped", "reason": str(fe)})
         return None
-    base = default_pipeline(SimpleNamespace(toolchain=tc, opt_level=opt_level, settings={"stage_timeout": 300}),
-                            ir)
+    from ..config import load_settings
+    from ..tu import TUContext
+    ctx = TUContext(source=source, cwd=st.best / (rec.get("cwd") or "."), flags=codegen, opt_level=opt_level,
+                    toolchain=tc, settings=load_settings(), workdir=st.work,
+                    baseline_object=st.best / rec["output"])
+    base = default_pipeline(ctx, ir)
     if not isinstance(base, PipelineConfig):
         st.tried.append({"tu": source, "name": "pipeline", "decision": "skipped", "reason": str(base)})
         return None
@@ -348,7 +363,9 @@ def _evaluate(st: State, changes: dict[str, dict], entry: dict) -> str:
         (st.cand / output).unlink(missing_ok=True)
     applied = st.work / "applied.jsonl"
     applied.unlink(missing_ok=True)
-    b = _build(st, st.cand, {"LLMCC_DECISIONS": str(tentative), "LLMCC_TUNE_APPLIED": str(applied)}, "candidate")
+    # A candidate compile may explode (unroll counts): it must not outlive the budget.
+    b = _build(st, st.cand, {"LLMCC_DECISIONS": str(tentative), "LLMCC_TUNE_APPLIED": str(applied)}, "candidate",
+               timeout=max(30.0, 3 * st.build_seconds))
     if not b.ok:
         return f"build failed (status {b.returncode})"
     notes = [json.loads(line) for line in applied.read_text().splitlines()] if applied.is_file() else []
@@ -359,17 +376,18 @@ def _evaluate(st: State, changes: dict[str, dict], entry: dict) -> str:
     if all(_same_file(st.cand / o, st.best / o) for o in outputs):
         return "no change: same object(s) as the best so far"
     if st.opts.check:
-        c = run_command(st.opts.check, st.cand, st.env, log=st.work / "check.log")
+        c = run_command(st.opts.check, st.cand, st.env, log=st.work / "check.log",
+                        timeout=_command_timeout(st, st.baseline_check))
         if not c.ok:
             entry["decision"] = "check-failed"
             return f"check command failed (status {c.returncode})"
-    r = run_command(st.opts.run, st.cand, st.env)
+    r = run_command(st.opts.run, st.cand, st.env, timeout=_command_timeout(st, st.baseline_run))
     base = st.baseline_run
     if r.returncode != base.returncode or r.stdout != base.stdout:
         entry["decision"] = "output-differs"
         return "the run's output differs from the plain build's"
     comparison = compare_trees(st.opts.run, st.best, st.cand, mode=st.opts.measure, pairs=st.opts.pairs,
-                               margin=st.opts.margin, env=st.env)
+                               margin=st.opts.margin, env=st.env, timeout=_command_timeout(st, st.baseline_run))
     entry["measure"] = comparison.to_json()
     if not comparison.accepted:
         return f"not faster: {comparison.speedup:.3f}x ({comparison.why_not()})"
