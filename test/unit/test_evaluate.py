@@ -192,3 +192,28 @@ def test_instruction_mode_counts_per_call_so_slower_code_counts_more(tmp_path):
     # And the other way round: the -O2 object against the -O0 one is counted faster.
     back = evaluate_candidate(ctx, plan, ctx.baseline_object, best_so_far=slow)
     assert back.speedup > 1.4 and back.accepted
+
+
+def test_emission_gate_requires_the_evidence_rule_and_re_measures(pop):
+    from llmcc.verify.evaluate import confirm_for_emission
+    from llmcc.verify.evidence import against_baseline
+
+    ctx, plan = pop
+    cand = compile_candidate(ctx, DATA / "fn_pop.good.c", "gate")
+    tested = confirm_for_emission(ctx, {"pop": plan}, cand)
+    assert tested.correct and tested.evidence.may_emit and tested.evidence.basis == "tested", tested.reason
+    assert {"objcheck", "isa", "difftest-function", "fuzz"} <= {v.checker for v in tested.verdicts}
+    assert tested.comparison is not None and len(tested.comparison.ref_samples) == 3   # fresh runs
+    assert "re-measured against the baseline" in tested.reason
+    # A proof against the baseline needs no fuzzing; a proof of unknown origin is no proof.
+    proof = against_baseline(Verdict(VerdictKind.PROVED, "smt", "refines"))
+    proved = confirm_for_emission(ctx, {"pop": plan}, cand, formal={"pop": proof})
+    assert proved.evidence.basis == "proved" and "fuzz" not in {v.checker for v in proved.verdicts}
+    unknown = confirm_for_emission(ctx, {"pop": plan}, cand,
+                                   formal={"pop": Verdict(VerdictKind.PROVED, "smt", "refines")})
+    assert unknown.evidence.basis == "tested"
+    # A wrong candidate never passes the gate, whatever it claims.
+    wrong = compile_candidate(ctx, "unsigned pop(unsigned x) { return x ? __builtin_popcount(x) : 1; }\n", "wrong")
+    refused = confirm_for_emission(ctx, {"pop": plan}, wrong, formal={"pop": proof})
+    assert not refused.accepted and not refused.correct
+    assert refused.verdicts[-1].checker in ("difftest-function", "fuzz")
