@@ -44,6 +44,7 @@ class TuneOptions:
     workdir: Path | None = None
     max_tus: int = 3
     pipeline_candidates: int = 4
+    llm_candidates: int = 2        # LLM pipeline proposals per hot TU (with an endpoint)
 
 
 @dataclass
@@ -83,6 +84,7 @@ class State:
     tried: list[dict] = field(default_factory=list)
     steps: list[dict] = field(default_factory=list)
     tu_shares: list = field(default_factory=list)               # (TU, share, functions)
+    llm_client: Any = None                                      # the LLM pipeline policy's client, if any
     build_seconds: float = 0.0
     candidate_seconds: float = 0.0
 
@@ -106,6 +108,7 @@ def run_session(opts: TuneOptions, stream=sys.stderr) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in TUNE_ENV}
     st = State(opts, work, env)
     progress.say(f"work directory {work}")
+    st.llm_client = _llm_client(progress)
     _prepare_trees(st, progress)
     _profile(st, progress)
     hot = _hot_tus(st, progress)
@@ -118,6 +121,17 @@ def run_session(opts: TuneOptions, stream=sys.stderr) -> dict:
     summary = _finish(st, progress, hot)
     progress.say(f"done: {len(st.accepted)} TU decision(s) accepted; decisions in {opts.decisions}")
     return summary
+
+
+def _llm_client(progress: Progress):
+    """The configured endpoint's client (llm.backend), or None: then only the profile and
+    the non-LLM policy's pipeline edits are tried. Tune does not try LLM source/IR/asm
+    rewrites yet."""
+    from ..config import load_settings
+    from ..llm.client import make_client
+    client = make_client(load_settings(), deadline=progress.deadline)
+    progress.say("LLM pipeline edits: " + ("on (endpoint configured)" if client else "off (no endpoint configured)"))
+    return client
 
 
 # --------------------------------------------------------------------------- trees
@@ -239,12 +253,31 @@ def _tune_tu(st: State, progress: Progress, source: str, share: float, functions
             st.tried.append({"tu": source, "name": "pipeline", "decision": "error",
                              "reason": f"proposing failed: {type(e).__name__}: {e}"})
             progress.say(f"{source}: no pipeline candidates ({type(e).__name__}: {e})")
-            return
+            break
         if proposal is None:
-            return
+            break
         move, name, transform = proposal
         tried.add(move)
         _try(st, progress, source, name, {source: transform})
+    if st.llm_client is not None and _time_left(st, progress):
+        _tune_tu_with_llm(st, progress, source)
+
+
+def _tune_tu_with_llm(st: State, progress: Progress, source: str) -> None:
+    """Pipeline edits from the LLM policy, judged like every other candidate."""
+    try:
+        proposals = _llm_proposals(st, source, st.llm_client, st.opts.llm_candidates)
+    except Exception as e:  # noqa: BLE001 - a model or policy failure ends only this step
+        st.tried.append({"tu": source, "name": "llm-pipeline", "decision": "error",
+                         "reason": f"{type(e).__name__}: {e}"})
+        return
+    for name, transform in proposals:
+        if isinstance(transform, str):
+            st.tried.append({"tu": source, "name": name, "decision": transform.partition(":")[0],
+                             "reason": transform})
+            progress.say(f"{source}: {name} refused ({transform[:120]})")
+        elif _time_left(st, progress):
+            _try(st, progress, source, name, {source: transform})
 
 
 def _time_left(st: State, progress: Progress) -> bool:
@@ -265,48 +298,103 @@ def _candidate_estimate(st: State) -> float:
     return 3 * st.build_seconds / max(1, len(st.records)) + runs * st.baseline_run.wall_seconds
 
 
+class _TUPipeline:
+    """A TU's -O pipeline in the best tree, what is accepted for it, and the policies'
+    view of it (evidence from its own IR: loops -- clang marks each with !llvm.loop --
+    and calls)."""
+
+    def __init__(self, st: State, source: str):
+        from ..config import load_settings
+        from ..pipeline.model import EditSpace, PipelineConfig
+        from ..pipeline.policy import Signals
+        from ..pipeline.tune import default_pipeline, describe_target
+        from ..toolchain import find_toolchain, frontend
+        from ..tu import HotFunction, TUContext
+        tc = find_toolchain()
+        rec = _record_of(st, source)
+        self.current = st.accepted.get(source) or {"profile": None, "pipeline": None}
+        flags = [f.replace(ROOT_TOKEN, str(st.best)) for f in rec["flags"]]
+        codegen, opt_level = flags[:-1], flags[-1]
+        extra = _profile_args(st) if self.current.get("profile") else []
+        cwd = st.best / (rec.get("cwd") or ".")
+        ir = st.work / "tu-ir.ll"
+        fe = frontend(tc, st.best / source, [*codegen, *extra], ir, opt_level=opt_level, cwd=cwd,
+                      emit_text=True, timeout=300)
+        if not hasattr(fe, "output"):
+            raise RuntimeError(f"frontend: {fe}")
+        self.settings = load_settings()
+        self.ctx = TUContext(source=source, cwd=cwd, flags=codegen, opt_level=opt_level, toolchain=tc,
+                             settings=self.settings, workdir=st.work, baseline_object=st.best / rec["output"])
+        base = default_pipeline(self.ctx, ir)
+        if not isinstance(base, PipelineConfig):
+            raise RuntimeError(f"default pipeline: {base}")
+        self.base = base
+        text = ir.read_text(errors="replace")
+        self.signals = Signals(loops=text.count("!llvm.loop !"), calls=text.count(" call "))
+        self.best_edits = list((self.current.get("pipeline") or {}).get("edits") or [])
+        self.space = EditSpace(allow_fp_reassoc=bool(self.settings["pipeline.allow_fp_reassoc"]))
+        self.target = describe_target(self.ctx)
+        self.hot = [HotFunction(name=f, score=share) for f, share in _function_shares(st, source)]
+
+    def state(self, tried: set[str], history: list[dict]):
+        from ..pipeline.policy import TuningState
+        return TuningState(signals=self.signals, space=self.space, best_edits=self.best_edits, history=history,
+                           tried=set(tried), pipeline_text=self.base.text, target=self.target,
+                           hot_functions=self.hot)
+
+    def transform(self, edits: list[dict]) -> dict:
+        """Edits -> the decision's transform (a full pipeline text and knobs: the decision
+        replays them without any policy). Untrusted edits are repaired and validated
+        first; EditError / RepairError / ValueError say why they cannot be used."""
+        from ..pipeline.model import EditError, apply_edits
+        from ..pipeline.repair import repair_edits
+        from ..pipeline.validate import validate_edits
+        edits, _ = repair_edits(edits)
+        problem = validate_edits(edits, self.space)
+        if problem:
+            raise EditError(problem)
+        config = apply_edits(self.base, edits)
+        return {"profile": self.current.get("profile"),
+                "pipeline": {"passes": config.text, "knobs": dict(config.knobs), "edits": edits}}
+
+
+def _function_shares(st: State, source: str) -> list[tuple[str, float]]:
+    for tu, _, functions in st.tu_shares:
+        if tu == source:
+            return [(f, 0.0) for f in functions[:5]]
+    return []
+
+
 def _pipeline_proposal(st: State, source: str, tried: set[str]) -> tuple[str, str, dict] | None:
     """The greedy policy's best untried move for this TU, on top of what is accepted for
-    it, as (move, candidate name, transform): a full pipeline text and knobs (the decision
-    replays them without the policy). None when there is nothing (left) to try."""
-    from ..pipeline.model import PipelineConfig, apply_edits
-    from ..pipeline.policy import GreedyPolicy, Signals, TuningState
-    from ..pipeline.tune import default_pipeline
-    from ..toolchain import find_toolchain, frontend
-    tc = find_toolchain()
-    rec = _record_of(st, source)
-    current = st.accepted.get(source) or {"profile": None, "pipeline": None}
-    flags = [f.replace(ROOT_TOKEN, str(st.best)) for f in rec["flags"]]
-    codegen, opt_level = flags[:-1], flags[-1]
-    extra = _profile_args(st) if current.get("profile") else []
-    ir = st.work / "tu-ir.ll"
-    fe = frontend(tc, st.best / source, [*codegen, *extra], ir, opt_level=opt_level,
-                  cwd=st.best / (rec.get("cwd") or "."), emit_text=True, timeout=300)
-    if not hasattr(fe, "output"):
-        st.tried.append({"tu": source, "name": "pipeline", "decision": "skipped", "reason": str(fe)})
-        return None
-    from ..config import load_settings
-    from ..tu import TUContext
-    ctx = TUContext(source=source, cwd=st.best / (rec.get("cwd") or "."), flags=codegen, opt_level=opt_level,
-                    toolchain=tc, settings=load_settings(), workdir=st.work,
-                    baseline_object=st.best / rec["output"])
-    base = default_pipeline(ctx, ir)
-    if not isinstance(base, PipelineConfig):
-        st.tried.append({"tu": source, "name": "pipeline", "decision": "skipped", "reason": str(base)})
-        return None
-    text = ir.read_text(errors="replace")
-    # Evidence for the policy from the TU's own IR: loops (clang marks each with
-    # !llvm.loop) and calls.
-    signals = Signals(loops=text.count("!llvm.loop !"), calls=text.count(" call "))
-    best_edits = list((current.get("pipeline") or {}).get("edits") or [])
-    from ..pipeline.model import EditSpace
-    state = TuningState(signals=signals, space=EditSpace(), best_edits=best_edits, history=[], tried=set(tried))
-    for p in GreedyPolicy().propose(state, 1):
-        config = apply_edits(base, p.edits)
-        return p.name, f"pipeline:{'+'.join(_move_names(best_edits, p.name))}", {
-            "profile": current.get("profile"),
-            "pipeline": {"passes": config.text, "knobs": dict(config.knobs), "edits": p.edits}}
+    it, as (move, candidate name, transform). None when there is nothing (left) to try."""
+    from ..pipeline.policy import GreedyPolicy
+    tu = _TUPipeline(st, source)
+    for p in GreedyPolicy().propose(tu.state(tried, []), 1):
+        return p.name, f"pipeline:{'+'.join(_move_names(tu.best_edits, p.name))}", tu.transform(p.edits)
     return None
+
+
+def _llm_proposals(st: State, source: str, client, k: int) -> list[tuple[str, dict | str]]:
+    """The LLM pipeline policy's proposals for this TU: (name, transform) or (name, why
+    it cannot be used). The model sees the same state as the non-LLM policy, plus what
+    tune already tried for this TU."""
+    from ..pipeline.model import EditError
+    from ..pipeline.llm_policy import LLMPipelinePolicy
+    from ..pipeline.repair import RepairError
+    tu = _TUPipeline(st, source)
+    history = [t for t in st.tried if t.get("tu") == source]
+    out: list[tuple[str, dict | str]] = []
+    for i, p in enumerate(LLMPipelinePolicy(client).propose(tu.state(set(), history), k)):
+        name = f"llm-pipeline:{i}"
+        if p.error:
+            out.append((name, f"malformed: {p.error}"))
+            continue
+        try:
+            out.append((name, tu.transform(p.edits)))
+        except (EditError, RepairError, ValueError, KeyError, TypeError) as e:
+            out.append((name, f"invalid: {e}"))
+    return out
 
 
 def _move_names(best_edits: list[dict], move: str) -> list[str]:

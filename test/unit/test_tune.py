@@ -250,3 +250,32 @@ def test_timed_pairs_extend_only_while_promising():
     calls.update(ref=0, cand=0)
     c = _timed_pairs(runner("ref", [1.0, 1.1, 0.95, 1.05]), runner("cand", [0.8, 0.85, 0.78, 0.82]), 5, 0.02)
     assert c.accepted and c.speedup > 1.15 and c.p_value < 0.05
+
+
+def test_llm_pipeline_edits_are_judged_by_the_workload(tmp_path, monkeypatch):
+    """Scripted endpoint (not a model): a valid edit is built, checked and accepted through
+    the workload; an out-of-range one is refused by validation, naming the range."""
+    import io
+    from llmcc.llm.scripted_server import ScriptedServer
+    from llmcc.tune.session import TuneOptions, run_session
+    good = json.dumps({"edits": [{"op": "set_knob", "knob": "unroll-count", "value": 4}],
+                       "rationale": "unroll the hot loop"})
+    bad = json.dumps({"edits": [{"op": "set_knob", "knob": "unroll-count", "value": 64}],
+                      "rationale": "unroll a lot"})
+    proj = make_project(tmp_path / "proj")
+    for k, v in tune_env(tmp_path).items():
+        monkeypatch.setenv(k, v)
+    with ScriptedServer([{"content": good}, {"content": bad}]) as srv:
+        for k, v in {"LLMCC_LLM_BACKEND": "openai", "LLMCC_LLM_BASE_URL": srv.url, "LLMCC_LLM_MODEL": "scripted",
+                     "OPENAI_API_KEY": "k", "LLMCC_LLM_CONCURRENCY": "1"}.items():
+            monkeypatch.setenv(k, v)
+        opts = TuneOptions(build="make CC=llmcc", run="./prog", check="./prog --selftest", minutes=2,
+                           measure="instructions", project=proj, workdir=tmp_path / "work", pipeline_candidates=0)
+        summary = run_session(opts, stream=io.StringIO())
+        assert len(srv.requests) == 2          # two samples for the one hot TU; builds call no model
+    llm = {t["name"]: t for t in summary["tried"] if t["name"].startswith("llm-pipeline")}
+    assert llm["llm-pipeline:0"]["decision"] == "accepted", llm
+    assert llm["llm-pipeline:0"]["measure"]["speedup"] >= 1.02
+    assert llm["llm-pipeline:1"]["decision"] == "invalid" and "outside [1, 8]" in llm["llm-pipeline:1"]["reason"]
+    kernel = next(t for t in json.loads((proj / "llmcc-decisions.json").read_text())["tus"] if t["source"] == "kernel.c")
+    assert kernel["transform"]["pipeline"]["knobs"] == {"unroll-count": 4}
