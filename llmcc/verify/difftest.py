@@ -220,6 +220,9 @@ READ_ONLY_AFTER_RELOCATION = (".data.rel.ro", ".init_array", ".fini_array", ".pr
 # Extern data the TU uses but another TU defines gets a zero-filled stand-in this big when
 # its size is unknown (bss: it costs nothing unless touched).
 STUB_DATA_BYTES = 64 << 10
+# Hashing an object costs every run ~1 ns per byte, twice: bigger ones are not observed
+# (and listed in plan.detail["unobserved_state"]).
+MAX_OBSERVED_BYTES = 16 << 20
 
 
 def tracked_objects(obj: Path) -> "tuple[list, list[str]]":
@@ -256,6 +259,9 @@ def tracked_objects(obj: Path) -> "tuple[list, list[str]]":
                 if bind == "STB_LOCAL":
                     local_names[sym.name] = local_names.get(sym.name, 0) + 1
     for name, bind, size in candidates:
+        if size > MAX_OBSERVED_BYTES:
+            notes.append(f"'{name}' ({size} bytes) is too big to observe")
+            continue
         if bind == "STB_LOCAL":
             if local_names[name] > 1:
                 notes.append(f"static '{name}' is defined {local_names[name]} times: not observed")

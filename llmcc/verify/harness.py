@@ -1073,6 +1073,7 @@ class TrackedObject:
 
 
 STATIC_PREFIX = "__llmcc_st_"
+STATE_HEX_BYTES = 256            # observed objects bigger than this are printed as a hash
 MAX_NOTED_BUFFERS = 64
 
 
@@ -1121,7 +1122,8 @@ static int llmcc_symbolize(uint64_t v, char *out, size_t cap) {
   return 0;
 }
 
-/* Normalized bytes of one object: printed in hex up to HASH_ABOVE_BYTES, else hashed. */
+/* Normalized bytes of one object: printed in hex up to HASH_ABOVE_BYTES, else hashed
+   (a TU may hold hundreds of objects: two dumps per run must stay small). */
 static void llmcc_state_one(const char *phase, const struct llmcc_obj *o) {
   if (!o->addr) { printf("%s.%s: absent\n", phase, o->name); return; }
   int hash = o->size > HASH_ABOVE_BYTES;
@@ -1176,7 +1178,7 @@ def render_state_table(objects: "list[TrackedObject] | tuple[TrackedObject, ...]
     table = ("static const struct llmcc_obj llmcc_objs[] = {\n" + "\n".join(rows)
              + ("\n" if rows else "") + '  {"", 0, 0}\n};\n'
              f"#define LLMCC_NOBJS {len(objects)}\n")
-    prelude = _STATE_PRELUDE.replace("HASH_ABOVE_BYTES", str(HASH_ABOVE_BYTES)).replace(
+    prelude = _STATE_PRELUDE.replace("HASH_ABOVE_BYTES", str(STATE_HEX_BYTES)).replace(
         "MAX_NOTED_BUFFERS", str(MAX_NOTED_BUFFERS))
     head, tail = prelude.split("void llmcc_state_note_buffer", 1)
     return head + "\n".join(decls) + "\n" + table + "\nvoid llmcc_state_note_buffer" + tail

@@ -177,3 +177,12 @@ def test_flipped_test_of_a_struct_field_through_a_pointer_is_caught(tmp_path):
     # A wrong byte written through the struct's pointer field shows in that buffer.
     wrong = check(ctx, plan, SINK.replace("^ 0x5a", "^ 0x5b"), "wrongbyte")
     assert wrong.kind == VerdictKind.TESTED_DIFFERENT and "reference: a0.buf[]:" in first_difference(wrong)
+
+
+def test_objects_too_big_to_hash_every_run_are_listed_not_observed(tmp_path):
+    ctx = make_context(tmp_path, "static char big[32 << 20]; static int small;\n"
+                                 "int touch(int i) { big[i & 0xffffff] += 1; return big[i & 0xff] + ++small; }\n",
+                      "big", has_main=False)
+    objects, notes = tracked_objects(ctx.baseline_object)
+    assert [o.name for o in objects] == ["small"]
+    assert notes and "big" in notes[0] and "too big" in notes[0]
