@@ -14,6 +14,29 @@ from .config import Settings
 from .toolchain import Toolchain
 
 
+def o_level_pipeline(opt_level: str) -> str:
+    """THE map from the user's -O level to the new-pass-manager pipeline clang runs for
+    it (``-O3`` -> ``default<O3>``; ``-O`` is -O1, -Ofast is -O3, -Og ~ -O1, -Os/-Oz keep
+    their letter). Every caller of the middle-end asks here."""
+    level = opt_level.lstrip("-").upper().removeprefix("O")
+    level = {"": "1", "FAST": "3", "G": "1"}.get(level, level)
+    if level in ("S", "Z"):
+        level = level.lower()
+    if level not in ("0", "1", "2", "3", "s", "z"):
+        level = "3" if level.isdigit() else "2"    # -O4 and up are -O3 to clang
+    return f"default<O{level}>"
+
+
+def stage_timeout(settings: Settings, deadline: float | None) -> float:
+    """THE clamp of one compile stage's timeout: ``stage_timeout``, cut to what is left
+    before ``deadline`` (at least 1 s: a stage that cannot start is a timeout anyway)."""
+    import time
+    limit = float(settings["stage_timeout"])
+    if deadline is not None:
+        limit = min(limit, max(1.0, deadline - time.monotonic()))
+    return limit
+
+
 @dataclass
 class HotFunction:
     name: str
@@ -38,6 +61,15 @@ class TUContext:
     deadline: float | None = None        # time.monotonic() by which optimizing must end
     # The TU report: optimizers append their rounds / traces / verdicts under their own key.
     report: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pipeline(self) -> str:
+        """The -O pipeline the user's flags ask for (``o_level_pipeline``)."""
+        return o_level_pipeline(self.opt_level)
+
+    def stage_timeout(self, deadline: float | None = None) -> float:
+        """Timeout of one compile stage: before ``deadline`` (default: the TU's)."""
+        return stage_timeout(self.settings, deadline if deadline is not None else self.deadline)
 
     @property
     def source_path(self) -> Path:

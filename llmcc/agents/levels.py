@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,12 +52,9 @@ class SpliceError:
 
 
 def pipeline_for(opt_level: str) -> str:
-    """The new-pass-manager pipeline clang uses for ``opt_level`` (``-O3`` -> default<O3>)."""
-    level = opt_level.lstrip("-").upper().removeprefix("O")
-    level = {"": "1", "FAST": "3", "G": "1"}.get(level, level)   # clang: -O is -O1, -Og ~ -O1
-    if level in ("S", "Z"):
-        level = level.lower()
-    return f"default<O{level}>"
+    """The pipeline clang uses for ``opt_level``: ``llmcc.tu.o_level_pipeline``, the one map."""
+    from ..tu import o_level_pipeline
+    return o_level_pipeline(opt_level)
 
 
 def source_flags(ctx: TUContext, program: Path | None = None) -> list[str]:
@@ -72,12 +68,9 @@ def source_flags(ctx: TUContext, program: Path | None = None) -> list[str]:
 
 
 def stage_timeout(ctx: TUContext, deadline: float | None) -> float:
-    """Seconds one compile stage may take: ``stage_timeout``, cut to what is left before
-    ``deadline`` (a candidate's compile can explode, e.g. under heavy unrolling)."""
-    limit = float(ctx.settings["stage_timeout"])
-    if deadline is not None:
-        limit = min(limit, max(1.0, deadline - time.monotonic()))
-    return limit
+    """Seconds one compile stage may take (``llmcc.tu.stage_timeout``, the one clamp)."""
+    from ..tu import stage_timeout as clamp
+    return clamp(ctx.settings, deadline)
 
 
 def program_file(ctx: TUContext, level: str, directory: Path) -> Path:

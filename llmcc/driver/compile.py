@@ -31,6 +31,7 @@ from ..config import ConfigError, Settings, load_settings
 from ..outcome import Fallback
 from ..toolchain import Toolchain, ToolchainError, feature_plugin_path, find_toolchain
 from .args import Invocation, classify_invocation
+from .depfile import parse_depfile
 from ..log import log
 
 
@@ -340,39 +341,6 @@ def _list_headers(tc: Toolchain, inv: Invocation, cwd: Path, work: Path) -> list
         return None
     deps = parse_depfile(dep.read_text(errors="surrogateescape"))
     return [d for d in deps if d != inv.source]
-
-
-def parse_depfile(text: str) -> list[str]:
-    """Prerequisites of a make-style .d file (continuations, escaped spaces; targets and
-    -MP phony rules are skipped)."""
-    body = text.replace("\\\n", " ").replace("\\\r\n", " ")
-    out: list[str] = []
-    for rule in body.splitlines():
-        if ":" not in rule:
-            continue
-        _, _, prereqs = rule.partition(": ")
-        token = ""
-        i = 0
-        while i < len(prereqs):
-            c = prereqs[i]
-            if c == "\\" and i + 1 < len(prereqs) and prereqs[i + 1] in " #":
-                token += prereqs[i + 1]
-                i += 2
-                continue
-            if c == "$" and prereqs[i + 1:i + 2] == "$":
-                token += "$"
-                i += 2
-                continue
-            if c.isspace():
-                if token:
-                    out.append(token)
-                token = ""
-            else:
-                token += c
-            i += 1
-        if token:
-            out.append(token)
-    return list(dict.fromkeys(out))
 
 
 def _run(argv: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:

@@ -25,8 +25,6 @@ from .args import Invocation
 if TYPE_CHECKING:   # the TU context is built only for hot TUs; keep it off the common path
     from ..tu import HotFunction, TUContext
 
-O_PIPELINE = {"-O1": "default<O1>", "-O2": "default<O2>", "-O3": "default<O3>"}
-
 
 def optimize_tu(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, work: Path,
                 features_json: Path | None, report: dict, *, deadline: float) -> str | Fallback:
@@ -163,8 +161,8 @@ def score_tu(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, work
 def rescore_with_remarks(ctx: TUContext, features, profile, report: dict) -> list[HotFunction]:
     from ..hotspots import remarks as rem, score
     out = rem.collect_remarks(ctx.toolchain, ctx.unoptimized_ir, [], ctx.workdir / "remarks.yaml",
-                              pipeline=O_PIPELINE.get(ctx.opt_level, "default<O3>"),
-                              timeout=ctx.settings["stage_timeout"])
+                              pipeline=ctx.pipeline,
+                              timeout=ctx.stage_timeout())
     if isinstance(out, Fallback):
         report["remarks"] = {"error": str(out)}
         return ctx.hot_functions
@@ -179,7 +177,8 @@ def _optimized_ir(tc, settings, inv, cwd, work) -> Path | Fallback:
                   cwd=cwd, timeout=settings["stage_timeout"])
     if isinstance(fe, Fallback):
         return fe
-    me = middle_end(tc, fe.output, O_PIPELINE.get(inv.opt_level, "default<O3>"), work / "score.ll",
+    from ..tu import o_level_pipeline
+    me = middle_end(tc, fe.output, o_level_pipeline(inv.opt_level), work / "score.ll",
                     emit_text=True, flags=inv.codegen_flags, timeout=settings["stage_timeout"])
     return me if isinstance(me, Fallback) else me.output
 

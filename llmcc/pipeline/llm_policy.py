@@ -14,9 +14,9 @@ import logging
 import re
 from typing import Any
 
-from ..pipeline import passes as pass_table
-from ..pipeline.model import KNOBS
-from ..pipeline.policy import Proposal, TuningState
+from . import passes as pass_table
+from .model import KNOBS
+from .policy import Proposal, TuningState
 
 logger = logging.getLogger(__name__)
 

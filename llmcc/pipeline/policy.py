@@ -245,15 +245,3 @@ class RandomPolicy:
             proposal.rationale = "random search: " + proposal.name
             out.append(proposal)
         return out
-
-
-def make_policy(name: str, client: Any = None) -> Policy:
-    """``greedy``, ``random`` or ``llm`` (needs a client). ValueError for anything else."""
-    if name == "greedy":
-        return GreedyPolicy()
-    if name == "random":
-        return RandomPolicy()
-    if name == "llm":
-        from ..agents.pipeline_agent import LLMPipelinePolicy
-        return LLMPipelinePolicy(client)
-    raise ValueError(f"unknown pipeline policy {name!r}")

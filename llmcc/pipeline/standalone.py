@@ -13,7 +13,7 @@ from pathlib import Path
 from ..config import Settings
 from ..outcome import Fallback
 from ..toolchain import Toolchain, backend, frontend, middle_end
-from ..tu import HotFunction, TUContext
+from ..tu import HotFunction, TUContext, o_level_pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def context_for_source(tc: Toolchain, settings: Settings, source: Path, workdir:
     ir = workdir / "input.bc"
     steps = [
         lambda: frontend(tc, source, flags, ir, opt_level=opt_level, cwd=source.parent, timeout=timeout),
-        lambda: middle_end(tc, ir, f"default<{opt_level.lstrip('-')}>", workdir / "baseline.bc",
+        lambda: middle_end(tc, ir, o_level_pipeline(opt_level), workdir / "baseline.bc",
                            flags=flags, timeout=timeout),
         lambda: backend(tc, workdir / "baseline.bc", flags, workdir / "baseline.o", opt_level=opt_level,
                         cwd=source.parent, timeout=timeout),

@@ -27,14 +27,13 @@ from ..outcome import Fallback
 from ..toolchain import backend, frontend
 from ..tu import Candidate, TUContext
 from .model import EditError, EditSpace, PipelineConfig, apply_edits, parse_pipeline
-from .policy import Policy, Proposal, TuningState, extract_signals, make_policy
+from .policy import GreedyPolicy, Policy, Proposal, RandomPolicy, TuningState, extract_signals
 from .repair import RepairError, repair_edits
 from .validate import changed_functions, validate_edits, validate_with_opt
 
 logger = logging.getLogger(__name__)
 
 KNOB_SCOPE = "whole TU: cl::opt knobs are process-global in the opt run"
-_LEVELS = {"-O1": "O1", "-O2": "O2", "-O3": "O3", "-Os": "Os", "-Oz": "Oz", "-O": "O1"}
 
 Evaluator = Callable[..., Any]
 PlanBuilder = Callable[..., Any]
@@ -87,6 +86,20 @@ def _tune(ctx: TUContext, policy_name: str, client: Any, report: dict[str, Any],
         return loop.run()
     finally:
         _record_llm_usage(client, report)
+
+
+def make_policy(name: str, client: Any = None) -> Policy:
+    """``greedy``, ``random`` or ``llm`` (needs a client). ValueError for anything else.
+    (Here, not in policy.py: the LLM policy builds on policy.py's types, so the factory
+    that knows all three lives with their one user.)"""
+    if name == "greedy":
+        return GreedyPolicy()
+    if name == "random":
+        return RandomPolicy()
+    if name == "llm":
+        from .llm_policy import LLMPipelinePolicy
+        return LLMPipelinePolicy(client)
+    raise ValueError(f"unknown pipeline policy {name!r}")
 
 
 MAX_TESTED_FUNCTIONS = 4
@@ -169,7 +182,7 @@ def ensure_unoptimized_ir(ctx: TUContext) -> Path | Fallback:
         return Path(ctx.unoptimized_ir)
     out = ctx.workdir / "pipeline-input.bc"
     result = frontend(ctx.toolchain, ctx.source, ctx.flags, out, opt_level=ctx.opt_level,
-                      cwd=ctx.cwd, timeout=ctx.settings["stage_timeout"])
+                      cwd=ctx.cwd, timeout=ctx.stage_timeout())
     if isinstance(result, Fallback):
         return result
     ctx.unoptimized_ir = out
@@ -178,11 +191,10 @@ def ensure_unoptimized_ir(ctx: TUContext) -> Path | Fallback:
 
 def default_pipeline(ctx: TUContext, ir: Path) -> PipelineConfig | Fallback:
     """The exact pipeline ``default<On>`` expands to for this TU's IR, as a tree."""
-    level = _LEVELS.get(ctx.opt_level, "O3")
-    argv = [str(ctx.toolchain.tool("opt")), f"-passes=default<{level}>", "-print-pipeline-passes",
+    argv = [str(ctx.toolchain.tool("opt")), f"-passes={ctx.pipeline}", "-print-pipeline-passes",
             "-disable-output", str(ir)]
     try:
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=ctx.settings["stage_timeout"])
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=ctx.stage_timeout())
     except (OSError, subprocess.TimeoutExpired) as e:
         return Fallback("pipeline-unavailable", str(e))
     if proc.returncode != 0:
@@ -324,7 +336,7 @@ class _Loop:
         if key in self.seen or (not edits):
             return _fail(record, "duplicate", "same pipeline and knobs as an earlier candidate")
         self.seen.add(key)
-        timeout = min(self.ctx.settings["stage_timeout"], max(1.0, self.deadline - time.monotonic()))
+        timeout = self.ctx.stage_timeout(self.deadline)
         ir_out = self.ctx.workdir / f"pipeline-{tag}.bc"
         validation = validate_with_opt(self.ctx.toolchain, config, self.ir, ir_out, timeout=timeout,
                                        flags=self.ctx.flags)
@@ -361,7 +373,7 @@ class _Loop:
         if self.reference_ir is None:
             reference = self.ctx.workdir / "pipeline-reference.bc"
             built = validate_with_opt(self.ctx.toolchain, self.base, self.ir, reference,
-                                      timeout=self.ctx.settings["stage_timeout"], flags=self.ctx.flags)
+                                      timeout=self.ctx.stage_timeout(self.deadline), flags=self.ctx.flags)
             if not built.ok:
                 return {"<reference build failed>"}
             self.reference_ir = reference

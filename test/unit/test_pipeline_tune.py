@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from llmcc.agents.pipeline_agent import LLMPipelinePolicy, ReplyFormatError, parse_reply
+from llmcc.pipeline.llm_policy import LLMPipelinePolicy, ReplyFormatError, parse_reply
 from llmcc.config import load_settings
 from llmcc.pipeline.model import KNOBS, EditSpace
 from llmcc.pipeline.policy import (GreedyPolicy, RandomPolicy, TuningState, extract_signals)
