@@ -692,9 +692,9 @@ def rare_sizes(params: tuple[ParamSpec, ...], constants=(), *, include_small: bo
     if include_small:
         for k in range(1, 13):
             sizes |= {(1 << k) - 1, 1 << k, (1 << k) + 1}
-    for c in constants:
+    for c in {abs(c) for c in constants}:      # -c: a bound folded into an add/lea
         for s in elem_sizes:
-            if c > 1 and c // s > 1:
+            if c // s > 1:
                 sizes |= {c // s - 1, c // s, c // s + 1}
     kept, total = [], 0
     for size in sorted(x for x in sizes if 0 < x <= MAX_RARE_ELEMENTS):

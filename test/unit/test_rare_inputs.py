@@ -115,7 +115,7 @@ def test_boundary_values_cover_powers_of_two_and_extremes():
 def test_rare_calls_walk_each_scalar_and_sizes_pass_the_constants():
     params = (ScalarParam("seed", U32), BufferParam("p", I32, const=True, length_param=2),
               LengthParam("n", U64))
-    calls = gen.rare_calls(params, constants=[400000, 77])
+    calls = gen.rare_calls(params, constants=[-400000, 77])
     seeds = {c.scalars[0] for c in calls}
     assert {0, 1, 2**32 - 1, 2**31, 76, 77, 78} <= seeds
     sizes = {c.size for c in calls}
