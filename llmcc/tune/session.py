@@ -420,7 +420,8 @@ def _try(st: State, progress: Progress, label: str, name: str, changes: dict[str
     except Exception as e:  # noqa: BLE001 - one bad candidate must not end the session
         verdict = f"error: {type(e).__name__}: {e}"
     entry["seconds"] = round(time.monotonic() - t0, 2)
-    st.candidate_seconds = max(st.candidate_seconds, entry["seconds"])
+    if len(changes) == 1:   # the whole-build profile rebuilds many TUs: not a typical candidate
+        st.candidate_seconds = max(st.candidate_seconds, entry["seconds"])
     if verdict != "accepted":
         entry.setdefault("decision", "rejected")
         entry["reason"] = verdict
@@ -443,7 +444,8 @@ def _try(st: State, progress: Progress, label: str, name: str, changes: dict[str
 
 def _evaluate(st: State, changes: dict[str, dict], entry: dict) -> str:
     """'accepted', or why not. Every check runs in the candidate tree."""
-    outputs = [_record_of(st, source)["output"] for source in changes]
+    # A source compiled several ways (static and -fPIC objects) has a decision per way.
+    outputs = [rec["output"] for rec in st.records if rec["source"] in changes]
     tentative = st.work / "tentative" / DEFAULT_NAME
     _write(st, tentative, st.cand, {**st.accepted, **changes}, {})
     _copy_tree(st.best, st.cand)
