@@ -8,8 +8,8 @@ Requests are told apart by their prompts (``llmcc/prompts/*.j2``):
   ``pipeline_agent`` call and, in some TUs, a call to a tool that does not exist. TUs not
   selected (``max_tus`` / ``sources``) get "nothing to do" at once, which bounds the run.
 * level agents: the function shown in the prompt with ONE seeded mutation
-  (``mutate.py``), or an enormous reply, or the unchanged code with a comment (the
-  "correct but not faster" kind) for a few (function, level) pairs picked by the seed.
+  (``mutate.py``), or an enormous reply, or now and then the unchanged code with a
+  comment (the "correct but not faster" kind).
 * testing agent: generators that never call the function, or that fail on one input.
 * pipeline agent: garbage, hallucinated passes, or a plausible knob edit.
 * now and then a body that is not JSON at all (the client must retry, not crash).
@@ -36,8 +36,8 @@ ENORMOUS_BYTES = 4 * 1024 * 1024
 # circuit breaker for the whole build).
 ENORMOUS_EVERY = 17
 GARBAGE_EVERY = 23
-# (function, level) pairs with seed % NOOP_EVERY == 0 get only correct-but-not-faster replies.
-NOOP_EVERY = 7
+# One in this many level replies is correct but not faster (the code shown, plus a comment).
+NOOP_EVERY = 8
 
 
 def sha(text: str) -> str:
@@ -158,10 +158,6 @@ class HostileEndpoint:
 
     # -- level agents ----------------------------------------------------------------------
 
-    def is_noop_pair(self, function: str, level: str) -> bool:
-        """Pairs that only ever get correct-but-not-faster replies."""
-        return M.seed_of(self.seed, "noop", function, level) % NOOP_EVERY == 0
-
     def _level(self, level: str, function: str, text: str, prompt: str, occurrence: int, s: int) -> dict:
         code = fenced_after(text, CODE_HEADINGS[level]) or ""
         # the asm mutators read the C source (which register holds which parameter)
@@ -173,7 +169,7 @@ class HostileEndpoint:
             # the reply has nothing to rewrite, and says so in code.
             return self._log({"content": M.reply_text(level, f"/* {function}: no code was shown */", s)},
                              kind="empty-prompt", wrong=True, **log)
-        if self.is_noop_pair(function, level):
+        if s % NOOP_EVERY == 6:
             return self._log({"content": M.reply_text(level, M.noop(level, code, s), s)},
                              kind=M.NOOP_KIND, wrong=False, **log)
         if s % ENORMOUS_EVERY == 3:

@@ -178,23 +178,47 @@ class Lua(Project):
         return not problems, "; ".join(problems) or f"{len(LUA_SCRIPTS)} Lua scripts agree with plain clang-22"
 
 
+class Bzip2(Project):
+    def build(self, tree: Path, env: dict, log: Path) -> int:
+        # `all` builds libbz2.a, bzip2, bzip2recover and runs the tests once
+        return _sh(["make", "-j2", f"CC={env['CC']}"], tree, env, log)
+
+    def test(self, tree: Path, env: dict, log: Path, work: Path) -> tuple[bool, str]:
+        start = log.stat().st_size if log.exists() else 0
+        rc = _sh(["make", "test", f"CC={env['CC']}"], tree, env, log)
+        out = log.read_bytes()[start:].decode(errors="replace")
+        ok = rc == 0 and "in business" in out and "differ" not in out
+        return ok, f"make test rc={rc}" + ("" if ok else ": the samples did not round-trip")
+
+
 def projects() -> dict[str, Project]:
     return {
         "zlib": Zlib("zlib", THIRD_PARTY / "zlib-1.2.13.dfsg", ("adler32.c", "crc32.c", "trees.c", "inffast.c"),
                      skip_flags=("-DPIC",), max_tus=2),
         "lua": Lua("lua", THIRD_PARTY / "lua-5.4.4", ("lobject.c", "ltable.c", "lstring.c", "lutf8lib.c"),
                    max_tus=2),
+        "bzip2": Bzip2("bzip2", THIRD_PARTY / "bzip2-1.0.8", ("blocksort.c", "huffman.c", "bzlib.c", "compress.c"),
+                       max_tus=2),
     }
 
 
-def ensure_sources() -> None:
-    """Fetch the Debian sources once (``scripts/third_party.sh fetch``); raise if impossible."""
-    if all(p.source_dir.is_dir() for p in projects().values()):
-        return
-    proc = subprocess.run([str(REPO / "scripts" / "third_party.sh"), "fetch"], capture_output=True,
-                          text=True, timeout=900)
-    if proc.returncode != 0:
-        raise RuntimeError(f"scripts/third_party.sh fetch failed:\n{proc.stderr[-2000:]}")
+def ensure_sources(names: tuple[str, ...] = ("zlib", "lua")) -> None:
+    """Fetch the Debian sources once (``scripts/third_party.sh fetch`` for zlib and Lua,
+    ``scripts/fetch_sources.py`` for bzip2); raise if impossible."""
+    known = projects()
+    if any(not known[n].source_dir.is_dir() for n in names if n in ("zlib", "lua")):
+        proc = subprocess.run([str(REPO / "scripts" / "third_party.sh"), "fetch"], capture_output=True,
+                              text=True, timeout=900)
+        if proc.returncode != 0:
+            raise RuntimeError(f"scripts/third_party.sh fetch failed:\n{proc.stderr[-2000:]}")
+    if "bzip2" in names and not known["bzip2"].source_dir.is_dir():
+        THIRD_PARTY.mkdir(exist_ok=True)
+        proc = subprocess.run([sys.executable, str(REPO / "scripts" / "fetch_sources.py"), "--dest",
+                               str(THIRD_PARTY), "bzip2"], capture_output=True, text=True, timeout=900)
+        tarball = THIRD_PARTY / "bzip2_1.0.8.orig.tar.gz"
+        if proc.returncode != 0 or not tarball.is_file():
+            raise RuntimeError(f"fetching bzip2 failed:\n{proc.stderr[-2000:]}")
+        subprocess.run(["tar", "-xzf", str(tarball), "-C", str(THIRD_PARTY)], check=True)
 
 
 # --------------------------------------------------------------------------- llmcc settings
@@ -372,7 +396,8 @@ def analyze(result: ProjectResult, all_served: list[dict], work: Path) -> None:
         if rep.get("fallback"):
             result.fallbacks[rep["fallback"].get("reason", "?")] += 1
         agents = rep.get("agents") or {}
-        for call in agents.get("level_calls") or []:
+        served_by_sample: dict[tuple[int, int, int], dict] = {}
+        for call_no, call in enumerate(agents.get("level_calls") or []):
             key = (call.get("level"), call.get("function"))
             prompts = record.get(key, [])
             rounds = int(call.get("rounds_run") or 0)
@@ -393,23 +418,79 @@ def analyze(result: ProjectResult, all_served: list[dict], work: Path) -> None:
                         continue
                     a = attributions[id(served_rec)]
                     a.check, a.tu, a.sample = sample_check(s), tu, s
+                    served_by_sample[(call_no, rnd, idx)] = served_rec
             if str(call.get("stopped", "")).startswith("llm") and cursors[key] < len(prompts):
                 cursors[key] += 1     # the round whose requests failed (e.g. one reply too large)
         emitted = rep.get("emitted")
         if emitted and any(lv in str(emitted.get("origin", "")).split("+") for lv in ("source", "ir", "asm")):
-            levels = [lv for lv in str(emitted["origin"]).split("+") if lv in ("source", "ir", "asm")]
-            function = (emitted.get("detail") or {}).get("function")
-            kinds = sorted({r["kind"] for r in served if r["function"] == function and r["level"] in levels})
-            entry = {"tu": tu, "origin": emitted.get("origin"), "function": function,
-                     "speedup": emitted.get("speedup"), "served_kinds": kinds}
+            kinds, unknown = emitted_replies(agents, emitted, served_by_sample)
+            entry = {"tu": tu, "origin": emitted.get("origin"),
+                     "function": (emitted.get("detail") or {}).get("function"),
+                     "speedup": emitted.get("speedup"), "served_kinds": kinds, "untraced_levels": unknown}
             result.emitted.append(entry)
-            if any(k != M.NOOP_KIND for k in kinds) or not kinds:
+            # wrong unless every rewrite in it is traced to a reply that was not wrong
+            if unknown or any(k["wrong"] for k in kinds):
                 result.wrong_objects.append(entry)
     # a reply over the size cap never reaches a sample: the client refused it
     for a in attributions.values():
         if a.check == NOT_EVALUATED and a.served["kind"] == "enormous":
             a.check = "size-cap"
     result.attributions = sorted(attributions.values(), key=lambda a: a.served["seq"])
+
+
+def round_bests(samples: list[dict], *, before: int) -> list[tuple[int, int]]:
+    """(round, index) of each earlier round's fastest correct sample (the level agent's
+    input for the next round; ties go to the first, as ``level._faster`` does)."""
+    out = []
+    for rnd in sorted({int(s.get("round", 0)) for s in samples if int(s.get("round", 0)) < before}):
+        best = None
+        for smp in samples:
+            if int(smp.get("round", 0)) == rnd and smp.get("status") == "correct":
+                if best is None or (smp.get("speedup") or 0.0) > (best.get("speedup") or 0.0):
+                    best = smp
+        if best is not None:
+            out.append((rnd, int(best.get("index", 0))))
+    return out
+
+
+def emitted_replies(agents: dict, emitted: dict, served_by_sample: dict) -> tuple[list[dict], list[str]]:
+    """The served replies an emitted object is made of: the emitted state, its ancestors
+    made by level agents, each one's level call (by the trace step that created it), that
+    call's best sample (``.../call3-ir/r1-s0/...``) and the reply served for it. Returns
+    ([{level, function, kind, wrong}], [levels whose reply could not be traced])."""
+    import re
+    states = {st.get("id"): st for st in agents.get("states") or []}
+    level_steps = [t for t in agents.get("trace") or []
+                   if isinstance(t.get("result"), dict) and "samples" in t["result"]]
+    call_of_state = {t["result"].get("new_state"): k for k, t in enumerate(level_steps)
+                     if t["result"].get("new_state")}
+    calls = agents.get("level_calls") or []
+    kinds, unknown = [], []
+    state_id = ((emitted.get("detail") or {}).get("state")
+                or (agents.get("emitted") or {}).get("state"))
+    seen = set()
+    while state_id and state_id in states and state_id not in seen:
+        seen.add(state_id)
+        st = states[state_id]
+        made_by = str(st.get("made_by", ""))
+        if made_by.split(" ")[0].endswith("_agent") and not made_by.startswith("pipeline"):
+            level = made_by.split("_agent")[0]
+            k = call_of_state.get(state_id)
+            best = (calls[k].get("best") or {}) if k is not None and k < len(calls) else {}
+            m = re.search(r"/r(\d+)-s(\d+)/", str(best.get("program", "")))
+            picks = [] if m is None else [(int(m.group(1)), int(m.group(2)))]
+            if picks:
+                # a later round rewrites the best of the earlier rounds: those replies are in it too
+                picks += round_bests(calls[k].get("samples") or [], before=picks[0][0])
+            for rnd, idx in picks or [(-1, -1)]:
+                served = served_by_sample.get((k, rnd, idx))
+                if served is None:
+                    unknown.append(f"{level} (state {state_id}, round {rnd} sample {idx})")
+                else:
+                    kinds.append({"level": served["level"], "function": served["function"],
+                                  "kind": served["kind"], "wrong": served["wrong"]})
+        state_id = st.get("parent")
+    return kinds, unknown
 
 
 # --------------------------------------------------------------------------- one project
@@ -432,7 +513,10 @@ def run_project(project: Project, work: Path, *, seed: int = 9, max_tus: int | N
     result = ProjectResult(project.name)
     start = time.monotonic()
     log = work / "build.log"
-    with ScriptedServer(endpoint) as server:
+    server_obj = ScriptedServer(endpoint)
+    # llmcc hangs up on an enormous reply (its byte cap): expected here, not worth a traceback
+    server_obj._server.handle_error = lambda request, address: None
+    with server_obj as server:
         env = llmcc_env(server.url, work, budget=budget)
         result.build_rc = project.build(tree, env, log)
         if result.build_rc == 0:
@@ -517,7 +601,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(r)
         print(format_table(results))
         return 0
-    ensure_sources()
+    ensure_sources(tuple(args.projects))
     known = projects()
 
     def one(name: str) -> ProjectResult:

@@ -262,3 +262,38 @@ def test_hostile_suite_on_real_projects(tmp_path_factory):
     evaluated = sum(r.check_rate()[1] for r in results)
     assert evaluated and checked / evaluated >= 0.95, \
         f"only {checked}/{evaluated} wrong rewrites were rejected by a check\n{table}"
+
+
+def _served(seq: int, level: str, kind: str) -> dict:
+    return {"seq": seq, "level": level, "function": "f", "kind": kind, "wrong": kind not in ("noop", "bad_dbg")}
+
+
+def test_an_emitted_object_is_traced_to_every_reply_in_it():
+    """source state p1 (round 0 best: a noop) -> lowered p2 -> IR state p3 whose best is
+    round 1 sample 0 (a noop) built on round 0's best (a trapdoor): the object is wrong."""
+    from hostile.run import emitted_replies
+    agents = {
+        "states": [{"id": "p0", "parent": None, "made_by": "user source"},
+                   {"id": "p1", "parent": "p0", "made_by": "source_agent f"},
+                   {"id": "p2", "parent": "p1", "made_by": "frontend + default<O3>"},
+                   {"id": "p3", "parent": "p2", "made_by": "ir_agent f"}],
+        "trace": [{"tool": "shell", "result": {"error": "unknown tool"}},
+                  {"tool": "source_agent", "result": {"samples": 2, "new_state": "p1"}},
+                  {"tool": "ir_agent", "result": {"samples": 4, "new_state": "p3"}}],
+        "level_calls": [
+            {"level": "source", "best": {"program": "/w/agents/call2-source/r0-s1/x.c"},
+             "samples": [{"round": 0, "index": 0, "status": "incorrect"},
+                         {"round": 0, "index": 1, "status": "correct", "speedup": 1.0}]},
+            {"level": "ir", "best": {"program": "/w/agents/call3-ir/r1-s0/program.ll"},
+             "samples": [{"round": 0, "index": 0, "status": "correct", "speedup": 1.01},
+                         {"round": 0, "index": 1, "status": "correct", "speedup": 1.2},
+                         {"round": 1, "index": 0, "status": "correct", "speedup": 1.3}]}]}
+    by_sample = {(0, 0, 1): _served(1, "source", "noop"), (1, 0, 0): _served(2, "ir", "noop"),
+                 (1, 0, 1): _served(3, "ir", "trapdoor_arg"), (1, 1, 0): _served(4, "ir", "noop")}
+    emitted = {"origin": "source+ir", "detail": {"state": "p3", "function": "f"}}
+    kinds, unknown = emitted_replies(agents, emitted, by_sample)
+    assert unknown == []
+    assert sorted(k["kind"] for k in kinds) == ["noop", "noop", "trapdoor_arg"]   # round 0's best is in it
+    assert any(k["wrong"] for k in kinds)
+    del by_sample[(0, 0, 1)]
+    assert emitted_replies(agents, emitted, by_sample)[1] == ["source (state p1, round 0 sample 1)"]
