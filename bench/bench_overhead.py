@@ -1,67 +1,79 @@
 #!/usr/bin/env python3
-"""llmcc's overhead on a real build: Lua 5.4 (33 TUs, its own Makefile), `make -j1` from
-clean, built
+"""llmcc's overhead on real builds, as ratios to plain clang-22 measured in one run.
 
-* with plain clang-22 (the reference),
-* with llmcc when there is nothing to optimize: LLMCC_MODE=off (baseline only), the
-  default mode with a threshold no function reaches (plugin + features + scoring, the
-  real "nothing to optimize" path), and LLMCC_MODE=score (scoring with remarks and
-  reports for every TU that has loops), each with an empty cache every run,
-* with llmcc and a warm cache (primed by one untimed build in the same directory, so
-  every TU is a cache hit),
+For each project (zlib: ``./configure && make -j2 && make test``; Lua 5.4: ``make -j2
+linux`` and a smoke run), every variant builds a fresh copy of the pristine sources:
 
-each --runs times, plus driver start-up (`llmcc --version` vs `clang-22 --version`).
-Reports median wall time and median CPU time (user+sys of all child processes; steadier
-than wall time on a shared machine) and their ratios to plain clang.
+* ``plain-clang``       CC=clang-22 (the reference)
+* ``default-cold``      CC=llmcc, default settings (no endpoint: pipeline tuning under the
+                        build-wide budget), empty cache
+* ``off-cold``          LLMCC_MODE=off (baseline only), empty cache
+* ``warm-same-dir``     the default-cold cache, the sources again in the same directory
+* ``warm-other-dir``    the default-cold cache, the sources in another directory
+* ``llm-dead-endpoint`` LLMCC_MODE=llm with an endpoint on a closed loopback port, empty cache
+* ``concurrent``        (with --concurrent) two builds at once into two directories sharing
+                        one empty cache; reports whether every object is byte-identical
 
-Targets: nothing-to-optimize <= 1.10x, warm rebuild <= 0.5x, start-up <= 80 ms.
+Every build must pass the project's own check (zlib's ``make test``, timed as part of its
+build as the issue measures it; Lua's smoke run), or the bench fails: a timing of a broken build is worthless. Reports wall and CPU time
+(user+sys of all children) and their ratios to plain clang, plus ``llmcc stats`` of each
+llmcc variant. The machine is shared, so wall ratios move with its load (printed).
 
-Usage:  .venv/bin/python bench/bench_overhead.py [--runs 3] [--startup-runs 20]
-            [--warm-mode auto] [--json results.json]
-Needs the Lua sources: scripts/third_party.sh fetch
+Targets (issue 11): default-cold <= 2x, llm-dead-endpoint <= 1.3x, warm-other-dir <= 0.5x.
+
+Usage:  llmcc bench overhead [--projects zlib lua] [--runs 1] [--concurrent] [--json FILE]
+Needs the sources: scripts/third_party.sh fetch (or --zlib-src / --lua-src DIR).
 """
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-LUA_SOURCES = REPO / "third_party" / "lua-5.4.4"
+THIRD_PARTY = Path(os.environ.get("THIRD_PARTY_DIR") or REPO / "third_party")
 DEFAULT_LLMCC = REPO / ".venv" / "bin" / "llmcc"
-TARGET_NOTHING_TO_OPTIMIZE = 1.10
-TARGET_WARM_REBUILD = 0.5
-TARGET_STARTUP_MS = 80.0
+TARGETS = {"default-cold": 2.0, "llm-dead-endpoint": 1.3, "warm-other-dir": 0.5}
 
 
 @dataclass
-class Variant:
-    """One way of building Lua: the CC to use, llmcc settings, and how the cache is set up."""
-
+class Project:
     name: str
-    compiler: str
-    env: dict[str, str] = field(default_factory=dict)
-    fresh_cache_each_run: bool = False
-    prime_cache: bool = False
+    sources: Path
+    build: list[str]            # a shell command run with CC set
+    check: list[str]            # a shell command that must succeed after the build
+    objects: str                # glob of the objects compared by --concurrent
+
+
+def projects(args: argparse.Namespace) -> dict[str, Project]:
+    return {
+        "zlib": Project("zlib", Path(args.zlib_src),
+                        ["sh", "-c", "./configure >/dev/null && make -j2 >/dev/null && make test >/dev/null"],
+                        ["test", "-f", "libz.a"], "**/*.o"),
+        "lua": Project("lua", Path(args.lua_src),
+                       ["sh", "-c", 'make -j2 linux CC="$CC -std=gnu99" >/dev/null'],
+                       ["sh", "-c", 'test "$(src/lua -e "print(6 * 7)")" = 42'], "src/*.o"),
+    }
 
 
 @dataclass
-class Timing:
-    """Measurements of one variant (seconds)."""
-
-    name: str
-    wall: list[float]
-    cpu: list[float]
-    compiles: int  # compiler invocations per build (one per object, one per link)
+class Result:
+    variant: str
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+    note: str = ""
 
     @property
     def median_wall(self) -> float:
@@ -72,170 +84,176 @@ class Timing:
         return statistics.median(self.cpu)
 
 
-def children_cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def run_timed(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
-    """Run a command to completion; (wall seconds, CPU seconds of it and its children)."""
-    cpu_before = children_cpu_seconds()
-    start = time.perf_counter()
-    proc = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - start
-    cpu = children_cpu_seconds() - cpu_before
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} failed in {cwd}:\n{proc.stderr[-3000:]}")
-    return wall, cpu
+def children_cpu() -> float:
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
 
 
 def base_env() -> dict[str, str]:
-    """The caller's environment without llmcc settings or make flags that would skew runs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LLMCC_")}
-    env.pop("MAKEFLAGS", None)
-    env.pop("MFLAGS", None)
+    for k in ("MAKEFLAGS", "MFLAGS", "CFLAGS"):
+        env.pop(k, None)
+    env["LLMCC_CONFIG"] = os.devnull      # no config file from the caller's tree
     return env
 
 
-def make_argv(compiler: str) -> list[str]:
-    # Lua's own default is `gcc -std=gnu99`; keep its language level.
-    return ["make", "-j1", "linux", f"CC={compiler} -std=gnu99"]
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
-def clean(tree: Path) -> None:
-    subprocess.run(["make", "clean"], cwd=tree, check=True, stdout=subprocess.DEVNULL)
+def fresh_tree(project: Project, dest: Path) -> Path:
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(project.sources, dest, symlinks=True)
+    return dest
 
 
-def bench_variant(variant: Variant, work: Path, runs: int) -> Timing:
-    """Build Lua from clean ``runs`` times in one private copy of the sources."""
-    tree = work / variant.name
-    shutil.copytree(LUA_SOURCES, tree)
-    cache = work / f"{variant.name}-cache"
-    env = {**base_env(), **variant.env, "LLMCC_CACHE_DIR": str(cache)}
-    if variant.prime_cache:
-        print(f"  {variant.name}: priming the cache (untimed build)...", flush=True)
-        run_timed(make_argv(variant.compiler), env, tree)
-    wall, cpu = [], []
-    for i in range(runs):
-        clean(tree)
-        if variant.fresh_cache_each_run:
-            shutil.rmtree(cache, ignore_errors=True)
-        w, c = run_timed(make_argv(variant.compiler), env, tree)
-        print(f"  {variant.name} run {i + 1}: wall {w:6.2f} s  cpu {c:6.2f} s", flush=True)
-        wall.append(w)
-        cpu.append(c)
-    check_lua_works(tree)
-    return Timing(variant.name, wall, cpu, compiler_invocations(tree))
+def timed_build(project: Project, tree: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(wall, cpu) of the build alone; the project's check then runs untimed and must pass."""
+    cpu0 = children_cpu()
+    t0 = time.perf_counter()
+    proc = subprocess.run(project.build, cwd=tree, env=env, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t0
+    cpu = children_cpu() - cpu0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{project.name} build failed in {tree}:\n{proc.stderr[-3000:]}")
+    check = subprocess.run(project.check, cwd=tree, env=env, capture_output=True, text=True)
+    if check.returncode != 0:
+        raise RuntimeError(f"{project.name} check failed in {tree}:\n{check.stdout[-2000:]}{check.stderr[-2000:]}")
+    return wall, cpu
 
 
-def compiler_invocations(tree: Path) -> int:
-    """Objects plus the two links (lua, luac) of a finished Lua build."""
-    return len(list((tree / "src").glob("*.o"))) + 2
+def llmcc_stats(llmcc: str, env: dict[str, str]) -> dict:
+    out = subprocess.run([llmcc, "stats", "--json"], env=env, capture_output=True, text=True)
+    try:
+        return json.loads(out.stdout or "{}")
+    except ValueError:
+        return {}
 
 
-def check_lua_works(tree: Path) -> None:
-    """A timing of a broken build is worthless: the interpreter must run."""
-    out = subprocess.run([str(tree / "src" / "lua"), "-e", "print(6 * 7)"],
-                         capture_output=True, text=True, timeout=60)
-    if out.stdout.strip() != "42":
-        raise RuntimeError(f"lua built in {tree} does not work: {out.stdout!r} {out.stderr!r}")
+def bench_project(project: Project, llmcc: str, clang: str, work: Path, runs: int,
+                  only: set[str] | None, concurrent: bool) -> list[Result]:
+    """Every variant, ``runs`` times each, variants interleaved within a run so that the
+    machine's load drifts over all of them alike."""
+    wanted = lambda name: name == "plain-clang" or not only or name in only  # noqa: E731
+    results: dict[str, Result] = {}
+    dead = f"http://127.0.0.1:{closed_port()}/v1"
+    for run in range(runs):
+        base = {**base_env(), "CC": clang}
+        caches = work / f"caches-{run}"
+        plan: list[tuple[str, dict[str, str], Path]] = [("plain-clang", base, work / "plain")]
+        llm = {**base_env(), "CC": llmcc}
+        default_cache = caches / "default"
+        plan += [
+            ("default-cold", {**llm, "LLMCC_CACHE_DIR": str(default_cache)}, work / "tree-a"),
+            ("off-cold", {**llm, "LLMCC_MODE": "off", "LLMCC_CACHE_DIR": str(caches / "off")}, work / "off"),
+            # Same directory as default-cold (tree-a, rebuilt from pristine sources).
+            ("warm-same-dir", {**llm, "LLMCC_CACHE_DIR": str(default_cache)}, work / "tree-a"),
+            ("warm-other-dir", {**llm, "LLMCC_CACHE_DIR": str(default_cache)}, work / "elsewhere" / "tree-b"),
+            ("llm-dead-endpoint", {**llm, "LLMCC_MODE": "llm", "LLMCC_LLM_BACKEND": "openai",
+                                   "LLMCC_LLM_BASE_URL": dead, "LLMCC_LLM_MODEL": "dead",
+                                   "OPENAI_API_KEY": "none", "LLMCC_CACHE_DIR": str(caches / "dead")},
+             work / "dead"),
+        ]
+        for name, env, tree in plan:
+            if not wanted(name) or (name.startswith("warm") and not wanted("default-cold")):
+                continue
+            fresh_tree(project, tree)
+            wall, cpu = timed_build(project, tree, env)
+            r = results.setdefault(name, Result(name))
+            r.wall.append(wall)
+            r.cpu.append(cpu)
+            if name != "plain-clang":
+                r.stats = llmcc_stats(llmcc, env)
+            print(f"  {project.name} {name:<18} run {run + 1}: wall {wall:7.2f} s  cpu {cpu:7.2f} s",
+                  flush=True)
+        shutil.rmtree(caches, ignore_errors=True)
+    out = list(results.values())
+    if concurrent:
+        out.append(concurrent_builds(project, llmcc, work))
+    return out
 
 
-def startup_ms(argv: list[str], runs: int, env: dict[str, str]) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=True)
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+def concurrent_builds(project: Project, llmcc: str, work: Path) -> Result:
+    """Two builds of the same sources into two directories at once, one shared empty
+    cache: every object must come out byte-identical."""
+    cache = work / "concurrent-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**base_env(), "CC": llmcc, "LLMCC_CACHE_DIR": str(cache)}
+    trees = [fresh_tree(project, work / "concurrent" / n) for n in ("one", "two")]
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen(project.build, cwd=t, env=env, stderr=subprocess.PIPE) for t in trees]
+    codes = [p.wait() for p in procs]
+    wall = time.perf_counter() - t0
+    if codes != [0, 0]:
+        raise RuntimeError(f"concurrent {project.name} builds failed: {codes}")
+    for t in trees:
+        subprocess.run(project.check, cwd=t, env=env, check=True, capture_output=True)
+    objs = sorted(p.relative_to(trees[0]) for p in trees[0].glob(project.objects))
+    differ = [str(o) for o in objs if not filecmp.cmp(trees[0] / o, trees[1] / o, shallow=False)]
+    note = (f"{len(objs)} objects, all byte-identical" if not differ
+            else f"{len(differ)} of {len(objs)} objects DIFFER: {', '.join(differ[:8])}")
+    print(f"  {project.name} concurrent: wall {wall:7.2f} s; {note}", flush=True)
+    return Result("concurrent", [wall], [float("nan")], llmcc_stats(llmcc, env), note)
 
 
-def bench_startup(llmcc: str, clang: str, runs: int) -> dict[str, float]:
-    """Median ms of `--version`, runs interleaved so both see the same machine load."""
-    env = base_env()
-    llmcc_ms, clang_ms = [], []
-    for _ in range(runs):
-        llmcc_ms += startup_ms([llmcc, "--version"], 1, env)
-        clang_ms += startup_ms([clang, "--version"], 1, env)
-    return {"llmcc_ms": statistics.median(llmcc_ms), "clang_ms": statistics.median(clang_ms)}
-
-
-def variants(llmcc: str, clang: str, warm_mode: str) -> list[Variant]:
-    return [
-        Variant("plain-clang", clang),
-        Variant("llmcc-mode-off", llmcc, {"LLMCC_MODE": "off"}, fresh_cache_each_run=True),
-        # The default mode end to end (plugin in the compile, features, scoring) on a build
-        # where no function is hot: what a user pays when llmcc finds nothing to do.
-        Variant("llmcc-nothing-hot", llmcc, {"LLMCC_HOTSPOTS_THRESHOLD": "1e12"},
-                fresh_cache_each_run=True),
-        Variant("llmcc-mode-score", llmcc, {"LLMCC_MODE": "score"}, fresh_cache_each_run=True),
-        Variant(f"llmcc-warm-{warm_mode}", llmcc, {"LLMCC_MODE": warm_mode}, prime_cache=True),
-    ]
-
-
-def verdict(value: float, limit: float) -> str:
-    return "meets target" if value <= limit else "MISSES target"
-
-
-def report(timings: list[Timing], startup: dict[str, float]) -> dict:
-    """Print the table and return the same numbers as a dict."""
-    plain = timings[0]
+def report(name: str, results: list[Result]) -> list[dict]:
+    plain = next(r for r in results if r.variant == "plain-clang")
     rows = []
-    print(f"\n{'variant':<22} {'wall s':>8} {'ratio':>7} {'cpu s':>8} {'ratio':>7}   (medians)")
-    for t in timings:
-        wall_ratio = t.median_wall / plain.median_wall
-        cpu_ratio = t.median_cpu / plain.median_cpu
-        target = (TARGET_WARM_REBUILD if "warm" in t.name
-                  else TARGET_NOTHING_TO_OPTIMIZE if t is not plain else None)
-        note = f"  target <= {target}x: wall {verdict(wall_ratio, target)}" if target else ""
-        print(f"{t.name:<22} {t.median_wall:8.2f} {wall_ratio:6.2f}x {t.median_cpu:8.2f} "
-              f"{cpu_ratio:6.2f}x{note}")
-        rows.append({**asdict(t), "median_wall": t.median_wall, "median_cpu": t.median_cpu,
-                     "wall_ratio": wall_ratio, "cpu_ratio": cpu_ratio, "target_ratio": target,
-                     "cpu_ms_per_invocation_vs_plain":
-                         (t.median_cpu - plain.median_cpu) * 1000 / t.compiles})
-    print(f"\nCPU ms per compiler invocation vs plain clang ({plain.compiles} per build): " +
-          ", ".join(f"{r['name']} {r['cpu_ms_per_invocation_vs_plain']:+.0f}" for r in rows[1:]))
-    print(f"\nstart-up (--version, median of interleaved runs): llmcc "
-          f"{startup['llmcc_ms']:.1f} ms, clang-22 {startup['clang_ms']:.1f} ms; "
-          f"target llmcc <= {TARGET_STARTUP_MS:.0f} ms: "
-          f"{verdict(startup['llmcc_ms'], TARGET_STARTUP_MS)}")
-    print(f"machine load average at the end: {os.getloadavg()[0]:.2f} "
-          f"(on {os.cpu_count()} cores; wall times are unreliable when it is high)")
-    return {"builds": rows, "startup": startup, "loadavg": os.getloadavg()}
+    print(f"\n{name}: {'variant':<18} {'wall s':>8} {'ratio':>7} {'cpu s':>8} {'ratio':>7}  target")
+    for r in results:
+        wall_ratio = r.median_wall / plain.median_wall
+        cpu_ratio = r.median_cpu / plain.median_cpu
+        target = TARGETS.get(r.variant)
+        verdict = "" if target is None else f"<= {target}x: {'met' if wall_ratio <= target else 'MISSED'}"
+        print(f"{name}: {r.variant:<18} {r.median_wall:8.2f} {wall_ratio:6.2f}x {r.median_cpu:8.2f} "
+              f"{cpu_ratio:6.2f}x  {verdict}{r.note}")
+        rows.append({"project": name, "variant": r.variant, "wall": r.wall, "cpu": r.cpu,
+                     "wall_ratio": wall_ratio, "cpu_ratio": cpu_ratio, "target": target,
+                     "stats": r.stats, "note": r.note})
+    for r in results:
+        if r.stats:
+            interesting = {k: v for k, v in sorted(r.stats.items())
+                           if k not in ("bytes_stored_since_evict",)}
+            print(f"{name}: stats {r.variant}: {json.dumps(interesting)}")
+    return rows
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--runs", type=int, default=3, help="timed clean builds per variant")
-    p.add_argument("--startup-runs", type=int, default=20)
-    p.add_argument("--warm-mode", default="auto", choices=["off", "score", "pipeline", "llm", "auto"],
-                   help="LLMCC_MODE of the warm-cache variant (its priming build uses it too)")
+    p.add_argument("--projects", nargs="+", default=["zlib"], choices=["zlib", "lua"])
+    p.add_argument("--runs", type=int, default=1, help="rounds over all variants")
+    p.add_argument("--only", nargs="*", help="variants to run (plain-clang always runs)")
+    p.add_argument("--concurrent", action="store_true", help="also two concurrent builds, one cache")
     p.add_argument("--llmcc", default=os.environ.get("LLMCC") or str(DEFAULT_LLMCC))
     p.add_argument("--clang", default=shutil.which("clang-22") or "/usr/lib/llvm-22/bin/clang")
+    p.add_argument("--zlib-src", default=str(THIRD_PARTY / "zlib-1.2.13.dfsg"))
+    p.add_argument("--lua-src", default=str(THIRD_PARTY / "lua-5.4.4"))
     p.add_argument("--json", type=Path, help="also write the numbers here")
-    p.add_argument("--only", nargs="*", help="variant names to run (plain-clang always runs)")
     return p.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    if not LUA_SOURCES.is_dir():
-        print(f"{LUA_SOURCES} missing: run scripts/third_party.sh fetch", file=sys.stderr)
-        return 2
-    chosen = [v for v in variants(args.llmcc, args.clang, args.warm_mode)
-              if v.name == "plain-clang" or not args.only or v.name in args.only]
-    with tempfile.TemporaryDirectory(prefix="llmcc-bench-") as tmp:
-        timings = []
-        for v in chosen:
-            print(f"building Lua with {v.name} ({args.runs} runs)", flush=True)
-            timings.append(bench_variant(v, Path(tmp), args.runs))
-    startup = bench_startup(args.llmcc, args.clang, args.startup_runs)
-    results = report(timings, startup)
+    table = projects(args)
+    rows: list[dict] = []
+    for name in args.projects:
+        project = table[name]
+        if not project.sources.is_dir():
+            print(f"{project.sources} missing: run scripts/third_party.sh fetch", file=sys.stderr)
+            return 2
+        with tempfile.TemporaryDirectory(prefix=f"llmcc-bench-{name}-") as tmp:
+            print(f"{name}: {args.runs} run(s) of each variant from {project.sources}", flush=True)
+            results = bench_project(project, args.llmcc, args.clang, Path(tmp), args.runs,
+                                    set(args.only) if args.only else None, args.concurrent)
+        rows += report(name, results)
+    print(f"\nmachine load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores "
+          "(wall ratios move with it; CPU ratios less so)")
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+        args.json.write_text(json.dumps({"rows": rows, "loadavg": os.getloadavg()}, indent=2))
     return 0
 
 

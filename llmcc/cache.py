@@ -27,13 +27,21 @@ from .log import log
 ENTRY_META = "entry.json"
 
 
-# hashlib, shutil and tempfile are imported where used: every compile imports this
-# module, and hashlib alone loads OpenSSL (~3 ms) before anything is hashed.
+# shutil and tempfile are imported where used, and hashes come from the _blake2 /
+# _sha256 builtins when present: every compile imports this module, and hashlib loads
+# OpenSSL and tempfile pulls in random and shutil before anything is hashed or written.
+
+
+def _blake2b(data: bytes = b""):
+    try:
+        from _blake2 import blake2b
+    except ImportError:   # another Python build: the public module
+        from hashlib import blake2b
+    return blake2b(data, digest_size=20)
 
 
 def hash_bytes(*parts: bytes) -> str:
-    import hashlib
-    h = hashlib.blake2b(digest_size=20)
+    h = _blake2b()
     for p in parts:
         h.update(len(p).to_bytes(8, "little"))
         h.update(p)
@@ -41,26 +49,30 @@ def hash_bytes(*parts: bytes) -> str:
 
 
 def hash_file(path: str | os.PathLike) -> str | None:
-    import hashlib
     try:
         with open(path, "rb") as f:
-            return hashlib.blake2b(f.read(), digest_size=20).hexdigest()
+            return _blake2b(f.read()).hexdigest()
     except OSError:
         return None
 
 
 def _sha256(path: Path) -> str:
-    import hashlib
+    try:
+        from _sha256 import sha256
+    except ImportError:
+        from hashlib import sha256
     with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
+        return sha256(f.read()).hexdigest()
 
 
 def atomic_write_bytes(dest: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write ``data`` to ``dest`` through a unique temp file in the same directory and a
     rename, so readers (and a killed build) never see a half-written file. ``mode``
-    sets the permissions; default: mkstemp's private 0600."""
-    import tempfile
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent or ".")
+    sets the permissions; default: private 0600 (as mkstemp's)."""
+    dest = Path(dest)
+    # pid + a nanosecond clock + O_EXCL: unique without tempfile's imports.
+    tmp = dest.parent / f".{dest.name}.{os.getpid()}.{time.monotonic_ns()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

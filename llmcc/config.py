@@ -227,7 +227,7 @@ def load_settings(cwd: Path | None = None, env=None) -> Settings:
     values = {k.name: k.default for k in KEYS}
     sources = {k.name: "default" for k in KEYS}
     path = find_config_file(cwd, env)
-    if path is not None:
+    if path is not None and str(path) != os.devnull:   # LLMCC_CONFIG=/dev/null: no file
         import tomllib   # lazy: most builds have no config file
         try:
             with open(path, "rb") as f:

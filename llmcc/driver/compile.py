@@ -21,7 +21,6 @@ same object instead of re-deciding by timing noise.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -343,7 +342,8 @@ def _list_headers(tc: Toolchain, inv: Invocation, cwd: Path, work: Path) -> list
     return [d for d in deps if d != inv.source]
 
 
-def _run(argv: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
+def _run(argv: list[str], env: dict, cwd: Path):
+    import subprocess   # lazy: pass-through and cache hits never start a child this way
     return subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True)
 
 
