@@ -325,13 +325,13 @@ def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: lis
         verdicts.append(formal)
         if not (formal.may_emit or formal.kind == VerdictKind.INCONCLUSIVE):
             return _reject(verdicts, f"formal check: {formal.kind.value}: {formal.detail}", c_source=c_source)
-    for each in plan.all_plans():
+    for each in _all_plans(plan):
         diff = run_differential(each, ctx.baseline_object, candidate_obj, toolchain=ctx.toolchain,
                                 workdir=workdir, allow_unsandboxed=allow)
         verdicts.append(diff)
         if diff.kind != VerdictKind.TESTED_EQUAL:
             return _reject(verdicts, f"differential test: {diff.kind.value}: {diff.detail}", c_source=c_source)
-    for each in plan.all_plans() if candidate_source is not None else ():
+    for each in _all_plans(plan) if candidate_source is not None else ():
         ub = ubsan_check(candidate_source, ctx.flags, each, toolchain=ctx.toolchain,
                          workdir=workdir, cwd=ctx.cwd, allow_unsandboxed=allow,
                          reference_source=ctx.source_path)
@@ -363,7 +363,13 @@ def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: lis
 def _signature_plan(plan: TestPlan) -> TestPlan:
     """The plan with the synthesized harness (the built-in one under a model-written plan):
     the one whose inputs the fuzzer and UBSan can use by signature."""
-    return next((p for p in plan.all_plans() if p.signature is not None), plan)
+    return next((p for p in _all_plans(plan) if getattr(p, "signature", None) is not None), plan)
+
+
+def _all_plans(plan: TestPlan) -> list:
+    """The plan and the built-in plan it extends (a plan-like object without one: itself)."""
+    every = getattr(plan, "all_plans", None)
+    return every() if callable(every) else [plan]
 
 
 def fuzz_seconds(ctx: TUContext, level: str | None) -> float:
