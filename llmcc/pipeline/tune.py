@@ -78,7 +78,11 @@ def _tune(ctx: TUContext, policy_name: str, client: Any, report: dict[str, Any],
     if isinstance(base, Fallback):
         return _give_up(report, base)
     report["base_pipeline"] = base.text
-    plan = _test_plans(ctx, plan_builder)
+    # Test plans compile and run harnesses: the costliest set-up step. A TU whose budget
+    # is already spent stops here instead of overrunning the build's budget.
+    if time.monotonic() > deadline:
+        return _give_up(report, Fallback("deadline", "no time left for test plans"))
+    plan = _test_plans(ctx, plan_builder, deadline)
     if isinstance(plan, Fallback):
         return _give_up(report, plan)
     loop = _Loop(ctx, ir, base, plan, policy, evaluator, report, deadline)
@@ -141,7 +145,7 @@ class SetEvaluation:
                 "reason": self.reason, "functions": {f: _evaluation_json(e) for f, e in self.parts.items()}}
 
 
-def _test_plans(ctx: TUContext, plan_builder: PlanBuilder) -> Any:
+def _test_plans(ctx: TUContext, plan_builder: PlanBuilder, deadline: float | None = None) -> Any:
     """One program-mode plan when the TU has main; else function plans for up to
     MAX_TESTED_FUNCTIONS hot functions (a Fallback if none of them can be tested)."""
     if ctx.has_main or not ctx.hot_functions:
@@ -150,6 +154,9 @@ def _test_plans(ctx: TUContext, plan_builder: PlanBuilder) -> Any:
     skipped: dict[str, str] = {}
     first_failure: Fallback | None = None
     for hot in ctx.hot_functions[:MAX_TESTED_FUNCTIONS]:
+        if plans and deadline is not None and time.monotonic() > deadline:
+            skipped[hot.name] = "deadline: no time left for another test plan"
+            continue
         plan = plan_builder(ctx, hot.name, seed=0)
         if isinstance(plan, Fallback):
             skipped[hot.name] = str(plan)

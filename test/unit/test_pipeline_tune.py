@@ -256,3 +256,21 @@ def test_knob_changing_several_hot_functions_is_tested_for_each_of_them(tmp_path
     assert set(candidate["evaluation"]["functions"]) == {"crc", "sum"}
     assert ctx.report["pipeline"]["tested"]["functions"] == ["crc", "sum"]
     assert result is None
+
+
+def test_a_spent_budget_stops_before_test_plans_are_built(tmp_path):
+    """The build budget cuts a TU's deadline; the tuner must not start the costly test
+    plans (harness compiles and runs) once it has passed."""
+    import time as _time
+    source = tmp_path / "lib.c"
+    source.write_text(LIBRARY)
+    settings = load_settings(env={"LLMCC_PIPELINE_ROUNDS": "1"})
+    ctx = context_for_source(find_toolchain(), settings, source, tmp_path / "work")
+    ctx.hot_functions = [HotFunction("crc", 9.0, {"loops": 2})]
+    built: list[str] = []
+    result = tune_pipeline(ctx, "greedy", deadline=_time.monotonic() - 1,
+                           evaluator=lambda *a, **k: None,
+                           plan_builder=lambda ctx, fn, seed: built.append(fn))
+    assert result is None and built == []
+    assert ctx.report["pipeline"]["result"]["decision"] == "gave-up"
+    assert "deadline" in ctx.report["pipeline"]["result"]["reason"]
