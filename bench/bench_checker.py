@@ -156,6 +156,8 @@ def main() -> int:
     mutant_counts = bench_corpus(times, counts, args.timeout_ms, args.mutants)
     print("clang -O3 vs unoptimized IR:")
     bench_clang(times, counts, args.timeout_ms)
+    print("Checker corpus (test/checker_corpus), verdicts per class:")
+    false_proofs = bench_checker_corpus(times, args.timeout_ms)
     times.sort()
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
     print()
@@ -164,7 +166,24 @@ def main() -> int:
     print(f"agreement with Alive2 fixtures: {ok}/{total}")
     print("verdicts (fixtures + corpus + clang):", dict(sorted(counts.items())))
     print("verdicts on mutants:", dict(sorted(mutant_counts.items())))
-    return 0 if ok == total else 1
+    print(f"false proofs on the checker corpus: {false_proofs}")
+    return 0 if ok == total and false_proofs == 0 else 1
+
+
+def bench_checker_corpus(times: list[float], timeout_ms: int) -> int:
+    """Every corpus pair (slow ones too); prints the class table, returns false proofs."""
+    sys.path.insert(0, str(REPO / "test" / "checker_corpus"))
+    import corpus
+
+    results = []
+    for pair in corpus.load_pairs():
+        verdict, seconds = corpus.run_pair(pair, timeout_ms=timeout_ms)
+        times.append(seconds)
+        results.append((pair, verdict.kind.value, seconds))
+        if corpus.problem(pair, verdict.kind.value) == "FALSE PROOF":
+            print(f"  FALSE PROOF {pair.name}: {verdict.detail}")
+    print("  " + corpus.summarize(results).replace("\n", "\n  "))
+    return sum(corpus.problem(p, k) == "FALSE PROOF" for p, k, _ in results)
 
 
 if __name__ == "__main__":

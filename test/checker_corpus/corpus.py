@@ -70,7 +70,7 @@ def modules(text: str) -> tuple[str, str]:
     return text, text
 
 
-def run_pair(pair: Pair, timeout_ms: int = 2000):
+def run_pair(pair: Pair, timeout_ms: int = 4000):
     """(verdict, seconds)."""
     from llmcc.verify.smt import check_refinement
 

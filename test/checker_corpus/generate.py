@@ -321,7 +321,8 @@ def generate_o3(out: Path) -> int:
             comment = f"; C: {source}"
 
             def emit(file: str, cls: str, expect: str, why: str, tgt: str) -> None:
-                text = "\n".join([f"; CLASS: {cls}", f"; EXPECT: {expect}", f"; WHY: {why}", comment, "",
+                text = "\n".join([f"; CLASS: {cls}", f"; EXPECT: {expect}", "; UNROLL: 16", f"; WHY: {why}",
+                                  comment, "",
                                   head, "", src_body, tgt, *decls, "", src_attrs, tgt_attrs, ""])
                 (out / file).write_text(text)
 

@@ -107,7 +107,7 @@ def _check(src: Function, tgt: Function, *, unroll: int, timeout_ms: int) -> Ver
     import z3
 
     _check_target_attributes(src, tgt)
-    inputs = make_inputs(src)
+    inputs = make_inputs(src, {**tgt.globals, **src.globals})
     src_b = Executor(src, inputs, is_source=True, unroll=unroll).run()
     tgt_b = Executor(tgt, inputs, is_source=False, unroll=unroll).run()
     s, t = _summarise(src_b, inputs.trace0), _summarise(tgt_b, inputs.trace0)
@@ -155,7 +155,7 @@ def _undef_result_check(inputs: Inputs, src_b: Behaviour, tgt_b: Behaviour, s: d
     if s["ret"] is not None and t["ret"] is not None:
         varies += [z3.And(z3.Not(sp), z3.Not(tp), may_vary(inputs, tgt_b.undef_vars, tv))
                    for sp, tp, tv in zip(s["ret_poison"], t["ret_poison"], t["ret"])]
-    if inputs.objects.argument_objects and s["mem"] is not None and t["mem"] is not None:
+    if inputs.objects.visible and s["mem"] is not None and t["mem"] is not None:
         a = z3.BitVec("undef_address", PTR_BITS)
         varies.append(z3.And(inputs.objects.contains(a), z3.Not(z3.Select(s["mem_poison"], a)),
                              z3.Not(z3.Select(t["mem_poison"], a)),
@@ -182,7 +182,7 @@ def _exact_undef_check(src: Function, tgt: Function, inputs: Inputs, *, unroll: 
     universally quantified variable, which is the exact refinement condition."""
     import z3
 
-    if inputs.objects.argument_objects:
+    if inputs.objects.visible:
         # The memory query picks one address; with quantified choices that would no
         # longer cover all addresses at once.
         return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, _UNDEF_ONLY + " (with memory)")
@@ -290,7 +290,7 @@ def _value_mismatch(s: dict, t: dict) -> Any:
 def _memory_mismatch(inputs: Inputs, s: dict, t: dict, address: Any) -> Any:
     import z3
 
-    if not inputs.objects.argument_objects or s["mem"] is None or t["mem"] is None:
+    if not inputs.objects.visible or s["mem"] is None or t["mem"] is None:
         return z3.BoolVal(False)
     src_poison = z3.Select(s["mem_poison"], address)
     s_prov, t_prov = z3.Select(s["mem_prov"], address), z3.Select(t["mem_prov"], address)

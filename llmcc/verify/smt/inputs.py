@@ -33,6 +33,7 @@ class Inputs:
     order: list[str] = field(default_factory=list)   # source argument names, in order
     fresh_counter: list[int] = field(default_factory=lambda: [0])
     trace0: Any = None              # the call history before the function runs (shared)
+    globals: dict[str, Any] = field(default_factory=dict)   # global name -> PtrVal
 
     def fresh(self, prefix: str, width: int) -> Any:
         import z3
@@ -41,8 +42,9 @@ class Inputs:
         return z3.BitVec(f"{prefix}!{self.fresh_counter[0]}", width)
 
 
-def make_inputs(src: Function) -> Inputs:
-    """Arguments as the source's attributes allow them (noundef, noalias, nonnull...)."""
+def make_inputs(src: Function, global_vars: dict | None = None) -> Inputs:
+    """Arguments as the source's attributes allow them (noundef, noalias, nonnull...), and
+    objects for the global variables either function uses (name -> (size, align, writable))."""
     import z3
 
     values: dict[str, Any] = {}
@@ -81,11 +83,19 @@ def make_inputs(src: Function) -> Inputs:
         for j in range(i + 1, len(pointer_params)):
             if "noalias" in a.attrs or "noalias" in pointer_params[j].attrs:
                 facts.append(objects.disjoint(i, j))
+    globals_ = {}
+    for name, (size, align, _) in sorted((global_vars or {}).items()):
+        index, addr, gfacts = objects.add_global(name, size, align)
+        facts += gfacts
+        globals_[name] = PtrVal(addr, z3.BoolVal(False), z3.BitVecVal(index, OBJ_BITS))
+        for i, a in enumerate(pointer_params):
+            if "noalias" in a.attrs:
+                facts.append(objects.disjoint(i, index))
     mem = z3.Array("mem0", z3.BitVecSort(PTR_BITS), z3.BitVecSort(8))
     mem_poison = z3.Array("mem0_poison", z3.BitVecSort(PTR_BITS), z3.BoolSort())
     mem_prov = z3.K(z3.BitVecSort(PTR_BITS), z3.BitVecVal(memory.PROV_CALLER, OBJ_BITS))
     return Inputs(values, undef, objects, mem, mem_poison, mem_prov, facts,
-                  order=[p.name for p in src.params])
+                  order=[p.name for p in src.params], globals=globals_)
 
 
 def _pointer_facts(attrs: frozenset[str], addr: Any, lo: Any, hi: Any) -> list[Any]:

@@ -117,6 +117,7 @@ class Function:
     fn_attrs: str = ""              # function attributes as LLVM prints them
     constants: dict[str, GlobalConstant] = field(default_factory=dict)   # referenced tables
     callees: dict[str, "Callee"] = field(default_factory=dict)   # called non-intrinsic functions
+    globals: dict[str, tuple[int, int, bool]] = field(default_factory=dict)  # name -> (size, align, writable)
     call_groups: dict[str, str] = field(default_factory=dict)    # "#N" -> attribute text
     linkage: frozenset[str] = frozenset()     # linkage / visibility words of the definition
     abi_attrs: frozenset[str] = frozenset()   # calling convention, return zeroext/signext/inreg
@@ -667,6 +668,10 @@ def find_function(module, name: str, module_text: str | None = None) -> Function
             constant = _parse_constant(str(gv))
             if constant is not None:
                 function.constants[constant.name] = constant
+                continue
+            shape = _global_shape(str(gv).strip(), str(gv.global_value_type))
+            if shape is not None:
+                function.globals[gv.name] = shape
     return function
 
 
@@ -702,6 +707,32 @@ def _parse_constant(text: str) -> GlobalConstant | None:
     if not cur.done() or width % 8 or count * width // 8 > MAX_CONSTANT_BYTES:
         return None
     return GlobalConstant(_unsigil("@" + m.group(1)), width, tuple(values), int(m.group(3) or 1))
+
+
+def _global_shape(text: str, value_type: str) -> tuple[int, int, bool] | None:
+    """(size, align, writable) of a global the model keeps in memory with unknown contents:
+    a mutable global, or a constant whose initializer may not be what is read (weak,
+    external...). None for types it cannot size (structs, floats)."""
+    m = re.search(r"\b(global|constant)\b", text.split("=", 1)[1] if "=" in text else "")
+    if m is None or "thread_local" in text or "addrspace(" in text:
+        return None
+    try:
+        chain = _gep_type(_Cursor(tokenize(value_type), value_type))
+        from .semantics import _type_size
+
+        size = _type_size(chain)
+    except (Unsupported, ValueError):
+        return None
+    align = re.search(r", align (\d+)", text)
+    # Without an explicit alignment a global gets its type's ABI alignment (x86-64).
+    natural = 8 if chain[-1] == "ptr" else min(16, int_alloc_size_of(chain[-1]))
+    return size, int(align.group(1)) if align else natural, m.group(1) == "global"
+
+
+def int_alloc_size_of(ty: str) -> int:
+    from .values import int_alloc_size
+
+    return int_alloc_size(int_width(ty))
 
 
 def _c_string_bytes(body: str) -> list[int]:

@@ -36,8 +36,11 @@ class MemoryObjects:
     highs: list[Any] = field(default_factory=list)
     argument_objects: int = 0
     local_sizes: dict[int, int] = field(default_factory=dict)
+    # Objects the caller (and callees) can see: argument objects and mutable globals.
+    visible: list[int] = field(default_factory=list)
     # Stack objects in creation order per side: (index, size, align).
     locals_by_side: dict[str, list] = field(default_factory=dict)
+    global_indices: list[int] = field(default_factory=list)
 
     # Object index of ``null`` (and of nothing): no byte of it is accessible.
     null_object: int = (1 << OBJ_BITS) - 1
@@ -51,6 +54,7 @@ class MemoryObjects:
         self.lows.append(lo)
         self.highs.append(hi)
         self.argument_objects = len(self.lows)
+        self.visible.append(len(self.lows) - 1)
         # The pointer itself may be anywhere (dangling, one past the end, any integer):
         # only accesses need it inside its object, and comparisons or a returned pointer
         # must not assume more.
@@ -98,6 +102,32 @@ class MemoryObjects:
         self.highs.append(lo + size)
         return index, lo
 
+    def add_global(self, name: str, size: int, align: int) -> tuple[int, Any, list[Any]]:
+        """An object for a global variable whose contents belong to the program state:
+        unknown at entry, compared at exit, visible to callees. It may overlap the objects
+        of pointer arguments (they may point into it), never another global.
+        Returns (object index, address, facts)."""
+        import z3
+
+        index = len(self.lows)
+        if index >= MAX_OBJECTS:
+            raise Unsupported("too many memory objects")
+        lo = z3.BitVec(f"global_{name}", PTR_BITS)
+        hi = lo + size
+        facts = [z3.UGT(lo, 0), z3.ULT(hi, _ADDRESS_LIMIT), z3.ULE(lo, hi), _aligned(lo, align)]
+        facts += [z3.Or(z3.ULE(hi, self.lows[k]), z3.ULE(self.highs[k], lo)) for k in self.global_indices]
+        self.lows.append(lo)
+        self.highs.append(hi)
+        self.visible.append(index)
+        self.global_indices.append(index)
+        return index, lo, facts
+
+    def is_visible(self, obj: Any) -> Any:
+        """Bool: the object index is one the caller can see (argument or global object)."""
+        import z3
+
+        return z3.Or([obj == z3.BitVecVal(k, OBJ_BITS) for k in self.visible] or [z3.BoolVal(False)])
+
     def local_size(self, index: int) -> int | None:
         """Size of a stack object (None for argument objects and unknown indices)."""
         return self.local_sizes.get(index)
@@ -121,9 +151,8 @@ class MemoryObjects:
         """True when ``address`` lies in some object (where final memory is compared)."""
         import z3
 
-        count = self.argument_objects
-        return z3.Or([z3.And(z3.ULE(lo, address), z3.ULT(address, hi))
-                      for lo, hi in zip(self.lows[:count], self.highs[:count])] or [z3.BoolVal(False)])
+        return z3.Or([z3.And(z3.ULE(self.lows[k], address), z3.ULT(address, self.highs[k]))
+                      for k in self.visible] or [z3.BoolVal(False)])
 
 
 def access_ub(objects: MemoryObjects, ptr: PtrVal, nbytes: int, align: int) -> Any:

@@ -168,6 +168,9 @@ class Executor:
                 self.inputs.trace0 = z3.Const("trace0", z3.DeclareSort("Trace"))
             start.trace = self.inputs.trace0
         self.constants = {name: self._place_constant(start, c) for name, c in self.fn.constants.items()}
+        # Writing a constant global (one whose contents are not trusted) is UB.
+        self.no_write += [self.inputs.globals[n].obj for n, g in self.fn.globals.items()
+                          if not g[2] and n in self.inputs.globals]
         order = reverse_post_order(self.fn)
         pending: list[tuple[State, str]] = [(start, self.fn.entry)]
         while pending:
@@ -400,6 +403,8 @@ class Executor:
                               z3.BitVecVal(self.inputs.objects.null_object, OBJ_BITS))
             if op.kind == "global" and op.name in self.constants:
                 return self.constants[op.name]
+            if op.kind == "global" and op.name in self.inputs.globals:
+                return self.inputs.globals[op.name]
             raise Unsupported(f"pointer operand '{op.kind} {op.name}' (globals are not modelled)")
         if vector_shape(ty):
             return self._vector_constant(state, op, ty)
@@ -670,7 +675,7 @@ class Executor:
         ptr = self._operand(state, inst.ops[1], "ptr")
         if self.fn.callees:
             # A stored pointer to a stack object would let an unknown callee reach it.
-            caller_object = z3.ULT(value.obj, z3.BitVecVal(self.inputs.objects.argument_objects, OBJ_BITS))
+            caller_object = self.inputs.objects.is_visible(value.obj)
             state.unmodelled = z3.Or(state.unmodelled, z3.And(state.pc, z3.Not(caller_object)))
         state.ub = z3.Or(state.ub, memory.access_ub(self.inputs.objects, ptr, 8, inst.align),
                          self._forbidden_access(ptr, self.no_write))
@@ -819,7 +824,7 @@ class Executor:
                 if isinstance(lane, PtrVal):
                     # Only pointers into the caller's objects: the callee may not see the
                     # function's own stack objects, which the model does not track.
-                    caller_object = z3.ULT(lane.obj, z3.BitVecVal(self.inputs.objects.argument_objects, OBJ_BITS))
+                    caller_object = self.inputs.objects.is_visible(lane.obj)
                     state.unmodelled = z3.Or(state.unmodelled,
                                              z3.And(state.pc, z3.Not(lane.poison), z3.Not(caller_object)))
                     key += [z3.If(lane.poison, z3.BitVecVal(0, PTR_BITS), lane.addr),

@@ -1,5 +1,6 @@
 ; CLASS: correct
 ; EXPECT: correct
+; UNROLL: 16
 ; WHY: clang -O3 output of the same C function
 ; C: int f(int a, int b) { int s = a + b; if (s > 100) s = 100; if (s < -100) s = -100; return s; }
 

@@ -1,5 +1,6 @@
 ; CLASS: value-mismatch
 ; EXPECT: not-proved
+; UNROLL: 16
 ; WHY: an integer constant of the -O3 output off by one
 ; C: void f(int *p, int c) { if (c) *p = 1; else *p = 2; }
 

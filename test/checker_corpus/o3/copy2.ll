@@ -1,5 +1,6 @@
 ; CLASS: correct
 ; EXPECT: correct
+; UNROLL: 16
 ; WHY: clang -O3 output of the same C function
 ; C: void f(char *restrict d, const char *restrict s) { d[0] = s[0]; d[1] = s[1]; }
 

@@ -1,5 +1,6 @@
 ; CLASS: correct
 ; EXPECT: correct
+; UNROLL: 16
 ; WHY: clang -O3 output of the same C function
 ; C: int f(unsigned char x) { int n = 0; while (x) { n += x & 1; x >>= 1; } return n; }
 

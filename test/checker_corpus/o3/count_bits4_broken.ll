@@ -1,5 +1,6 @@
 ; CLASS: value-mismatch
 ; EXPECT: not-proved
+; UNROLL: 16
 ; WHY: an integer constant of the -O3 output off by one
 ; C: int f(unsigned char x) { int n = 0; while (x) { n += x & 1; x >>= 1; } return n; }
 

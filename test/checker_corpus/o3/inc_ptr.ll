@@ -1,5 +1,6 @@
 ; CLASS: correct
 ; EXPECT: correct
+; UNROLL: 16
 ; WHY: clang -O3 output of the same C function
 ; C: void f(int *p) { *p += 1; }
 

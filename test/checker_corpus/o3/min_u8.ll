@@ -1,5 +1,6 @@
 ; CLASS: correct
 ; EXPECT: correct
+; UNROLL: 16
 ; WHY: clang -O3 output of the same C function
 ; C: unsigned char f(unsigned char a, unsigned char b) { return a < b ? a : b; }
 

@@ -1,5 +1,6 @@
 ; CLASS: correct
 ; EXPECT: correct
+; UNROLL: 16
 ; WHY: clang -O3 output of the same C function
 ; C: unsigned f(unsigned x) { unsigned c = 0; for (int i = 0; i < 8; i++) { c += x & 1; x >>= 1; } return c; }
 

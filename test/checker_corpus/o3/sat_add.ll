@@ -1,5 +1,6 @@
 ; CLASS: correct
 ; EXPECT: correct
+; UNROLL: 16
 ; WHY: clang -O3 output of the same C function
 ; C: unsigned f(unsigned a, unsigned b) { unsigned s = a + b; return s < a ? ~0u : s; }
 

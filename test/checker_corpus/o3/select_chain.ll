@@ -1,5 +1,6 @@
 ; CLASS: correct
 ; EXPECT: correct
+; UNROLL: 16
 ; WHY: clang -O3 output of the same C function
 ; C: int f(int x) { if (x == 0) return 10; if (x == 1) return 20; if (x == 2) return 30; return 0; }
 

@@ -1,5 +1,6 @@
 ; CLASS: value-mismatch
 ; EXPECT: not-proved
+; UNROLL: 16
 ; WHY: an integer constant of the -O3 output off by one
 ; C: int f(int x) { if (x == 0) return 10; if (x == 1) return 20; if (x == 2) return 30; return 0; }
 

@@ -1,5 +1,6 @@
 ; CLASS: correct
 ; EXPECT: correct
+; UNROLL: 16
 ; WHY: clang -O3 output of the same C function
 ; C: int f(const int *a) { int s = 0; for (int i = 0; i < 4; i++) s += a[i]; return s; }
 
