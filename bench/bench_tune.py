@@ -70,7 +70,7 @@ PROJECTS = {
                    f"src/lua {LUA_WORKLOAD}/check.lua", "src/*.o"),
     "zlib": Project("zlib 1.2.13", TP / "zlib-1.2.13.dfsg",
                     "CC={cc} 'CFLAGS=-O3 {cflags}' 'LDFLAGS={ldflags}' ./configure --static",
-                    "make -s libz.a minigzip example", _zlib_run("8000000"), _zlib_run("1600000"),
+                    "make -s", _zlib_run("8000000"), _zlib_run("1600000"),
                     "make -s test", "*.o"),
 }
 

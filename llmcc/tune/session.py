@@ -105,7 +105,9 @@ def run_session(opts: TuneOptions, stream=sys.stderr) -> dict:
     opts.project = opts.project.resolve()
     work = Path(opts.workdir or tempfile.mkdtemp(prefix="llmcc-tune-")).resolve()
     work.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if k not in TUNE_ENV}
+    # Every command of the session (build, check, run) sees llmcc in mode off: compiles
+    # are clang's or a decision's, never decided in the build by timing noise or a model.
+    env = {**{k: v for k, v in os.environ.items() if k not in TUNE_ENV}, "LLMCC_MODE": "off"}
     st = State(opts, work, env)
     progress.say(f"work directory {work}")
     st.llm_client = _llm_client(progress)
