@@ -1,7 +1,7 @@
 """The one result type every pipeline stage shares: a value, or a Fallback(reason).
 
 A stage never raises to the user. It returns ``Fallback`` and the driver's single
-fallback place (``llmcc.driver.compile.compile_translation_unit``) turns it into the
+fallback place (``llmcc.driver.compile.optimize_or_fallback``) turns it into the
 baseline object, counting the reason for ``llmcc stats``.
 """
 from __future__ import annotations
@@ -28,6 +28,19 @@ class Fallback(NamedTuple):
         return f"{self.reason}: {self.detail}" if self.detail else self.reason
 
 
+class NoWin(NamedTuple):
+    """An optimizer ran as it should and found nothing worth emitting: every candidate
+    was slower, unproven or rejected, or the TU could not be tested. Not a failure:
+    counted as ``no_improvement``; ``reason`` says why, for the report."""
+
+    reason: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.detail}" if self.detail else self.reason
+
+
+# What an optimizer returns: its candidate (a value), a NoWin, or a Fallback.
 Result = Union[T, Fallback]
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..cache import atomic_copy
 from ..config import Settings
-from ..outcome import Fallback
+from ..outcome import Fallback, NoWin
 from ..toolchain import Toolchain, frontend, middle_end
 from .args import Invocation
 
@@ -102,19 +102,19 @@ def _optimize_admitted(tc, settings, inv, cwd, work, hot, features, profile, rep
         if mode == "llm":
             candidate = _run_agents(ctx)
         else:
-            from ..pipeline.tune import tune_pipeline
-            candidate = tune_pipeline(ctx, policy="greedy", deadline=deadline)
-            result = ctx.report.get("pipeline", {}).get("result") or {}
-            if candidate is None and result.get("decision") == "error":
-                candidate = Fallback("pipeline-error", str(result.get("reason", "")))
+            from ..pipeline.tune import tune
+            candidate = tune(ctx, policy="greedy", deadline=deadline)
     finally:
         report.update({k: v for k, v in ctx.report.items() if k not in report})
     if isinstance(candidate, Fallback):
         return candidate
-    if time.monotonic() > deadline:
-        return "no_improvement"     # the caller names which deadline ran out
-    if candidate is None:
+    if isinstance(candidate, NoWin) or candidate is None:
+        if isinstance(candidate, NoWin):
+            report["no_win"] = {"reason": candidate.reason, "detail": candidate.detail}
         return "no_improvement"
+    if time.monotonic() > deadline:
+        report["no_win"] = {"reason": "deadline", "detail": "a candidate came after the deadline"}
+        return "no_improvement"     # the caller names which deadline ran out
     atomic_copy(candidate.object_path, cwd / inv.output)
     report["emitted"] = {"origin": candidate.origin, "speedup": candidate.speedup,
                          "verdicts": candidate.verdicts, "detail": candidate.detail}

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from ..outcome import Fallback
+from ..outcome import Fallback, NoWin
 from ..toolchain import backend, frontend
 from ..tu import Candidate, TUContext
 from .model import EditError, EditSpace, PipelineConfig, apply_edits, parse_pipeline
@@ -42,19 +42,33 @@ PlanBuilder = Callable[..., Any]
 def tune_pipeline(ctx: TUContext, policy: str = "greedy", client: Any = None, *,
                   deadline: float | None = None, evaluator: Evaluator | None = None,
                   plan_builder: PlanBuilder | None = None) -> Candidate | None:
-    """Tune the pass pipeline of one TU; the best measured-faster candidate or None.
+    """Tune the pass pipeline of one TU; the best measured-faster candidate or None
+    (for callers that only need the candidate, like the guiding agent's tool)."""
+    out = tune(ctx, policy, client, deadline=deadline, evaluator=evaluator, plan_builder=plan_builder)
+    return out if isinstance(out, Candidate) else None
 
-    Never raises: every failure is recorded in ``ctx.report["pipeline"]`` and ends in None
-    (the driver then emits the baseline). ``evaluator``/``plan_builder`` default to
+
+def tune(ctx: TUContext, policy: str = "greedy", client: Any = None, *,
+         deadline: float | None = None, evaluator: Evaluator | None = None,
+         plan_builder: PlanBuilder | None = None) -> Candidate | NoWin | Fallback:
+    """Tune the pass pipeline of one TU: the measured-faster candidate, a ``NoWin`` with
+    its reason (nothing beat -O3, untestable, out of time), or ``Fallback("pipeline-error")``
+    for an internal error. Never raises; every step is also recorded in
+    ``ctx.report["pipeline"]``. ``evaluator``/``plan_builder`` default to
     ``llmcc.verify.evaluate``'s ``evaluate_candidate``/``build_test_plan``."""
     report = ctx.report.setdefault("pipeline", {})
     report.update({"policy": policy, "knob_scope": KNOB_SCOPE, "rounds": [], "result": None})
     try:
-        return _tune(ctx, policy, client, report, deadline, evaluator, plan_builder)
+        found = _tune(ctx, policy, client, report, deadline, evaluator, plan_builder)
     except Exception as e:  # the tuner must never break a build
         logger.exception("pipeline tuning failed")
-        report["result"] = {"decision": "error", "reason": f"internal error: {type(e).__name__}: {e}"}
-        return None
+        detail = f"internal error: {type(e).__name__}: {e}"
+        report["result"] = {"decision": "error", "reason": detail}
+        return Fallback("pipeline-error", detail)
+    if found is not None:
+        return found
+    result = report.get("result") or {}
+    return NoWin(str(result.get("decision", "baseline")), str(result.get("reason", "")))
 
 
 def _tune(ctx: TUContext, policy_name: str, client: Any, report: dict[str, Any],

@@ -274,3 +274,20 @@ def test_a_spent_budget_stops_before_test_plans_are_built(tmp_path):
     assert result is None and built == []
     assert ctx.report["pipeline"]["result"]["decision"] == "gave-up"
     assert "deadline" in ctx.report["pipeline"]["result"]["reason"]
+
+
+def test_tune_returns_a_typed_outcome(tmp_path):
+    """The driver reads the tuner's result, not its report: an internal error is a
+    Fallback by reason, a search that found nothing is a NoWin with the reason."""
+    import time as _time
+    from llmcc.outcome import Fallback, NoWin
+    from llmcc.pipeline.tune import tune
+    source = tmp_path / "lib.c"
+    source.write_text(LIBRARY)
+    ctx = context_for_source(find_toolchain(), load_settings(env={}), source, tmp_path / "work")
+    broken = tune(ctx, "no-such-policy")
+    assert isinstance(broken, Fallback) and broken.reason == "pipeline-error"
+    assert "no-such-policy" in broken.detail
+    late = tune(ctx, "greedy", deadline=_time.monotonic() - 1, evaluator=lambda *a, **k: None,
+                plan_builder=lambda ctx, fn, seed: None)
+    assert isinstance(late, NoWin) and late.reason == "gave-up" and "deadline" in late.detail
