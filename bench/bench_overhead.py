@@ -115,11 +115,13 @@ def timed_build(project: Project, tree: Path, env: dict[str, str]) -> tuple[floa
     """(wall, cpu) of the build alone; the project's check then runs untimed and must pass."""
     cpu0 = children_cpu()
     t0 = time.perf_counter()
-    proc = subprocess.run(project.build, cwd=tree, env=env, stderr=subprocess.PIPE, text=True)
+    with open(tree.parent / f"{tree.name}.err", "wb") as err:
+        proc = subprocess.run(project.build, cwd=tree, env=env, stderr=err)
     wall = time.perf_counter() - t0
     cpu = children_cpu() - cpu0
     if proc.returncode != 0:
-        raise RuntimeError(f"{project.name} build failed in {tree}:\n{proc.stderr[-3000:]}")
+        tail = (tree.parent / f"{tree.name}.err").read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"{project.name} build failed in {tree}:\n{tail}")
     check = subprocess.run(project.check, cwd=tree, env=env, capture_output=True, text=True)
     if check.returncode != 0:
         raise RuntimeError(f"{project.name} check failed in {tree}:\n{check.stdout[-2000:]}{check.stderr[-2000:]}")
@@ -185,8 +187,15 @@ def concurrent_builds(project: Project, llmcc: str, work: Path) -> Result:
     env = {**base_env(), "CC": llmcc, "LLMCC_CACHE_DIR": str(cache)}
     trees = [fresh_tree(project, work / "concurrent" / n) for n in ("one", "two")]
     t0 = time.perf_counter()
-    procs = [subprocess.Popen(project.build, cwd=t, env=env, stderr=subprocess.PIPE) for t in trees]
-    codes = [p.wait() for p in procs]
+    # stderr to files: a pipe nobody reads fills up with warnings and stalls the build.
+    logs = [open(work / f"concurrent-{i}.err", "wb") for i in range(2)]
+    try:
+        procs = [subprocess.Popen(project.build, cwd=t, env=env, stderr=log)
+                 for t, log in zip(trees, logs)]
+        codes = [p.wait() for p in procs]
+    finally:
+        for log in logs:
+            log.close()
     wall = time.perf_counter() - t0
     if codes != [0, 0]:
         raise RuntimeError(f"concurrent {project.name} builds failed: {codes}")
