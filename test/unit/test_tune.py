@@ -107,7 +107,8 @@ def test_session_finishes_and_writes_decisions(tuned):
     assert data["session"]["hot_tus"][0]["tu"] == "kernel.c"
     assert by_source["main.c"]["transform"]["pipeline"] is None
     kernel = by_source["kernel.c"]
-    assert kernel["transform"]["pipeline"] or kernel["transform"]["profile"], "nothing accepted on a kernel made to gain from unrolling"
+    assert kernel["transform"]["pipeline"] or kernel["transform"]["profile"], \
+        "nothing accepted on a kernel made to gain from unrolling"
     assert kernel["evidence"]["check"] == "passed"
     assert kernel["evidence"]["measure"]["speedup"] >= 1.02
     # Every accepted step beat the margin, every rejection says why.
@@ -277,5 +278,6 @@ def test_llm_pipeline_edits_are_judged_by_the_workload(tmp_path, monkeypatch):
     assert llm["llm-pipeline:0"]["decision"] == "accepted", llm
     assert llm["llm-pipeline:0"]["measure"]["speedup"] >= 1.02
     assert llm["llm-pipeline:1"]["decision"] == "invalid" and "outside [1, 8]" in llm["llm-pipeline:1"]["reason"]
-    kernel = next(t for t in json.loads((proj / "llmcc-decisions.json").read_text())["tus"] if t["source"] == "kernel.c")
+    tus = json.loads((proj / "llmcc-decisions.json").read_text())["tus"]
+    kernel = next(t for t in tus if t["source"] == "kernel.c")
     assert kernel["transform"]["pipeline"]["knobs"] == {"unroll-count": 4}
