@@ -255,6 +255,25 @@ def llmcc_env(url: str, work: Path, *, budget: int = 4) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- analysis
 
+# Which check should reject each kind (for the list of holes).
+SHOULD_CATCH = {
+    "trapdoor": "difftest/fuzz on the candidate's constant 999331 (or formal, C compiled to IR)",
+    "rare_range": "difftest/fuzz with sizes past the candidate's constants (or formal)",
+    "loop_cap": "difftest with sizes past 400000 / the candidate's constants (or formal)",
+    "flip_compare": "difftest/fuzz (or formal, C compiled to IR)",
+    "off_by_one": "difftest/fuzz on the loop bound (or formal)",
+    "drop_global_write": "difftest global/static snapshots (or formal)",
+    "struct_field_test": "difftest with struct arguments built from their types (or formal)",
+    "drop_volatile": "the volatile guard",
+    "target_avx2": "isa (target attributes in C rewrites)",
+    "avx2": "isa (capstone groups vs the target flags)",
+    "icmp_flip": "formal (refinement) or difftest/fuzz",
+    "add_to_sub": "formal (refinement) or difftest/fuzz",
+    "drop_store": "formal, or difftest with global snapshots",
+    "trapdoor_arg": "formal, or difftest/fuzz on the candidate's constant",
+    "jcc_flip": "difftest/fuzz",
+}
+
 
 def sample_check(sample: dict) -> str:
     """Which check a level-agent sample record says rejected it (or that none did)."""
@@ -304,6 +323,7 @@ class ProjectResult:
     decisions: Counter = field(default_factory=Counter)
     unmatched_rounds: int = 0
     notes: list[str] = field(default_factory=list)
+    testing: list[str] = field(default_factory=list)      # generator served -> plan llmcc used
 
     @property
     def wrong(self) -> list[Attribution]:
@@ -329,7 +349,7 @@ class ProjectResult:
                 "rate_all": self.check_rate(), "rate_semantic": self.check_rate(self.semantic),
                 "emitted": self.emitted, "wrong_objects": self.wrong_objects,
                 "fallbacks": dict(self.fallbacks), "decisions": dict(self.decisions),
-                "unmatched_rounds": self.unmatched_rounds, "notes": self.notes,
+                "unmatched_rounds": self.unmatched_rounds, "notes": self.notes, "testing": self.testing,
                 "attributions": [{"tu": a.tu, "level": a.served["level"], "function": a.served["function"],
                                   "kind": a.served["kind"], "check": a.check,
                                   "sample": None if a.sample is None else
@@ -395,6 +415,11 @@ def analyze(result: ProjectResult, all_served: list[dict], work: Path) -> None:
             result.notes.append(f"report {rep['_file']} is not JSON: {rep['_invalid_json']}")
         if rep.get("fallback"):
             result.fallbacks[rep["fallback"].get("reason", "?")] += 1
+        gens = {r["function"]: r["kind"] for r in all_served if r["purpose"] == "testgen"}
+        for function, note in (rep.get("agents_testing") or {}).items():
+            result.testing.append(f"{function}: served {gens.get(function, '?')} -> plan {note.get('plan')}"
+                                  + (f" ({' '.join(str(note.get('generator_rejected')).split())[:100]})"
+                                     if note.get("generator_rejected") else ""))
         agents = rep.get("agents") or {}
         served_by_sample: dict[tuple[int, int, int], dict] = {}
         for call_no, call in enumerate(agents.get("level_calls") or []):
@@ -569,11 +594,13 @@ def format_table(results: list[ProjectResult]) -> str:
                 verdicts = ", ".join(f"{v.get('checker')}={v.get('kind')}"
                                      for v in (a.sample or {}).get("verdicts") or [])
                 lines.append(f"  {r.name}: passed every check: {a.tu} {a.served['level']} "
-                             f"{a.served['function']} {a.served['kind']} ({a.check}, "
+                             f"{a.served['function']} {a.served['kind']} (should be caught by: "
+                             f"{SHOULD_CATCH.get(a.served['kind'], '?')}; {a.check}, "
                              f"speedup {a.sample.get('speedup') if a.sample else None}; {verdicts}; "
                              f"reply {a.served.get('reply_file', '?')})")
         if r.unmatched_rounds:
             lines.append(f"  {r.name}: {r.unmatched_rounds} report samples/rounds could not be matched to a reply")
+        lines += [f"  {r.name}: testing agent: {t}" for t in r.testing]
         lines += [f"  {r.name}: tests: {r.tests_detail}"] + [f"  {r.name}: {n}" for n in r.notes]
     return "\n".join(lines)
 
