@@ -736,7 +736,7 @@ def object_constants(obj: Path, functions: set[str] | None = None) -> list[int]:
     immediate operand and every non-RIP displacement of ``lea``, as capstone decodes them,
     those of comparing instructions first. Deterministic order, no duplicates."""
     from capstone import CS_ARCH_X86, CS_MODE_64, Cs
-    from capstone.x86 import X86_OP_IMM, X86_OP_MEM, X86_REG_RIP
+    from capstone.x86 import X86_OP_IMM, X86_OP_MEM, X86_OP_REG, X86_REG_RIP, X86_REG_RSP
     from elftools.elf.elffile import ELFFile
 
     md = Cs(CS_ARCH_X86, CS_MODE_64)
@@ -756,6 +756,8 @@ def object_constants(obj: Path, functions: set[str] | None = None) -> list[int]:
             start = sym["st_value"] - (section["sh_addr"] or 0)
             code = section.data()[start:start + sym["st_size"]]
             for insn in md.disasm(code, sym["st_value"]):
+                if any(op.type == X86_OP_REG and op.reg == X86_REG_RSP for op in insn.operands):
+                    continue      # frame set-up (sub rsp, 40; and rsp, -16): not the program's constants
                 target = first if insn.mnemonic.startswith(_COMPARING) else later
                 for op in insn.operands:
                     if op.type == X86_OP_IMM:

@@ -666,7 +666,7 @@ def rare_calls(params: tuple[ParamSpec, ...], *, constants=(), seed: int = 0,
 
     small = RARE_SMALL_SIZE if has_data else 0
     for i, p in enumerate(params):
-        for field_k, t in _integer_slots(p):
+        for field_k, t in _scalar_slots(p):
             values = (boundary_values(t) if include_boundaries else []) + constant_values(constants, t)
             if include_boundaries and t.is_float:
                 values = list(float_edges(t))
@@ -705,8 +705,8 @@ def rare_sizes(params: tuple[ParamSpec, ...], constants=(), *, include_small: bo
     return kept
 
 
-def _integer_slots(p: ParamSpec) -> list[tuple[int | None, ScalarType]]:
-    """(field index or None, type) of each scalar a rare call can set in ``p``."""
+def _scalar_slots(p: ParamSpec) -> list[tuple[int | None, ScalarType]]:
+    """(field index or None, type) of each scalar (integer or float) a rare call can set in ``p``."""
     if isinstance(p, ScalarParam):
         return [(None, p.type)]
     if isinstance(p, StructParam):
