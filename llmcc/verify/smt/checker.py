@@ -12,6 +12,11 @@ In the first query the source sees each undef argument as one value (a behaviour
 have), so "none" is a proof. A counterexample that needs an undef argument or a source
 choice goes to a second, exact query where every source choice is universally quantified
 (integer results only; with pointer arguments it stays INCONCLUSIVE).
+
+Before any query the module-level state is checked (module.py): data layout, function and
+parameter attributes, calling convention and globals outside the model give INCONCLUSIVE.
+A proof also needs the target not to return (or store) undef where the source froze a
+value, and, with calls to unknown functions, the same call trace on both sides.
 """
 from __future__ import annotations
 

@@ -14,6 +14,12 @@ that is exact (the target may pick anything). In the source a fresh value over-r
 ``Behaviour.choices`` so the checker only trusts a counterexample that avoids them.
 Undef arguments: the first use of an argument on a path sees the argument's value and
 later uses in the target see fresh values, while the source always sees the same value.
+Each copy of an undef (shuffle lanes, loads of stored undef) is a fresh undef. Branching
+on undef, passing it to noundef and returning it from a noundef function are UB.
+
+Calls to declared functions are uninterpreted functions shared by src and tgt (see
+``_unknown_call``); global variables are memory objects whose contents belong to the
+caller (unknown at entry, compared at exit).
 """
 from __future__ import annotations
 
