@@ -69,7 +69,7 @@ PROJECTS = {
                    f"sh {LUA_WORKLOAD}/run.sh", f"LUA_SCALE=0.2 sh {LUA_WORKLOAD}/run.sh",
                    f"src/lua {LUA_WORKLOAD}/check.lua", "src/*.o"),
     "zlib": Project("zlib 1.2.13", TP / "zlib-1.2.13.dfsg",
-                    "CC={cc} 'CFLAGS=-O3 {cflags}' 'LDFLAGS={ldflags}' ./configure --static",
+                    "CC={cc} CFLAGS='-O3 {cflags}' LDFLAGS='{ldflags}' ./configure --static",
                     "make -s", _zlib_run("8000000"), _zlib_run("1600000"),
                     "make -s test", "*.o"),
 }
