@@ -122,6 +122,8 @@ def run_session(opts: TuneOptions, stream=sys.stderr) -> dict:
         _tune_tu(st, progress, source, share, functions)
     summary = _finish(st, progress, hot)
     progress.say(f"done: {len(st.accepted)} TU decision(s) accepted; decisions in {opts.decisions}")
+    if opts.workdir is None:     # a failed session keeps its trees and logs for the user
+        shutil.rmtree(work, ignore_errors=True)
     return summary
 
 
