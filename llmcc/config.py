@@ -102,7 +102,7 @@ KEYS: tuple[Key, ...] = (
     Key("cache_base_dir", _str, "", "absolute paths under this directory are keyed relative to the "
         "working directory where they cannot reach the object (as ccache's base_dir)"),
     # build-wide budget (llmcc/session.py)
-    Key("budget.seconds", _positive(float), 5.0,
+    Key("budget.seconds", _positive(float), 3.0,
         "seconds of pipeline tuning one build may spend, over all its TUs (best-scored first)"),
     Key("budget.llm_seconds", _positive(float), 900.0, "the same in llm mode (model calls are slow)"),
     Key("budget.model_calls", _positive(int), 200, "model requests one build may make (llm mode)"),

@@ -72,3 +72,19 @@ def test_cache_dir_without_home_lives_next_to_config(tmp_path, monkeypatch):
     s = load_settings(cwd=tmp_path, env={})
     assert s.cache_dir() == tmp_path / ".llmcc-cache"
     assert find_config_file(tmp_path, env={}) == tmp_path / ".llmcc.toml"
+
+
+def test_budget_and_base_dir_keys():
+    from llmcc.config import ConfigError, load_settings
+    s = load_settings(env={"LLMCC_CONFIG": "/dev/null", "LLMCC_BUDGET_SECONDS": "12.5",
+                           "LLMCC_CACHE_BASE_DIR": "/src"})
+    assert s["budget.seconds"] == 12.5 and s["cache_base_dir"] == "/src"
+    assert s.sources["budget.seconds"] == "env LLMCC_BUDGET_SECONDS"
+    # The base dir is a path: it changes keys through the arguments, not the fingerprint.
+    assert "cache_base_dir" not in s.fingerprint()
+    try:
+        load_settings(env={"LLMCC_CONFIG": "/dev/null", "LLMCC_BUDGET_TOP_TUS": "-1"})
+    except ConfigError as e:
+        assert "budget.top_tus" in str(e)
+    else:
+        raise AssertionError("a negative budget must be refused")
