@@ -45,6 +45,7 @@ class Inst:
     callee: str = ""                  # call
     arg_attrs: list[frozenset[str]] = field(default_factory=list)   # call: per argument
     call_attrs: str = ""              # call: attribute group reference(s) at the call site
+    callee_ptr: Operand | None = None  # indirect call: the function pointer
     ret_attrs: frozenset[str] = frozenset()   # call: return attributes (noundef, range(...))
     align: int = 1                    # load/store
     elem_types: list[str] = field(default_factory=list)   # gep source element type chain
@@ -119,6 +120,7 @@ class Function:
     callees: dict[str, "Callee"] = field(default_factory=dict)   # called non-intrinsic functions
     globals: dict[str, tuple[int, int, bool]] = field(default_factory=dict)  # name -> (size, align, writable)
     call_groups: dict[str, str] = field(default_factory=dict)    # "#N" -> attribute text
+    has_indirect_calls: bool = False
     linkage: frozenset[str] = frozenset()     # linkage / visibility words of the definition
     abi_attrs: frozenset[str] = frozenset()   # calling convention, return zeroext/signext/inreg
 
@@ -577,8 +579,11 @@ def _call(cur: _Cursor, op: str, result: str | None) -> Inst:
             break
     ty = cur.type()
     callee = cur.take()
-    if not callee.startswith("@"):
-        raise Unsupported("indirect call")
+    callee_ptr = None
+    if callee.startswith("%"):
+        callee_ptr = Operand("local", _unsigil(callee))
+    elif not callee.startswith("@"):
+        raise Unsupported(f"call through '{callee}'")
     cur.expect("(")
     ops, tys, arg_attrs = [], [], []
     while not cur.accept(")"):
@@ -590,8 +595,8 @@ def _call(cur: _Cursor, op: str, result: str | None) -> Inst:
         tys.append(aty)
         arg_attrs.append(frozenset(attrs))
         cur.accept(",")
-    return Inst(op, result, ty, ops, tys, callee=_unsigil(callee), ret_attrs=frozenset(ret_attrs),
-                arg_attrs=arg_attrs)
+    return Inst(op, result, ty, ops, tys, callee="" if callee_ptr else _unsigil(callee),
+                ret_attrs=frozenset(ret_attrs), arg_attrs=arg_attrs, callee_ptr=callee_ptr)
 
 
 def _range_attr(cur: _Cursor) -> str:
@@ -782,6 +787,9 @@ def _collect_callees(module, module_text: str, function: Function) -> None:
                     raise Unsupported(f"attribute group {ref} not found")
                 function.call_groups[ref] = m.group(1)
             name = inst.callee
+            if inst.callee_ptr is not None:
+                function.has_indirect_calls = True
+                continue
             if name.startswith("llvm.") or name in function.callees:
                 continue
             try:

@@ -169,7 +169,7 @@ class Executor:
         start.ub = self._target_param_ub()
         if self.initializes:
             start.written = z3.K(z3.BitVecSort(PTR_BITS), z3.BoolVal(False))
-        if self.fn.callees:
+        if self.fn.callees or self.fn.has_indirect_calls:
             if self.inputs.trace0 is None:
                 self.inputs.trace0 = z3.Const("trace0", z3.DeclareSort("Trace"))
             start.trace = self.inputs.trace0
@@ -740,6 +740,8 @@ class Executor:
     def _call(self, state: State, inst: Inst) -> Any:
         import z3
 
+        if inst.callee_ptr is not None:
+            return self._unknown_call(state, inst)
         base = ops.intrinsic_base(inst.callee)
         if inst.callee.startswith("llvm.lifetime.") and self.is_source:
             # In the source, the object's bytes become poison (outside its lifetime an access
@@ -799,7 +801,19 @@ class Executor:
         there, both sides must agree on that too)."""
         import z3
 
-        callee = self.fn.callees[inst.callee]
+        if inst.callee_ptr is not None:
+            # Through a function pointer: nothing is known of the callee but its type; the
+            # pointer is part of the call (calling poison is UB).
+            from .ir import Callee
+
+            fp = self._operand(state, inst.callee_ptr, "ptr")
+            state.ub = z3.Or(state.ub, fp.poison)
+            callee = Callee("indirect", "", tuple(frozenset() for _ in inst.ops), frozenset(), inst.type,
+                            tuple(inst.op_types), False)
+            callee_key = [fp.addr, fp.obj]
+        else:
+            callee = self.fn.callees[inst.callee]
+            callee_key = []
         site = " ".join(self.fn.call_groups.get(ref, "") for ref in inst.call_attrs.split())
         if not self.is_source and site:
             from .ir import split_attribute_text
@@ -810,7 +824,7 @@ class Executor:
                 raise Unsupported(f"call-site attribute(s) {', '.join(claims)} on @{inst.callee} in the target")
         attrs = callee.fn_attrs + (" " + site if self.is_source else "")
         if callee.varargs or len(callee.param_types) != len(inst.ops):
-            raise Unsupported(f"variadic call to @{inst.callee}")
+            raise Unsupported(f"variadic call to @{callee.name}")
         if inst.type not in ("void",) and (inst.type == "ptr" or vector_shape(inst.type) is not None):
             raise Unsupported(f"call to @{inst.callee} returning {inst.type}")
         if self.initializes or self.fn_memory_restricted:
@@ -818,7 +832,7 @@ class Executor:
         words = set(attrs.split())
         may_read, may_write = memory_effects(attrs)
         pure = not may_write and "willreturn" in words and "nounwind" in words
-        key, sorts = [], []
+        key, sorts = list(callee_key), []
         for k, (op, ty) in enumerate(zip(inst.ops, inst.op_types)):
             value = self._operand(state, op, ty)
             noundef = "noundef" in inst.arg_attrs[k] or "noundef" in callee.param_attrs[k]
@@ -850,11 +864,11 @@ class Executor:
         if pure:
             if ret_width is None:
                 return None
-            value = z3.Function(f"call_{inst.callee}_ret", *sorts, z3.BitVecSort(ret_width))(*key)
-            poison = z3.Function(f"call_{inst.callee}_poison", *sorts, z3.BoolSort())(*key)
+            value = z3.Function(f"call_{callee.name}_ret", *sorts, z3.BitVecSort(ret_width))(*key)
+            poison = z3.Function(f"call_{callee.name}_poison", *sorts, z3.BoolSort())(*key)
             return self._call_result(state, inst, callee, value, poison)
         trace_sort = self.inputs.trace0.sort()
-        step = z3.Function(f"call_{inst.callee}_step", trace_sort, *sorts, trace_sort)
+        step = z3.Function(f"call_{callee.name}_step", trace_sort, *sorts, trace_sort)
         state.trace = step(state.trace, *key)
         if "willreturn" not in words or "nounwind" not in words:
             returns = z3.Function("call_returns", trace_sort, z3.BoolSort())(state.trace)
