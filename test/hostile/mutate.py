@@ -178,7 +178,7 @@ def _body_open(code: str) -> int | None:
 _INT_WORDS = re.compile(r"\b(?:int|long|short|char|unsigned|signed|size_t|ssize_t|u?int\d+_t|"
                         r"uInt|uLong|uLongf|z_size_t|z_off_t|z_off64_t|off_t|ush|ulg|uch|Byte|"
                         r"lu_byte|lua_Integer|lua_Unsigned|lu_mem|l_mem|l_uint32|Instruction|"
-                        r"uintptr_t|intptr_t|ptrdiff_t|bool|_Bool|unsigned)\b")
+                        r"uintptr_t|intptr_t|ptrdiff_t|bool|_Bool|unsigned|Int32|UInt32|Int16|UInt16|UChar|Char|Bool)\b")
 
 
 def c_params(code: str) -> dict[str, str]:
@@ -247,7 +247,7 @@ def _split_top(text: str, sep: str) -> list[str]:
     return out
 
 
-_NARROW = re.compile(r"\b(?:char|short|Byte|lu_byte|uch|ush|bool|_Bool|u?int(?:8|16)_t)\b")
+_NARROW = re.compile(r"\b(?:char|short|Byte|lu_byte|uch|ush|bool|_Bool|u?int(?:8|16)_t|Int16|UInt16|UChar|Char|Bool)\b")
 _WIDE64 = re.compile(r"\b(?:long|size_t|ssize_t|u?int64_t|uLong|uLongf|z_size_t|z_off64_t|off_t|ulg|"
                      r"lua_Integer|lua_Unsigned|lu_mem|l_mem|uintptr_t|intptr_t|ptrdiff_t)\b")
 
