@@ -25,7 +25,7 @@ import time
 from typing import Any
 
 from ..verdict import Verdict, VerdictKind
-from .ir import Function, MalformedIR, Unsupported, find_function, parse_module
+from .ir import Function, MalformedIR, Unsupported, callee_info, find_function, parse_module
 from .inputs import BENIGN_PARAM_ATTRS, MODELLED_ATTR_PREFIXES, Inputs, make_inputs
 from .module import compare_globals
 from .semantics import Behaviour, Executor, may_vary
@@ -63,6 +63,12 @@ def check_refinement(src_ir: str, tgt_ir: str, src_fn: str, tgt_fn: str | None =
     try:
         if tgt_module is not src_module:
             compare_globals(src_module, tgt_module)
+            # A declaration is a promise about the callee: the target's module may not
+            # promise more (e.g. memory(none)) than the source's.
+            src_text = str(src_module)
+            for name, info in tgt.callees.items():
+                if callee_info(src_module, src_text, name) != info:
+                    raise Unsupported(f"declaration of @{name} differs between source and target modules")
             if src_module.data_layout != tgt_module.data_layout:
                 raise Unsupported("source and target data layouts differ")
         _check_interface(src, tgt)

@@ -792,19 +792,26 @@ def _collect_callees(module, module_text: str, function: Function) -> None:
                 continue
             if name.startswith("llvm.") or name in function.callees:
                 continue
-            try:
-                callee = module.get_function(name)
-            except NameError:
-                raise Unsupported(f"call to @{name} (not declared)") from None
-            header = next((ln for ln in str(callee).splitlines() if ln.startswith(("declare", "define"))), "")
-            ret_type, ret_attrs = _header_return(header, name) if header else ("", frozenset())
-            _, attrs = _header_tail(header, module_text) if header else (None, "")
-            params = tuple(_split_attrs(frozenset(a.decode() if isinstance(a, bytes) else str(a)
-                                                  for a in arg.attributes)) for arg in callee.arguments)
-            ret_attrs = frozenset(ret_attrs - {"declare"})
-            function.callees[name] = Callee(name, attrs, params, ret_attrs, ret_type,
-                                            tuple(str(a.type) for a in callee.arguments),
-                                            "..." in header.split("@", 1)[-1].split(")")[0])
+            info = callee_info(module, module_text, name)
+            if info is None:
+                raise Unsupported(f"call to @{name} (not declared)")
+            function.callees[name] = info
+
+
+def callee_info(module, module_text: str, name: str) -> Callee | None:
+    """What the module's declaration (or definition) of ``@name`` promises; None if absent."""
+    try:
+        callee = module.get_function(name)
+    except NameError:
+        return None
+    header = next((ln for ln in str(callee).splitlines() if ln.startswith(("declare", "define"))), "")
+    ret_type, ret_attrs = _header_return(header, name) if header else ("", frozenset())
+    _, attrs = _header_tail(header, module_text) if header else (None, "")
+    params = tuple(_split_attrs(frozenset(a.decode() if isinstance(a, bytes) else str(a)
+                                          for a in arg.attributes)) for arg in callee.arguments)
+    return Callee(name, attrs, params, frozenset(ret_attrs - {"declare"}), ret_type,
+                  tuple(str(a.type) for a in callee.arguments),
+                  "..." in header.split("@", 1)[-1].split(")")[0])
 
 
 def _convert_function(fn, module_text: str = "") -> Function:
