@@ -18,7 +18,9 @@ copies of the TU's functions and has its *own copies of the TU's globals and sta
 initial data and receive the same calls, so after every call the target compares every
 data symbol of the reference with the candidate's copy: a dropped or changed write to a
 global shows up as a divergence (state carries over from input to input, as in a real
-program, so the crashing input alone may need its predecessors to reproduce).
+program, so the crashing input alone may need its predecessors to reproduce). Data that
+differs already before a call (a pointer to each copy's own static) is not compared on
+that input.
 
 The fuzzer's bytes are decoded into arguments for the function's signature
 (``harness.FunctionSignature``): scalars and struct fields take their size in bytes,
@@ -554,6 +556,12 @@ def render_target(sig, sides: list[Side]) -> str:
     if has_ret:
         for side in everyone:
             body.append(f"  {ret} {side.var}_r; memset(&{side.var}_r, 0, sizeof {side.var}_r);")
+    # Data that already differs before the calls (a pointer to each version's own static,
+    # state left by a reference call that was cut short) cannot be compared on this input.
+    for side in sides:
+        for name, size in side.data:
+            k = names.index(name)
+            body.append(f"  int {side.var}_same{k} = memcmp(llmcc_ref_d{k}, {side.var}_d{k}, {size}) == 0;")
     body += ["  int llmcc_sig = sigsetjmp(llmcc_jump, 1);",
              "  if (llmcc_sig) { llmcc_guarded = 0; llmcc_disarm(); goto done; }",
              "  llmcc_guarded = 1; llmcc_arm();",
@@ -583,7 +591,7 @@ def render_target(sig, sides: list[Side]) -> str:
                             f' llmcc_diverged("buffer {p.name} differs after the call ({side.label})"); }}')
         for name, size in side.data:
             k = names.index(name)
-            body.append(f"  if (memcmp(llmcc_ref_d{k}, {v}_d{k}, {size}) != 0) {{"
+            body.append(f"  if ({v}_same{k} && memcmp(llmcc_ref_d{k}, {v}_d{k}, {size}) != 0) {{"
                         f' llmcc_hex("reference {name} after", llmcc_ref_d{k}, {size});'
                         f' llmcc_hex("{side.label} {name} after", {v}_d{k}, {size});'
                         f' llmcc_diverged("global or static \'{name}\' differs after the call ({side.label})"); }}')

@@ -117,3 +117,16 @@ def test_program_mode_is_not_applicable(tmp_path):
     plan = build_test_plan(ctx, None)
     verdict = _fuzz(ctx, plan, ctx.baseline_object)
     assert verdict.kind is VerdictKind.INCONCLUSIVE and verdict.data["applicable"] is False
+
+
+def test_pointer_globals_do_not_diverge_falsely_and_dropped_stores_through_them_do(tmp_path):
+    # 'cur' holds each copy's own address of 'buf', so it differs from the start and is
+    # not compared; the store through it lands in 'buf', which is.
+    ref = "int buf[4]; int *cur = buf; int n_calls;\nint put(int x) { n_calls++; *cur = x; return buf[0] + x; }\n"
+    ctx = make_context(tmp_path, ref, "put", has_main=False)
+    plan = build_test_plan(ctx, "put")
+    same = compile_candidate(ctx, ref.replace("n_calls++", "++n_calls"), "same")
+    assert _fuzz(ctx, plan, same, seconds=2.0).kind is VerdictKind.TESTED_EQUAL
+    dropped = compile_candidate(ctx, ref.replace("*cur = x; return buf[0] + x;", "return x + x;"), "dropped")
+    verdict = _fuzz(ctx, plan, dropped, seconds=2.0)
+    assert verdict.kind is VerdictKind.TESTED_DIFFERENT and "'buf' differs" in verdict.counterexample
