@@ -38,7 +38,6 @@ cannot be built or run (program mode, a signature it cannot encode, no sandbox).
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import shutil
