@@ -417,10 +417,14 @@ static void llmcc_take(llmcc_reader *r, void *out, size_t k) {
   memset(out, 0, k);
   memcpy(out, r->p, have); r->p += have; r->n -= have;
 }
+/* Each copy has LLMCC_GUARD bytes of a fixed pattern after it: a version that writes past
+   the end of a buffer changes them, and they are compared with the rest. */
+#define LLMCC_GUARD 64
 static void *llmcc_dup(const void *p, size_t n) {
-  void *q = malloc(n ? n : 1);
+  unsigned char *q = malloc(n + LLMCC_GUARD);
   if (!q) abort();
   if (n) memcpy(q, p, n);
+  memset(q + n, 0xA5, LLMCC_GUARD);
   return q;
 }
 static char llmcc_text[8192];
@@ -585,8 +589,9 @@ def render_target(sig, sides: list[Side]) -> str:
         body += _compare_return(sig, side)
         for i, p in enumerate(sig.params):
             if isinstance(p, (BufferParam, StringParam)):
-                body.append(f"  if (memcmp(ref{i}, {v}{i}, a{i}_bytes) != 0) {{ llmcc_hex(\"reference {p.name} after\", ref{i}, a{i}_bytes);"
-                            f" llmcc_hex(\"{side.label} {p.name} after\", {v}{i}, a{i}_bytes);"
+                body.append(f"  if (memcmp(ref{i}, {v}{i}, a{i}_bytes + LLMCC_GUARD) != 0) {{"
+                            f" llmcc_hex(\"reference {p.name} (and guard bytes) after\", ref{i}, a{i}_bytes + LLMCC_GUARD);"
+                            f" llmcc_hex(\"{side.label} {p.name} (and guard bytes) after\", {v}{i}, a{i}_bytes + LLMCC_GUARD);"
                             f' llmcc_diverged("buffer {p.name} differs after the call ({side.label})"); }}')
         for name, size in side.data:
             k = names.index(name)

@@ -130,3 +130,15 @@ def test_pointer_globals_do_not_diverge_falsely_and_dropped_stores_through_them_
     dropped = compile_candidate(ctx, ref.replace("*cur = x; return buf[0] + x;", "return x + x;"), "dropped")
     verdict = _fuzz(ctx, plan, dropped, seconds=2.0)
     assert verdict.kind is VerdictKind.TESTED_DIFFERENT and "'buf' differs" in verdict.counterexample
+
+
+def test_a_write_past_the_end_of_a_buffer_is_a_divergence(tmp_path):
+    ref = "#include <stddef.h>\nvoid fill(int *a, size_t n) { for (size_t i = 0; i < n; i++) a[i] = (int)i; }\n"
+    ctx = make_context(tmp_path, ref, "fill", has_main=False)
+    plan = build_test_plan(ctx, "fill")
+    # Rounds n up to a multiple of 4 and writes the tail: right on every n divisible by 4.
+    over = compile_candidate(ctx, "#include <stddef.h>\nvoid fill(int *a, size_t n) {\n"
+                             "  for (size_t i = 0; i < ((n + 3) & ~(size_t)3); i++) a[i] = (int)i; }\n", "over")
+    verdict = _fuzz(ctx, plan, over, seconds=2.0)
+    assert verdict.kind is VerdictKind.TESTED_DIFFERENT, verdict
+    assert "buffer a differs" in verdict.counterexample and "guard bytes" in verdict.counterexample
