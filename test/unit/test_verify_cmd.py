@@ -4,7 +4,6 @@ with alive-tv's recorded outputs."""
 from __future__ import annotations
 
 import json
-import os
 import shlex
 
 import pytest

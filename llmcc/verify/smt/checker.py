@@ -67,7 +67,10 @@ def check_refinement(src_ir: str, tgt_ir: str, src_fn: str, tgt_fn: str | None =
             # promise more (e.g. memory(none)) than the source's.
             src_text = str(src_module)
             for name, info in tgt.callees.items():
-                if callee_info(src_module, src_text, name) != info:
+                theirs = callee_info(src_module, src_text, name)
+                if theirs is None and not _promises(info):
+                    continue  # a new callee declared without promises: an unknown function
+                if theirs != info:
                     raise Unsupported(f"declaration of @{name} differs between source and target modules")
             if src_module.data_layout != tgt_module.data_layout:
                 raise Unsupported("source and target data layouts differ")
@@ -89,6 +92,14 @@ def check_refinement(src_ir: str, tgt_ir: str, src_fn: str, tgt_fn: str | None =
 # the source's interface rely on them, so the target must keep them exactly.
 _ABI_PARAM_ATTRS = ("zeroext", "signext", "noext", "inreg", "byval", "sret", "inalloca",
                     "preallocated", "swiftself", "swifterror", "nest", "returned")
+
+
+def _promises(callee) -> bool:
+    """Does a declaration promise something the model relies on (purity, returning,
+    non-poison or ranged results)?"""
+    words = set(callee.fn_attrs.split())
+    return bool(words & {"readnone", "readonly", "writeonly", "willreturn", "nounwind"}) or \
+        "memory(" in callee.fn_attrs or bool(callee.ret_attrs - {"zeroext", "signext", "noext"})
 
 
 def _check_interface(src: Function, tgt: Function) -> None:

@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 
-class MalformedIR(Exception):
-    """The IR does not parse or does not verify."""
+from .errors import MalformedIR, Unsupported
+from .module import check_module, is_trusted_definition
+from .values import int_alloc_size
 
-
-class Unsupported(Exception):
-    """The IR uses a construct outside the checker's subset (message names it)."""
+__all__ = ["MalformedIR", "Unsupported"]
 
 
 @dataclass(frozen=True)
@@ -659,8 +658,6 @@ def find_function(module, name: str, module_text: str | None = None) -> Function
     Module-level state outside the model (data layout, module asm, aliases) and function
     attributes outside the allow-list raise ``Unsupported``.
     """
-    from .module import check_module
-
     fn = lookup_function(module, name)
     if fn.is_declaration:
         raise MalformedIR(f"@{name} is only declared, not defined")
@@ -687,8 +684,6 @@ MAX_CONSTANT_BYTES = 1024
 def _parse_constant(text: str) -> GlobalConstant | None:
     """``@t = private unnamed_addr constant [3 x i32] [i32 1, i32 2, i32 3], align 4``;
     None for anything else (mutable globals, strings, structs, pointers)."""
-    from .module import is_trusted_definition
-
     m = _GLOBAL_LINE.match(text.strip())
     if not m or not is_trusted_definition(text.strip()):
         return None  # weak/linkonce/external...: the initializer may not be what is read
@@ -723,9 +718,7 @@ def _global_shape(text: str, value_type: str) -> tuple[int, int, bool] | None:
         return None
     try:
         chain = _gep_type(_Cursor(tokenize(value_type), value_type))
-        from .semantics import _type_size
-
-        size = _type_size(chain)
+        size = type_size(chain)
     except (Unsupported, ValueError):
         return None
     align = re.search(r", align (\d+)", text)
@@ -735,9 +728,17 @@ def _global_shape(text: str, value_type: str) -> tuple[int, int, bool] | None:
 
 
 def int_alloc_size_of(ty: str) -> int:
-    from .values import int_alloc_size
-
     return int_alloc_size(int_width(ty))
+
+
+def type_size(chain: list[str]) -> int:
+    """Alloc size in bytes of iN, ptr or nested arrays ``[N x T]`` (as a type chain)."""
+    head = chain[0]
+    if head.startswith("["):
+        return int(head[1:-1]) * type_size(chain[1:])
+    if head == "ptr":
+        return 8
+    return int_alloc_size(int_width(head))
 
 
 def _c_string_bytes(body: str) -> list[int]:

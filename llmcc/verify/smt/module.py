@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .ir import Unsupported
+from .errors import Unsupported
 
 # Data layout components that do not change what the checker models (type alignments,
 # native widths, stack alignment, mangling, the x86 segment address spaces 270-272 which

@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import memory, ops
-from .ir import (Function, Inst, Operand, Unsupported, check_value_type, element_type, int_width,
-                 lane_count, memory_effects, vector_shape)
+from .ir import (Callee, Function, Inst, Operand, Unsupported, check_value_type, element_type, int_width,
+                 lane_count, memory_effects, split_attribute_text, type_size, vector_shape)
 from .inputs import Inputs, in_range_attr
 from .paths import State, merge, reverse_post_order
-from .values import OBJ_BITS, PTR_BITS, PtrVal, Val, VecVal, from_lanes, int_alloc_size, lanes_of
+from .values import OBJ_BITS, PTR_BITS, PtrVal, Val, VecVal, from_lanes, lanes_of
 
 MAX_PATHS = 512
 MAX_STEPS = 20000
@@ -695,7 +695,7 @@ class Executor:
         """A fresh stack object whose bytes start out poison (uninitialized)."""
         import z3
 
-        size = _type_size(inst.elem_types)
+        size = type_size(inst.elem_types)
         side = "src" if self.is_source else "tgt"
         index, addr, facts = self.inputs.objects.add_local(side, size, inst.align)
         self.inputs.facts.extend(facts)
@@ -804,8 +804,6 @@ class Executor:
         if inst.callee_ptr is not None:
             # Through a function pointer: nothing is known of the callee but its type; the
             # pointer is part of the call (calling poison is UB).
-            from .ir import Callee
-
             fp = self._operand(state, inst.callee_ptr, "ptr")
             state.ub = z3.Or(state.ub, fp.poison)
             callee = Callee("indirect", "", tuple(frozenset() for _ in inst.ops), frozenset(), inst.type,
@@ -816,8 +814,6 @@ class Executor:
             callee_key = []
         site = " ".join(self.fn.call_groups.get(ref, "") for ref in inst.call_attrs.split())
         if not self.is_source and site:
-            from .ir import split_attribute_text
-
             claims = [a for a in split_attribute_text(site)
                       if a not in self._BENIGN_CALL_ATTRS and a not in split_attribute_text(callee.fn_attrs)]
             if claims:
@@ -1029,16 +1025,7 @@ def _gep_scales(elem_types: list[str], n_indices: int) -> list[int]:
     following ones into nested arrays."""
     sizes = []
     for k in range(len(elem_types)):
-        sizes.append(_type_size(elem_types[k:]))
+        sizes.append(type_size(elem_types[k:]))
     if n_indices > len(sizes):
         raise Unsupported("getelementptr into a non-array type")
     return sizes[:n_indices]
-
-
-def _type_size(chain: list[str]) -> int:
-    head = chain[0]
-    if head.startswith("["):
-        return int(head[1:-1]) * _type_size(chain[1:])
-    if head == "ptr":
-        return 8
-    return int_alloc_size(int_width(head))
