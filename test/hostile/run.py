@@ -559,9 +559,12 @@ def run_project(project: Project, work: Path, *, seed: int = 9, max_tus: int | N
 
 def format_table(results: list[ProjectResult]) -> str:
     """The measurement the issue asks for, per project, plus per-kind and per-check detail."""
-    lines = ["hostile suite (scripted endpoint, not a model)", ""]
+    lines = ["hostile suite (scripted endpoint, not a model). served: level replies; wrong: of them "
+             "wrong (semantic + malformed + enormous); by check: rejected by a check; margin: passed every "
+             "check, stopped by the speed margin; n/eval: never evaluated (deadline, aborted round); "
+             "rate = by check / evaluated wrong; sem.rate: the same over semantic mutations only", ""]
     head = (f"{'project':8} {'served':>6} {'wrong':>5} {'semantic':>8} {'by check':>9} {'margin':>6} "
-            f"{'accepted':>8} {'n/eval':>6} {'rate':>6} {'wrong obj':>9} {'build':>5} {'tests':>5} {'sec':>5}")
+            f"{'accepted':>8} {'n/eval':>6} {'rate':>6} {'sem.rate':>8} {'wrong obj':>9} {'build':>5} {'tests':>5} {'sec':>5}")
     lines.append(head)
     for r in results:
         checked, evaluated = r.check_rate()
@@ -569,8 +572,10 @@ def format_table(results: list[ProjectResult]) -> str:
         acc = sum(1 for a in r.wrong if a.check == ACCEPTED)
         ne = sum(1 for a in r.wrong if a.check == NOT_EVALUATED)
         rate = f"{100.0 * checked / evaluated:.1f}%" if evaluated else "n/a"
+        sem_checked, sem_evaluated = r.check_rate(r.semantic)
+        sem_rate = f"{100.0 * sem_checked / sem_evaluated:.1f}%" if sem_evaluated else "n/a"
         lines.append(f"{r.name:8} {len(r.attributions):6} {len(r.wrong):5} {len(r.semantic):8} {checked:9} "
-                     f"{margin:6} {acc:8} {ne:6} {rate:>6} {len(r.wrong_objects):9} "
+                     f"{margin:6} {acc:8} {ne:6} {rate:>6} {sem_rate:>8} {len(r.wrong_objects):9} "
                      f"{'ok' if r.build_rc == 0 else 'FAIL':>5} {'ok' if r.tests_ok else 'FAIL':>5} "
                      f"{r.seconds:5.0f}")
     lines += ["", "rejections of wrong rewrites, by level:kind -> check (count)"]
