@@ -121,3 +121,19 @@ def test_fixture_verdicts_match_alive_tv(env, tmp_path, row):
         # Weaker is allowed (inconclusive where alive-tv decided, or a decision where alive-tv
         # timed out); a different definite verdict is not.
         assert mine == theirs or "inconclusive" in (mine, theirs), (name, theirs, mine, out)
+
+
+def test_alive_tv_answers_when_found(env, tmp_path):
+    """With alive-tv on PATH, its verdict is reported (checker alive2) and --src-fn/--tgt-fn
+    reach it; a fake alive-tv prints a recorded output."""
+    from test_alive2 import _fake_alive_tv
+
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    _fake_alive_tv(bindir, "02_incorrect_add1_add2")  # writes bin/alive-tv
+    env["PATH"] = f"{bindir}:/usr/bin:/bin"
+    code, out, _ = verify([str(FIXTURES / "02_incorrect_add1_add2.srctgt.ll"), "--src-fn", "src",
+                           "--tgt-fn", "tgt"], env, tmp_path)
+    argv = (bindir / "argv.txt").read_text().split("\n")[:-1]
+    assert code == 1 and "REFUTED (checker: alive2)" in out
+    assert "--src-fn=src" in argv and "--tgt-fn=tgt" in argv and "--src-unroll=8" in argv
