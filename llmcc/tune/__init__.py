@@ -12,10 +12,13 @@ accept-or-roll-back loop measured on the whole program (``session.run_session``)
                 -fprofile-instr-generate to every compile AND link), run --run there,
                 llvm-profdata merge, and rank functions of the whole build by their share
                 of the block counts; a function's TU comes from the objects' symbol tables
-    candidates  for the hottest TUs, within --minutes: (a) the profile itself
-                (-fprofile-instr-use for that TU: tune is never behind PGO), (b) pipeline
-                edits from the non-LLM greedy policy (``pipeline.policy``), on top of what
-                was accepted for the TU; LLM rewrites are not tried by tune yet
+    candidates  within --minutes: first clang's PGO for every profiled TU at once; then
+                for the hottest TUs (a) the profile for that TU alone (if the whole-build
+                one was refused), (b) pipeline edits from the non-LLM greedy policy
+                (``pipeline.policy``), hill-climbing on what was accepted for the TU, and
+                (c) with an endpoint configured, pipeline edits from the LLM policy
+                (repaired and validated first); LLM source/IR/asm rewrites are not tried
+                by tune yet
     try one     copy the best tree, write a tentative decisions file, delete the TU's
                 object, rerun the build command with LLMCC_DECISIONS=<tentative>: llmcc
                 compiles that TU by the decision -- the same code path every later build
