@@ -233,7 +233,7 @@ class GuideSession:
             raise ToolError(f"unknown tool '{name}'; tools are: {', '.join(sorted(TOOL_NAMES))}")
         try:
             args = json.loads(raw or "{}")
-        except json.JSONDecodeError as e:
+        except (json.JSONDecodeError, RecursionError) as e:
             raise ToolError(f"arguments of {name} are not valid JSON: {e}") from None
         if not isinstance(args, dict):
             raise ToolError(f"arguments of {name} must be a JSON object")

@@ -113,6 +113,11 @@ def run_level_agent(job: LevelJob, client: Any) -> LevelResult:
     job.out_dir.mkdir(parents=True, exist_ok=True)
     current = _read_program(job, job.program_path)
     result = LevelResult(job.level.name, job.function, None, [], 0)
+    if job.level.function_text(current, job.function) is None:
+        # An empty code block only invites a made-up function: refuse before any model call.
+        result.stopped = (f"refused: no definition of '{job.function}' found at the "
+                          f"{job.level.name} level (e.g. macro-generated); no model call")
+        return result
     feedback: list[str] = []
     for round_no in range(job.rounds):
         if _expired(job.deadline):

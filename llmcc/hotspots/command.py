@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -21,6 +20,7 @@ from .features import ModuleFeatures, extract_features, plugin_path
 from .profile import load_profile
 from .remarks import RemarkSummary, summarize_remarks
 from .score import FunctionAssessment, assess_functions, evidence_summary, score_functions
+from ..tmpsweep import temp_dir
 
 USAGE = ("usage: llmcc score FILE.c [clang flags] [--json] [--top K] [--all] "
          "[--threshold X] [--profile FILE]")
@@ -108,7 +108,7 @@ def score_command(argv: list[str], stdout: TextIO | None = None,
     threshold = req.threshold if req.threshold is not None else settings["hotspots.threshold"]
     profile_path = req.profile or settings["hotspots.profile"] or None
 
-    with tempfile.TemporaryDirectory(prefix="llmcc-score-") as tmp:
+    with temp_dir("score") as tmp:
         analysed = _analyse(tc, req, Path(tmp), settings["stage_timeout"])
     if isinstance(analysed, Fallback):
         print(analysed.detail or str(analysed), file=err)

@@ -30,6 +30,7 @@ import os
 from pathlib import Path
 
 from .record import headers_match, normalized_flags, relative_to_root, sha256_file
+from ..tmpsweep import temp_dir
 
 FORMAT = "llmcc-decisions"
 VERSION = 1
@@ -135,13 +136,12 @@ def compile_by_decision(tc, settings, inv, cwd: Path, decision: dict, decisions_
 
 def _pipeline_object(tc, settings, inv, cwd: Path, pipeline: dict, extra: list[str]) -> str:
     """Build the object with the recorded pipeline; '' on success, else what failed."""
-    import tempfile
     from ..cache import atomic_copy
     from ..outcome import Fallback
     from ..pipeline.model import knob_args
     from ..toolchain import backend, frontend, middle_end
     timeout = settings["stage_timeout"]
-    with tempfile.TemporaryDirectory(prefix="llmcc-decision-") as tmp:
+    with temp_dir("decision") as tmp:
         work = Path(tmp)
         flags = [*inv.codegen_flags, *extra]
         steps = (

@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from ..tmpsweep import temp_dir
 
 ROOT_TOKEN = "{root}"
 
@@ -58,8 +59,7 @@ def tu_identity(inv, cwd: Path, root: Path) -> dict | None:
 def user_headers(clang: str, inv, cwd: Path, root: Path) -> list[list[str]] | None:
     """[path, sha256] of every non-system header the TU includes (``clang -MM``); paths
     under the root are relative to it. None if clang cannot list them."""
-    import tempfile
-    with tempfile.TemporaryDirectory(prefix="llmcc-tune-") as tmp:
+    with temp_dir("tune") as tmp:
         dep = Path(tmp) / "deps.d"
         proc = subprocess.run([clang, *inv.codegen_flags, "-MM", "-MF", str(dep), "-w", inv.source,
                                "-o", os.devnull], cwd=cwd, capture_output=True)

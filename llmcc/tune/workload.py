@@ -19,6 +19,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from ..tmpsweep import temp_dir
 
 
 @dataclass
@@ -71,7 +72,7 @@ _TOTALS = re.compile(rb"^(?:totals|summary):\s*(\d+)", re.MULTILINE)
 
 def instruction_count(cmd: str, cwd: Path, env: dict | None = None, timeout: float | None = None) -> int | None:
     """Instructions of the command and its children under callgrind; None if it failed."""
-    with tempfile.TemporaryDirectory(prefix="llmcc-tune-cg-") as tmp:
+    with temp_dir("tunecg") as tmp:
         argv = ["valgrind", "-q", "--tool=callgrind", "--trace-children=yes",
                 f"--callgrind-out-file={tmp}/cg.%p", "sh", "-c", cmd]
         try:

@@ -326,8 +326,11 @@ def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: lis
         if not (formal.may_emit or formal.kind == VerdictKind.INCONCLUSIVE):
             return _reject(verdicts, f"formal check: {formal.kind.value}: {formal.detail}", c_source=c_source)
     for each in _all_plans(plan):
+        # Volatile/atomic functions are admitted by the tests only when a formal check
+        # against the baseline proved the candidate (the tests cannot see that traffic).
         diff = run_differential(each, ctx.baseline_object, candidate_obj, toolchain=ctx.toolchain,
-                                workdir=workdir, allow_unsandboxed=allow)
+                                workdir=workdir, allow_unsandboxed=allow,
+                                formally_proved=formal is not None and is_proof(formal))
         verdicts.append(diff)
         if diff.kind != VerdictKind.TESTED_EQUAL:
             return _reject(verdicts, f"differential test: {diff.kind.value}: {diff.detail}", c_source=c_source)

@@ -449,3 +449,16 @@ def test_ir_reply_that_aborts_llvm_is_a_rejected_sample_and_never_replayed(tu, t
         assert "IR parser crashed" in record.detail and "SIGABRT" in record.detail
         assert result.best is None
     assert not results[1].samples[0].cached
+
+
+def test_a_function_not_found_at_the_level_is_refused_before_any_model_call(tu, tmp_path, none_toml):
+    # A macro-generated definition gives the level nothing to show: no empty code block
+    # goes to the model (it would only invite a made-up function).
+    with ScriptedServer([{"content": REWRITES["popcount-builtin"]["reply"], "repeat": -1}]) as srv:
+        ctx = make_ctx(tu, tmp_path, srv.url, "popcount_sum")
+        job = LevelJob(ctx, LEVEL_BY_NAME["source"], ctx.source_path, "no_such_function",
+                       None, ctx.workdir / "agent", samples=1, rounds=1)
+        result = run_level_agent(job, client_for(ctx))
+        assert srv.requests == []
+    assert result.stopped.startswith("refused: no definition of 'no_such_function'")
+    assert result.samples == [] and result.best is None
