@@ -24,6 +24,10 @@ The rule, greedy and online (a compile cannot wait for TUs the build has not rea
    TU's optimize deadline is cut to it.
 5. When the TU ends, the unspent part of the grant is given back and the model calls it
    made are charged.
+6. Once the session has refused a TU for budget and no grant is outstanding, later
+   compiles of the build see it with a lock-free read (``spent_out``) before their
+   baseline compile and skip the feature plugin and scoring as well: a spent budget
+   costs the rest of the build almost nothing.
 
 Skipped TUs keep clang's object and are counted by reason (``llmcc stats``) and shown in
 ``llmcc report``; like every outcome they are cached, so a rebuild does not re-decide.
@@ -100,6 +104,7 @@ class BuildSession:
             left = self.seconds - s["spent"]
             if left < max(self.min_tu_seconds, 1e-9):
                 s["skipped"] += 1
+                s["exhausted"] = True
                 return Admission(0.0, "budget-exhausted",
                                  f"{s['spent']:.1f} of {self.seconds:g} s spent by this build")
             if uses_model and s["model_calls"] >= self.model_calls:
@@ -115,6 +120,19 @@ class BuildSession:
 
         return self._update(decide) or Admission(min(self.seconds, tu_deadline), token="")
 
+    def spent_out(self) -> str:
+        """Why this build can start no more TUs, or "" -- a lock-free read, so that once
+        the budget is gone a compile skips the feature plugin and scoring too. Only after
+        the session itself refused a TU for budget and no grant is outstanding (a running
+        TU may still give seconds back)."""
+        s = self.state()
+        try:
+            if not s.get("exhausted") or s.get("grants") or time.time() - s.get("last", 0) > self.idle_reset:
+                return ""
+            return f"{float(s['spent']):.1f} of {self.seconds:g} s spent by this build (not scored)"
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return ""
+
     def finish(self, admission: Admission, spent: float, model_calls: int = 0) -> None:
         """Charge what the TU really used: refund the unspent part of its grant."""
         if not admission.token:
@@ -125,6 +143,8 @@ class BuildSession:
             grant = s["grants"].pop(admission.token, None)
             if grant is not None:
                 s["spent"] += spent - grant     # refund (or charge an overrun)
+                if s["spent"] < self.seconds - self.min_tu_seconds:
+                    s["exhausted"] = False      # the refund makes room for another TU
             s["model_calls"] += int(model_calls)
 
         self._update(charge)

@@ -174,15 +174,30 @@ def compile_candidate(tc: Toolchain, settings: Settings, inv: Invocation, cwd: P
         maybe_sweep()  # work dirs of killed compiles (kill -9) are removed here, at most every 10 min
         with temp_dir() as tmp:
             work = Path(tmp)
-            base = compile_baseline(tc, settings, inv, cwd, work)
+            spent = _budget_spent(settings)
+            base = compile_baseline(tc, settings, inv, cwd, work, features=not spent)
             if base.returncode != 0:
                 store.bump("user_error")
                 return _emit(base.stdout, base.stderr, base.returncode)
-            outcome = optimize_or_fallback(tc, settings, inv, cwd, work, base)
+            outcome = optimize_or_fallback(tc, settings, inv, cwd, work, base, budget_spent=spent)
             if key1 and base.headers is not None:  # None: header list unknown
                 _store(store, key1, inv, cwd, base)
             store.bump_many({outcome: 1, ("cache_miss" if key1 else "uncached"): 1})
     return _emit(base.stdout, base.stderr, 0)
+
+
+def _budget_spent(settings: Settings) -> str:
+    """Why the build's optimization budget is gone (llmcc/session.py), or "": then this
+    TU is neither scored nor given the feature plugin."""
+    if settings["mode"] in ("off", "score"):
+        return ""
+    try:
+        from .optimize import resolve_mode
+        from ..session import BuildSession
+        return BuildSession.from_settings(settings, resolve_mode(settings)).spent_out()
+    except Exception as e:  # noqa: BLE001 - a budget question never breaks a build
+        log.info("budget state unreadable (%s); scoring as usual", e)
+        return ""
 
 
 def _emit(stdout: bytes, stderr: bytes, returncode: int) -> int:
@@ -296,7 +311,7 @@ def _store(cache: Cache, key1: str, inv: Invocation, cwd: Path, base: Baseline) 
 
 
 def compile_baseline(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path,
-                     work: Path) -> Baseline:
+                     work: Path, *, features: bool = True) -> Baseline:
     """Run the user's own command with the real clang. Two invisible additions: the
     feature plugin (analysis only: the object is byte-identical) and clang's header
     list for the cache manifest. If the compile fails with those additions, rerun the
@@ -310,7 +325,7 @@ def compile_baseline(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Pa
         # add system headers to the user's .d (a clang quirk), so -MMD uses _list_headers.
         env["CC_PRINT_HEADERS"] = "1"
         env["CC_PRINT_HEADERS_FILE"] = str(headers_file)
-    plugin = feature_plugin_path() if settings["mode"] != "off" else None
+    plugin = feature_plugin_path() if settings["mode"] != "off" and features else None
     if plugin:
         extra.append(f"-fpass-plugin={plugin}")
         env["LLMCC_FEATURES_OUT"] = str(features)
@@ -364,7 +379,7 @@ def _read_headers(path: Path) -> list[str]:
 
 
 def optimize_or_fallback(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path,
-                         work: Path, base: Baseline) -> str:
+                         work: Path, base: Baseline, *, budget_spent: str = "") -> str:
     """THE fallback place. Runs the optimizers; any Fallback or exception keeps the
     baseline object (already in place). Returns the outcome counter for ``llmcc stats``."""
     start = time.monotonic()
@@ -372,7 +387,8 @@ def optimize_or_fallback(tc: Toolchain, settings: Settings, inv: Invocation, cwd
                     "llmcc_version": __version__, "mode": settings["mode"]}
     try:
         with _quiet(work / "optimizer-output.txt"):
-            result = _optimize(tc, settings, inv, cwd, work, base, report, start)
+            result = (Fallback("budget-exhausted", budget_spent) if budget_spent
+                      else _optimize(tc, settings, inv, cwd, work, base, report, start))
     except Exception as e:  # noqa: BLE001 - by design: nothing may break the build
         import traceback
         result = Fallback("internal-error", f"{type(e).__name__}: {e}")

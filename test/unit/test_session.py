@@ -99,23 +99,57 @@ def test_a_corrupt_or_unwritable_state_still_admits(tmp_path):
     assert got.admitted and got.granted == 2.0
 
 
+def test_spent_out_only_after_a_budget_refusal_with_no_grant_outstanding(tmp_path):
+    s = session(tmp_path, seconds=4.0, min_tu_seconds=1.0)
+    assert s.spent_out() == ""                      # nothing known yet
+    a = s.admit("a.c", 5.0, tu_deadline=600)
+    assert s.admit("b.c", 6.0, tu_deadline=600).reason == "budget-exhausted"
+    assert s.spent_out() == ""                      # a.c may still give seconds back
+    s.finish(a, spent=4.0)
+    assert "not scored" in s.spent_out()
+    # A refund that makes room again lifts it.
+    t = session(tmp_path, build="b2", seconds=4.0, min_tu_seconds=1.0)
+    g = t.admit("a.c", 5.0, tu_deadline=600)
+    t.admit("b.c", 6.0, tu_deadline=600)
+    t.finish(g, spent=0.5)
+    assert t.spent_out() == ""
+
+
 def test_skipped_tus_are_counted_and_reported_by_reason(tmp_path, llmcc_env):
-    """Driver end to end: the first hot TU finds no seconds left, the second, scored
-    lower, is below the build's rank; both keep clang's object."""
+    """Driver end to end, two builds sharing a cache: in one, a TU scored below the
+    build's best is skipped (below-build-rank); in the other the budget is gone, and
+    after the first refusal later TUs are not even scored. All keep clang's object."""
+    import time
     (tmp_path / "hot.c").write_text(HOT)
     (tmp_path / "warm.c").write_text(WARM)
-    env = {**llmcc_env, "LLMCC_MODE": "pipeline", "LLMCC_BUDGET_SECONDS": "0",
-           "LLMCC_BUDGET_TOP_TUS": "1", "LLMCC_BUILD_ID": "test-build"}
-    for src in ("hot.c", "warm.c"):
-        assert run([LLMCC, "-O2", "-c", src], tmp_path, env).returncode == 0
-        run(["clang-22", "-O2", "-c", src, "-o", "ref.o"], tmp_path)
-        assert (tmp_path / src.replace(".c", ".o")).read_bytes() == (tmp_path / "ref.o").read_bytes()
-    stats = json.loads(run([LLMCC, "stats", "--json"], tmp_path, env).stdout)
-    assert stats.get("fallback:budget-exhausted") == 1
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    now = time.time()
+    ranked = {"started": now, "last": now, "spent": 0.0, "model_calls": 0, "grants": {},
+              "scores": {"elsewhere.c": 1e9}, "admitted": 1, "skipped": 0}
+    (cache / "session.json").write_text(json.dumps({"sessions": {"rank": ranked}}))
+    base = {**llmcc_env, "LLMCC_MODE": "pipeline", "LLMCC_BUDGET_TOP_TUS": "1"}
+    builds = [("rank", "hot.c", {"LLMCC_BUDGET_SECONDS": "100"}),
+              ("spent", "hot.c", {"LLMCC_BUDGET_SECONDS": "0"}),
+              ("spent", "warm.c", {"LLMCC_BUDGET_SECONDS": "0"})]
+    for build, src, extra in builds:
+        env = {**base, **extra, "LLMCC_BUILD_ID": build}
+        out = tmp_path / build
+        out.mkdir(exist_ok=True)
+        assert run([LLMCC, "-O2", "-c", f"../{src}"], out, env).returncode == 0
+        run(["clang-22", "-O2", "-c", f"../{src}", "-o", "ref.o"], out)
+        assert (out / src.replace(".c", ".o")).read_bytes() == (out / "ref.o").read_bytes()
+    stats = json.loads(run([LLMCC, "stats", "--json"], tmp_path, base).stdout)
     assert stats.get("fallback:below-build-rank") == 1
-    text = run([LLMCC, "stats"], tmp_path, env).stdout.decode()
+    assert stats.get("fallback:budget-exhausted") == 2
+    text = run([LLMCC, "stats"], tmp_path, base).stdout.decode()
     assert "budget-exhausted" in text and "below-build-rank" in text
-    report = run([LLMCC, "report"], tmp_path, env).stdout.decode()
+    report = run([LLMCC, "report"], tmp_path, base).stdout.decode()
     assert "budget-exhausted" in report and "below-build-rank" in report
-    reports = json.loads(run([LLMCC, "report", "--json"], tmp_path, env).stdout)
-    assert {r["budget"]["skipped"] for r in reports} == {"budget-exhausted", "below-build-rank"}
+    reports = json.loads(run([LLMCC, "report", "--json"], tmp_path, base).stdout)
+    by_reason = {r["fallback"]["reason"]: r for r in reports if r["source"] != "../warm.c"}
+    assert by_reason["below-build-rank"]["budget"]["skipped"] == "below-build-rank"
+    assert "hot_functions" in by_reason["budget-exhausted"]       # refused after scoring
+    warm = [r for r in reports if r["source"] == "../warm.c"]
+    assert warm and "not scored" in warm[0]["fallback"]["detail"]
+    assert "hot_functions" not in warm[0]                          # skipped before scoring
