@@ -82,3 +82,17 @@ def test_wrong_pairs_of_each_unsound_cause_are_not_proved():
             verdict, _ = corpus.run_pair(pair)
             assert corpus.problem(pair, verdict.kind.value) in (None, "expected proved, got inconclusive"), \
                 (pair.name, verdict.kind, verdict.detail)
+
+
+@pytest.mark.slow
+def test_no_function_of_the_corpus_is_refuted_against_itself():
+    from llmcc.verify.smt import check_refinement
+
+    refuted = []
+    for pair in PAIRS:
+        src, tgt = corpus.modules(pair.path.read_text())
+        for text, fn in ((src, pair.src_fn), (tgt, pair.tgt_fn)):
+            verdict = check_refinement(text, text, fn, fn, unroll=pair.unroll, timeout_ms=4000)
+            if verdict.kind.value == "refuted":
+                refuted.append((pair.name, fn, verdict.detail))
+    assert not refuted, refuted

@@ -222,6 +222,9 @@ def _exact_undef_check(src: Function, tgt: Function, inputs: Inputs, *, unroll: 
         return Verdict(VerdictKind.INCONCLUSIVE, CHECKER,
                        f"{_UNDEF_ONLY}; quantified query: {solver.reason_unknown()}")
     if answer == z3.sat:
+        if src_b.undef_ub_risk:
+            return Verdict(VerdictKind.INCONCLUSIVE, CHECKER,
+                           f"{_UNDEF_ONLY}; the source may be UB on undef there (not modelled)")
         cex = _format_counterexample(solver.model(), src, inputs, s, t, None, show_memory=False,
                                      source_shown=False)
         return Verdict(VerdictKind.REFUTED, CHECKER,
@@ -332,7 +335,7 @@ def _refutation(solver, src: Function, inputs: Inputs, src_b: Behaviour, s: dict
     None when every counterexample needs one."""
     import z3
 
-    blockers = [u for lanes in inputs.undef.values() for u in lanes] + src_b.choices
+    blockers = [u for lanes in inputs.undef.values() for u in lanes] + src_b.choices + src_b.undef_ub_risk
     solver.add(z3.Not(z3.Or(blockers or [z3.BoolVal(False)])))
     answer = solver.check()
     if answer != z3.sat:

@@ -61,6 +61,7 @@ class Behaviour:
     freeze_choices: list[Any]        # source: path took a freeze of poison/undef
     undef_vars: list[tuple[Any, Any]]  # (variable, "is undef") of every undef this side used
     varying_call_args: list[Any] = None  # target: a call argument depends on an undef
+    undef_ub_risk: list[Any] = None      # source: maybe UB on undef that the model ignores
 
 
 class Executor:
@@ -79,6 +80,7 @@ class Executor:
         self.ends: list[PathEnd] = []
         self.choices: list[Any] = []
         self.varying_call_args: list[Any] = []
+        self.undef_ub_risk: list[Any] = []
         self.has_locals = bool(fn.constants) or any(
             i.opcode == "alloca" for b in fn.blocks.values() for i in b.insts)
         self.freeze_choices: list[Any] = []
@@ -191,7 +193,7 @@ class Executor:
             if len(self.ends) + len(pending) > MAX_PATHS:
                 raise Unsupported(f"more than {MAX_PATHS} paths")
         return Behaviour(self.ends, self.choices, self.universals, self.freeze_choices, self.undef_vars,
-                         self.varying_call_args)
+                         self.varying_call_args, self.undef_ub_risk)
 
     def _place_constant(self, state: State, constant) -> PtrVal:
         """A read-only object holding a constant table (writes to it are UB)."""
@@ -322,6 +324,12 @@ class Executor:
             return z3.BoolVal(True)
         if operand.kind == "local" and operand.name in self.args and operand.name not in state.env:
             return z3.Or(*self.inputs.undef[self.key[operand.name]])
+        # A value computed from an undef may make the source UB here, which the model does
+        # not see: no counterexample may rely on such a path (checker: undef_ub_risk).
+        used = {v.get_id() for v in _free_consts(value.bv)}
+        risk = [is_undef for var, is_undef in self.undef_vars if var.get_id() in used]
+        if risk:
+            self.undef_ub_risk.append(z3.And(state.pc, z3.Or(risk)))
         return z3.BoolVal(False)
 
     def _new_undef_use(self, state: State, value: Val) -> Val:
@@ -452,6 +460,7 @@ class Executor:
         if self.exact_undef:
             choices = [self.inputs.fresh(f"{name}_src_use", v.width) for v in lanes]
             self.universals.extend(choices)
+            self.undef_vars += list(zip(choices, undef))
             return from_lanes([Val(z3.If(u, c, v.bv), v.poison)
                                for v, u, c in zip(lanes, undef, choices)], vector)
         if self.is_source or name not in state.used_args:
