@@ -139,6 +139,14 @@ KEYS: tuple[Key, ...] = (
     Key("llm.temperature", _positive(float), 0.2, "sampling temperature"),
     Key("llm.max_tokens", _positive(int), 4096, "max tokens per reply"),
     Key("llm.timeout", _positive(float), 120.0, "seconds per request"),
+    Key("llm.max_reply_bytes", _size, 256 << 10, "replies over this are rejected (not cached or recorded)"),
+    Key("llm.retries", _positive(int), 3, "attempts per sample for transient endpoint errors"),
+    Key("llm.breaker_failures", _positive(int), 3, "consecutive endpoint failures that open the circuit breaker"),
+    Key("llm.breaker_cooldown", _positive(float), 60.0,
+        "seconds the breaker stays open before one probe (doubles per failed probe)"),
+    Key("llm.params", _choice("auto", "classic", "reasoning"), "auto",
+        "classic: max_tokens + temperature; reasoning: max_completion_tokens, no temperature; "
+        "auto: learn from the endpoint's 400"),
     Key("llm.concurrency", _positive(int), 2, "parallel requests"),
     Key("llm.tool_protocol", _choice("native", "text"), "native",
         "native: chat-completions tools; text: tool calls as JSON in plain replies (models without tools)"),
@@ -170,7 +178,8 @@ class Settings(NamedTuple):
         """Settings that change what llmcc emits, for the cache key (no secrets, no paths
         that only affect logging)."""
         skip = {"log_file", "report_dir", "cache_dir", "cache_max_size", "cache", "cache_base_dir",
-                "llm.record_file", "llm.timeout", "llm.concurrency", "decisions"}
+                "llm.record_file", "llm.timeout", "llm.concurrency", "decisions",
+                "llm.retries", "llm.breaker_failures", "llm.breaker_cooldown"}
         items = sorted((k, v) for k, v in self.values.items() if k not in skip and not KEYS_BY_NAME[k].secret)
         return repr(items)
 

@@ -65,7 +65,7 @@ def user_headers(clang: str, inv, cwd: Path, root: Path) -> list[list[str]] | No
                                "-o", os.devnull], cwd=cwd, capture_output=True)
         if proc.returncode != 0 or not dep.is_file():
             return None
-        from ..driver.compile import parse_depfile
+        from ..driver.depfile import parse_depfile
         deps = parse_depfile(dep.read_text(errors="surrogateescape"))
     out = []
     for d in deps:

@@ -435,7 +435,7 @@ def _object_check(reference: Path, candidate: Path) -> Verdict:
 def baseline_ir(ctx: TUContext) -> str | Fallback:
     """The original TU's optimized IR (the user's -O pipeline on the frontend's output),
     made once per TU: what every formal check compares a candidate function with."""
-    from ..agents.levels import pipeline_for
+    from ..tu import o_level_pipeline
     from ..toolchain import frontend, middle_end
 
     out = ctx.workdir / "baseline-formal.ll"
@@ -449,7 +449,7 @@ def baseline_ir(ctx: TUContext) -> str | Fallback:
         if isinstance(fe, Fallback):
             return fe
         unopt = fe.output
-    opt = middle_end(ctx.toolchain, unopt, pipeline_for(ctx.opt_level), out, emit_text=True,
+    opt = middle_end(ctx.toolchain, unopt, o_level_pipeline(ctx.opt_level), out, emit_text=True,
                      flags=ctx.flags, timeout=timeout)
     if isinstance(opt, Fallback):
         return opt
