@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import shutil
 import subprocess
 import sys
@@ -104,6 +105,12 @@ def run_one(root: Path, src: Path, baseline: Path, rewrite: dict, mode: str, pla
             "plan_s": plan_seconds}
 
 
+def _fuzz_budget() -> str:
+    from llmcc.config import load_settings
+    s = load_settings()
+    return f"{s['verify.fuzz_seconds']:g} s, asm {s['verify.fuzz_seconds_asm']:g} s"
+
+
 def outcome(row: dict) -> str:
     if row["accepted"]:
         return "accepted"
@@ -149,6 +156,13 @@ def main() -> int:
     bad = [r for r in rows if r["expect"] == "reject"]
     print(f"\ngood rewrites accepted: {sum(r['instructions']['accepted'] for r in good)}/{len(good)}; "
           f"wrong rewrites rejected: {sum(r['instructions']['status'] != 'correct' for r in bad)}/{len(bad)}")
+    costs = sorted(r["instructions"]["overhead_s"] for r in rows)
+    if costs:
+        good_costs = sorted(r["instructions"]["overhead_s"] for r in good if r["instructions"]["accepted"])
+        print(f"llmcc's own seconds per candidate (every check: object, ISA, formal, differential "
+              f"tests, UBSan, fuzz budget {_fuzz_budget()}; model time excluded): median "
+              f"{statistics.median(costs):.1f} s, max {costs[-1]:.1f} s"
+              + (f"; accepted good rewrites: median {statistics.median(good_costs):.1f} s" if good_costs else ""))
     if any(r["time"] and r["time"]["speedup"] in (float("inf"), 1.0) for r in rows):
         print("note: a time speedup of inf or exactly 1.00 means the harness reported 0 ns of CPU "
               "for the timed inputs (below its timer's resolution); trust the instruction counts there")

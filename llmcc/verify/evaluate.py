@@ -289,7 +289,7 @@ def evaluate_candidate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, *,
 
 def _reject(verdicts: list[Verdict], reason: str, *, c_source: bool = False) -> Evaluation:
     return Evaluation(verdicts=verdicts, correct=False, comparison=None, speedup=None,
-                      accepted=False, reason=reason, evidence=judge(verdicts, c_source=c_source))
+                      accepted=False, reason=reason, evidence=judge(verdicts, c_source=c_source, llm_made=True))
 
 
 def _static_checks(ctx: TUContext, candidate_obj: Path, candidate_source: Path | None) -> list[Verdict]:
@@ -331,6 +331,9 @@ def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: lis
         diff = run_differential(each, ctx.baseline_object, candidate_obj, toolchain=ctx.toolchain,
                                 workdir=workdir, allow_unsandboxed=allow,
                                 formally_proved=formal is not None and is_proof(formal))
+        if "generator" in each.detail:     # the model's own tests: they add, never suffice
+            diff = Verdict(diff.kind, diff.checker, diff.detail, diff.counterexample,
+                           dict(diff.data, model_written=True))
         verdicts.append(diff)
         if diff.kind != VerdictKind.TESTED_EQUAL:
             return _reject(verdicts, f"differential test: {diff.kind.value}: {diff.detail}", c_source=c_source)
@@ -346,7 +349,7 @@ def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: lis
         verdicts.append(fuzzed)
         if fuzzed.kind == VerdictKind.TESTED_DIFFERENT or fuzzed.kind == VerdictKind.INVALID:
             return _reject(verdicts, f"fuzzing: {fuzzed.kind.value}: {fuzzed.detail}", c_source=c_source)
-    evidence = judge(verdicts, c_source=c_source)
+    evidence = judge(verdicts, c_source=c_source, llm_made=level is not None)
     notes = "; formal check inconclusive (tests passed)" if (
         formal is not None and formal.kind == VerdictKind.INCONCLUSIVE) else ""
     if fuzz:

@@ -9,12 +9,14 @@ be emitted only if
   and ISA checks passed; and
 * it is **proved**: a formal check against the *baseline* (the original TU's function,
   never only its parent state) answered PROVED; or
-* it is **tested**: every differential test agreed, the fuzzer found no divergence within
-  its budget, and (for a C rewrite) the UBSan build reported nothing.
+* it is **tested**: every differential test agreed, the built-in tests were among them
+  (model-written tests add to them, never stand in for them), the fuzzer found no
+  divergence within its budget, and (for a C rewrite) the UBSan build reported nothing.
 
 INCONCLUSIVE is never proof. Fuzzing that does not apply (program mode, a signature the
-fuzz target cannot encode, ``verify.fuzz_seconds = 0``) is recorded in the reason; any
-other fuzzing failure (target not built, fuzzer crashed) rejects.
+fuzz target cannot encode, ``verify.fuzz_seconds = 0``) is recorded in the reason for a
+pipeline edit; for a model-written candidate it leaves only the proof path. Any other
+fuzzing failure (target not built, fuzzer crashed) rejects.
 
 Every acceptance path (level agents, the guide, the pipeline tuner) asks ``judge``;
 ``llmcc.verify.evaluate.confirm_for_emission`` applies it to the winner and re-measures.
@@ -59,9 +61,12 @@ def fuzz_not_applicable(verdict: Verdict) -> bool:
         and verdict.data.get("applicable") is False
 
 
-def judge(verdicts: Iterable[Verdict], *, c_source: bool) -> Evidence:
+def judge(verdicts: Iterable[Verdict], *, c_source: bool, llm_made: bool = False) -> Evidence:
     """Apply the rule to every verdict gathered for one candidate function.
-    ``c_source``: the candidate is a C rewrite, so a clean UBSan run is required too."""
+    ``c_source``: the candidate is a C rewrite, so a clean UBSan run is required too.
+    ``llm_made``: a model wrote the candidate (C, IR or asm), so fuzzing that cannot apply
+    is missing evidence, not an excuse: only a proof admits it then. (A pipeline edit is
+    LLVM's own transformation; its tests without fuzzing stay enough.)"""
     verdicts = list(verdicts)
     for v in verdicts:
         if v.kind in _REFUTING:
@@ -76,13 +81,18 @@ def judge(verdicts: Iterable[Verdict], *, c_source: bool) -> Evidence:
     if proofs:
         return Evidence(True, "proved", f"proved against the baseline by {proofs[0].checker}")
     missing = []
-    if not by_checker.get("difftest") or any(v.kind != VerdictKind.TESTED_EQUAL for v in by_checker["difftest"]):
+    diffs = by_checker.get("difftest", [])
+    if not diffs or any(v.kind != VerdictKind.TESTED_EQUAL for v in diffs):
         missing.append("differential tests")
+    elif all(v.data.get("model_written") for v in diffs):
+        # A model-written generator may test nothing useful (it need not even call the
+        # function): without the built-in tests, only a proof admits the candidate.
+        missing.append("the built-in differential tests (only model-written tests ran)")
     fuzz = by_checker.get("fuzz", [])
     fuzz_note = ""
     if fuzz and all(v.kind == VerdictKind.TESTED_EQUAL for v in fuzz):
         fuzz_note = "fuzz budget"
-    elif fuzz and all(fuzz_not_applicable(v) for v in fuzz):
+    elif fuzz and all(fuzz_not_applicable(v) for v in fuzz) and not llm_made:
         fuzz_note = f"fuzzing {fuzz[0].detail}"
     else:
         missing.append("the fuzz budget" if not fuzz else f"fuzzing ({fuzz[-1].kind.value}: {fuzz[-1].detail})")

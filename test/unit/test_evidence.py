@@ -51,3 +51,23 @@ def test_any_refutation_rejects_even_with_a_proof():
                 Verdict(VerdictKind.REFUTED, "smt", "counterexample")):
         ev = judge([OBJ, ISA, against_baseline(PROVED), TESTS, FUZZ, UBSAN, bad], c_source=True)
         assert not ev.may_emit and ev.reason.startswith(bad.checker)
+
+
+def test_model_written_tests_alone_never_suffice():
+    # A generator that never calls the function agrees on every input: without the
+    # built-in tests only a proof may admit the candidate (the hostile suite's Lua hole).
+    model_only = Verdict(VerdictKind.TESTED_EQUAL, "difftest-function", "15 inputs agree",
+                         data={"model_written": True})
+    ev = judge([OBJ, ISA, model_only, FUZZ], c_source=False)
+    assert not ev.may_emit and "built-in differential tests" in ev.reason
+    assert judge([OBJ, ISA, model_only, TESTS, FUZZ], c_source=False).may_emit     # they add
+    assert judge([OBJ, ISA, model_only, against_baseline(PROVED)], c_source=False).may_emit
+
+
+def test_a_model_written_candidate_needs_fuzzing_or_a_proof():
+    program = Verdict(VerdictKind.INCONCLUSIVE, "fuzz", "not applicable: program mode", data={"applicable": False})
+    tests = Verdict(VerdictKind.TESTED_EQUAL, "difftest-program", "ok")
+    ev = judge([OBJ, ISA, tests, program], c_source=False, llm_made=True)
+    assert not ev.may_emit and "fuzzing" in ev.reason
+    assert judge([OBJ, ISA, tests, program], c_source=False, llm_made=False).may_emit   # pipeline edit
+    assert judge([OBJ, ISA, tests, program, against_baseline(PROVED)], c_source=False, llm_made=True).may_emit
