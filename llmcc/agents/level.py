@@ -240,6 +240,10 @@ def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: i
     lowered = job.level.lower(job.ctx, path, path.parent, deadline=job.deadline)
     if isinstance(lowered, Fallback):
         return record("invalid", "compile", lowered.detail or lowered.reason), None
+    if _same_code_as_baseline(job, lowered.object_path):
+        # Nothing to test or time: e.g. the model edited a branch the preprocessor drops.
+        return record("invalid", "unchanged", "the rewrite does not change the compiled code "
+                      "of the original TU (edited code that is not compiled?)"), None
     if lowered.ir_path is not None and _volatile_dropped(
             job, reference_ir, lowered.ir_path.read_text(errors="replace")):
         return record("incorrect", "volatile", "the rewrite performs fewer volatile accesses "
@@ -269,6 +273,14 @@ def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: i
                                verdicts, lowered.ir_path)
     return record("correct", "", evaluation.reason, speedup=evaluation.speedup,
                   accepted=evaluation.accepted, verdicts=verdicts), candidate
+
+
+def _same_code_as_baseline(job: LevelJob, obj: Path) -> bool:
+    from ..verify.objcheck import same_code
+    try:
+        return same_code(job.ctx.baseline_object, obj)
+    except Exception:  # an unreadable object is the evaluator's to reject, with its reason
+        return False
 
 
 def _failed_stage(evaluation: Any) -> str:

@@ -478,8 +478,23 @@ _ICMP_FLIP = {"eq": "ne", "ne": "eq", "ugt": "ule", "ule": "ugt", "uge": "ult", 
               "sgt": "sle", "sle": "sgt", "sge": "slt", "slt": "sge"}
 
 
+def _entry_first(code: str, hits: list) -> list:
+    """Hits in the function's entry block if there are any, else all of them. The entry
+    block runs on every call, so a mutation there changes behaviour; a mutation deep in
+    an unrolled alignment prologue or an unreachable unrolled iteration often does not
+    (zlib's crc32_z: flipping the 'still misaligned?' test only moves bytes between two
+    loops that compute the same CRC), and an equivalent rewrite is not a wrong one."""
+    body = code.find("{")
+    end = re.search(r"^\s+(?:br|ret|switch|unreachable)\b", code[body + 1:], re.MULTILINE) if body >= 0 else None
+    if end is None:
+        return hits
+    limit = body + 1 + end.end()
+    entry = [m for m in hits if body < m.start() < limit]
+    return entry or hits
+
+
 def ir_icmp_flip(code: str, seed: int, context: str) -> str | None:
-    hits = list(_ICMP.finditer(code))
+    hits = _entry_first(code, list(_ICMP.finditer(code)))
     if not hits:
         return None
     m = hits[seed % len(hits)]
@@ -487,7 +502,7 @@ def ir_icmp_flip(code: str, seed: int, context: str) -> str | None:
 
 
 def ir_add_to_sub(code: str, seed: int, context: str) -> str | None:
-    hits = list(re.finditer(r"= add (?:nuw |nsw )*(i\d+) ", code))
+    hits = _entry_first(code, list(re.finditer(r"= add (?:nuw |nsw )*(i\d+) ", code)))
     if not hits:
         return None
     m = hits[seed % len(hits)]

@@ -169,7 +169,12 @@ def test_asm_rewrite_passes_object_checks_and_differential_tests(tu, tmp_path, n
 def test_wrong_rewrite_is_rejected_and_nothing_is_returned(tu, tmp_path, none_toml, name):
     result = run_rewrite(tu, tmp_path, name)
     assert result.best is None
-    assert [s.status for s in result.samples] == ["incorrect"]
+    [sample] = result.samples
+    # Rejected by a check; or, where clang compiles the wrong source to the very code it
+    # already emits (signed overflow is UB, so clang may widen it as the original does),
+    # refused as unchanged: an object equal to the baseline can do no harm.
+    assert sample.status == "incorrect" or (sample.status, sample.stage) == ("invalid", "unchanged"), \
+        (sample.status, sample.stage, sample.detail)
     assert result.correct_rounds == 0
 
 
