@@ -250,7 +250,9 @@ def test_hostile_suite_on_real_projects(tmp_path_factory):
     except RuntimeError as e:
         pytest.fail(str(e), pytrace=False)
     work = tmp_path_factory.mktemp("hostile")
-    results = [run_project(p, work / name) for name, p in projects().items()]
+    # zlib and Lua (two real projects, as the issue asks); bzip2 is in the runner for
+    # longer measurements (`python test/hostile/run.py zlib lua bzip2`).
+    results = [run_project(p, work / name) for name, p in projects().items() if name in ("zlib", "lua")]
     table = format_table(results)
     print(table)
     for r in results:

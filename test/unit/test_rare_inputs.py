@@ -139,3 +139,36 @@ def test_constants_are_read_from_the_code(tmp_path):
 def test_split_calls_separates_the_initial_state_from_each_call():
     head, calls = split_calls(b"pre.x:00\ncall 0\nret:01\ncall 1\ncall 1: crashed signal 11\n")
     assert head == b"pre.x:00\n" and calls == {0: b"ret:01\n", 1: b"call 1: crashed signal 11\n"}
+
+
+HEAD_ALIGNED = """
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+uint64_t sum_bytes(const unsigned char *buf, size_t len) {
+  uint64_t s = 0;
+  while (len && ((uintptr_t)buf & 7) != 0) { s += *buf++; len--; }
+  while (len >= 8) {
+    uint64_t w; memcpy(&w, buf, 8);
+    for (int k = 0; k < 8; k++) s += (w >> (8 * k)) & 255;
+    buf += 8; len -= 8;
+  }
+  while (len) { s += *buf++; len--; }
+  return s;
+}
+"""
+
+
+def test_a_wrong_unaligned_head_is_caught_because_buffers_start_misaligned(tmp_path):
+    # zlib's crc32_z shape: bytes until 8-byte alignment, then words. A rewrite that is
+    # wrong in the head loop only is only wrong for buffers that do not start aligned;
+    # calloc's always do, so the harness rotates the buffers' start.
+    ctx, plan = plan_for(tmp_path, HEAD_ALIGNED, "head", "sum_bytes")
+    wrong = HEAD_ALIGNED.replace("{ s += *buf++; len--; }\n  while (len >= 8)",
+                                 "{ s += 2 * *buf++; len--; }\n  while (len >= 8)")
+    assert wrong != HEAD_ALIGNED
+    verdict = check(ctx, plan, wrong, "head_wrong", rare=False)
+    assert verdict.kind == VerdictKind.TESTED_DIFFERENT and verdict.checker == "difftest-function", verdict
+    assert check(ctx, plan, HEAD_ALIGNED.replace("s += *buf++; len--; }\n  while (len >= 8)",
+                                                 "s += buf[0]; buf++; len--; }\n  while (len >= 8)"),
+                 "head_ok").kind == VerdictKind.TESTED_EQUAL
