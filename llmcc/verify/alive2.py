@@ -18,11 +18,11 @@ import logging
 import os
 import re
 import shutil
-import signal
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .deadline import run_with_deadline
 from .verdict import Verdict, VerdictKind
 
 log = logging.getLogger(__name__)
@@ -273,7 +273,7 @@ def run_alive_tv(src: Path, tgt: Path | None, *, unroll: int, timeout_ms: int,
     cmd += list(extra_args or [])  # e.g. --src-fn=F --tgt-fn=G
     wall_s = timeout_ms / 1000.0 * 4 + _WALL_MARGIN_S
     try:
-        returncode, stdout, stderr = _run_with_deadline(cmd, wall_s)
+        returncode, stdout, stderr = run_with_deadline(cmd, wall_s)
     except subprocess.TimeoutExpired:
         return [_tool_problem(f"alive-tv exceeded {wall_s:.0f} s wall clock")]
     except OSError as e:
@@ -284,22 +284,6 @@ def run_alive_tv(src: Path, tgt: Path | None, *, unroll: int, timeout_ms: int,
         return results
     return [_tool_problem(f"alive-tv gave no verdict (exit {returncode}): "
                           f"{output.strip()[:300]}")]
-
-
-def _run_with_deadline(cmd: list[str], wall_s: float) -> tuple[int, str, str]:
-    """Run in its own process group so a timeout kills alive-tv and anything it started."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, text=True, start_new_session=True)
-    try:
-        stdout, stderr = proc.communicate(timeout=wall_s)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.communicate()
-        raise
-    return proc.returncode, stdout, stderr
 
 
 def _tool_problem(detail: str) -> AlivePairResult:

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 
+from ..deadline import run_with_deadline
 from ..verdict import Verdict, VerdictKind
 
 _MEMORY_LIMIT = 4 << 30   # bytes of address space for the child (z3 can grow large)
@@ -27,22 +28,14 @@ def run_isolated(target: str, kwargs: dict, *, wall_s: float = 120.0, checker: s
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "llmcc.verify.smt.isolated"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                                start_new_session=True)
+        returncode, out, err = run_with_deadline([sys.executable, "-m", "llmcc.verify.smt.isolated"],
+                                                 wall_s, input=request, env=env)
     except OSError as e:
         return Verdict(VerdictKind.INCONCLUSIVE, checker, f"could not start the checker process: {e}")
-    try:
-        out, err = proc.communicate(request, timeout=wall_s)
     except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.communicate()
         return Verdict(VerdictKind.INCONCLUSIVE, checker, f"checker exceeded {wall_s:.0f} s wall clock")
-    if proc.returncode < 0:
-        name = signal.Signals(-proc.returncode).name if -proc.returncode in signal.valid_signals() else "?"
+    if returncode < 0:
+        name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else "?"
         tail = err.strip().splitlines()[-3:] if err.strip() else []
         return Verdict(VerdictKind.INVALID, checker,
                        f"the checker process died ({name}) on this input: " + " | ".join(tail)[:500])
@@ -52,7 +45,7 @@ def run_isolated(target: str, kwargs: dict, *, wall_s: float = 120.0, checker: s
                        data.get("data") or {})
     except (ValueError, KeyError, IndexError) as e:
         return Verdict(VerdictKind.INCONCLUSIVE, checker,
-                       f"checker process gave no verdict (exit {proc.returncode}, {type(e).__name__}): "
+                       f"checker process gave no verdict (exit {returncode}, {type(e).__name__}): "
                        f"{err.strip()[-300:]}")
 
 
