@@ -353,3 +353,38 @@ def _has_instruction(asm_body: str) -> bool:
         if s and not s.endswith(":") and not s.startswith("."):
             return True
     return False
+
+
+# --------------------------------------------------------------------------- "no improvement"
+
+# How models say they leave a function alone. Looked for only in replies that bring no
+# usable rewrite, so a phrase inside an explanation of a real rewrite changes nothing.
+_NO_IMPROVEMENT = re.compile(
+    r"\bno\s+(?:further\s+|meaningful\s+|significant\s+|obvious\s+|safe\s+|substantial\s+)*"
+    r"(?:improvements?|optimi[sz]ations?|speed-?ups?|changes?\s+(?:are\s+)?(?:needed|necessary|required))\b"
+    r"|\balready\s+(?:(?:near|close\s+to|essentially|well|fully|highly|very|quite)[\s-]+)*"
+    r"(?:optimal|optimi[sz]ed|efficient|as\s+fast)"
+    r"|\b(?:cannot|can\s*not|can't|couldn't|could\s+not|unable\s+to)\s+(?:be\s+)?"
+    r"(?:further\s+|meaningfully\s+|significantly\s+|safely\s+)*(?:improved?|optimi[sz]ed?|made\s+faster|faster|speed)"
+    r"|\b(?:don't|do\s+not|doesn't|does\s+not)\s+(?:think|see|believe|expect)\b[^.\n]{0,60}?"
+    r"\b(?:improv|faster|speed|optimi[sz]|gain)"
+    r"|\bnothing\s+(?:left\s+)?to\s+(?:improve|optimi[sz]e|gain)"
+    r"|\b(?:leave|keep)\s+(?:it|the\s+(?:function|code))\s+(?:as\s+is|unchanged)",
+    re.IGNORECASE)
+
+
+def no_improvement_statement(reply: str) -> str | None:
+    """The sentence in which a reply says the function cannot be made faster, or None.
+
+    Code blocks are ignored (a model often quotes the unchanged function next to its
+    verdict); the caller asks only when the reply yields no usable rewrite."""
+    prose = reply
+    for block in code_blocks(reply):
+        prose = prose.replace(block.text, " ")
+    m = _NO_IMPROVEMENT.search(prose)
+    if m is None:
+        return None
+    start = max(prose.rfind(".", 0, m.start()), prose.rfind("\n", 0, m.start())) + 1
+    end_candidates = [i for i in (prose.find(".", m.end()), prose.find("\n", m.end())) if i >= 0]
+    end = min(end_candidates) + 1 if end_candidates else len(prose)
+    return " ".join(prose[start:end].split())[:300]

@@ -22,7 +22,8 @@ from typing import Any, Callable
 
 from ..outcome import Fallback
 from ..tu import TUContext
-from .levels import (Level, SpliceError, c_function_of, formal_verdict, program_file,
+from .extract import no_improvement_statement
+from .levels import (LEVEL_BY_NAME, Level, SpliceError, c_function_of, formal_verdict, program_file,
                      read_source_program, volatile_accesses, write_source_program)
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,9 @@ FEEDBACK_ITEMS = 4
 @dataclass
 class SampleRecord:
     """What happened to one sample. ``status``: invalid (no code / does not splice /
-    does not compile), incorrect (a check refuted it), correct (validated; maybe slower)."""
+    does not compile), incorrect (a check refuted it), correct (validated; maybe slower),
+    no_improvement (the model answered that it cannot make the function faster: an
+    answer, not an error; ``detail`` holds its words)."""
 
     round: int
     index: int
@@ -72,16 +75,22 @@ class LevelResult:
     best: LevelCandidate | None
     samples: list[SampleRecord]
     rounds_run: int
-    stopped: str = ""            # why the loop ended early ("deadline", "llm-unavailable", ...)
+    stopped: str = ""            # why the loop ended early ("deadline", "no_improvement", ...)
 
     @property
     def correct_rounds(self) -> int:
         return len({s.round for s in self.samples if s.status == "correct"})
 
+    @property
+    def no_improvement(self) -> bool:
+        """True when the model's answer was "no improvement possible" (the loop stopped)."""
+        return self.stopped == "no_improvement"
+
     def to_json(self) -> dict:
         best = self.best
         return {"level": self.level, "function": self.function, "rounds_run": self.rounds_run,
                 "correct_rounds": self.correct_rounds, "stopped": self.stopped,
+                "no_improvement": self.no_improvement,
                 "samples": [s.to_json() for s in self.samples],
                 "best": None if best is None else {
                     "program": str(best.program_path), "object": str(best.object_path),
@@ -102,6 +111,8 @@ class LevelJob:
     rounds: int
     deadline: float | None = None   # absolute time.monotonic()
     attempt: int = 0             # how many identical calls came before (see _prompt)
+    instruction: str = ""        # the guide's instruction for this call (shown to the model)
+    source_program: Path | None = None   # the current state's C (shown to IR/asm agents)
 
 
 def run_level_agent(job: LevelJob, client: Any) -> LevelResult:
@@ -132,6 +143,10 @@ def run_level_agent(job: LevelJob, client: Any) -> LevelResult:
         result.rounds_run += 1
         result.samples.extend(round_records)
         if round_best is None:
+            if round_records and all(r.status == "no_improvement" for r in round_records):
+                # The model's considered answer: asking again only buys the same answer.
+                result.stopped = "no_improvement"
+                break
             feedback = aggregate_feedback(round_records)
             continue
         # The fastest correct sample is the next round's input.
@@ -193,8 +208,9 @@ def _prompt(job: LevelJob, program: str, feedback: list[str]) -> tuple[list[dict
         level.template, function=job.function,
         code=level.function_text(program, job.function) or "",
         context=level.context_text(program, job.function),
-        c_reference=c_function_of(job.ctx, job.function) or "",
+        c_reference=_c_reference(job),
         flags=" ".join([job.ctx.opt_level, *job.ctx.flags]),
+        instruction=job.instruction.strip(),
         feedback=feedback)
     # A repeated call on the same program must draw fresh samples, not the cached replies
     # of the earlier call; the attempt number joins the cache key (it is not sent), so a
@@ -202,6 +218,20 @@ def _prompt(job: LevelJob, program: str, feedback: list[str]) -> tuple[list[dict
     if job.attempt:
         version = f"{version}#attempt{job.attempt}"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}], version
+
+
+def _c_reference(job: LevelJob) -> str:
+    """The C definition IR/asm agents see for meaning: from the current state's C
+    (``job.source_program``, e.g. after a source rewrite) if given, else the user's file."""
+    if job.source_program is not None and job.level.name != "source":
+        try:
+            text = read_source_program(job.ctx, job.source_program)
+        except OSError:
+            text = ""
+        found = LEVEL_BY_NAME["source"].function_text(text, job.function) if text else None
+        if found:
+            return found
+    return c_function_of(job.ctx, job.function) or ""
 
 
 def _reference_ir(job: LevelJob, program: str, round_no: int) -> str | None:
@@ -230,7 +260,13 @@ def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: i
 
     if reply.finish_reason == "length":
         return record("invalid", "extract", "the reply was cut off by the token limit"), None
-    spliced = job.level.splice(program, job.function, reply.content or "")
+    content = reply.content or ""
+    spliced = job.level.splice(program, job.function, content)
+    if isinstance(spliced, SpliceError) or spliced == program:
+        # "Already optimal" in prose (or with the unchanged code quoted) is an answer.
+        statement = no_improvement_statement(content)
+        if statement is not None:
+            return record("no_improvement", "answer", statement), None
     if isinstance(spliced, SpliceError):
         return record("invalid", spliced.stage, spliced.message), None
     if spliced == program:
@@ -327,6 +363,8 @@ def aggregate_feedback(records: list[SampleRecord]) -> list[str]:
     seen: set[str] = set()
     items: list[str] = []
     for r in records:
+        if r.status == "no_improvement":
+            continue     # an answer, not a failure to fix
         text = f"[{r.status} at {r.stage}] {r.detail}".strip()[:FEEDBACK_ITEM_CHARS]
         if text not in seen:
             seen.add(text)
