@@ -25,7 +25,11 @@ Steps of ``evaluate_candidate`` (it never raises; internal errors give correct=F
 5. differential fuzzing (``fuzz=True`` and not proved): ``verify.fuzz_seconds``
    (``verify.fuzz_seconds_asm`` for asm candidates) of libFuzzer, ``llmcc.verify.fuzz``;
 6. ``evidence.judge`` over all verdicts (``Evaluation.evidence``);
-7. measurement (if correct and ``measure``): interleaved ``compare_runtimes`` of the
+7. static evidence (``llmcc.measure.static``, computed first for every candidate and kept
+   in ``Evaluation.static``): a correct candidate clearly worse than the baseline on llvm-mca
+   cycles, IR instruction count and .text size skips timing and is rejected with
+   ``rejected_by="static-evidence"``; an unknown metric never rejects;
+8. measurement (if correct and ``measure``): interleaved ``compare_runtimes`` of the
    baseline (or ``best_so_far``) against the candidate on the largest kept scale input, cost =
    CPU time of the call(s) or instructions per call per ``measure.mode``.
 
@@ -252,6 +256,8 @@ class Evaluation:
     accepted: bool
     reason: str
     evidence: Evidence | None = None
+    static: Any | None = None           # llmcc.measure.static.StaticComparison
+    rejected_by: str | None = None      # the stage that rejected a correct candidate
 
     @property
     def may_emit(self) -> bool:
@@ -262,7 +268,9 @@ class Evaluation:
         return {"verdicts": [v.to_json() for v in self.verdicts], "correct": self.correct,
                 "comparison": self.comparison.to_json() if self.comparison is not None else None,
                 "speedup": self.speedup, "accepted": self.accepted, "reason": self.reason,
-                "evidence": self.evidence.to_json() if self.evidence is not None else None}
+                "evidence": self.evidence.to_json() if self.evidence is not None else None,
+                "static": self.static.to_json() if self.static is not None else None,
+                "rejected_by": self.rejected_by}
 
 
 def evaluate_candidate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, *,
@@ -277,14 +285,39 @@ def evaluate_candidate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, *,
     instrumented copy whose comparisons it can see. See the module docstring for the
     steps. Never raises."""
     verdicts: list[Verdict] = []
+    static = static_comparison(ctx, getattr(plan, "function", None), candidate_obj, candidate_ir)
     try:
-        return _evaluate(ctx, plan, candidate_obj, verdicts, formal=formal,
-                         candidate_source=candidate_source, measure=measure, best_so_far=best_so_far,
-                         fuzz=fuzz, level=level, candidate_ir=candidate_ir)
+        evaluation = _evaluate(ctx, plan, candidate_obj, verdicts, formal=formal,
+                               candidate_source=candidate_source, measure=measure, best_so_far=best_so_far,
+                               fuzz=fuzz, level=level, candidate_ir=candidate_ir, static=static)
     except Exception as e:  # an evaluator bug rejects the candidate, never the build
         log.exception("evaluating %s failed", candidate_obj)
-        return Evaluation(verdicts=verdicts, correct=False, comparison=None, speedup=None,
-                          accepted=False, reason=f"internal error: {type(e).__name__}: {e}")
+        evaluation = Evaluation(verdicts=verdicts, correct=False, comparison=None, speedup=None,
+                                accepted=False, reason=f"internal error: {type(e).__name__}: {e}")
+    evaluation.static = static
+    return evaluation
+
+
+def static_comparison(ctx: TUContext, function: str | None, candidate_obj: Path,
+                      candidate_ir: Path | None):
+    """``llmcc.measure.static`` numbers of the candidate against the baseline object (and,
+    when the candidate came with IR, the baseline's optimized IR). None if even that
+    failed: static evidence is advisory and never stops an evaluation."""
+    from ..measure.static import compare_static, mcpu_for, static_metrics
+
+    try:
+        mcpu = mcpu_for(list(ctx.flags))
+        cand_ir = base_ir = None
+        if candidate_ir is not None and Path(candidate_ir).is_file():
+            cand_ir = Path(candidate_ir).read_text(errors="replace")
+            base = baseline_ir(ctx)
+            base_ir = None if isinstance(base, Fallback) else base
+        baseline = static_metrics(ctx.baseline_object, function=function, ir_text=base_ir, mcpu=mcpu)
+        candidate = static_metrics(candidate_obj, function=function, ir_text=cand_ir, mcpu=mcpu)
+        return compare_static(baseline, candidate, with_ir=cand_ir is not None)
+    except Exception as e:  # unknown, never worse
+        log.info("static evidence for %s failed: %s", candidate_obj, e)
+        return None
 
 
 def _reject(verdicts: list[Verdict], reason: str, *, c_source: bool = False) -> Evaluation:
@@ -312,7 +345,7 @@ def _static_checks(ctx: TUContext, candidate_obj: Path, candidate_source: Path |
 def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: list[Verdict], *,
               formal: Verdict | None, candidate_source: Path | None, measure: bool,
               best_so_far: Path | None, fuzz: bool, level: str | None,
-              candidate_ir: Path | None = None) -> Evaluation:
+              candidate_ir: Path | None = None, static: Any | None = None) -> Evaluation:
     workdir = _difftest_dir(ctx)
     allow = bool(ctx.settings["verify.allow_unsandboxed"])
     c_source = candidate_source is not None
@@ -356,6 +389,10 @@ def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: lis
         notes += f"; evidence: {evidence.reason}"
     if not measure:
         return Evaluation(verdicts, True, None, None, False, "correct (not measured)" + notes, evidence)
+    if static is not None and static.clearly_worse:
+        # Only ever adds a rejection: timing is skipped for code that does clearly more.
+        return Evaluation(verdicts, True, None, None, False, f"static-evidence: {static.reason}" + notes,
+                          evidence, rejected_by="static-evidence")
     comparison = _measure(ctx, plan, best_so_far or ctx.baseline_object, candidate_obj, workdir, allow)
     if isinstance(comparison, Fallback):
         return Evaluation(verdicts, True, None, None, False, f"correct; not measured: {comparison}" + notes,
@@ -508,10 +545,12 @@ def _confirm(ctx: TUContext, plans: dict[str, TestPlan], candidate_obj: Path, ve
     if not plans:
         return Evaluation(verdicts, False, None, None, False, "no test plan for the changed functions")
     evidences = []
+    static = None
     for function, plan in plans.items():
         ev = evaluate_candidate(ctx, plan, candidate_obj, formal=formal.get(function),
                                 candidate_source=candidate_source, measure=False, fuzz=True, level=level,
                                 candidate_ir=candidate_ir)
+        static = static or ev.static       # the report shows the first function's numbers
         verdicts.extend(ev.verdicts)
         if not ev.correct or not ev.may_emit:
             why = ev.evidence.reason if ev.evidence is not None else ev.reason
@@ -537,7 +576,7 @@ def _confirm(ctx: TUContext, plans: dict[str, TestPlan], candidate_obj: Path, ve
     text = "accepted" if accepted else "rejected"
     return Evaluation(verdicts, True, first, speedup, accepted,
                       f"re-measured against the baseline: {text} ({shown}); evidence: {evidence.reason}",
-                      evidence)
+                      evidence, static=static)
 
 
 # --------------------------------------------------------------------------- measurement
