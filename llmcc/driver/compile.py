@@ -174,30 +174,42 @@ def compile_candidate(tc: Toolchain, settings: Settings, inv: Invocation, cwd: P
         maybe_sweep()  # work dirs of killed compiles (kill -9) are removed here, at most every 10 min
         with temp_dir() as tmp:
             work = Path(tmp)
-            spent = _budget_spent(settings)
-            base = compile_baseline(tc, settings, inv, cwd, work, features=not spent)
+            skip = _skip_before_baseline(settings)
+            base = compile_baseline(tc, settings, inv, cwd, work, features=skip is None)
             if base.returncode != 0:
                 store.bump("user_error")
                 return _emit(base.stdout, base.stderr, base.returncode)
-            outcome = optimize_or_fallback(tc, settings, inv, cwd, work, base, budget_spent=spent)
+            outcome = optimize_or_fallback(tc, settings, inv, cwd, work, base, skip=skip)
             if key1 and base.headers is not None:  # None: header list unknown
                 _store(store, key1, inv, cwd, base)
             store.bump_many({outcome: 1, ("cache_miss" if key1 else "uncached"): 1})
     return _emit(base.stdout, base.stderr, 0)
 
 
-def _budget_spent(settings: Settings) -> str:
-    """Why the build's optimization budget is gone (llmcc/session.py), or "": then this
-    TU is neither scored nor given the feature plugin."""
+def _skip_before_baseline(settings: Settings) -> Fallback | None:
+    """Why this TU cannot be optimized whatever it contains, known before its baseline
+    compile: then it is compiled without the feature plugin and never scored, so it costs
+    one clang run. Two such reasons, both read from small shared files:
+
+    * ``endpoint-unavailable``: llm mode and the endpoint's circuit breaker is open (a
+      dead endpoint must cost a build almost nothing; llm/breaker.py);
+    * ``budget-exhausted``: the build's optimization budget is gone (llmcc/session.py).
+    """
     if settings["mode"] in ("off", "score"):
-        return ""
+        return None
     try:
         from .optimize import resolve_mode
+        mode = resolve_mode(settings)
+        if mode == "llm":
+            from ..llm.breaker import endpoint_down
+            if why := endpoint_down(settings):
+                return Fallback("endpoint-unavailable", why)
         from ..session import BuildSession
-        return BuildSession.from_settings(settings, resolve_mode(settings)).spent_out()
-    except Exception as e:  # noqa: BLE001 - a budget question never breaks a build
-        log.info("budget state unreadable (%s); scoring as usual", e)
-        return ""
+        if spent := BuildSession.from_settings(settings, mode).spent_out():
+            return Fallback("budget-exhausted", spent)
+    except Exception as e:  # noqa: BLE001 - a budget/breaker question never breaks a build
+        log.info("budget or breaker state unreadable (%s); scoring as usual", e)
+    return None
 
 
 def _emit(stdout: bytes, stderr: bytes, returncode: int) -> int:
@@ -379,16 +391,16 @@ def _read_headers(path: Path) -> list[str]:
 
 
 def optimize_or_fallback(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path,
-                         work: Path, base: Baseline, *, budget_spent: str = "") -> str:
-    """THE fallback place. Runs the optimizers; any Fallback or exception keeps the
-    baseline object (already in place). Returns the outcome counter for ``llmcc stats``."""
+                         work: Path, base: Baseline, *, skip: Fallback | None = None) -> str:
+    """THE fallback place. Runs the optimizers (unless ``skip`` already says why not);
+    any Fallback or exception keeps the baseline object (already in place). Returns the
+    outcome counter for ``llmcc stats``."""
     start = time.monotonic()
     report: dict = {"source": inv.source, "output": inv.output, "cwd": str(cwd),
                     "llmcc_version": __version__, "mode": settings["mode"]}
     try:
         with _quiet(work / "optimizer-output.txt"):
-            result = (Fallback("budget-exhausted", budget_spent) if budget_spent
-                      else _optimize(tc, settings, inv, cwd, work, base, report, start))
+            result = skip or _optimize(tc, settings, inv, cwd, work, base, report, start)
     except Exception as e:  # noqa: BLE001 - by design: nothing may break the build
         import traceback
         result = Fallback("internal-error", f"{type(e).__name__}: {e}")

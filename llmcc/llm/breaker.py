@@ -19,17 +19,26 @@ States (``failures`` counts consecutive failed HTTP attempts across processes):
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import os
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-logger = logging.getLogger(__name__)
+# hashlib, tempfile and logging are imported where used: every llm-mode compile asks
+# ``endpoint_down`` before its baseline, and those imports cost start-up.
+
+
+class _Logger:
+    """``logging.getLogger(__name__)``, imported on first use (only when something happens)."""
+
+    def __getattr__(self, level: str):
+        import logging
+        return getattr(logging.getLogger(__name__), level)
+
+
+logger = _Logger()
 
 DEFAULT_THRESHOLD = 3
 DEFAULT_COOLDOWN = 60.0
@@ -143,6 +152,7 @@ class Breaker:
 
     def _write(self, state: dict) -> None:
         try:
+            import tempfile
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".breaker-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(state, f)
@@ -153,18 +163,27 @@ class Breaker:
 
 def breaker_path(cache_dir: Path, base_url: str) -> Path:
     """The state file of the endpoint ``base_url`` under ``cache_dir``."""
-    digest = hashlib.sha256((base_url or "default").encode()).hexdigest()[:16]
+    try:
+        from _sha256 import sha256   # the builtin: hashlib would load OpenSSL first
+    except ImportError:
+        from hashlib import sha256
+    digest = sha256((base_url or "default").encode()).hexdigest()[:16]
     return Path(cache_dir) / "breaker" / f"{digest}.json"
 
 
 def endpoint_down(settings) -> str:
     """Why the configured endpoint must not be called now (its breaker is open), or "".
 
-    Cheap (one locked read of a small file, no openai import): the driver asks before
-    spending a TU's time on work that only serves the model (remarks, test plans)."""
+    Cheap (one read of a small file, no lock, no openai import): the driver asks before
+    a TU's baseline compile, so that with the breaker open the TU is neither given the
+    feature plugin nor scored. No lock is needed: the state file is only ever replaced
+    whole (``os.replace``), so a reader sees the old state or the new one."""
     if settings["llm.backend"] != "openai":
         return ""
     breaker = Breaker(breaker_path(settings.cache_dir(), settings["llm.base_url"]))
-    with breaker._state(write=False) as state:
+    state = breaker._read()
+    try:
         left = float(state.get("open_until", 0.0)) - breaker._clock()
-        return breaker._why(state, left) if left > 0 else ""
+    except (TypeError, ValueError):
+        return ""   # a damaged file: the client's own locked check decides
+    return breaker._why(state, left) if left > 0 else ""

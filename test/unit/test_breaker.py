@@ -214,3 +214,6 @@ def test_driver_counts_endpoint_unavailable_and_second_compile_asks_nothing(tmp_
     # The second compile saw the open breaker before any model-only work (no agents ran).
     assert "agents" in loaded[0] and "agents" not in loaded[1]
     assert "circuit breaker open" in loaded[1]["fallback"]["detail"]
+    # ... and before its baseline compile: no feature plugin, no scoring, no remarks.
+    assert "features_from" in loaded[0] and "hot_functions" in loaded[0]
+    assert not {"features_from", "hot_functions", "remarks", "budget"} & set(loaded[1]), loaded[1]
