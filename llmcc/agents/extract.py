@@ -18,6 +18,7 @@ Three program levels share one vocabulary:
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 LEVELS = ("source", "ir", "asm")
@@ -271,7 +272,7 @@ def find_ir_function(text: str, name: str) -> tuple[int, int] | None:
 
 def ir_declarations(text: str) -> list[str]:
     """The ``declare`` lines of an IR text (so a rewrite may bring in new intrinsics)."""
-    return re.findall(r"^declare\b[^\n]*$", text, re.MULTILINE)
+    return [d.strip() for d in re.findall(r"^[ \t]*declare\b[^\n]*$", text, re.MULTILINE)]
 
 
 # --------------------------------------------------------------------------- assembly
@@ -313,6 +314,7 @@ def extract_function(reply: str, name: str, level: str) -> str | None:
     without any fence is accepted only if it defines ``name`` as a whole."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    reply = reply.replace("\r\n", "\n")
     blocks = code_blocks(reply)
     if not blocks:
         return _definition_in(reply, name, level)
@@ -326,6 +328,7 @@ def extract_function(reply: str, name: str, level: str) -> str | None:
 def extract_block_defining(reply: str, name: str, level: str) -> str | None:
     """The whole closed block (not just the definition) that defines ``name``: used to
     bring along helpers the model wrote next to it (IR ``declare`` lines)."""
+    reply = reply.replace("\r\n", "\n")
     blocks = [b for b in code_blocks(reply) if b.closed and _definition_in(b.text, name, level)]
     if not blocks:
         return reply if not code_blocks(reply) and _definition_in(reply, name, level) else None
@@ -343,7 +346,14 @@ def _definition_in(text: str, name: str, level: str) -> str | None:
         if span is not None:
             body = text[span[0]:span[1]]
             return body if _has_instruction(body) else None
-    return text[span[0]:span[1]] if span else None
+    if span is None:
+        return None
+    if level == "ir":
+        # An indented reply (a block nested in a list item) goes in flush left, as the
+        # module's other definitions are.
+        line_start = text.rfind("\n", 0, span[0]) + 1
+        return textwrap.dedent(text[line_start:span[1]])
+    return text[span[0]:span[1]]
 
 
 def _has_instruction(asm_body: str) -> bool:
@@ -388,3 +398,206 @@ def no_improvement_statement(reply: str) -> str | None:
     end_candidates = [i for i in (prose.find(".", m.end()), prose.find("\n", m.end())) if i >= 0]
     end = min(end_candidates) + 1 if end_candidates else len(prose)
     return " ".join(prose[start:end].split())[:300]
+
+
+# --------------------------------------------------------------------------- C file-scope items
+
+
+@dataclass(frozen=True)
+class CItem:
+    """One file-scope item of a C text: a preprocessor directive, a function definition,
+    or a declaration (types, tables, prototypes, globals) up to its ';'."""
+
+    kind: str                 # "directive" | "function" | "declaration"
+    text: str                 # the original text
+    start: int
+    end: int
+    names: tuple[str, ...]    # ordinary identifiers and tags it declares (macro name for #define)
+    exports: bool = False     # defines a function or object with external linkage
+
+    @property
+    def directive(self) -> str:
+        """``include``, ``define``, ``if``... for a directive, else ""."""
+        if self.kind != "directive":
+            return ""
+        m = re.match(r"\s*#\s*(\w*)", self.text)
+        return m.group(1) if m else ""
+
+
+_ATTR_SPEC = re.compile(r"\b(?:__attribute__|__declspec)\s*\(\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\)")
+_C_WORDS = frozenset("""auto break case char const continue default do double else enum extern float
+for goto if inline int long register restrict return short signed sizeof static struct switch typedef
+union unsigned void volatile while _Bool _Complex _Alignas _Alignof _Atomic _Noreturn _Static_assert
+_Thread_local __inline __inline__ __restrict __restrict__ __const __volatile__ __extension__ bool
+__asm__ asm __int128 typeof __typeof__ _Float16 __thread""".split())
+
+
+def c_items(text: str) -> list[CItem]:
+    """The file-scope items of ``text`` in order. Comments between items belong to none;
+    a K&R definition comes out as several pieces (its parameter declarations end in ';'),
+    which compares equal between two texts all the same."""
+    masked = mask_c(text)
+    items: list[CItem] = []
+    n = len(text)
+    pos = 0
+    while pos < n:
+        while pos < n and masked[pos].isspace():
+            pos += 1
+        if pos >= n:
+            break
+        line_start = text.rfind("\n", 0, pos) + 1
+        if text[pos] == "#" and not text[line_start:pos].strip():
+            end = pos
+            while end < n and not (text[end] == "\n" and text[end - 1] != "\\"):
+                end += 1
+            items.append(_directive_item(text, pos, end))
+            pos = end
+            continue
+        if masked[pos] in ";}":
+            pos += 1
+            continue
+        end, is_function = _item_end(masked, pos)
+        piece = text[pos:end]
+        if is_function:
+            head = masked[pos:masked.index("{", pos)]
+            name = _function_name(head)
+            items.append(CItem("function", piece, pos, end, (name,) if name else (),
+                               exports=not re.search(r"\bstatic\b", head)))
+        else:
+            names, exports = _declared_names(masked[pos:end])
+            items.append(CItem("declaration", piece, pos, end, names, exports))
+        pos = end
+    return items
+
+
+def _directive_item(text: str, start: int, end: int) -> CItem:
+    piece = text[start:end]
+    m = re.match(r"\s*#\s*(?:define|undef)\s+([A-Za-z_]\w*)", piece)
+    return CItem("directive", piece, start, end, (m.group(1),) if m else ())
+
+
+def _item_end(masked: str, pos: int) -> tuple[int, bool]:
+    """End of the item starting at ``pos`` (past its ';' or a function body's '}') and
+    whether it is a function definition."""
+    depth = 0
+    brace_open = -1
+    k = pos
+    while k < len(masked):
+        c = masked[k]
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "{":
+            if depth == 0 and brace_open < 0:
+                brace_open = k
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0 and brace_open >= 0 and _is_function_head(masked[pos:brace_open]):
+                return k + 1, True
+        elif c == ";" and depth == 0:
+            return k + 1, False
+        k += 1
+    return len(masked), False
+
+
+_TYPE_HEAD = re.compile(r"(?:[A-Za-z_]\w*\s+)*(?:struct|union|enum)\b\s*[A-Za-z_]?\w*\s*", re.S)
+
+
+def _is_function_head(head: str) -> bool:
+    """Does the text before a '{' end a function declarator (not ``struct s``/``= {``)?"""
+    bare = _ATTR_SPEC.sub(" ", head).strip()
+    if "=" in bare or _TYPE_HEAD.fullmatch(bare) or re.match(r"typedef\b", bare):
+        return False
+    return bare.endswith(")")
+
+
+def _function_name(head: str) -> str | None:
+    bare = _ATTR_SPEC.sub(" ", head)
+    m = re.search(r"\b([A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*)\s*\)\s*\(", bare)   # MACRO(name)(...)
+    if m and m.group(2) not in _C_WORDS and not re.search(rf"\b{m.group(1)}\s*\(", bare[:m.start()]):
+        first = re.search(r"\b([A-Za-z_]\w*)\s*\(", bare)
+        if first and first.start() == m.start() and m.group(1).isupper():
+            return m.group(2)
+    first = re.search(r"\(\s*\*+\s*([A-Za-z_]\w*)\s*\)\s*\(|\b([A-Za-z_]\w*)\s*\(", bare)
+    if first is None:
+        return None
+    return first.group(1) or first.group(2)
+
+
+def _declared_names(masked: str) -> tuple[tuple[str, ...], bool]:
+    """Identifiers a declaration declares (tags, enumerators, declarators) and whether it
+    defines an object or function with external linkage."""
+    text = _ATTR_SPEC.sub(" ", masked).rstrip().rstrip(";")
+    names: list[str] = []
+    for tag in re.finditer(r"\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{", text):
+        names.append(tag.group(2))
+    for body in re.finditer(r"\benum\b[^{;]*\{([^{}]*)\}", text):
+        names += [e.split("=")[0].strip() for e in body.group(1).split(",") if e.strip()]
+    flat = _drop_braces(text)
+    head_words = set(re.findall(r"[A-Za-z_]\w*", flat.split("(")[0]))
+    is_typedef = "typedef" in head_words
+    linkage = not ({"static", "extern"} & head_words) and not is_typedef
+    exports = False
+    for declarator in _split_top(flat, ","):
+        declarator = _split_top(declarator, "=")[0]
+        declarator = re.sub(r"\[[^\]]*\]", "[]", declarator)
+        fp = re.search(r"\(\s*\*+\s*(?:const\s+)?([A-Za-z_]\w*)\s*\)", declarator)
+        fn = re.search(r"\b([A-Za-z_]\w*)\s*\(", declarator)
+        if fp:
+            name, is_function = fp.group(1), False
+        elif fn:
+            name, is_function = fn.group(1), True
+        else:
+            words = [w for w in re.findall(r"[A-Za-z_]\w*", declarator) if w not in _C_WORDS]
+            if not words or (len(words) == 1 and re.search(r"\b(?:struct|union|enum)\s*$",
+                                                           declarator[:declarator.rfind(words[0])])):
+                continue         # ``struct s;`` or a bare type: a tag, not an object
+            name, is_function = words[-1], False
+        if name in _C_WORDS:
+            continue
+        names.append(name)
+        if linkage and not is_function:
+            exports = True
+    return tuple(dict.fromkeys(names)), exports
+
+
+def _drop_braces(text: str) -> str:
+    out, depth = [], 0
+    for c in text:
+        if c == "{":
+            depth += 1
+            if depth == 1:
+                out.append(" ")
+        elif c == "}":
+            depth -= 1
+        elif depth == 0:
+            out.append(c)
+    return "".join(out)
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    """``text`` split at ``sep`` outside parentheses and brackets."""
+    parts, depth, last = [], 0, 0
+    for k, c in enumerate(text):
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == sep and depth == 0:
+            parts.append(text[last:k])
+            last = k + 1
+    parts.append(text[last:])
+    return parts
+
+
+_C_TOKEN = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|[A-Za-z_]\w*|\d[\w.]*|\S')
+_C_COMMENT = re.compile(r'//[^\n]*|/\*.*?\*/|("(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\')', re.S)
+
+
+def c_tokens(text: str) -> str:
+    """``text`` as a token string without comments or layout (two items that differ only
+    in formatting or comments compare equal)."""
+    bare = _C_COMMENT.sub(lambda m: m.group(1) or " ", text.replace("\\\n", " "))
+    return " ".join(_C_TOKEN.findall(bare))

@@ -21,12 +21,12 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Set
 
 from ..outcome import Fallback
 from ..tu import TUContext
-from .extract import (extract_block_defining, extract_function, find_asm_body,
-                      find_c_function, find_ir_function, ir_declarations)
+from .extract import (CItem, c_items, c_tokens, extract_block_defining, extract_function,
+                      find_asm_body, find_c_function, find_ir_function, ir_declarations)
 
 log = logging.getLogger(__name__)
 
@@ -186,14 +186,28 @@ class SourceLevel(Level):
         span = self._span(program, function)
         return program[span[0]:span[1]] if span else None
 
-    def splice(self, program: str, function: str, reply: str) -> str | SpliceError:
+    def splice(self, program: str, function: str, reply: str, *,
+               header_names: Callable[[], Set[str]] | None = None) -> str | SpliceError:
         """The rewritten definition in place of the old one, followed by a ``#line`` that
         gives the code after it its original line numbers: debug info and ``__LINE__`` of
-        every untouched function stay exactly as in the user's file."""
+        every untouched function stay exactly as in the user's file.
+
+        What the reply's block adds beside the function (static helpers, tables, macros,
+        types, includes the TU lacks) goes right before it; what it restates of the TU is
+        left alone (a whole-file reply replaces nothing but the function). A new name that
+        the TU (or, via ``header_names``, its headers) already declares is refused."""
+        reply = reply.replace("\r\n", "\n")
         span = self._span(program, function)
         spliced = super().splice(program, function, reply)
         if isinstance(spliced, SpliceError) or span is None:
             return spliced
+        block = extract_block_defining(reply, function, self.name)
+        if block is not None:
+            extra = source_additions(program, block, function, header_names)
+            if isinstance(extra, SpliceError):
+                return extra
+            if extra:
+                spliced = spliced[:span[0]] + extra + spliced[span[0]:]
         new_end = len(spliced) - (len(program) - span[1])
         if re.match(r"\n[ \t]*#[ \t]*line\b", spliced[new_end:]):
             return spliced   # an earlier splice's directive already follows the function
@@ -220,6 +234,77 @@ class SourceLevel(Level):
         if isinstance(obj, Fallback):
             return obj
         return Lowered(obj.output, opt.output)
+
+
+# Directives a reply may add before the function; others (#pragma, #undef, #if groups,
+# #line) are not taken from a reply: they could change how the rest of the TU compiles.
+_ADDABLE_DIRECTIVES = ("include", "define")
+
+
+def source_additions(program: str, block: str, function: str,
+                     header_names: Callable[[], Set[str]] | None = None) -> str | SpliceError:
+    """The text to put before ``function``: the items of the reply's code block that are
+    new to ``program`` (helpers, tables, macros, types, includes), in the reply's order.
+
+    Items the program already has (same tokens) are restated context and skipped, as are
+    prototypes of functions it already declares. A new item whose name the program or its
+    headers already use is refused (it would redefine or shadow something the rest of the
+    TU relies on), and so is a new definition with external linkage (it would change the
+    object's exported symbols)."""
+    target = find_c_function(block, function)
+    if target is None:
+        return ""
+    block_items = [it for it in c_items(block) if it.end <= target[0] or it.start >= target[1]]
+    if not block_items:
+        return ""
+    program_items = c_items(program)
+    known_tokens = {c_tokens(it.text) for it in program_items}
+    tu_names = {name for it in program_items for name in it.names}
+    headers: Set[str] | None = None
+    added: list[str] = []
+    for item in block_items:
+        if c_tokens(item.text) in known_tokens:
+            continue
+        if item.kind == "directive" and item.directive not in _ADDABLE_DIRECTIVES:
+            continue
+        if function in item.names:
+            if item.kind == "declaration" and len(item.names) == 1:
+                continue     # a prototype of the function being rewritten
+            return SpliceError("splice", f"your reply declares '{function}' a second time, in "
+                               f"'{_first_line(item.text)}'; give only one definition of it")
+        clash = [name for name in item.names if name in tu_names]
+        if not clash and item.names and header_names is not None:
+            if headers is None:
+                headers = header_names()
+            clash = [name for name in item.names if name in headers]
+        if clash:
+            if item.kind == "declaration" and _is_prototype(item):
+                continue     # the TU declares it already
+            return SpliceError(
+                "splice", f"'{clash[0]}' (in '{_first_line(item.text)}') is already declared in "
+                f"the translation unit or its headers, and your reply defines it differently. "
+                f"Only '{function}' may change: give new helpers, tables and macros names that "
+                f"are not used yet, and leave the rest of the file as it is")
+        if item.exports:
+            return SpliceError(
+                "splice", f"the new '{item.names[0] if item.names else _first_line(item.text)}' "
+                f"would be a new exported symbol: declare new helpers and tables 'static'")
+        if item.kind != "directive" and not item.names:
+            continue         # nothing it declares can be used (e.g. a stray block)
+        added.append(item.text.strip())
+    return "\n".join(added) + "\n\n" if added else ""
+
+
+def _is_prototype(item: CItem) -> bool:
+    """A declaration of functions only (no object, no body, no type definition)."""
+    bare = item.text.strip()
+    return ("{" not in bare and "=" not in bare and not re.match(r"typedef\b", bare)
+            and re.search(r"\w\s*\(", bare) is not None and not re.search(r"\(\s*\*", bare))
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line[:80]
 
 
 class IRLevel(Level):

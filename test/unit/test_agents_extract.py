@@ -316,3 +316,144 @@ def test_function_defined_only_in_an_else_branch_is_found():
     text = "#if HAVE_ATOMICS\nint once(int *p) { return *p; }\n#else\nint test_and_set(p)\n  int *p;\n{ return *p; }\n#endif\n"
     span = find_c_function(text, "test_and_set")
     assert span is not None and text[span[0]:span[1]].startswith("int test_and_set(p)")
+
+
+# --------------------------------------------------------------------------- replies as models write them
+
+from llmcc.agents.extract import c_items, c_tokens, no_improvement_statement  # noqa: E402
+
+POPCOUNT_HELPER_REPLY = """Here is a faster version. I added a small helper that counts one word.
+
+```c
+#include <stdint.h>
+#include <stddef.h>
+
+static inline uint64_t count_word(uint32_t w)
+{
+    return (uint64_t)__builtin_popcount(w);
+}
+
+uint64_t popcount_sum(const uint32_t *words, size_t n)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += count_word(words[i]);
+    return total;
+}
+```
+
+This uses the hardware-independent builtin; clang lowers it well.
+"""
+
+
+def test_c_items_names_kinds_and_linkage():
+    src = ("#include <x.h>\n#define SQ(x) \\\n  ((x)*(x))\ntypedef struct node { int a; } node_t;\n"
+           "enum color { RED, GREEN = 2 };\nstatic const unsigned char lut[4] = {0, 1, 1, 2};\n"
+           "int counter, *ptr = 0;\nextern int ext;\nint proto(int);\n"
+           "static inline __attribute__((always_inline)) int popc(unsigned x) { return x; }\n"
+           "struct s *make(void) { return 0; }\nint (*fp)(int);\n")
+    got = [(it.kind, it.names, it.exports) for it in c_items(src)]
+    assert got == [("directive", (), False), ("directive", ("SQ",), False),
+                   ("declaration", ("node", "node_t"), False),
+                   ("declaration", ("color", "RED", "GREEN"), False),
+                   ("declaration", ("lut",), False), ("declaration", ("counter", "ptr"), True),
+                   ("declaration", ("ext",), False), ("declaration", ("proto",), False),
+                   ("function", ("popc",), False), ("function", ("make",), True),
+                   ("declaration", ("fp",), True)]
+
+
+def test_c_tokens_ignore_layout_and_comments_but_not_strings():
+    assert c_tokens("int  x = 1; /* c */\n") == c_tokens("int x=1;// other\n")
+    assert c_tokens('char *s = "a  b";') != c_tokens('char *s = "a b";')
+
+
+def test_reply_with_new_static_helper_splices_it_before_the_function():
+    spliced = SourceLevel().splice(KERNELS, "popcount_sum", POPCOUNT_HELPER_REPLY)
+    assert not isinstance(spliced, SpliceError), spliced
+    helper = spliced.index("static inline uint64_t count_word")
+    assert spliced.index("bits32") < helper < spliced.index("uint64_t popcount_sum(")
+    assert spliced.count("#include <stdint.h>") == 1          # already in the TU: not repeated
+    assert "sum_times7" in spliced and "add_one" in spliced    # the rest of the file is kept
+
+
+def test_whole_file_reply_takes_only_the_function_and_what_is_new():
+    whole = KERNELS.replace("/* Bit count one bit at a time: -O3 unrolls it into ~100 instructions. */\n", "")
+    start, end = find_c_function(whole, "popcount_sum")
+    new_fn = ("uint64_t popcount_sum(const uint32_t *words, size_t n)\n{\n    uint64_t t = 0;\n"
+              "    for (size_t i = 0; i < n; i++)\n        t += POP(words[i]);\n    return t;\n}")
+    whole = ("#include <string.h>\n#define POP(w) ((uint64_t)__builtin_popcount(w))\n"
+             + whole[:start] + new_fn + whole[end:])
+    reply = f"Sure! Here is the complete file:\n\n```c\n{whole}```\n"
+    spliced = SourceLevel().splice(KERNELS, "popcount_sum", reply)
+    assert not isinstance(spliced, SpliceError), spliced
+    assert "Bit count one bit at a time" in spliced            # nothing else was replaced
+    assert spliced.count("unsigned bits32(unsigned w)") == 1
+    fn = spliced.index("uint64_t popcount_sum(")
+    assert spliced.index("#include <string.h>") < fn and spliced.index("#define POP(w)") < fn
+    assert spliced.index("unsigned bits32(unsigned w)") < spliced.index("#include <string.h>")
+
+
+def test_helper_named_like_a_tu_function_is_refused_with_the_name():
+    reply = POPCOUNT_HELPER_REPLY.replace("count_word", "bits32")
+    result = SourceLevel().splice(KERNELS, "popcount_sum", reply)
+    assert isinstance(result, SpliceError) and result.stage == "splice"
+    assert "'bits32'" in result.message and "already declared" in result.message
+
+
+def test_helper_named_like_a_header_declaration_is_refused():
+    result = SourceLevel().splice(KERNELS, "popcount_sum", POPCOUNT_HELPER_REPLY,
+                                  header_names=lambda: {"count_word", "memcpy"})
+    assert isinstance(result, SpliceError) and "'count_word'" in result.message
+
+
+def test_new_non_static_helper_is_refused_as_a_new_export():
+    reply = POPCOUNT_HELPER_REPLY.replace("static inline uint64_t", "uint64_t")
+    result = SourceLevel().splice(KERNELS, "popcount_sum", reply)
+    assert isinstance(result, SpliceError) and "exported symbol" in result.message
+    table = ("```c\nconst unsigned char lut[4] = {0, 1, 1, 2};\n"
+             "uint64_t popcount_sum(const uint32_t *words, size_t n) { return lut[n & 3]; }\n```")
+    result = SourceLevel().splice(KERNELS, "popcount_sum", table)
+    assert isinstance(result, SpliceError) and "'lut'" in result.message and "static" in result.message
+
+
+def test_changed_other_function_in_a_whole_file_reply_is_refused():
+    whole = KERNELS.replace("s += (int64_t)a[i] * 7;", "s += (int64_t)a[i] * 8;")
+    reply = f"```c\n{whole}```"
+    result = SourceLevel().splice(KERNELS, "popcount_sum", reply)
+    assert isinstance(result, SpliceError) and "'sum_times7'" in result.message
+
+
+def test_crlf_reply_is_understood():
+    reply = POPCOUNT_HELPER_REPLY.replace("\n", "\r\n")
+    spliced = SourceLevel().splice(KERNELS, "popcount_sum", reply)
+    assert not isinstance(spliced, SpliceError) and "\r" not in spliced
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("No improvement possible.", True),
+    ("The function is already optimal for -O3.", True),
+    ("I don't see a way to make this faster without changing behaviour.", True),
+    ("There is nothing left to optimize here.", True),
+    ("Here is the improved version; it is 2x faster.", False),
+    ("```c\nint f(void) { return 0; /* already optimal */ }\n```", False),
+])
+def test_no_improvement_statements(text, expected):
+    assert (no_improvement_statement(text) is not None) is expected
+
+
+@pytest.mark.parametrize("tag", ["llvm", "ll", ""])
+def test_indented_crlf_ir_reply_splices_flush_left_and_parses(tag):
+    reply = (f"Here you go:\r\n\r\n   ```{tag}\r\n   define i32 @f(i32 %x) #0 {{\r\n"
+             "     %c = call i32 @llvm.ctpop.i32(i32 %x)\r\n     ret i32 %c\r\n   }\r\n"
+             "   declare i32 @llvm.ctpop.i32(i32)\r\n   ```\r\n")
+    spliced = IRLevel().splice(IR_MODULE, "f", reply)
+    assert isinstance(spliced, str), spliced
+    assert "\ndefine i32 @f(i32 %x) #0 {\n  %c = call" in spliced and "\r" not in spliced
+    assert "\ndeclare i32 @llvm.ctpop.i32(i32)" in spliced
+
+
+@pytest.mark.parametrize("tag", ["asm", "x86asm", "nasm", "s", ""])
+def test_asm_reply_with_any_asm_tag_and_crlf_is_extracted(tag):
+    reply = f"Faster:\r\n```{tag}\r\nf:\r\n\tleal\t(%rdi,%rdi,2), %eax\r\n\tretq\r\n```\r\n"
+    spliced = AsmLevel().splice(ASM, "f", reply)
+    assert isinstance(spliced, str) and "leal\t(%rdi,%rdi,2), %eax\n\tretq\n.Lfunc_end0:" in spliced
