@@ -489,7 +489,9 @@ class GuideSession:
         """One test plan per function, made once (the testing agent, else deterministic)."""
         if function not in self.plans:
             from .testing import make_test_plan
-            self.plans[function] = make_test_plan(self.ctx, function, self.client)
+            shared = next(iter(self.plans.values()), None) if self.ctx.has_main else None
+            # A program is tested as a whole: one plan (and one generator) serves every function.
+            self.plans[function] = shared if shared is not None else make_test_plan(self.ctx, function, self.client)
         return self.plans[function]
 
     def best_state(self) -> ProgramState | None:

@@ -12,8 +12,17 @@ The model's tests *add* to the deterministic plan (``llmcc.verify.evaluate.build
 never replace it: a validated generator plan carries the built-in plan, and candidates
 are tested on both (a generator that prints nothing useful for large inputs cannot hide a
 rewrite that is wrong there). When there is no model, the model fails, or the generator
-fails validation, the deterministic plan alone is used. Program-mode TUs (with ``main``)
-always use the deterministic plan: their inputs are argv/stdin.
+fails validation, the deterministic plan alone is used.
+
+Program-mode TUs (with ``main``) are tested by running the whole program on argv/stdin.
+There the model writes a standalone generator (``./gen correctness I`` / ``./gen scale I``)
+that *prints* one program input (an optional ``#ARGS ...`` first line, then stdin). It is
+built and run in the sandbox; its inputs become a program plan that carries the built-in
+program plan, exactly as in function mode. A generator that crashes, hangs, writes
+something no program could take, or is not deterministic is dropped with a counted reason
+(``ctx.report["agents_testing"][...]["generator_rejected"]``); a generated input the
+reference itself crashes on is dropped (listed), and a scale input the reference cannot
+finish within the budget ends the scale list.
 """
 from __future__ import annotations
 
@@ -65,15 +74,18 @@ def make_test_plan(ctx: TUContext, function: str, client: Any) -> Any:
     notes = ctx.report.setdefault("agents_testing", {})
     builtin = build_test_plan(ctx, function)
     generated: Any = Fallback("no-model", "no model client")
-    if client is not None and not ctx.has_main:
+    if client is not None:
         try:
-            generated = _generated_plan(ctx, function, client)
+            generated = (_generated_program_plan(ctx, client) if ctx.has_main
+                         else _generated_plan(ctx, function, client))
         except Exception as e:  # the testing agent is optional; its bugs must not cost the TU
             log.exception("testing agent failed for %s", function)
             generated = Fallback("internal-error", f"{type(e).__name__}: {e}")
     if not isinstance(generated, Fallback):
         generated.builtin = None if isinstance(builtin, Fallback) else builtin
         notes[function] = {"plan": "model-generator+builtin" if generated.builtin is not None else "model-generator",
+                           "mode": generated.mode,
+                           "correctness_inputs": len(generated.correctness),
                            "scale_inputs": len(generated.scale),
                            "builtin_inputs": 0 if generated.builtin is None else
                            len(builtin.correctness) + len(builtin.scale),
@@ -81,7 +93,11 @@ def make_test_plan(ctx: TUContext, function: str, client: Any) -> Any:
                            **{k: v for k, v in generated.detail.items() if k != "reference_exe"}}
         return generated
     notes[function] = {"plan": "deterministic" if not isinstance(builtin, Fallback) else "none",
-                       "generator_rejected": str(generated)[:500]}
+                       "generator_rejected": str(generated)[:500],
+                       "generator_rejected_reason": generated.reason}
+    # Counted per reason over the TU, like the driver's fallback reasons.
+    counts = ctx.report.setdefault("agents_testing_rejected", {})
+    counts[generated.reason] = counts.get(generated.reason, 0) + 1
     return builtin
 
 
@@ -108,6 +124,167 @@ def _generated_plan(ctx: TUContext, function: str, client: Any) -> Any:
         return Fallback("generator-missing", "no complete C program with main() in the reply")
     source = _full_program(reply.content or "")
     return _validated_plan(ctx, function, source)
+
+
+# --------------------------------------------------------------------------- programs
+
+PROGRAM_PROMPT_CHARS = 12000      # the program shown to the generator's author
+# The generator is untrusted: its own limits, tighter than the tests'.
+GENERATOR_CPU_SECONDS = 2.0
+GENERATOR_WALL_SECONDS = 6.0
+GENERATOR_OUTPUT_BYTES = 16 << 20
+GENERATOR_BUILD_SECONDS = 60.0
+
+
+def _generated_program_plan(ctx: TUContext, client: Any) -> Any:
+    """Ask for a program-input generator, run it, and check its inputs on the reference:
+    a program ``TestPlan`` of model-written inputs, or ``Fallback`` with the reason."""
+    from ..llm.client import LLMError
+    from ..llm.prompts import render
+    try:
+        program = ctx.source_path.read_text(errors="replace")
+    except OSError as e:
+        return Fallback("no-source", str(e)[:300])
+    system, _ = render("system")
+    user, version = render("testgen_program", source=ctx.source, program=program[:PROGRAM_PROMPT_CHARS],
+                           truncated=len(program) > PROGRAM_PROMPT_CHARS,
+                           uses_args=bool(re.search(r"\bargv\b", program)),
+                           hot_functions=[h.name for h in ctx.hot_functions if h.name != "main"][:8],
+                           correctness_inputs=CORRECTNESS_INPUTS, scale_inputs=SCALE_INPUTS)
+    try:
+        replies = client.chat([{"role": "system", "content": system}, {"role": "user", "content": user}],
+                              purpose="testing-agent", template_version=version)
+    except LLMError as e:
+        return Fallback("llm-unavailable", str(e)[:300])
+    reply = replies[0]
+    if reply.finish_reason == "length":
+        return Fallback("generator-truncated", "the generator reply was cut off")
+    source = _full_program(reply.content or "")
+    if not source:
+        return Fallback("generator-missing", "no complete C program with main() in the reply")
+    directory = ctx.workdir / "testgen"
+    directory.mkdir(parents=True, exist_ok=True)
+    generator = _build_generator(ctx, source, directory)
+    if isinstance(generator, Fallback):
+        return generator
+    from ..measure.sandbox import SandboxUnavailable
+    try:
+        inputs = _program_inputs(ctx, generator, directory)
+        if isinstance(inputs, Fallback):
+            return inputs
+        return _program_plan_on_reference(ctx, generator, *inputs, directory=directory)
+    except SandboxUnavailable as e:
+        return Fallback("sandbox-unavailable", str(e))
+
+
+def _build_generator(ctx: TUContext, source: str, directory: Path) -> Path | Fallback:
+    """Compile the generator on its own (it is not linked with the TU)."""
+    import subprocess
+    digest = hashlib.sha256(source.encode()).hexdigest()[:12]
+    c_path = directory / f"program-generator-{digest}.c"
+    c_path.write_text(source)
+    exe = directory / f"program-generator-{digest}"
+    if exe.exists():
+        return exe
+    argv = [str(ctx.toolchain.clang), "-O1", "-w", str(c_path), "-o", str(exe), "-lm"]
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=GENERATOR_BUILD_SECONDS,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return Fallback("generator-build-failed", "compiling the generator timed out")
+    if proc.returncode != 0:
+        exe.unlink(missing_ok=True)
+        return Fallback("generator-build-failed", proc.stderr[-500:])
+    return exe
+
+
+def _generator_limits() -> Any:
+    from ..measure.sandbox import Limits
+    return Limits(cpu_seconds=GENERATOR_CPU_SECONDS, wall_seconds=GENERATOR_WALL_SECONDS,
+                  memory_bytes=1 << 30, file_size_bytes=GENERATOR_OUTPUT_BYTES, processes=8)
+
+
+def _run_generator(ctx: TUContext, generator: Path, kind: str, index: int, directory: Path) -> Any:
+    """One generator run: a ``ProgramInput``, or a ``Fallback`` naming what went wrong."""
+    from ..verify.difftest import run_input
+    from ..verify.inputs import program_input_from_generator
+    obs = run_input(generator, GeneratedInput(kind, index), workdir=directory, limits=_generator_limits(),
+                    allow_unsandboxed=bool(ctx.settings["verify.allow_unsandboxed"]))
+    where = f"{kind} {index}"
+    if obs.killed in ("cpu", "timeout"):
+        return Fallback("generator-hung", f"{where}: killed ({obs.killed})")
+    if obs.crashed or obs.returncode != 0:
+        return Fallback("generator-crashed", f"{where}: {obs.summary()[:300]}")
+    made = program_input_from_generator(kind, index, obs.stdout)
+    if made is None:
+        return Fallback("generator-invalid", f"{where}: its #ARGS line cannot be passed to a program")
+    return made
+
+
+def _program_inputs(ctx: TUContext, generator: Path, directory: Path) -> Any:
+    """(correctness, scale) inputs from the generator. Any failure on a correctness input
+    drops the generator; on a scale input it ends the scale list (they only grow)."""
+    correctness = []
+    for i in range(CORRECTNESS_INPUTS):
+        made = _run_generator(ctx, generator, "correctness", i, directory)
+        if isinstance(made, Fallback):
+            return made
+        correctness.append(made)
+    again = _run_generator(ctx, generator, "correctness", 0, directory)
+    if isinstance(again, Fallback) or again != correctness[0]:
+        return Fallback("generator-invalid", "the generator is not deterministic")
+    if len({(c.args, c.stdin) for c in correctness}) < MIN_DISTINCT_OUTPUTS:
+        return Fallback("generator-invalid", "every correctness input is the same")
+    scale, dropped = [], []
+    for i in range(SCALE_INPUTS):
+        made = _run_generator(ctx, generator, "scale", i, directory)
+        if isinstance(made, Fallback):
+            dropped.append(str(made)[:200])
+            break
+        scale.append(made)
+    return correctness, scale, dropped
+
+
+def _program_plan_on_reference(ctx: TUContext, generator: Path, correctness: list, scale: list,
+                               dropped: list, *, directory: Path) -> Any:
+    """The program plan of the generated inputs the reference handles: correctness inputs
+    it neither crashes on nor answers differently twice, scale inputs it finishes within
+    the evaluator's budget (the first one over budget ends the list)."""
+    from ..verify.difftest import MIN_USABLE_INPUTS, ensure_executable, run_input, run_inputs
+    from ..verify.evaluate import SCALE_BUDGET_SECONDS
+    from ..verify.plan import TestPlan
+    plan = TestPlan(mode="program", function=None, harness_c=None, correctness=correctness, scale=scale,
+                    seed=0, detail={"generator": str(generator)})
+    exe = ensure_executable(ctx.toolchain, plan, ctx.baseline_object, directory, "ref")
+    if isinstance(exe, Fallback):
+        return Fallback("generator-unusable", f"the reference does not link: {exe.detail[-300:]}")
+    allow = bool(ctx.settings["verify.allow_unsandboxed"])
+    ref_key = hashlib.sha256(exe.read_bytes()).hexdigest()
+    first = run_inputs(exe, correctness, workdir=directory, allow_unsandboxed=allow)
+    second = run_inputs(exe, correctness, workdir=directory, allow_unsandboxed=allow)
+    kept, rejected = [], []
+    for test_input, a, b in zip(correctness, first, second):
+        if a.crashed or a.comparable() != b.comparable():
+            rejected.append(f"{test_input.describe()[:200]}: reference "
+                            f"{'crashed' if a.crashed else 'is not deterministic'}")
+            continue
+        plan.reference_cache.put(ref_key, test_input, a)
+        kept.append(test_input)
+    if len(kept) < MIN_USABLE_INPUTS:
+        return Fallback("generator-invalid", f"the reference crashes or is not deterministic on "
+                                             f"{len(rejected)} of {len(correctness)} generated inputs")
+    kept_scale = []
+    for test_input in scale:
+        obs = run_input(exe, test_input, workdir=directory, allow_unsandboxed=allow)
+        if obs.crashed or obs.cpu_time > SCALE_BUDGET_SECONDS:
+            dropped.append(f"{test_input.describe()[:200]}: reference "
+                           f"{obs.killed or obs.returncode if obs.crashed else f'{obs.cpu_time:.3f}s'}")
+            break
+        plan.reference_cache.put(ref_key, test_input, obs)
+        kept_scale.append(test_input)
+    plan.correctness, plan.scale = kept, kept_scale
+    plan.detail.update({"reference_exe": str(exe), "inputs_rejected": rejected, "scale_dropped": dropped})
+    return plan
 
 
 def _signature(code: str) -> str:

@@ -550,7 +550,8 @@ def _compare_all(plan: "TestPlan", ref_exe: Path, cand_exe: Path, inputs: list, 
         compared += 1
         if cand.comparable() != ref.comparable():
             return Verdict(VerdictKind.TESTED_DIFFERENT, checker,
-                           f"outputs differ on {test_input.kind} input {test_input.index}",
+                           f"outputs differ on {test_input.kind} input {test_input.index}"
+                           f"{_origin_note(test_input)}",
                            counterexample=_counterexample(plan, test_input, ref, cand),
                            data={"inputs_compared": compared, "dropped": dropped,
                                  "isolation": isolation})
@@ -789,6 +790,13 @@ def run_inputs(exe: Path, inputs: list, *, workdir: Path, limits: "Limits | None
     def observe(test_input) -> Observation:
         return run_input(exe, test_input, workdir=workdir, limits=limits, allow_unsandboxed=allow_unsandboxed)
     return [obs for _, obs in _observed_in_order(observe, inputs)]
+
+
+def _origin_note(test_input) -> str:
+    """" (model-written)" for an input a model's generator made: the report says whose
+    test caught the candidate."""
+    origin = getattr(test_input, "origin", "")
+    return f" ({origin})" if origin else ""
 
 
 def _counterexample(plan: "TestPlan", test_input, ref: Observation, cand: Observation) -> str:

@@ -17,6 +17,7 @@ generator needs it; ``llmcc.verify.harness`` fills it from clang's AST.
 """
 from __future__ import annotations
 
+import hashlib
 import random
 import struct
 from dataclasses import dataclass
@@ -224,12 +225,15 @@ class FunctionInput:
 
 @dataclass(frozen=True)
 class ProgramInput:
-    """One run of a whole program: command-line arguments and stdin."""
+    """One run of a whole program: command-line arguments and stdin. ``origin``: "" for
+    the built-in inputs, "model-written" for those a model's generator produced (shown in
+    counterexamples, so a report says whose test caught a candidate)."""
 
     kind: str
     index: int
     args: tuple[str, ...] = ()
     stdin: bytes = b""
+    origin: str = ""
 
     @property
     def argv(self) -> list[str]:
@@ -237,8 +241,32 @@ class ProgramInput:
 
     def describe(self, params: tuple = ()) -> str:
         shown = self.stdin[:200]
-        more = f"... ({len(self.stdin)} bytes)" if len(self.stdin) > 200 else ""
-        return f"{self.kind} {self.index}: argv={list(self.args)!r} stdin={shown!r}{more}"
+        more = f"... ({len(self.stdin)} bytes, sha256 {hashlib.sha256(self.stdin).hexdigest()[:12]})" \
+            if len(self.stdin) > 200 else ""
+        origin = f" ({self.origin})" if self.origin else ""
+        return f"{self.kind} {self.index}{origin}: argv={list(self.args)!r} stdin={shown!r}{more}"
+
+
+# A model-written program-input generator prints the program's stdin; an optional first
+# line ``#ARGS a b c`` gives its command-line arguments (split at white space).
+GENERATED_ARGS_PREFIX = b"#ARGS"
+MAX_GENERATED_ARGS = 64
+MAX_GENERATED_ARG_BYTES = 4096
+
+
+def program_input_from_generator(kind: str, index: int, output: bytes) -> ProgramInput | None:
+    """The ``ProgramInput`` a generator's ``output`` describes, or None when its argument
+    line cannot be passed to a program (too many or too long arguments; a NUL byte cannot
+    be in argv at all). The output is untrusted: nothing here may raise on it."""
+    args: tuple[str, ...] = ()
+    stdin = output
+    if output.startswith(GENERATED_ARGS_PREFIX):
+        line, _, stdin = output.partition(b"\n")
+        words = line[len(GENERATED_ARGS_PREFIX):].split()
+        if len(words) > MAX_GENERATED_ARGS or any(len(w) > MAX_GENERATED_ARG_BYTES or b"\0" in w for w in words):
+            return None
+        args = tuple(w.decode("utf-8", errors="surrogateescape") for w in words)
+    return ProgramInput(kind, index, args=args, stdin=stdin, origin="model-written")
 
 
 TestInput = Union[FunctionInput, ProgramInput]

@@ -142,3 +142,131 @@ def test_builtin_tests_still_run_under_a_weak_model_generator(ctx_for):
     assert failing and failing[0].checker == "difftest-function"
     # The failing input is a built-in one (the model's generator inputs all agreed).
     assert evaluation.verdicts[-1] is failing[0] and "model-written" not in failing[0].counterexample
+
+
+# --------------------------------------------------------------------------- programs
+
+PROGRAM = r"""
+#include <stdio.h>
+
+long mix(long x) { return (x * x + 3 * x) % 1000003; }
+
+int main(void)
+{
+    long n, x, acc = 0;
+    if (scanf("%ld", &n) != 1 || n < 0)
+        return 1;
+    for (long i = 0; i < n && scanf("%ld", &x) == 1; i++)
+        acc += mix(x);
+    printf("%ld\n", acc);
+    return 0;
+}
+"""
+
+# Inputs in the program's own format: "n" then n numbers. Correctness input 4 holds 31337,
+# a value no built-in input contains; scale inputs grow 10x per step.
+PROGRAM_GENERATOR = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned long long s = 88172645463325252ULL;
+static unsigned long long next(void) { s ^= s << 13; s ^= s >> 7; s ^= s << 17; return s; }
+
+int main(int argc, char **argv)
+{
+    if (argc != 3)
+        return 2;
+    int i = atoi(argv[2]);
+    long n = strcmp(argv[1], "scale") == 0 ? 300L : 1 + i % 5;
+    for (int k = 0; strcmp(argv[1], "scale") == 0 && k < i; k++)
+        n *= 10;
+    printf("%ld\n", n);
+    for (long k = 0; k < n; k++)
+        printf("%ld ", i == 4 && k == 0 && argv[1][0] == 'c' ? 31337L : (long)(next() % 100000) + i);
+    printf("\n");
+    return 0;
+}
+"""
+
+
+@pytest.fixture
+def program_ctx_for(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "prog.c").write_text(PROGRAM)
+    tc = find_toolchain()
+    base = tmp_path / "prog.o"
+    subprocess.run([str(tc.clang), "-O3", "-c", "prog.c", "-o", str(base)], cwd=src, check=True)
+    (tmp_path / "none.toml").write_text("")
+
+    def make(url: str) -> TUContext:
+        settings = load_settings(cwd=tmp_path, env={
+            "LLMCC_CONFIG": str(tmp_path / "none.toml"), "LLMCC_LLM_BACKEND": "openai",
+            "LLMCC_LLM_BASE_URL": url, "LLMCC_LLM_MODEL": "scripted",
+            "LLMCC_CACHE_DIR": str(tmp_path / "cache")})
+        (tmp_path / "work").mkdir(exist_ok=True)
+        return TUContext(source="prog.c", cwd=src, flags=[], opt_level="-O3", toolchain=tc,
+                         settings=settings, workdir=tmp_path / "work", baseline_object=base,
+                         hot_functions=[HotFunction("mix", 1.0)], has_main=True)
+    return make
+
+
+def program_plan_from(program_ctx_for, reply: str):
+    with ScriptedServer([{"content": reply}]) as srv:
+        ctx = program_ctx_for(srv.url)
+        client = make_client(ctx.settings, retry=RetryPolicy(attempts=2, multiplier=0.01, max_wait=0.02))
+        plan = make_test_plan(ctx, "mix", client)
+        return ctx, plan, srv
+
+
+def _compiled_variant(ctx, old: str, new: str) -> Path:
+    text = ctx.source_path.read_text()
+    assert old in text
+    (ctx.workdir / "variant.c").write_text(text.replace(old, new))
+    obj = ctx.workdir / "variant.o"
+    subprocess.run([str(ctx.toolchain.clang), "-O3", "-c", str(ctx.workdir / "variant.c"), "-o", str(obj)], check=True)
+    return obj
+
+
+def test_program_plan_adds_model_written_stdin_inputs_and_catches_what_only_they_reach(program_ctx_for):
+    ctx, plan, srv = program_plan_from(program_ctx_for, f"A generator:\n```c\n{PROGRAM_GENERATOR}\n```\n")
+    # The model was asked for a program-input generator and shown the program.
+    asked = srv.requests[0]["messages"][-1]["content"]
+    assert "./gen correctness I" in asked and "acc += mix(x);" in asked
+    notes = ctx.report["agents_testing"]["mix"]
+    assert notes["plan"] == "model-generator+builtin" and notes["mode"] == "program", notes
+    assert plan.mode == "program" and len(plan.correctness) == 10 and len(plan.scale) >= 2
+    assert all(i.origin == "model-written" for i in [*plan.correctness, *plan.scale])
+    assert plan.correctness[4].stdin.startswith(b"5\n31337 ")
+    # The built-in stdin inputs still run: model tests add, never replace.
+    assert plan.builtin is not None and plan.builtin.mode == "program"
+    assert len(plan.builtin.correctness) >= 3 and all(i.origin == "" for i in plan.builtin.correctness)
+    assert plan.all_plans() == [plan, plan.builtin]
+    # Wrong only on 31337: no built-in input has it, the model's input 4 does.
+    wrong = _compiled_variant(ctx, "return (x * x + 3 * x) % 1000003;",
+                              "if (x == 31337) return 0; return (x * x + 3 * x) % 1000003;")
+    only_builtin = evaluate_candidate(ctx, plan.builtin, wrong, measure=False)
+    assert only_builtin.correct, only_builtin.reason          # the built-in inputs miss it
+    evaluation = evaluate_candidate(ctx, plan, wrong, measure=False)
+    assert not evaluation.correct
+    failing = [v for v in evaluation.verdicts if v.kind.value == "tested_different"]
+    assert failing and failing[0].checker == "difftest-program"
+    assert "correctness input 4 (model-written)" in failing[0].detail
+
+
+@pytest.mark.parametrize("broken", ["crashes", "hangs", "nul-argument"])
+def test_hostile_program_generator_is_dropped_with_a_counted_reason(program_ctx_for, broken):
+    program = {"crashes": PROGRAM_GENERATOR.replace("int i = atoi(argv[2]);", "int i = atoi(argv[2]);\n    if (i == 6) abort();"),
+               "hangs": PROGRAM_GENERATOR.replace("int i = atoi(argv[2]);", "int i = atoi(argv[2]);\n    while (i == 2) { }"),
+               "nul-argument": PROGRAM_GENERATOR.replace('printf("%ld\\n", n);',
+                                                         'printf("#ARGS a%cb\\n", 0); printf("%ld\\n", n);')}[broken]
+    assert program != PROGRAM_GENERATOR
+    ctx, plan, _ = program_plan_from(program_ctx_for, f"```c\n{program}\n```")
+    notes = ctx.report["agents_testing"]["mix"]
+    expected = {"crashes": "generator-crashed", "hangs": "generator-hung", "nul-argument": "generator-invalid"}[broken]
+    assert notes["plan"] == "deterministic" and notes["generator_rejected_reason"] == expected, notes
+    assert ctx.report["agents_testing_rejected"] == {expected: 1}
+    # The built-in program plan is what remains, untouched.
+    assert plan.mode == "program" and plan.builtin is None and "generator" not in plan.detail
+    assert all(i.origin == "" for i in plan.correctness)
