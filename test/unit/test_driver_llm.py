@@ -70,3 +70,30 @@ def test_dead_endpoint_gives_clangs_object(tmp_path, llmcc_env):
     run([CLANG, "-O2", "-c", "kernels.c", "-o", "ref.o"], tmp_path)
     assert got.returncode == 0 and got.stderr == b""
     assert (tmp_path / "kernels.o").read_bytes() == (tmp_path / "ref.o").read_bytes()
+
+
+def test_guide_crash_is_a_fallback_of_its_own(tmp_path, llmcc_env):
+    """A bug inside the guiding agent keeps clang's object and is counted as
+    fallback:guide-internal-error, not as no_improvement (the TU was never really tried)."""
+    (tmp_path / "kernels.c").write_bytes((DATA / "kernels.c").read_bytes())
+    crash = ("import sys\n"
+             "import llmcc.agents.guiding as g\n"
+             "def boom(self):\n"
+             "    raise ZeroDivisionError('planted guide bug')\n"
+             "g.GuideSession.run = boom\n"
+             "from llmcc.cli import main\n"
+             "sys.argv[0] = 'llmcc'\n"
+             "sys.exit(main(sys.argv[1:]))\n")
+    with ScriptedServer([{"match": GUIDE, "content": "Done.", "repeat": -1}]) as srv:
+        env = llm_env(llmcc_env, srv.url)
+        got = run([str(Path(LLMCC).parent / "python"), "-c", crash, "-O2", "-c", "kernels.c",
+                   "-o", "kernels.o"], tmp_path, env)
+        assert got.returncode == 0 and got.stderr == b"", got.stderr
+        run([CLANG, "-O2", "-c", "kernels.c", "-o", "ref.o"], tmp_path)
+        assert (tmp_path / "kernels.o").read_bytes() == (tmp_path / "ref.o").read_bytes()
+        stats = json.loads(run([LLMCC, "stats", "--json"], tmp_path, env).stdout)
+        assert stats.get("fallback:guide-internal-error") == 1, stats
+        assert "no_improvement" not in stats
+        report = json.loads(run([LLMCC, "report", "--json"], tmp_path, env).stdout)[-1]
+        assert report["fallback"]["reason"] == "guide-internal-error"
+        assert "planted guide bug" in report["fallback"]["detail"]
