@@ -1,0 +1,367 @@
+"""Known-good rewrites on SCRIPTED ANSWERS, end to end through the driver.
+
+No model is involved. ``bench/rewrite_corpus/<case>/`` holds one hot function copied from
+the bench kernels or a real project (``kernel.c``, a self-contained TU), a known-good
+rewrite of it (``rewrite.c``, or ``rewrite.ll`` for an IR reply), the reply a model would
+write (``reply.md``: prose plus fenced code, a whole file, a function plus a table...),
+a timing/equivalence driver (``driver.c``, using ``harness.h``) and ``case.json``
+(function, level, kind of rewrite, reply shape, where the function comes from).
+
+For each case the runner:
+
+1. checks the rewrite is equivalent: ``driver check`` prints a digest of every output on
+   seeded random and edge inputs; the original and the rewrite (both plain ``clang-22
+   -O2``) must print the same digest (a mismatch is a corpus bug and is reported);
+2. serves the reply from the scripted OpenAI-compatible server on loopback (the guide
+   sends the function to the level agent once, then stops) and compiles ``kernel.c`` with
+   ``llmcc -O2 -c`` in llm mode through the real driver, with a fresh cache;
+3. reads llmcc's report: accepted or not (and which stage/check refused it), and the
+   speedup llmcc measured;
+4. times, interleaved with llmcc's own timing (``llmcc.measure.timing.compare_runtimes``
+   over sandboxed runs of ``driver time``): clang's object vs the rewrite compiled by
+   clang (the STANDALONE speedup) and clang's object vs llmcc's EMITTED object.
+
+Done when (issue 12): >= 90% of the cases accepted, and every accepted case's emitted
+speedup within 5% of its standalone speedup.
+
+Usage: ``.venv/bin/python bench/bench_rewrites.py [--only CASE ...] [--reps N] [--json OUT]``
+(or ``llmcc bench rewrites ...``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+CORPUS = REPO / "bench" / "rewrite_corpus"
+CLANG = shutil.which("clang-22") or "/usr/lib/llvm-22/bin/clang"
+LLMCC = Path(sys.executable).parent / "llmcc"
+FLAGS = ["-O2"]
+DONE_ACCEPTED = 0.90      # share of known-good rewrites that must be accepted
+DONE_DELTA = 0.05         # |emitted / standalone - 1| allowed for an accepted case
+GUIDE = "You steer"
+LEVEL_TOOLS = {"source": "source_agent", "ir": "ir_agent", "asm": "asm_agent"}
+LEVEL_PROMPTS = {"source": "Rewrite the C function", "ir": "Rewrite the LLVM", "asm": "Rewrite the x86-64"}
+
+
+@dataclass
+class Case:
+    """One corpus entry (see the module docstring for the files)."""
+
+    name: str
+    path: Path
+    function: str
+    level: str
+    kind: str
+    shape: str
+    origin: str
+    time_reps: int = 1
+
+    @property
+    def reply(self) -> str:
+        return (self.path / "reply.md").read_text()
+
+    @property
+    def rewrite(self) -> Path:
+        """The rewritten TU: C, or an LLVM IR module for an IR-level reply."""
+        ll = self.path / "rewrite.ll"
+        return ll if ll.exists() else self.path / "rewrite.c"
+
+
+def load_cases(corpus: Path = CORPUS, only: list[str] | None = None) -> list[Case]:
+    """Every case directory (one with a ``case.json``), sorted by name."""
+    cases = []
+    for meta in sorted(corpus.glob("*/case.json")):
+        d = json.loads(meta.read_text())
+        if only and meta.parent.name not in only:
+            continue
+        cases.append(Case(name=meta.parent.name, path=meta.parent, function=d["function"],
+                          level=d.get("level", "source"), kind=d["kind"], shape=d["shape"],
+                          origin=d["origin"], time_reps=int(d.get("time_reps", 1))))
+    return cases
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _run(argv: list, cwd: Path | None = None, timeout: float = 300,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(a) for a in argv], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def compile_object(tu: Path, obj: Path) -> None:
+    """``clang-22 -O2 -c`` (a .ll is compiled the same way, from its IR)."""
+    got = _run([CLANG, *FLAGS, "-c", tu, "-o", obj])
+    if got.returncode != 0:
+        raise RuntimeError(f"clang failed on {tu}:\n{got.stderr[-2000:]}")
+
+
+def link_driver(case: Case, obj: Path, exe: Path) -> None:
+    """The case's driver linked with one object of the kernel (driver at -O2, like the TU)."""
+    got = _run([CLANG, *FLAGS, f"-I{CORPUS}", case.path / "driver.c", obj, "-o", exe])
+    if got.returncode != 0:
+        raise RuntimeError(f"linking {case.name}'s driver failed:\n{got.stderr[-2000:]}")
+
+
+def check_output(exe: Path) -> str:
+    """The digest ``driver check`` prints (raises if the program failed)."""
+    got = _run([exe, "check"], timeout=120)
+    if got.returncode != 0:
+        raise RuntimeError(f"{exe.name} check failed (rc={got.returncode}): {got.stderr[-500:]}")
+    return got.stdout.strip()
+
+
+def equivalence(case: Case, work: Path) -> tuple[str, str]:
+    """(original's digest, rewrite's digest), both built with plain clang."""
+    outs = []
+    for tag, tu in (("orig", case.path / "kernel.c"), ("rewrite", case.rewrite)):
+        obj, exe = work / f"{tag}.o", work / f"{tag}-check"
+        compile_object(tu, obj)
+        link_driver(case, obj, exe)
+        outs.append(check_output(exe))
+    return outs[0], outs[1]
+
+
+# --------------------------------------------------------------------------- llmcc run
+
+
+def script_for(case: Case):
+    """The scripted endpoint: the guide sends ``case.function`` to the case's level agent
+    once and then stops; the level agent answers with the case's reply; the testing agent
+    declines (the built-in inputs are used)."""
+    return [{"match": "test-input generator", "content": "I cannot write that generator.", "repeat": -1},
+            {"match": GUIDE, "tool_calls": [{"name": LEVEL_TOOLS[case.level],
+                                             "arguments": {"state": "p0", "function": case.function}}]},
+            {"match": GUIDE, "content": "Done: the validated state is emitted.", "repeat": -1},
+            {"match": LEVEL_PROMPTS[case.level], "content": case.reply, "repeat": -1}]
+
+
+def llmcc_env(url: str, work: Path) -> dict[str, str]:
+    """llm mode against ``url`` with a fresh cache and private report dir; n = k = b = 1."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LLMCC")}
+    env.update({
+        "LLMCC_CONFIG": os.devnull, "LLMCC_MODE": "llm", "LLMCC_LLM_BACKEND": "openai",
+        "LLMCC_LLM_BASE_URL": url, "LLMCC_LLM_MODEL": "scripted-corpus", "LLMCC_LLM_TIMEOUT": "60",
+        "LLMCC_CACHE_DIR": str(work / "cache"), "LLMCC_REPORT_DIR": str(work / "reports"),
+        "LLMCC_LOG_FILE": str(work / "llmcc.log"), "LLMCC_AGENTS_BUDGET": "1",
+        "LLMCC_AGENTS_SAMPLES": "1", "LLMCC_AGENTS_ROUNDS": "1", "LLMCC_TU_DEADLINE": "400",
+        "LLMCC_HOTSPOTS_THRESHOLD": "0"})
+    return env
+
+
+def compile_with_llmcc(case: Case, work: Path) -> tuple[Path, dict, int]:
+    """Compile ``kernel.c`` with llmcc against the scripted endpoint: (object, report, requests)."""
+    from llmcc.llm.scripted_server import ScriptedServer
+    shutil.copy(case.path / "kernel.c", work / "kernel.c")
+    obj = work / "kernel-llmcc.o"
+    with ScriptedServer(script_for(case)) as srv:
+        got = _run([LLMCC, *FLAGS, "-c", "kernel.c", "-o", obj.name], cwd=work, timeout=600,
+                   env=llmcc_env(srv.url, work))
+        requests = len(srv.requests)
+    if got.returncode != 0 or got.stdout or got.stderr:
+        raise RuntimeError(f"llmcc rc={got.returncode} stdout={got.stdout[-300:]!r} stderr={got.stderr[-300:]!r}")
+    reports = sorted((work / "reports").glob("*.json"))
+    report = json.loads(reports[-1].read_text()) if reports else {}
+    return obj, report, requests
+
+
+def verdict_of(report: dict, case: Case) -> tuple[bool, str, float | None]:
+    """(accepted, stage that decided, speedup llmcc measured) from a per-TU report."""
+    if report.get("decision") == "optimized" and (report.get("emitted") or {}).get("origin"):
+        return True, "emitted:" + report["emitted"]["origin"], report["emitted"].get("speedup")
+    if not report:
+        return False, "no report", None
+    if report.get("fallback"):
+        fb = report["fallback"]
+        return False, f"fallback:{fb.get('reason', '?')}", None
+    samples = [s for call in (report.get("agents") or {}).get("level_calls") or []
+               if call.get("function") == case.function for s in call.get("samples") or []]
+    for s in samples:
+        if s.get("status") == "correct":
+            why = "speed-margin" if not s.get("accepted") else "not re-measured faster"
+            for e in report.get("agents_emission") or []:
+                if e.get("decision") != "emit":
+                    why = f"emission: {e.get('reason', '')[:80]}"
+            return False, why, s.get("speedup")
+    if samples:
+        s = samples[0]
+        refuting = [f"{v.get('checker')}:{v.get('kind')}" for v in s.get("verdicts") or []
+                    if v.get("kind") in ("refuted", "invalid", "tested_different")]
+        stage = s.get("stage") or s.get("status") or "?"
+        detail = (s.get("detail") or "").replace("\n", " ")[:90]
+        return False, f"{s.get('status')}/{stage}" + (f" ({refuting[0]})" if refuting else "") + f": {detail}", \
+            s.get("speedup")
+    errors = [t["result"]["error"] for t in (report.get("agents") or {}).get("trace") or []
+              if isinstance(t.get("result"), dict) and t["result"].get("error")]
+    if errors:
+        return False, f"guide tool error: {errors[0][:80]}", None
+    calls = (report.get("agents") or {}).get("level_calls")
+    return False, f"decision={report.get('decision')} (level calls: {len(calls or [])})", None
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def timed(exe: Path, reps: int, workdir: Path):
+    """A callable for ``compare_runtimes``: CPU seconds of one sandboxed ``driver time``."""
+    from llmcc.measure.sandbox import Limits, run_sandboxed
+    from llmcc.measure.timing import cpu_time_of
+    limits = Limits(cpu_seconds=60, wall_seconds=120)
+
+    def run() -> float:
+        return cpu_time_of(run_sandboxed([str(exe), "time", str(reps)], workdir=workdir, limits=limits,
+                                         allow_unsandboxed=True))
+    return run
+
+
+def measure_three(ref: Path, standalone: Path, emitted: Path | None, reps: int, repetitions: int,
+                  workdir: Path) -> tuple[float, float | None]:
+    """(standalone x, emitted x) over clang's object, from one interleaved series.
+
+    The three programs run in rotating order (ref, standalone, emitted; then shifted) inside
+    llmcc's machine-wide timing slot, after one discarded warm-up each, and both ratios are
+    ``llmcc.measure.timing.decide`` medians against the SAME reference samples, so machine
+    drift hits both alike and their delta is not two independent noises."""
+    from llmcc.measure.timing import decide, timing_slot
+    progs = [timed(ref, reps, workdir), timed(standalone, reps, workdir)]
+    if emitted is not None:
+        progs.append(timed(emitted, reps, workdir))
+    samples: list[list[float]] = [[] for _ in progs]
+    with timing_slot():
+        for run in progs:
+            run()
+        for i in range(repetitions):
+            for j in range(len(progs)):
+                k = (i + j) % len(progs)
+                samples[k].append(progs[k]())
+    std = decide(samples[0], samples[1]).speedup
+    emit = decide(samples[0], samples[2]).speedup if emitted is not None else None
+    return std, emit
+
+
+# --------------------------------------------------------------------------- one case
+
+
+@dataclass
+class Result:
+    case: str
+    shape: str
+    kind: str
+    level: str
+    equivalent: bool = False
+    accepted: bool = False
+    stage: str = ""
+    llmcc_x: float | None = None
+    standalone_x: float | None = None
+    emitted_x: float | None = None
+    emitted_differs: bool = False
+    requests: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def delta(self) -> float | None:
+        if self.standalone_x and self.emitted_x and math.isfinite(self.standalone_x) and math.isfinite(self.emitted_x):
+            return self.emitted_x / self.standalone_x - 1
+        return None
+
+
+def run_case(case: Case, work: Path, repetitions: int, timing: bool = True) -> Result:
+    """Everything the module docstring lists, for one case; failures become notes."""
+    res = Result(case.name, case.shape, case.kind, case.level)
+    start = time.monotonic()
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        a, b = equivalence(case, work)
+        res.equivalent = a == b
+        if not res.equivalent:
+            res.notes.append(f"NOT EQUIVALENT: original {a} vs rewrite {b}")
+        obj, report, res.requests = compile_with_llmcc(case, work)
+        res.accepted, res.stage, res.llmcc_x = verdict_of(report, case)
+        res.emitted_differs = obj.read_bytes() != (work / "orig.o").read_bytes()
+        link_driver(case, obj, work / "emitted-time")
+        emitted_digest = check_output(work / "emitted-time")
+        if emitted_digest != a:
+            res.notes.append(f"EMITTED OBJECT DIFFERS IN OUTPUT: {emitted_digest} vs {a}")
+        if timing:
+            link_driver(case, work / "orig.o", work / "orig-time")
+            link_driver(case, work / "rewrite.o", work / "rewrite-time")
+            res.standalone_x, res.emitted_x = measure_three(
+                work / "orig-time", work / "rewrite-time", work / "emitted-time" if res.emitted_differs else None,
+                case.time_reps, repetitions, work)
+            if not res.emitted_differs:
+                res.emitted_x = 1.0          # byte-identical to clang's object: nothing to time
+    except Exception as e:   # a broken case is a row with a note, never a crashed run
+        res.notes.append(f"{type(e).__name__}: {str(e)[:300]}")
+    res.seconds = time.monotonic() - start
+    return res
+
+
+# --------------------------------------------------------------------------- table
+
+
+def _x(v: float | None) -> str:
+    return "-" if v is None or not math.isfinite(v) else f"{v:.2f}x"
+
+
+def render_table(results: list[Result]) -> str:
+    lines = ["Known-good rewrite corpus -- SCRIPTED ANSWERS (no model), llmcc -O2 -c in llm mode",
+             f"{'case':<22} {'level':<6} {'shape':<28} {'accepted/stage':<42} {'llmcc':>6} "
+             f"{'standalone':>10} {'emitted':>8} {'delta':>7}"]
+    for r in results:
+        stage = ("yes " if r.accepted else "no  ") + r.stage
+        delta = "-" if r.delta is None else f"{100 * r.delta:+.1f}%"
+        lines.append(f"{r.case:<22} {r.level:<6} {r.shape[:28]:<28} {stage[:42]:<42} {_x(r.llmcc_x):>6} "
+                     f"{_x(r.standalone_x):>10} {_x(r.emitted_x):>8} {delta:>7}")
+        for n in r.notes:
+            lines.append(f"    note: {n}")
+    n = len(results)
+    accepted = [r for r in results if r.accepted]
+    within = [r for r in accepted if r.delta is not None and abs(r.delta) <= DONE_DELTA]
+    lines.append(f"accepted {len(accepted)}/{n} ({100 * len(accepted) / max(n, 1):.0f}%; done-when >= "
+                 f"{DONE_ACCEPTED:.0%}); accepted within {DONE_DELTA:.0%} of standalone: "
+                 f"{len(within)}/{len(accepted)}; equivalent rewrites: {sum(r.equivalent for r in results)}/{n}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", nargs="*", help="case names (default: all)")
+    ap.add_argument("--reps", type=int, default=9, help="timed runs per program (interleaved)")
+    ap.add_argument("--no-timing", action="store_true", help="skip the standalone/emitted timing")
+    ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--work", help="keep build products here (default: a temp dir, removed)")
+    args = ap.parse_args(argv)
+    cases = load_cases(only=args.only)
+    if not cases:
+        print("no cases", file=sys.stderr)
+        return 2
+    root = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="llmcc-rewrites-"))
+    results = []
+    try:
+        for case in cases:
+            r = run_case(case, root / case.name, args.reps, timing=not args.no_timing)
+            results.append(r)
+            print(f"[{len(results)}/{len(cases)}] {case.name}: {'accepted' if r.accepted else 'not accepted'} "
+                  f"({r.stage}) {r.seconds:.0f}s", file=sys.stderr, flush=True)
+    finally:
+        if not args.work:
+            shutil.rmtree(root, ignore_errors=True)
+    print(render_table(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps([{**r.__dict__, "delta": r.delta} for r in results], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
