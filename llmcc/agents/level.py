@@ -201,16 +201,19 @@ def _write_program(job: LevelJob, text: str, path: Path) -> None:
 
 
 def _prompt(job: LevelJob, program: str, feedback: list[str]) -> tuple[list[dict], str]:
-    from ..llm.prompts import render
+    from ..llm.prompts import profile_of, render
     level = job.level
-    system, _ = render("system")
+    compact = profile_of(job.ctx.settings) == "compact"
+    system, _ = render("system", compact=compact)
     user, version = render(
         level.template, function=job.function,
         code=level.function_text(program, job.function) or "",
         context=level.context_text(program, job.function),
+        c_context=_c_context(job, program, compact),
         c_reference=_c_reference(job),
         flags=" ".join([job.ctx.opt_level, *job.ctx.flags]),
         instruction=job.instruction.strip(),
+        compact=compact,
         feedback=feedback)
     # A repeated call on the same program must draw fresh samples, not the cached replies
     # of the earlier call; the attempt number joins the cache key (it is not sent), so a
@@ -218,6 +221,30 @@ def _prompt(job: LevelJob, program: str, feedback: list[str]) -> tuple[list[dict
     if job.attempt:
         version = f"{version}#attempt{job.attempt}"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}], version
+
+
+def _c_context(job: LevelJob, program: str, compact: bool) -> str:
+    """What a rewrite needs to know besides the function (``context.py``): declarations it
+    uses (headers included), callees, callers, hot loop, remarks, target flags. Built from
+    the C being rewritten, or, for IR/asm agents, from the current state's C. Never fails
+    the call: without it the model still has the function and its level's context."""
+    from .context import COMPACT_BUDGET, FULL_BUDGET, build_context
+    if job.level.name == "source":
+        c_program = program
+    else:
+        from .context import current_c_text
+        c_program = current_c_text(job.ctx, job.source_program) or ""
+        if not c_program:
+            try:
+                c_program = job.ctx.source_path.read_text(errors="replace")
+            except OSError:
+                return ""
+    try:
+        return build_context(job.ctx, c_program, job.function,
+                             budget=COMPACT_BUDGET if compact else FULL_BUDGET)
+    except Exception as e:  # context is a help, never a reason to skip the call
+        log.warning("building the context of %s failed: %s", job.function, e)
+        return ""
 
 
 def _c_reference(job: LevelJob) -> str:
@@ -261,7 +288,7 @@ def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: i
     if reply.finish_reason == "length":
         return record("invalid", "extract", "the reply was cut off by the token limit"), None
     content = reply.content or ""
-    spliced = job.level.splice(program, job.function, content)
+    spliced = _splice(job, program, content)
     if isinstance(spliced, SpliceError) or spliced == program:
         # "Already optimal" in prose (or with the unchanged code quoted) is an answer.
         statement = no_improvement_statement(content)
@@ -309,6 +336,16 @@ def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: i
                                verdicts, lowered.ir_path)
     return record("correct", "", evaluation.reason, speedup=evaluation.speedup,
                   accepted=evaluation.accepted, verdicts=verdicts), candidate
+
+
+def _splice(job: LevelJob, program: str, content: str) -> Any:
+    """The level's splice; a C rewrite's new helpers are checked against the names the
+    TU's headers declare too (computed once per job, only if a reply adds something)."""
+    if job.level.name != "source":
+        return job.level.splice(program, job.function, content)
+    from .context import header_names
+    names = functools.cache(lambda: header_names(job.ctx))
+    return job.level.splice(program, job.function, content, header_names=names)
 
 
 def _same_code_as_baseline(job: LevelJob, obj: Path) -> bool:

@@ -69,6 +69,26 @@ def render(name: str, *, prompts_dir: Path = PROMPTS_DIR, **variables: Any) -> t
     return text.lstrip("\n"), version
 
 
+def profile_of(settings: Any) -> str:
+    """``llm.profile`` of ``settings``: "full", or "compact" for small local models
+    (shorter system prompt, small context budget, text tool protocol)."""
+    try:
+        value = settings.get("llm.profile", "full")
+    except Exception:  # settings without the key (older config): the full profile
+        return "full"
+    return "compact" if value == "compact" else "full"
+
+
+def uses_text_tools(settings: Any) -> bool:
+    """Tool calls go as text when asked for (``llm.tool_protocol``) or by the compact
+    profile: small local models are poor at native tool calling."""
+    try:
+        protocol = settings.get("llm.tool_protocol", "native")
+    except Exception:
+        protocol = "native"
+    return protocol == "text" or profile_of(settings) == "compact"
+
+
 def available() -> list[str]:
     """Names of the templates shipped in ``llmcc/prompts``."""
     return sorted(p.stem for p in PROMPTS_DIR.glob("*.j2"))
