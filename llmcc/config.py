@@ -10,11 +10,8 @@ A bad value is a ``ConfigError`` naming the key; the driver then compiles the ba
 from __future__ import annotations
 
 import os
-
-# No pathlib or typing here: every compile loads its settings before it knows whether it
-# is anything but "run clang" (llmcc/driver/entry.py), so this module stays cheap to
-# import. Paths are strings inside; ``Settings.cache_dir()`` / ``config_file`` build a
-# ``Path`` on demand for the rest of llmcc.
+from pathlib import Path
+from typing import Any, Callable, NamedTuple
 
 
 class ConfigError(Exception):
@@ -72,23 +69,16 @@ def _str(v: Any) -> str:
     return str(v)
 
 
-class Key:
-    """One setting: dotted name as in the TOML file ("llm.model"), parser, default, doc.
-    (A plain class: typing.NamedTuple would cost the typing import at every compile.)"""
+class Key(NamedTuple):
+    name: str          # dotted name as in the TOML file ("llm.model")
+    parse: Callable[[Any], Any]
+    default: Any
+    doc: str
+    secret: bool = False
 
-    __slots__ = ("name", "parse", "default", "doc", "secret", "env")
-
-    def __init__(self, name: str, parse: Callable[[Any], Any], default: Any, doc: str,
-                 secret: bool = False):
-        self.name = name
-        self.parse = parse
-        self.default = default
-        self.doc = doc
-        self.secret = secret
-        self.env = "LLMCC_" + name.upper().replace(".", "_").replace("-", "_")
-
-    def __repr__(self) -> str:
-        return f"Key({self.name!r})"
+    @property
+    def env(self) -> str:
+        return "LLMCC_" + self.name.upper().replace(".", "_").replace("-", "_")
 
 
 KEYS: tuple[Key, ...] = (
@@ -174,23 +164,10 @@ KEYS: tuple[Key, ...] = (
 KEYS_BY_NAME = {k.name: k for k in KEYS}
 
 
-class Settings:
-    """The resolved settings: ``values`` (key -> value), ``sources`` (key -> "default" |
-    "<file>" | "env LLMCC_X") and the config file they came from (a path string inside)."""
-
-    __slots__ = ("values", "sources", "config_path")
-
-    def __init__(self, values: dict[str, Any], sources: dict[str, str], config_path: str | None):
-        self.values = values
-        self.sources = sources
-        self.config_path = config_path
-
-    @property
-    def config_file(self) -> Path | None:
-        if self.config_path is None:
-            return None
-        from pathlib import Path
-        return Path(self.config_path)
+class Settings(NamedTuple):
+    values: dict[str, Any]
+    sources: dict[str, str]        # key -> "default" | "<file>" | "env LLMCC_X"
+    config_file: Path | None
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
@@ -208,22 +185,17 @@ class Settings:
         return repr(items)
 
     def cache_dir(self) -> Path:
-        from pathlib import Path
-        return Path(self.cache_root())
-
-    def cache_root(self) -> str:
-        """The cache directory as a string (what ``cache_dir`` returns as a Path)."""
         if self.values["cache_dir"]:
-            return self.values["cache_dir"]
+            return Path(self.values["cache_dir"])
         xdg = os.environ.get("XDG_CACHE_HOME")
         if xdg:
-            return os.path.join(xdg, "llmcc")
+            return Path(xdg) / "llmcc"
         home = os.environ.get("HOME")
         if home:
-            return os.path.join(home, ".cache", "llmcc")
-        if self.config_path is not None:  # under lit there is no HOME (DROPIN 17)
-            return os.path.join(os.path.dirname(self.config_path), ".llmcc-cache")
-        return os.path.join(os.environ.get("TMPDIR", "/tmp"), f"llmcc-cache-{os.getuid()}")
+            return Path(home) / ".cache" / "llmcc"
+        if self.config_file is not None:  # under lit there is no HOME (DROPIN 17)
+            return self.config_file.parent / ".llmcc-cache"
+        return Path(os.environ.get("TMPDIR", "/tmp")) / f"llmcc-cache-{os.getuid()}"
 
     def describe(self) -> list[tuple[str, str, str]]:
         """(key, shown value, source) rows for ``llmcc config``; secrets are masked."""
@@ -235,29 +207,17 @@ class Settings:
         return rows
 
 
-def find_config_file(cwd: Path | str | None = None, env=None) -> Path | None:
-    found = find_config_path(cwd, env)
-    if found is None:
-        return None
-    from pathlib import Path
-    return Path(found)
-
-
-def find_config_path(cwd: Path | str | None = None, env=None) -> str | None:
-    """``$LLMCC_CONFIG``, else the first ``.llmcc.toml`` upward from ``cwd`` (resolved)."""
+def find_config_file(cwd: Path | None = None, env=None) -> Path | None:
     env = os.environ if env is None else env
     explicit = env.get("LLMCC_CONFIG")
     if explicit:
-        return explicit
-    d = os.path.realpath(os.fspath(cwd) if cwd else os.getcwd())
-    while True:
-        cand = os.path.join(d, ".llmcc.toml")
-        if os.path.isfile(cand):
+        return Path(explicit)
+    d = (cwd or Path.cwd()).resolve()
+    for parent in (d, *d.parents):
+        cand = parent / ".llmcc.toml"
+        if cand.is_file():
             return cand
-        parent = os.path.dirname(d)
-        if parent == d:
-            return None
-        d = parent
+    return None
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
@@ -271,13 +231,13 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def load_settings(cwd: Path | str | None = None, env=None) -> Settings:
+def load_settings(cwd: Path | None = None, env=None) -> Settings:
     """Defaults < config file < environment. Raises ``ConfigError`` naming the bad key."""
     env = os.environ if env is None else env
     values = {k.name: k.default for k in KEYS}
     sources = {k.name: "default" for k in KEYS}
-    path = find_config_path(cwd, env)
-    if path is not None and path != os.devnull:   # LLMCC_CONFIG=/dev/null: no file
+    path = find_config_file(cwd, env)
+    if path is not None and str(path) != os.devnull:   # LLMCC_CONFIG=/dev/null: no file
         import tomllib   # lazy: most builds have no config file
         try:
             with open(path, "rb") as f:
@@ -296,7 +256,7 @@ def load_settings(cwd: Path | str | None = None, env=None) -> Settings:
         if key.env in env:
             values[key.name] = _parse(key, env[key.env], f"env {key.env}")
             sources[key.name] = f"env {key.env}"
-    return Settings(values=values, sources=sources, config_path=path)
+    return Settings(values=values, sources=sources, config_file=path)
 
 
 def _parse(key: Key, raw: Any, where: str) -> Any:
