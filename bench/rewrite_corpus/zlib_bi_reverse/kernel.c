@@ -1,0 +1,12 @@
+/* From zlib 1.2.13, trees.c (third_party/zlib-1.2.13.dfsg): reverse the first len bits of
+ * a code. K&R parameters written as a prototype; `local` (static) dropped so it is exported. */
+
+unsigned bi_reverse(unsigned code, int len)
+{
+    register unsigned res = 0;
+    do {
+        res |= code & 1;
+        code >>= 1, res <<= 1;
+    } while (--len > 0);
+    return res >> 1;
+}
