@@ -7,6 +7,7 @@ run without a test plan; a rewrite that reaches the evaluator gets the real one.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -52,10 +53,11 @@ def make_ctx(tu, tmp_path: Path, url: str, function: str, **env: str) -> TUConte
 
 
 def run(tu, tmp_path, script, function="popcount_sum", level="source", rounds=1, samples=1,
-        plan=None, **job_fields):
+        plan=None, env=None, **job_fields):
     """Run the level agent against ``script``; returns (result, requests the server saw)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     with ScriptedServer(script) as srv:
-        ctx = make_ctx(tu, tmp_path, srv.url, function)
+        ctx = make_ctx(tu, tmp_path, srv.url, function, **(env or {}))
         program = ctx.source_path if level == "source" else ir_of(ctx)
         job = LevelJob(ctx, LEVEL_BY_NAME[level], program, function, plan, ctx.workdir / "agent",
                        samples=samples, rounds=rounds, **job_fields)
@@ -124,3 +126,100 @@ def test_ir_agent_sees_the_current_state_c_not_the_original(tu, tmp_path):
                            level="ir", source_program=current)
     assert "CURRENT-STATE-MARK" in user_prompt(requests[0])
     assert result.stopped == "no_improvement"
+
+
+# --------------------------------------------------------------------------- replies as models write them
+
+
+WHOLE_FILE_WITH_HELPER = """Sure. The inner loop counts bits one at a time; a helper that
+uses the popcount builtin does it in one step. Here is the complete file:
+
+```c
+{whole}
+```
+
+The other functions are unchanged.
+"""
+
+
+def whole_file_with_helper() -> str:
+    original = (DATA / "kernels.c").read_text()
+    old = ("        uint32_t w = words[i];\n        for (int b = 0; b < 32; b++)\n"
+           "            total += (w >> b) & 1u;\n")
+    assert old in original
+    whole = original.replace(old, "        total += count_bits(words[i]);\n")
+    helper = "static inline uint64_t count_bits(uint32_t w)\n{\n    return (uint64_t)__builtin_popcount(w);\n}\n\n"
+    at = whole.index("uint64_t popcount_sum(")
+    return WHOLE_FILE_WITH_HELPER.format(whole=whole[:at] + helper + whole[at:])
+
+
+def shared_plan(tu, ctx, function):
+    from llmcc.verify.evaluate import build_test_plan
+    if function not in tu["plans"]:
+        plan_ctx = TUContext(**{**ctx.__dict__, "workdir": tu["root"] / f"plan-{function}", "report": {}})
+        plan_ctx.workdir.mkdir()
+        plan = build_test_plan(plan_ctx, function)
+        plan.scale = plan.scale[:3]      # instruction counts under valgrind: keep it small
+        tu["plans"][function] = plan
+    return tu["plans"][function]
+
+
+def test_whole_file_reply_with_a_new_static_helper_is_an_accepted_rewrite(tu, tmp_path):
+    reply = whole_file_with_helper()
+    with ScriptedServer([{"content": reply, "repeat": -1}]) as srv:
+        ctx = make_ctx(tu, tmp_path, srv.url, "popcount_sum")
+        job = LevelJob(ctx, LEVEL_BY_NAME["source"], ctx.source_path, "popcount_sum",
+                       shared_plan(tu, ctx, "popcount_sum"), ctx.workdir / "agent", samples=1, rounds=1)
+        result = run_level_agent(job, make_client(ctx.settings, retry=FAST_RETRY))
+    [sample] = result.samples
+    assert sample.status == "correct" and sample.accepted, (sample.status, sample.stage, sample.detail)
+    program = result.best.program_path.read_text()
+    assert program.count("static inline uint64_t count_bits") == 1
+    assert program.count("unsigned bits32(unsigned w)") == 1     # the rest was not duplicated
+
+
+def test_helper_colliding_with_a_tu_name_is_an_invalid_sample_naming_it(tu, tmp_path):
+    reply = whole_file_with_helper().replace("count_bits", "sum_times7")
+    result, requests = run(tu, tmp_path, [{"content": reply, "repeat": -1}], rounds=2)
+    assert [(s.status, s.stage) for s in result.samples] == [("invalid", "splice")] * 2
+    assert "'sum_times7'" in result.samples[0].detail and "already declared" in result.samples[0].detail
+    assert "'sum_times7'" in user_prompt(requests[1])           # the model is told
+
+
+def test_helper_colliding_with_a_header_name_is_refused(tu, tmp_path):
+    reply = whole_file_with_helper().replace("count_bits", "ptrdiff_t")   # a <stddef.h> typedef
+    result, _ = run(tu, tmp_path, [{"content": reply, "repeat": -1}])
+    [sample] = result.samples
+    assert (sample.status, sample.stage) == ("invalid", "splice") and "'ptrdiff_t'" in sample.detail
+
+
+def test_helper_that_does_not_compile_is_an_invalid_sample_with_the_compiler_error(tu, tmp_path):
+    reply = whole_file_with_helper().replace("__builtin_popcount(w)", "__builtin_popcount(w, nope_x)")
+    result, _ = run(tu, tmp_path, [{"content": reply, "repeat": -1}])
+    [sample] = result.samples
+    assert (sample.status, sample.stage) == ("invalid", "compile") and "nope_x" in sample.detail
+
+
+# --------------------------------------------------------------------------- context and profiles
+
+
+def test_source_prompt_carries_the_context_not_just_the_code_before(tu, tmp_path):
+    result, requests = run(tu, tmp_path, [{"content": "No improvement possible.", "repeat": -1}])
+    prompt = user_prompt(requests[0])
+    assert "/* target flags */\nclang -O3" in prompt and "/* hot loop */" in prompt
+    assert re.search(r"typedef [^;]*\buint64_t;", prompt)       # from <stdint.h>
+    assert "add_one" not in prompt and "sum_times7" not in prompt   # unused: not shown
+
+
+def test_compact_profile_sends_a_shorter_system_prompt_and_smaller_context(tu, tmp_path):
+    from llmcc.llm.prompts import uses_text_tools
+    script = [{"content": "No improvement possible.", "repeat": -1}]
+    _, full = run(tu, tmp_path / "full", script)
+    result, compact = run(tu, tmp_path / "compact", script, env={"LLMCC_LLM_PROFILE": "compact"})
+    full_system, compact_system = (r[0]["messages"][0]["content"] for r in (full, compact))
+    assert len(compact_system) * 2 < len(full_system) and "No improvement possible." in compact_system
+    assert len(user_prompt(compact[0])) < len(user_prompt(full[0]))
+    assert result.stopped == "no_improvement"
+    settings = load_settings(cwd=tmp_path, env={"LLMCC_CONFIG": str(tmp_path / "full" / "none.toml"),
+                                                "LLMCC_LLM_PROFILE": "compact"})
+    assert uses_text_tools(settings)
