@@ -34,6 +34,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <string>
 
@@ -149,9 +150,12 @@ struct BodyCounts {
   int64_t DirectCalls = 0, IndirectCalls = 0, IntrinsicCalls = 0, InlineAsm = 0;
   int64_t Loads = 0, Stores = 0, FPOps = 0, IntOps = 0, VectorOps = 0, IOCalls = 0;
   std::set<std::string> Callees; // sorted, unique: the call-graph edges
+  // Deepest loop around any call site of each callee: how often a caller's hot loop
+  // runs it (the scorer passes hotness along call edges by this depth).
+  std::map<std::string, unsigned> CalleeDepths;
 };
 
-void countCall(const CallBase &CB, BodyCounts &C) {
+void countCall(const CallBase &CB, BodyCounts &C, unsigned LoopDepth) {
   if (CB.isInlineAsm()) {
     ++C.InlineAsm;
     return;
@@ -168,13 +172,16 @@ void countCall(const CallBase &CB, BodyCounts &C) {
   }
   ++C.DirectCalls;
   C.Callees.insert(Callee->getName().str());
+  unsigned &Deepest = C.CalleeDepths[Callee->getName().str()];
+  Deepest = std::max(Deepest, LoopDepth);
   if (isIOFunction(Callee->getName()))
     ++C.IOCalls;
 }
 
-BodyCounts countBody(const Function &F) {
+BodyCounts countBody(const Function &F, const LoopInfo &LI) {
   BodyCounts C;
   for (const BasicBlock &BB : F) {
+    unsigned LoopDepth = LI.getLoopDepth(&BB);
     for (const Instruction &I : BB) {
       ++C.Instructions;
       unsigned Op = I.getOpcode();
@@ -188,7 +195,7 @@ BodyCounts countBody(const Function &F) {
       } else if (isa<StoreInst>(I)) {
         ++C.Stores;
       } else if (const auto *CB = dyn_cast<CallBase>(&I)) {
-        countCall(*CB, C);
+        countCall(*CB, C, LoopDepth);
       }
       if (isFPOp(Op) || isFPIntrinsicCall(I))
         ++C.FPOps;
@@ -206,6 +213,9 @@ json::Object functionFeatures(Function &F, FunctionAnalysisManager &FAM,
   json::Array Callees;
   for (const std::string &Name : C.Callees)
     Callees.push_back(Name);
+  json::Object CalleeDepths;
+  for (const auto &[Name, Depth] : C.CalleeDepths)
+    CalleeDepths[Name] = static_cast<int64_t>(Depth);
   LoopInfo &LI = FAM.getResult<LoopAnalysis>(F);
   ScalarEvolution &SE = FAM.getResult<ScalarEvolutionAnalysis>(F);
   return json::Object{
@@ -219,7 +229,8 @@ json::Object functionFeatures(Function &F, FunctionAnalysisManager &FAM,
                              {"indirect", C.IndirectCalls},
                              {"intrinsic", C.IntrinsicCalls},
                              {"inline_asm", C.InlineAsm},
-                             {"callees", std::move(Callees)}}},
+                             {"callees", std::move(Callees)},
+                             {"callee_depths", std::move(CalleeDepths)}}},
       {"cond_branches", C.CondBranches},
       {"switches", C.Switches},
       {"mix", json::Object{{"loads", C.Loads},
@@ -239,7 +250,7 @@ json::Value moduleFeatures(Module &M, ModuleAnalysisManager &MAM) {
   for (Function &F : M) {
     if (F.isDeclaration())
       continue;
-    BodyCounts C = countBody(F);
+    BodyCounts C = countBody(F, FAM.getResult<LoopAnalysis>(F));
     json::Array Edges;
     for (const std::string &Name : C.Callees)
       Edges.push_back(Name);

@@ -35,8 +35,9 @@ JSON schema (what the plugin writes; ``ModuleFeatures.to_json`` writes the same)
             "indirect": int,        # calls through a pointer
             "intrinsic": int,       # llvm.* calls (memcpy, fmuladd, ...)
             "inline_asm": int,
-            "callees": [str]        # sorted, unique direct callees
-          },
+            "callees": [str],       # sorted, unique direct callees
+            "callee_depths": {str: int}   # per callee: deepest loop around a call site
+          },                              # (0: outside loops; absent from old plugins)
           "cond_branches": int,     # conditional br
           "switches": int,
           "mix": {
@@ -119,6 +120,7 @@ class FunctionFeatures:
     intrinsic_calls: int = 0
     inline_asm: int = 0
     callees: list[str] = field(default_factory=list)
+    callee_depths: dict[str, int] = field(default_factory=dict)
     cond_branches: int = 0
     switches: int = 0
     loads: int = 0
@@ -145,7 +147,7 @@ class FunctionFeatures:
                       "loops": [vars(lp).copy() for lp in self.loops]},
             "calls": {"direct": self.direct_calls, "indirect": self.indirect_calls,
                       "intrinsic": self.intrinsic_calls, "inline_asm": self.inline_asm,
-                      "callees": list(self.callees)},
+                      "callees": list(self.callees), "callee_depths": dict(self.callee_depths)},
             "cond_branches": self.cond_branches, "switches": self.switches,
             "mix": {"loads": self.loads, "stores": self.stores, "fp_ops": self.fp_ops,
                     "int_ops": self.int_ops, "vector_ops": self.vector_ops,
@@ -169,6 +171,7 @@ class FunctionFeatures:
             intrinsic_calls=int(calls.get("intrinsic", 0)),
             inline_asm=int(calls.get("inline_asm", 0)),
             callees=list(calls.get("callees", [])),
+            callee_depths={str(k): int(v) for k, v in calls.get("callee_depths", {}).items()},
             cond_branches=int(d.get("cond_branches", 0)), switches=int(d.get("switches", 0)),
             loads=int(mix.get("loads", 0)), stores=int(mix.get("stores", 0)),
             fp_ops=int(mix.get("fp_ops", 0)), int_ops=int(mix.get("int_ops", 0)),
@@ -316,8 +319,23 @@ def _function_features(fn: Any) -> FunctionFeatures:
         successors[block] = [by_pointer[op] for op in terminator.operands
                              if op.value_kind.name == "basic_block"]
     feats.callees = sorted(callees)
-    feats.loops = _natural_loops(blocks, successors, by_pointer)
+    block_depth: dict[Any, int] = {}
+    feats.loops = _natural_loops(blocks, successors, by_pointer, block_depth)
+    feats.callee_depths = _callee_depths(blocks, block_depth)
     return feats
+
+
+def _callee_depths(blocks: list[Any], block_depth: dict[Any, int]) -> dict[str, int]:
+    """Per direct (non-intrinsic) callee, the deepest loop around one of its call sites."""
+    depths: dict[str, int] = {}
+    for block in blocks:
+        for inst in block.instructions:
+            if inst.opcode not in _CALL_OPS:
+                continue
+            callee = list(inst.operands)[-1]
+            if callee.value_kind.name == "function" and not callee.name.startswith("llvm."):
+                depths[callee.name] = max(depths.get(callee.name, 0), block_depth.get(block, 0))
+    return dict(sorted(depths.items()))
 
 
 def _count_instruction(inst: Any, feats: FunctionFeatures, callees: set[str]) -> None:
@@ -430,9 +448,10 @@ def _dominates(a: Any, b: Any, idom: dict[Any, Any]) -> bool:
 
 
 def _natural_loops(blocks: list[Any], successors: dict[Any, list[Any]],
-                   by_pointer: dict[Any, Any]) -> list[LoopFeatures]:
+                   by_pointer: dict[Any, Any], block_depth: dict[Any, int] | None = None) -> list[LoopFeatures]:
     """Loops as LoopInfo sees them: one loop per header that dominates a back-edge source,
-    its body every block reaching such a source without passing the header."""
+    its body every block reaching such a source without passing the header. Fills
+    ``block_depth`` (if given) with each block's loop depth, as ``LoopInfo::getLoopDepth``."""
     if not blocks:
         return []
     rpo = _reverse_postorder(blocks[0], successors)
@@ -458,6 +477,9 @@ def _natural_loops(blocks: list[Any], successors: dict[Any, list[Any]],
                                          successors, by_pointer)
             loops.append(LoopFeatures(depth=depth, header=header.name, trip_count=trips,
                                       max_trip_count=trips))
+    if block_depth is not None:
+        for block in rpo:
+            block_depth[block] = sum(1 for body in bodies.values() if block in body)
     return loops
 
 

@@ -11,14 +11,22 @@ Per defined function (AutoPass's static features, loops weighted most)::
     remarks   = 0.5 * min(6, missed + analysis remarks of loop/vector passes)
                 (-O3 saw an opportunity there and gave up: room for a better pipeline)
     static    = structure + nesting + work + remarks
-    score     = static * (0.1 + 1.9*weight)   with a profile (weight: hottest = 1.0;
+    own       = static * (0.1 + 1.9*weight)   with a profile (weight: hottest = 1.0;
                                               a function absent from it weighs 0)
               = static                         without one
+    callers   = sum over callers c (direct call edges of the TU, recursion left out) of
+                min(1, 0.25 * 2**depth) * (own(c) + callers(c))
+                depth = the deepest loop around a call site of f in c: a helper called
+                in a caller's inner loop runs as often as that loop, one called once
+                per call of the caller gets a quarter of its hotness; followed along
+                call chains CALL_ROUNDS deep (bounded, so recursion cannot blow up)
+    score     = own + callers
 
 ``calls`` counts direct non-I/O and indirect calls (not intrinsics). Some functions are
 excluded before ranking, with the reason kept in the evidence:
 
-* ``trivial``: no loops and fewer than 20 instructions (getters, wrappers);
+* ``trivial``: no loops and fewer than 20 instructions (getters, wrappers), unless its
+  callers make it hot (``callers`` >= ``HOT_CALLEE``: a small helper inside a hot loop);
 * ``io-bound``: I/O calls (printf, fwrite, read...) are at least half of its calls and it
   does little arithmetic besides (at most 4 arithmetic ops per I/O call);
 * ``driver``: ``main`` without loops of its own only calls the real work.
@@ -39,6 +47,9 @@ from .remarks import RemarkSummary, semantic_hints
 TRIVIAL_INSTRUCTIONS = 20
 IO_ARITH_PER_CALL = 4
 REMARK_CAP = 6
+CALL_SHARE = 0.25     # share of a caller's score passed to a callee called outside loops
+CALL_ROUNDS = 3       # call-chain length the propagation follows
+HOT_CALLEE = 1.0      # inherited score that makes a trivial helper worth a look
 # Middle-end passes whose missed/analysis remarks point at loop code -O3 did not improve.
 # (gvn's LoadClobbered and inline's NoDefinition fire on nearly every function: noise.)
 OPPORTUNITY_PASSES = frozenset({
@@ -73,8 +84,44 @@ def assess_functions(features: ModuleFeatures,
                      remarks: Mapping[str, RemarkSummary] | None = None,
                      profile: Mapping[str, float] | None = None) -> list[FunctionAssessment]:
     """Every defined function's score and evidence, excluded ones included (for reports
-    and ``llmcc score --all``), in module order."""
-    return [assess_function(f, (remarks or {}).get(f.name), profile) for f in features.functions]
+    and ``llmcc score --all``), in module order. Includes the ``callers`` term."""
+    assessed = [assess_function(f, (remarks or {}).get(f.name), profile) for f in features.functions]
+    _add_callers_term(features, assessed)
+    return assessed
+
+
+def call_shares(features: ModuleFeatures) -> dict[str, dict[str, float]]:
+    """callee -> {caller: share of the caller's score it inherits} over the TU's defined
+    functions (see the module docstring; an old plugin without call-site depths gives
+    every edge depth 0)."""
+    defined = {f.name: f for f in features.functions}
+    shares: dict[str, dict[str, float]] = {}
+    for caller, callees in features.call_graph.items():
+        depths = defined[caller].callee_depths if caller in defined else {}
+        for callee in callees:
+            if callee in defined and callee != caller:
+                share = min(1.0, CALL_SHARE * 2 ** depths.get(callee, 0))
+                shares.setdefault(callee, {})[caller] = share
+    return shares
+
+
+def _add_callers_term(features: ModuleFeatures, assessed: list[FunctionAssessment]) -> None:
+    """Add each function's inherited hotness to its score and evidence, and lift the
+    ``trivial`` exclusion of a helper its callers make hot."""
+    shares = call_shares(features)
+    own = {a.name: a.score for a in assessed}
+    inherited = {name: 0.0 for name in own}
+    for _ in range(CALL_ROUNDS):
+        inherited = {name: sum(share * (own[c] + inherited[c]) for c, share in shares.get(name, {}).items())
+                     for name in own}
+    by_name = {f.name: f for f in features.functions}
+    for a in assessed:
+        extra = inherited[a.name]
+        a.evidence["terms"]["callers"] = round(extra, 3)
+        a.evidence["callers"] = {c: round(share, 3) for c, share in sorted(shares.get(a.name, {}).items())}
+        a.score = round(a.score + extra, 3)
+        if a.excluded == "trivial" and extra >= HOT_CALLEE:
+            a.excluded = _exclusion(by_name[a.name], trivial=False)
 
 
 def assess_function(f: FunctionFeatures, remark: RemarkSummary | None = None,
@@ -138,8 +185,8 @@ def _remark_evidence(remark: RemarkSummary) -> dict[str, Any]:
                            if k.split(":", 1)[0] in OPPORTUNITY_PASSES][:3]}
 
 
-def _exclusion(f: FunctionFeatures) -> str | None:
-    if not f.loops and f.instructions < TRIVIAL_INSTRUCTIONS:
+def _exclusion(f: FunctionFeatures, *, trivial: bool = True) -> str | None:
+    if trivial and not f.loops and f.instructions < TRIVIAL_INSTRUCTIONS:
         return "trivial"
     all_calls = f.direct_calls + f.indirect_calls
     arithmetic = f.int_ops + f.fp_ops + f.vector_ops
@@ -167,6 +214,9 @@ def evidence_summary(evidence: Mapping[str, Any]) -> str:
                      + (f", {remark['vectorized']} vectorized" if remark["vectorized"] else ""))
         if remark["top_missed"]:
             parts.append("missed " + ",".join(remark["top_missed"][:2]))
+    inherited = (evidence.get("terms") or {}).get("callers")
+    if inherited:
+        parts.append(f"callers +{inherited:g} ({','.join(list(evidence.get('callers', {}))[:3])})")
     if evidence.get("profile_weight") is not None:
         parts.append(f"profile {evidence['profile_weight']:.3g}")
     if evidence.get("hints"):

@@ -82,6 +82,9 @@ def test_llvmlite_counts_calls_branches_and_mix(module):
     assert nest.cond_branches == 2 and nest.switches == 1
     assert (nest.direct_calls, nest.indirect_calls, nest.intrinsic_calls) == (2, 1, 1)
     assert nest.callees == ["helper", "printf"]
+    # Both call sites sit in outer.latch: inside the outer loop only (depth 1).
+    assert nest.callee_depths == {"helper": 1, "printf": 1}
+    assert module.function("helper").callee_depths == {}
     assert nest.io_calls == 1
     assert (nest.loads, nest.stores, nest.fp_ops) == (1, 1, 1)
     assert nest.int_ops == 3            # j+1, i&1, i+1

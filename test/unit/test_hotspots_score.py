@@ -122,3 +122,66 @@ def test_evidence_summary_is_one_readable_line(compiled):
     fixed = next(h for h in hot if h.name == "fixed_loops")
     line = evidence_summary(fixed.evidence)
     assert "\n" not in line and "2 loops" in line and "blocks" in line
+
+
+# --------------------------------------------------------------------------- call graph
+
+CALLS_C = r"""
+__attribute__((noinline)) int mix(int x) { return (x * x) ^ (x >> 3); }
+__attribute__((noinline)) int once(int x) { return x + 7; }
+long hot(const int *a, int n, int m) {
+  long s = 0;
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < m; j++)
+      s += mix(a[i] + j);
+  return s;
+}
+int setup(int x) { return once(x) * 2; }
+"""
+
+
+def test_small_helper_called_inside_a_hot_loop_scores_hot(tmp_path):
+    tc = find_toolchain()
+    (tmp_path / "calls.c").write_text(CALLS_C)
+    text = subprocess.run([str(tc.clang), "-O3", "-S", "-emit-llvm", str(tmp_path / "calls.c"), "-o", "-"],
+                          capture_output=True, text=True, check=True).stdout
+    features = extract_features_llvmlite(text)
+    assert features.function("hot").callee_depths == {"mix": 2}
+    verdicts = {a.name: a for a in assess_functions(features)}
+    mix, once = verdicts["mix"], verdicts["once"]
+    # On its own, mix is a trivial helper; its caller's inner loop makes it hot.
+    assert mix.excluded is None and mix.evidence["callers"] == {"hot": 1.0}
+    assert mix.evidence["terms"]["callers"] == pytest.approx(verdicts["hot"].score, abs=0.01)
+    assert "mix" in [h.name for h in score_functions(features)]
+    # A helper called once by a cold function stays trivial.
+    assert once.excluded == "trivial" and once.evidence["terms"]["callers"] < 1.0
+    assert "callers +" in evidence_summary(mix.evidence)
+
+
+def test_call_site_depth_sets_the_share_and_recursion_stays_bounded():
+    caller = FunctionFeatures(name="caller", blocks=8, instructions=60,
+                              loops=[LoopFeatures(1), LoopFeatures(2)], callees=["deep", "shallow"],
+                              callee_depths={"deep": 2, "shallow": 0})
+    deep = FunctionFeatures(name="deep", blocks=3, instructions=25)
+    shallow = FunctionFeatures(name="shallow", blocks=3, instructions=25)
+    verdicts = {a.name: a for a in assess_functions(_module(caller, deep, shallow))}
+    assert verdicts["deep"].evidence["callers"] == {"caller": 1.0}
+    assert verdicts["shallow"].evidence["callers"] == {"caller": 0.25}
+    assert verdicts["deep"].score > verdicts["shallow"].score
+    # Mutual recursion inside loops: bounded by CALL_ROUNDS, never runaway.
+    a = FunctionFeatures(name="a", blocks=4, instructions=30, loops=[LoopFeatures(1)],
+                         callees=["a", "b"], callee_depths={"a": 1, "b": 1})
+    b = FunctionFeatures(name="b", blocks=4, instructions=30, loops=[LoopFeatures(1)],
+                         callees=["a"], callee_depths={"a": 1})
+    scores = {x.name: x for x in assess_functions(_module(a, b))}
+    own = scores["a"].score - scores["a"].evidence["terms"]["callers"]
+    assert "a" not in scores["a"].evidence["callers"]          # self-calls pass nothing on
+    assert 0 < scores["a"].score < own * 2 ** 4
+
+
+def test_features_without_call_site_depths_count_every_edge_as_depth_zero():
+    caller = FunctionFeatures(name="caller", blocks=8, instructions=60,
+                              loops=[LoopFeatures(1)], callees=["callee"])
+    callee = FunctionFeatures(name="callee", blocks=3, instructions=25)
+    verdicts = {a.name: a for a in assess_functions(_module(caller, callee))}
+    assert verdicts["callee"].evidence["callers"] == {"caller": 0.25}
