@@ -336,6 +336,30 @@ def extract_block_defining(reply: str, name: str, level: str) -> str | None:
     return (tagged or blocks)[-1].text
 
 
+def source_blocks(reply: str, name: str) -> list[tuple[str, bool]]:
+    """The C code blocks of a reply in order, each with whether it is the block the
+    rewritten ``name`` is taken from (``extract_block_defining``). Other blocks that
+    define ``name`` (a quote of the original, an earlier draft) are left out; blocks
+    tagged for another language are too. Models often put a table or a helper in a block
+    of its own before or after the function."""
+    reply = reply.replace("\r\n", "\n")
+    chosen = extract_block_defining(reply, name, "source")
+    if chosen is None:
+        return []
+    blocks = [b for b in code_blocks(reply) if b.closed]
+    if not blocks:
+        return [(chosen, True)]
+    out: list[tuple[str, bool]] = []
+    taken = False
+    for b in reversed(blocks):     # the chosen block is the last one with its text
+        if b.text == chosen and not taken:
+            out.append((b.text, True))
+            taken = True
+        elif (b.lang in _LEVEL_TAGS["source"] or not b.lang) and find_c_function(b.text, name) is None:
+            out.append((b.text, False))
+    return out[::-1]
+
+
 def _definition_in(text: str, name: str, level: str) -> str | None:
     if level == "source":
         span = find_c_function(text, name)

@@ -26,7 +26,8 @@ from typing import Any, Callable, Set
 from ..outcome import Fallback
 from ..tu import TUContext
 from .extract import (CItem, c_items, c_tokens, extract_block_defining, extract_function,
-                      find_asm_body, find_c_function, find_ir_function, ir_declarations)
+                      find_asm_body, find_c_function, find_ir_function, ir_declarations,
+                      source_blocks)
 
 log = logging.getLogger(__name__)
 
@@ -201,9 +202,9 @@ class SourceLevel(Level):
         spliced = super().splice(program, function, reply)
         if isinstance(spliced, SpliceError) or span is None:
             return spliced
-        block = extract_block_defining(reply, function, self.name)
-        if block is not None:
-            extra = source_additions(program, block, function, header_names)
+        blocks = source_blocks(reply, function)
+        if blocks:
+            extra = source_additions(program, blocks, function, header_names)
             if isinstance(extra, SpliceError):
                 return extra
             if extra:
@@ -241,20 +242,23 @@ class SourceLevel(Level):
 _ADDABLE_DIRECTIVES = ("include", "define")
 
 
-def source_additions(program: str, block: str, function: str,
+def source_additions(program: str, blocks: list[tuple[str, bool]], function: str,
                      header_names: Callable[[], Set[str]] | None = None) -> str | SpliceError:
-    """The text to put before ``function``: the items of the reply's code block that are
+    """The text to put before ``function``: the items of the reply's code blocks that are
     new to ``program`` (helpers, tables, macros, types, includes), in the reply's order.
+    ``blocks``: (text, is the block the function comes from), as ``source_blocks`` gives.
 
     Items the program already has (same tokens) are restated context and skipped, as are
     prototypes of functions it already declares. A new item whose name the program or its
     headers already use is refused (it would redefine or shadow something the rest of the
     TU relies on), and so is a new definition with external linkage (it would change the
-    object's exported symbols)."""
-    target = find_c_function(block, function)
-    if target is None:
-        return ""
-    block_items = [it for it in c_items(block) if it.end <= target[0] or it.start >= target[1]]
+    object's exported symbols) in the function's block; in another block such an item
+    (a ``main`` showing how to call it, say) is an illustration and is left out."""
+    block_items: list[tuple[CItem, bool]] = []
+    for text, main in blocks:
+        target = find_c_function(text, function) if main else None
+        block_items += [(it, main) for it in c_items(text)
+                        if target is None or it.end <= target[0] or it.start >= target[1]]
     if not block_items:
         return ""
     program_items = c_items(program)
@@ -262,9 +266,11 @@ def source_additions(program: str, block: str, function: str,
     tu_names = {name for it in program_items for name in it.names}
     headers: Set[str] | None = None
     added: list[str] = []
-    for item in block_items:
+    for item, main in block_items:
         if c_tokens(item.text) in known_tokens:
             continue
+        if not main and (item.exports or (item.kind != "directive" and not item.names)):
+            continue         # an example or a fragment beside the rewrite
         if item.kind == "directive" and item.directive not in _ADDABLE_DIRECTIVES:
             continue
         if function in item.names:
@@ -278,8 +284,8 @@ def source_additions(program: str, block: str, function: str,
                 headers = header_names()
             clash = [name for name in item.names if name in headers]
         if clash:
-            if item.kind == "declaration" and _is_prototype(item):
-                continue     # the TU declares it already
+            if item.kind == "declaration" and (_is_prototype(item) or not main):
+                continue     # the TU declares it already; or a quote of its types
             return SpliceError(
                 "splice", f"'{clash[0]}' (in '{_first_line(item.text)}') is already declared in "
                 f"the translation unit or its headers, and your reply defines it differently. "

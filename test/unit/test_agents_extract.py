@@ -457,3 +457,45 @@ def test_asm_reply_with_any_asm_tag_and_crlf_is_extracted(tag):
     reply = f"Faster:\r\n```{tag}\r\nf:\r\n\tleal\t(%rdi,%rdi,2), %eax\r\n\tretq\r\n```\r\n"
     spliced = AsmLevel().splice(ASM, "f", reply)
     assert isinstance(spliced, str) and "leal\t(%rdi,%rdi,2), %eax\n\tretq\n.Lfunc_end0:" in spliced
+
+
+TABLE_THEN_FUNCTION = """The 8 steps per byte can be precomputed. Add this table at file scope:
+
+```c
+/* bit counts of every byte */
+static const unsigned char nbits[256] = { 0, 1, 1, 2 };
+```
+
+and replace the function with:
+
+```c
+uint64_t popcount_sum(const uint32_t *words, size_t n)
+{
+    uint64_t t = 0;
+    for (size_t i = 0; i < n; i++)
+        t += nbits[words[i] & 255] + nbits[(words[i] >> 8) & 255];
+    return t;
+}
+```
+
+You can call it like this:
+
+```c
+int main(void) { uint32_t w[2] = {1, 2}; return (int)popcount_sum(w, 2); }
+```
+"""
+
+
+def test_table_in_its_own_block_is_spliced_and_an_example_main_is_left_out():
+    spliced = SourceLevel().splice(KERNELS, "popcount_sum", TABLE_THEN_FUNCTION)
+    assert not isinstance(spliced, SpliceError), spliced
+    assert spliced.index("static const unsigned char nbits[256]") < spliced.index("uint64_t popcount_sum(")
+    assert "int main(void)" not in spliced
+
+
+def test_helper_in_another_block_colliding_with_a_tu_function_is_refused():
+    reply = TABLE_THEN_FUNCTION.replace(
+        "static const unsigned char nbits[256] = { 0, 1, 1, 2 };",
+        "static unsigned bits32(unsigned w) { return __builtin_popcount(w); }")
+    result = SourceLevel().splice(KERNELS, "popcount_sum", reply)
+    assert isinstance(result, SpliceError) and "'bits32'" in result.message
