@@ -305,45 +305,60 @@ _LEVEL_TAGS = {
 }
 
 
-def extract_function(reply: str, name: str, level: str) -> str | None:
+def extract_function(reply: str, name: str, level: str, *, original: str | None = None) -> str | None:
     """The rewritten definition of ``name`` at ``level`` from a model reply, or None if
     the reply holds no complete definition (a truncated reply is invalid).
 
     Preference: a closed fenced block that defines ``name``, tagged for this level if
-    several do, the last such block if still tied (models revise as they go). A reply
-    without any fence is accepted only if it defines ``name`` as a whole."""
+    several do, the last such block if still tied (models revise as they go). A block
+    that only quotes ``original`` (the current definition, "for comparison") loses to one
+    that changes it. A reply without any fence is accepted only if it defines ``name`` as
+    a whole."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
     reply = reply.replace("\r\n", "\n")
-    blocks = code_blocks(reply)
-    if not blocks:
+    if not code_blocks(reply):
         return _definition_in(reply, name, level)
-    defining = [(b, d) for b in blocks if b.closed and (d := _definition_in(b.text, name, level))]
+    chosen = _choose_block(reply, name, level, original)
+    return None if chosen is None else chosen[1]
+
+
+def extract_block_defining(reply: str, name: str, level: str, *,
+                           original: str | None = None) -> str | None:
+    """The whole closed block (not just the definition) that defines ``name``: used to
+    bring along helpers the model wrote next to it (IR ``declare`` lines). Same choice
+    as ``extract_function``."""
+    reply = reply.replace("\r\n", "\n")
+    if not code_blocks(reply):
+        return reply if _definition_in(reply, name, level) else None
+    chosen = _choose_block(reply, name, level, original)
+    return None if chosen is None else chosen[0].text
+
+
+def _choose_block(reply: str, name: str, level: str, original: str | None) -> tuple[CodeBlock, str] | None:
+    defining = [(b, d) for b in code_blocks(reply) if b.closed and (d := _definition_in(b.text, name, level))]
+    if original is not None:
+        same = _normal_form(original, level)
+        changed = [(b, d) for b, d in defining if _normal_form(d, level) != same]
+        defining = changed or defining
     if not defining:
         return None
     tagged = [(b, d) for b, d in defining if b.lang in _LEVEL_TAGS[level]]
-    return (tagged or defining)[-1][1]
+    return (tagged or defining)[-1]
 
 
-def extract_block_defining(reply: str, name: str, level: str) -> str | None:
-    """The whole closed block (not just the definition) that defines ``name``: used to
-    bring along helpers the model wrote next to it (IR ``declare`` lines)."""
-    reply = reply.replace("\r\n", "\n")
-    blocks = [b for b in code_blocks(reply) if b.closed and _definition_in(b.text, name, level)]
-    if not blocks:
-        return reply if not code_blocks(reply) and _definition_in(reply, name, level) else None
-    tagged = [b for b in blocks if b.lang in _LEVEL_TAGS[level]]
-    return (tagged or blocks)[-1].text
+def _normal_form(code: str, level: str) -> str:
+    return c_tokens(code) if level == "source" else " ".join(code.split())
 
 
-def source_blocks(reply: str, name: str) -> list[tuple[str, bool]]:
+def source_blocks(reply: str, name: str, *, original: str | None = None) -> list[tuple[str, bool]]:
     """The C code blocks of a reply in order, each with whether it is the block the
     rewritten ``name`` is taken from (``extract_block_defining``). Other blocks that
     define ``name`` (a quote of the original, an earlier draft) are left out; blocks
     tagged for another language are too. Models often put a table or a helper in a block
     of its own before or after the function."""
     reply = reply.replace("\r\n", "\n")
-    chosen = extract_block_defining(reply, name, "source")
+    chosen = extract_block_defining(reply, name, "source", original=original)
     if chosen is None:
         return []
     blocks = [b for b in code_blocks(reply) if b.closed]

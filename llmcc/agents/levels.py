@@ -154,17 +154,18 @@ class Level:
     def _span(self, program: str, function: str) -> tuple[int, int] | None:
         raise NotImplementedError
 
-    def extract(self, reply: str, function: str) -> str | None:
-        """The rewritten definition from a model reply, or None."""
-        return extract_function(reply, function, self.name)
+    def extract(self, reply: str, function: str, original: str | None = None) -> str | None:
+        """The rewritten definition from a model reply, or None (``original``: the current
+        definition, so a block that merely quotes it is not taken for the rewrite)."""
+        return extract_function(reply, function, self.name, original=original)
 
     def splice(self, program: str, function: str, reply: str) -> str | SpliceError:
         """The whole program with ``function`` replaced by the reply's definition."""
-        new_def = self.extract(reply, function)
+        span = self._span(program, function)
+        new_def = self.extract(reply, function, program[span[0]:span[1]] if span else None)
         if new_def is None:
             return SpliceError("extract", f"no complete definition of '{function}' found in the reply "
                                "(put the whole function in one fenced code block)")
-        span = self._span(program, function)
         if span is None:
             return SpliceError("splice", f"'{function}' is not defined in the current program")
         return program[:span[0]] + new_def + program[span[1]:]
@@ -202,7 +203,7 @@ class SourceLevel(Level):
         spliced = super().splice(program, function, reply)
         if isinstance(spliced, SpliceError) or span is None:
             return spliced
-        blocks = source_blocks(reply, function)
+        blocks = source_blocks(reply, function, original=program[span[0]:span[1]])
         if blocks:
             extra = source_additions(program, blocks, function, header_names)
             if isinstance(extra, SpliceError):

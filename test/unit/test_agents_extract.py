@@ -499,3 +499,11 @@ def test_helper_in_another_block_colliding_with_a_tu_function_is_refused():
         "static unsigned bits32(unsigned w) { return __builtin_popcount(w); }")
     result = SourceLevel().splice(KERNELS, "popcount_sum", reply)
     assert isinstance(result, SpliceError) and "'bits32'" in result.message
+
+
+def test_a_later_block_quoting_the_original_does_not_win_over_the_rewrite():
+    start, end = find_c_function(KERNELS, "bits32")
+    reply = (f"Optimized:\n```c\n{GOOD_C}\n```\nFor comparison, the original:\n"
+             f"```c\n{KERNELS[start:end]}\n```\n")
+    spliced = SourceLevel().splice(KERNELS, "bits32", reply)
+    assert isinstance(spliced, str) and GOOD_C in spliced and "c += (w >> b) & 1u;" not in spliced
