@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Set
@@ -337,8 +338,15 @@ class IRLevel(Level):
         spliced = super().splice(program, function, reply)
         if isinstance(spliced, SpliceError):
             return spliced
-        block = extract_block_defining(reply, function, self.name) or ""
+        span = self._span(program, function)
+        block = extract_block_defining(reply, function, self.name,
+                                       original=program[span[0]:span[1]] if span else None) or ""
         spliced = _add_missing_declarations(spliced, ir_declarations(block))
+        additions = ir_additions(program, block, function)
+        if isinstance(additions, SpliceError):
+            return additions
+        if additions:
+            spliced = spliced.rstrip("\n") + "\n\n" + "\n\n".join(additions) + "\n"
         spliced = _drop_dangling_metadata(spliced, function)
         problem = parse_ir_problem(spliced, reply)
         if problem:
@@ -353,6 +361,45 @@ class IRLevel(Level):
         if isinstance(obj, Fallback):
             return obj
         return Lowered(obj.output, program_path)
+
+
+_IR_GLOBAL = re.compile(r'^[ \t]*@("[^"]+"|[-\w.$]+)[ \t]*=[^\n]*$', re.MULTILINE)
+_IR_DEFINE = re.compile(r'^[ \t]*define\b[^\n]*?@("[^"]+"|[-\w.$]+)\(', re.MULTILINE)
+_LOCAL_LINKAGE = re.compile(r"=\s*(?:private|internal)\b|^[ \t]*define\s+(?:private|internal)\b")
+
+
+def ir_additions(module: str, block: str, function: str) -> list[str] | SpliceError:
+    """New globals (a lookup table) and new helper functions the reply's block defines
+    beside ``function``, to append to the module. Restated ones are skipped (the rest of
+    the module is not replaced); a new one must be ``private``/``internal`` (no new
+    exported symbol); one whose name the module already uses differently is refused."""
+    known_globals = {m.group(1): " ".join(m.group(0).split()) for m in _IR_GLOBAL.finditer(module)}
+    known_functions = set(re.findall(r'^[ \t]*(?:define|declare)\b[^\n]*?@("[^"]+"|[-\w.$]+)\(',
+                                     module, re.MULTILINE))
+    out: list[str] = []
+    for m in _IR_GLOBAL.finditer(block):
+        name, text = m.group(1), " ".join(m.group(0).split())
+        if known_globals.get(name) == text:
+            continue
+        if name in known_globals or name in known_functions:
+            return SpliceError("splice", f"@{name} already exists in the module with another "
+                               f"definition: new globals need new names")
+        if not _LOCAL_LINKAGE.search(text):
+            return SpliceError("splice", f"the new global @{name} would be a new exported symbol: "
+                               "give it private or internal linkage")
+        out.append(text)
+    for m in _IR_DEFINE.finditer(block):
+        name = m.group(1)
+        if name.strip('"') == function or name in known_functions:
+            continue     # the rewrite itself, or a restated function (not replaced)
+        span = find_ir_function(block, name.strip('"'))
+        if span is None:
+            continue
+        if not _LOCAL_LINKAGE.search(block[span[0]:span[1]].split("\n", 1)[0]):
+            return SpliceError("splice", f"the new function @{name} would be a new exported symbol: "
+                               "define it private or internal")
+        out.append(textwrap.dedent(block[block.rfind("\n", 0, span[0]) + 1:span[1]]))
+    return out
 
 
 def _add_missing_declarations(module: str, declarations: list[str]) -> str:

@@ -507,3 +507,25 @@ def test_a_later_block_quoting_the_original_does_not_win_over_the_rewrite():
              f"```c\n{KERNELS[start:end]}\n```\n")
     spliced = SourceLevel().splice(KERNELS, "bits32", reply)
     assert isinstance(spliced, str) and GOOD_C in spliced and "c += (w >> b) & 1u;" not in spliced
+
+
+def test_ir_reply_with_a_new_private_table_and_internal_helper_is_spliced():
+    reply = ("```llvm\n@lut = private unnamed_addr constant [4 x i32] [i32 0, i32 7, i32 14, i32 21]\n\n"
+             "define internal i32 @times7(i32 %x) {\n  %r = mul i32 %x, 7\n  ret i32 %r\n}\n\n"
+             "define i32 @f(i32 %x) #0 {\n  %r = call i32 @times7(i32 %x)\n  ret i32 %r\n}\n\n"
+             "define i32 @g(i32 %x) {\n  ret i32 0\n}\n```")
+    spliced = IRLevel().splice(IR_MODULE, "f", reply)
+    assert isinstance(spliced, str), spliced
+    assert "@lut = private unnamed_addr constant" in spliced and "define internal i32 @times7" in spliced
+    assert "define i32 @g(i32 %x) {\n  ret i32 %x\n}" in spliced     # restated @g is not taken
+
+
+@pytest.mark.parametrize("extra, why", [
+    ("@lut = constant [1 x i32] [i32 0]", "exported symbol"),
+    ("define i32 @times7(i32 %x) {\n  ret i32 %x\n}", "exported symbol"),
+    ("@g = private constant i32 0", "already exists"),
+])
+def test_ir_reply_adding_exports_or_reusing_names_is_refused(extra, why):
+    reply = f"```llvm\n{extra}\n\ndefine i32 @f(i32 %x) #0 {{\n  ret i32 %x\n}}\n```"
+    result = IRLevel().splice(IR_MODULE, "f", reply)
+    assert isinstance(result, SpliceError) and result.stage == "splice" and why in result.message
