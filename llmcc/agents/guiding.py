@@ -6,6 +6,15 @@ pipeline agent (cost 1) and a test tool (free). Every tool turns a *program stat
 (identified by an id such as ``p3``) into a new state, so the model may backtrack to any
 earlier state and repeat calls. The remaining budget and steps are in every tool result.
 
+The guide talks with the level agents as in ACCLAIM: each level-agent call carries the
+guide's ``instruction`` (what to try), passed to the agent with the C of the state's
+source ancestor; the result returns the rewrite as a unified diff against the state it
+worked on, the checks that passed or failed, the measured speedup, and the agent's
+"no improvement" answer if it gave one. The guide's first prompt holds the evidence the
+budget is spent on (per hot function: score, loops, remarks, profile share, its C). A
+transcript of those exchanges lands in ``ctx.report["agents"]["transcript"]``
+(``transcript_text`` renders it).
+
 The loop ends when the model answers without a tool call, the budget is spent, the step
 limit (``agents.max_steps``; malformed calls count) is reached, the ``tu_deadline``
 passes, or the model becomes unavailable. Every state is validated against the original
@@ -28,7 +37,7 @@ from typing import Any, Callable
 from ..outcome import Fallback
 from ..tu import Candidate, TUContext
 from .level import LevelJob, LevelResult, run_level_agent
-from .levels import LEVEL_BY_NAME, Lowered, pipeline_for, source_flags
+from .levels import LEVEL_BY_NAME, Lowered, pipeline_for, read_source_program, source_flags
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +47,10 @@ COSTLY_TOOLS = frozenset({"source_agent", "ir_agent", "asm_agent", "pipeline_age
 # Seconds kept back from the TU deadline so the final bookkeeping always fits.
 DEADLINE_RESERVE = 2.0
 EXCERPT_CHARS = 4000
+DIFF_CHARS = 4000            # a rewrite's diff as the guide (and the transcript) sees it
+INSTRUCTION_CHARS = 2000     # the guide's instruction passed on to a level agent
+HOT_CODE_CHARS = 6000        # the hot functions' C shown in the guide's first prompt
+HOT_FUNCTIONS_SHOWN = 5
 
 
 def _tool(name: str, description: str, properties: dict, required: list[str]) -> dict:
@@ -49,6 +62,9 @@ def _tool(name: str, description: str, properties: dict, required: list[str]) ->
 
 _STATE = {"type": "string", "description": "id of the program state to work on, e.g. p0"}
 _FUNCTION = {"type": "string", "description": "name of the function to rewrite (default: the hottest)"}
+_INSTRUCTION = {"type": "string", "description": "what the agent should try, e.g. 'replace the bit loop "
+                "with __builtin_popcountll' or 'unroll the inner loop by 4 and keep two accumulators'"}
+_AGENT_ARGS = {"state": _STATE, "function": _FUNCTION, "instruction": _INSTRUCTION}
 
 TOOLS: list[dict] = [
     _tool("frontend", "C source state -> unoptimized LLVM IR state. Free.", {"state": _STATE}, ["state"]),
@@ -57,14 +73,17 @@ TOOLS: list[dict] = [
           {"state": _STATE, "pipeline": {"type": "string", "description": "opt -passes= pipeline"}},
           ["state", "pipeline"]),
     _tool("backend", "LLVM IR state -> x86-64 assembly state. Free.", {"state": _STATE}, ["state"]),
-    _tool("source_agent", "Rewrite one function at the C source level (validated, timed). Costs 1.",
-          {"state": _STATE, "function": _FUNCTION}, ["state"]),
-    _tool("ir_agent", "Rewrite one function at the LLVM IR level (formally checked, tested, timed). "
-          "A source state is lowered with the user's -O pipeline first. Costs 1.",
-          {"state": _STATE, "function": _FUNCTION}, ["state"]),
-    _tool("asm_agent", "Rewrite one function at the x86-64 assembly level (tested, timed). "
-          "A source or IR state is lowered first. Costs 1.",
-          {"state": _STATE, "function": _FUNCTION}, ["state"]),
+    _tool("source_agent", "Rewrite one function at the C source level (validated, timed) following "
+          "your instruction. Returns the diff, the checks and the speedup. Costs 1.",
+          _AGENT_ARGS, ["state"]),
+    _tool("ir_agent", "Rewrite one function at the LLVM IR level (formally checked, tested, timed) "
+          "following your instruction. A source state is lowered with the user's -O pipeline first. "
+          "Returns the diff, the checks and the speedup. Costs 1.",
+          _AGENT_ARGS, ["state"]),
+    _tool("asm_agent", "Rewrite one function at the x86-64 assembly level (tested, timed) following "
+          "your instruction. A source or IR state is lowered first. Returns the diff, the checks "
+          "and the speedup. Costs 1.",
+          _AGENT_ARGS, ["state"]),
     _tool("pipeline_agent", "Tune the LLVM pass pipeline for a C source state. Costs 1.",
           {"state": _STATE}, ["state"]),
     _tool("test", "Validate and time a state against the baseline. Free.", {"state": _STATE}, ["state"]),
@@ -138,6 +157,7 @@ class GuideSession:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.states: dict[str, ProgramState] = {}
         self.trace: list[dict] = []
+        self.transcript: list[dict] = []     # the guide <-> level-agent exchanges
         self.level_results: list[LevelResult] = []
         self.plans: dict[str, Any] = {}
         self.level_attempts: dict[tuple[str, str, str], int] = {}
@@ -259,6 +279,9 @@ class GuideSession:
             excerpt = ""
         user, _ = render("guide", source=self.ctx.source, flags=" ".join([self.ctx.opt_level, *self.ctx.flags]),
                          hot_functions=[h.name for h in self.ctx.hot_functions] or ["(none ranked)"],
+                         evidence=hot_function_evidence(self.ctx), program_kind=(
+                             "a program (it defines main; tests run it on stdin/arguments)"
+                             if self.ctx.has_main else "a library TU (tests call its functions)"),
                          initial_state="p0", budget=self.budget_left,
                          max_steps=self.steps_left, excerpt=excerpt)
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
@@ -349,32 +372,86 @@ class GuideSession:
         if state.level == "ir" and level == "asm":
             state = self._to_asm(state)
         function = args.get("function") or self._hottest()
+        instruction = args.get("instruction", "").strip()[:INSTRUCTION_CHARS]
         plan = self._plan(function)
         if isinstance(plan, Fallback):
             return {"error": f"no tests for {function}: {plan}"}
         s = self.ctx.settings
-        key = (level, hashlib.sha256(state.path.read_bytes()).hexdigest(), function)
+        key = (level, hashlib.sha256(state.path.read_bytes()).hexdigest(), function, instruction)
         self.level_attempts[key] = self.level_attempts.get(key, -1) + 1
         job = LevelJob(self.ctx, LEVEL_BY_NAME[level], state.path, function, plan,
                        self.dir / f"call{len(self.trace) + 1}-{level}", int(s["agents.samples"]),
-                       int(s["agents.rounds"]), self.deadline, attempt=self.level_attempts[key])
+                       int(s["agents.rounds"]), self.deadline, attempt=self.level_attempts[key],
+                       instruction=instruction, source_program=self._source_of(state))
         self._charge()
         result = run_level_agent(job, self.client)
         self.level_results.append(result)
+        reply = self._level_reply(level, state, function, result)
+        self.transcript.append({"step": len(self.trace) + 1, "tool": f"{level}_agent", "state": args["state"],
+                                "worked_on": state.id, "function": function, "instruction": instruction,
+                                **reply})
+        return reply
+
+    def _level_reply(self, level: str, state: ProgramState, function: str, result: LevelResult) -> dict:
+        """What the guide hears back from a level agent: the rewrite as a diff against the
+        state it worked on, the checks it passed or failed, its speedup, or the agent's
+        "no improvement" answer or failures."""
         correct = sum(1 for r in result.samples if r.status == "correct")
-        summary = {"samples": len(result.samples), "correct_samples": correct}
+        reply: dict[str, Any] = {"samples": len(result.samples), "correct_samples": correct}
         if result.stopped:
-            summary["stopped"] = result.stopped
+            reply["stopped"] = result.stopped
+        answer = next((r.detail for r in result.samples if r.status == "no_improvement"), None)
+        if answer is not None:
+            reply["no_improvement"] = answer[:500]
         if result.best is None:
-            failures = [f"{r.stage}: {r.detail[:200]}" for r in result.samples if r.status != "correct"]
-            return {**summary, "result": "no correct rewrite", "failures": failures[:3]}
+            failures = [f"{r.stage}: {r.detail[:200]}" for r in result.samples
+                        if r.status not in ("correct", "no_improvement")]
+            if answer is None or failures:
+                reply.update({"result": "no correct rewrite", "failures": failures[:3]})
+            else:
+                reply["result"] = "the agent found no improvement"
+            failing = next((r for r in reversed(result.samples) if r.verdicts), None)
+            if failing is not None:
+                reply["checks"] = check_summary(failing.verdicts)
+            return reply
         best = result.best
         new = self._add_state(level, best.program_path, state, f"{level}_agent {function}",
                               agent_levels=(*state.agent_levels, level), function=function,
                               functions=tuple(dict.fromkeys((*state.functions, function))),
                               object_path=best.object_path, speedup=best.speedup, correct=True,
                               accepted=best.accepted, verdicts=best.verdicts)
-        return {**summary, "new_state": new.id, "speedup": best.speedup, "accepted": best.accepted}
+        return {**reply, "new_state": new.id, "diff": self._diff(state, new), "checks": check_summary(best.verdicts),
+                "speedup": best.speedup, "accepted": best.accepted}
+
+    def _source_of(self, state: ProgramState) -> Path | None:
+        """The C program of ``state``'s nearest source ancestor (itself if it is C): what
+        IR and asm agents are shown as the meaning of the code they rewrite."""
+        current: ProgramState | None = state
+        while current is not None:
+            if current.level == "source":
+                return current.path
+            current = self.states.get(current.parent) if current.parent else None
+        return None
+
+    def _diff(self, parent: ProgramState, child: ProgramState) -> str:
+        """``child``'s program as a unified diff against ``parent``'s, capped at DIFF_CHARS."""
+        import difflib
+        texts = []
+        for state in (parent, child):
+            try:
+                if state.path is None:
+                    text = ""
+                elif state.level == "source":      # as the user would write it (no #line etc.)
+                    text = read_source_program(self.ctx, state.path)
+                else:
+                    text = state.path.read_text(errors="replace")
+            except OSError:
+                text = ""
+            texts.append(text.splitlines(keepends=True))
+        diff = "".join(difflib.unified_diff(texts[0], texts[1], fromfile=parent.id, tofile=child.id, n=2))
+        if len(diff) > DIFF_CHARS:
+            diff = diff[:DIFF_CHARS] + f"\n... (diff cut: {len(diff) - DIFF_CHARS} more characters)\n"
+        return diff
 
     def _charge(self) -> None:
         """Spend one budget unit: called only when an agent is about to run."""
@@ -549,7 +626,7 @@ class GuideSession:
         self.ctx.report["agents"] = {
             "budget": int(self.ctx.settings["agents.budget"]), "budget_left": self.budget_left,
             "steps_left": self.steps_left, "model_turns": self.model_turns, "stopped": self.stopped,
-            "trace": self.trace,
+            "trace": self.trace, "transcript": self.transcript,
             "states": [s.summary() for s in self.states.values()],
             "level_calls": [res.to_json() for res in self.level_results],
             "pipeline_calls": self.pipeline_reports,
@@ -571,6 +648,58 @@ class GuideSession:
             "usage": usage.to_json() if usage is not None else None,
             "seconds": round(time.monotonic() - self.started, 3),
         }
+
+
+def check_summary(verdicts: list[dict]) -> list[str]:
+    """"checker: kind" per verdict (e.g. "difftest-function: tested_equal"): which checks a
+    rewrite passed or failed, short enough for the guide's context."""
+    return [f"{v.get('checker', '?')}: {v.get('kind', '?')}" for v in verdicts if isinstance(v, dict)][:12]
+
+
+def hot_function_evidence(ctx: TUContext) -> list[dict]:
+    """Per hot function (hottest first): its score, a one-line summary of the evidence
+    (loops, remarks, profile share), and its C definition, within HOT_CODE_CHARS."""
+    from ..hotspots.score import evidence_summary
+    from .levels import c_function_of
+    left = HOT_CODE_CHARS
+    shown = []
+    for hot in ctx.hot_functions[:HOT_FUNCTIONS_SHOWN]:
+        try:
+            summary = evidence_summary(hot.evidence) if hot.evidence else ""
+        except (KeyError, TypeError, ValueError):
+            summary = ""
+        code = c_function_of(ctx, hot.name) or ""
+        if len(code) > left:
+            code = code[:max(0, left)] + ("\n/* ... cut */" if left > 0 else "")
+        left -= len(code)
+        profile = hot.evidence.get("profile_weight") if isinstance(hot.evidence, dict) else None
+        shown.append({"name": hot.name, "score": round(float(hot.score), 3), "summary": summary,
+                      "profile_share": profile, "code": code})
+    return shown
+
+
+def transcript_text(agents_report: dict) -> str:
+    """The guide's dialogue with the level agents as text (for ``llmcc report``): per call,
+    the instruction sent, then the diff, checks and measurement that came back."""
+    lines = []
+    for t in agents_report.get("transcript") or []:
+        if not isinstance(t, dict):
+            continue
+        lines.append(f"[step {t.get('step')}] {t.get('tool')} on {t.get('state')} ({t.get('function')})")
+        lines.append(f"  instruction: {t.get('instruction') or '(none)'}")
+        if t.get("new_state"):
+            lines.append(f"  -> {t['new_state']}: speedup {t.get('speedup')}, accepted {t.get('accepted')}")
+        else:
+            lines.append(f"  -> {t.get('result', 'no new state')}")
+        if t.get("no_improvement"):
+            lines.append(f"  agent: {t['no_improvement']}")
+        if t.get("checks"):
+            lines.append("  checks: " + ", ".join(t["checks"]))
+        for failure in t.get("failures") or []:
+            lines.append(f"  failed: {failure}")
+        if t.get("diff"):
+            lines.extend("  | " + line for line in str(t["diff"]).splitlines())
+    return "\n".join(lines)
 
 
 def _pct(part: int, whole: int) -> float | None:
