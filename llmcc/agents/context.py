@@ -148,9 +148,7 @@ def _declarations(ctx: TUContext, program_items: list[CItem], used: set[str],
     preprocessed TU (headers included) and the program's own macros, closed over the
     names those declarations use in turn (a struct's member types)."""
     pool = [it for it in program_items if it.kind != "function"]
-    pre = preprocessed(ctx)
-    if pre is not None:
-        pool += [it for it in c_items(pre) if it.kind != "function" or _is_inline_header(it)]
+    pool += [it for it in preprocessed_items(ctx) if it.kind != "function" or _is_inline_header(it)]
     by_name: dict[str, list[CItem]] = {}
     for it in pool:
         for name in it.names:
@@ -304,18 +302,23 @@ def preprocessed(ctx: TUContext) -> str | None:
 def header_names(ctx: TUContext) -> frozenset[str]:
     """Every file-scope name the TU sees, headers and macros included (a new helper of a
     rewrite must take none of them). Empty if the TU cannot be preprocessed."""
+    return frozenset(name for it in preprocessed_items(ctx) for name in it.names)
+
+
+def preprocessed_items(ctx: TUContext) -> list[CItem]:
+    """``c_items`` of the preprocessed TU (empty if it cannot be preprocessed), scanned
+    once per TU: every prompt and every sample's collision check asks."""
     pre = preprocessed(ctx)
     if pre is None:
-        return frozenset()
+        return []
     key = (str(ctx.workdir), hash(pre))
-    if key not in _HEADER_NAMES:
-        _HEADER_NAMES.clear()          # one TU at a time: keep only the latest
-        _HEADER_NAMES[key] = frozenset(name for it in c_items(pre) for name in it.names)
-    return _HEADER_NAMES[key]
+    if key not in _PREPROCESSED_ITEMS:
+        _PREPROCESSED_ITEMS.clear()          # one TU at a time: keep only the latest
+        _PREPROCESSED_ITEMS[key] = c_items(pre)
+    return _PREPROCESSED_ITEMS[key]
 
 
-# One scan of the preprocessed TU per TU (a job's samples all ask).
-_HEADER_NAMES: dict[tuple[str, int], frozenset[str]] = {}
+_PREPROCESSED_ITEMS: dict[tuple[str, int], list[CItem]] = {}
 
 
 def current_c_text(ctx: TUContext, path: Path | None) -> str | None:
