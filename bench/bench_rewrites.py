@@ -135,11 +135,22 @@ def equivalence(case: Case, work: Path) -> tuple[str, str]:
 # --------------------------------------------------------------------------- llmcc run
 
 
+def generator_reply(case: Case) -> str:
+    """What a model answers to the testing agent's prompt: the case's driver as one
+    self-contained program (``harness.h`` inlined), which speaks the ``correctness I`` /
+    ``scale I`` protocol the prompt asks for."""
+    program = (case.path / "driver.c").read_text().replace('#include "../harness.h"',
+                                                            (CORPUS / "harness.h").read_text())
+    return ("This generator seeds a xorshift generator with I, calls the function on edge cases and "
+            "random inputs, and prints a digest of every result and written buffer.\n\n"
+            f"```c\n{program}```\n")
+
+
 def script_for(case: Case):
     """The scripted endpoint: the guide sends ``case.function`` to the case's level agent
     once and then stops; the level agent answers with the case's reply; the testing agent
-    declines (the built-in inputs are used)."""
-    return [{"match": "test-input generator", "content": "I cannot write that generator.", "repeat": -1},
+    gets the case's driver as its generator (a capable model writes one)."""
+    return [{"match": "test-input generator", "content": generator_reply(case), "repeat": -1},
             {"match": GUIDE, "tool_calls": [{"name": LEVEL_TOOLS[case.level],
                                              "arguments": {"state": "p0", "function": case.function}}]},
             {"match": GUIDE, "content": "Done: the validated state is emitted.", "repeat": -1},

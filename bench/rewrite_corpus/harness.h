@@ -4,7 +4,12 @@
  *                       of every result (return values and written buffers), so two builds
  *                       agree exactly when their outputs agree;
  *   driver time [reps]  run the timed workload reps times (default 1); print a sink value so
- *                       the work cannot be optimized away.
+ *                       the work cannot be optimized away;
+ *   driver correctness I / driver scale I
+ *                       the protocol of llmcc's testing-agent prompt: the runner serves this
+ *                       driver (with this file inlined) as the model-written test generator;
+ *                       correctness I is the check with the generator seeded by I, scale I
+ *                       the timed workload run I+1 times.
  *
  * A case's driver.c defines check_case() and time_case() and includes this file last. */
 #include <stdint.h>
@@ -42,6 +47,17 @@ int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "check") == 0) {
     check_case();
     printf("check %016llx %llu\n", (unsigned long long)digest, observed);
+    return 0;
+  }
+  if (argc >= 3 && strcmp(argv[1], "correctness") == 0) {
+    rng_state += 0x632BE59BD9B4E019ull * (uint64_t)(atoi(argv[2]) + 1);
+    check_case();
+    printf("check %016llx %llu\n", (unsigned long long)digest, observed);
+    return 0;
+  }
+  if (argc >= 3 && strcmp(argv[1], "scale") == 0) {
+    for (int r = 0; r <= atoi(argv[2]); r++) time_case();
+    printf("scale %llu\n", (unsigned long long)sink);
     return 0;
   }
   if (argc >= 2 && strcmp(argv[1], "time") == 0) {

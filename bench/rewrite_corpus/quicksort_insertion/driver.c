@@ -15,6 +15,8 @@ static void check_case(void) {
       quicksort(data, 5, 2);                /* lo > hi: untouched */
       see_bytes(data, 2 * sizeof *data);
     }
+  quicksort(data, 17, -2147483647 - 1);    /* empty range with extreme bounds: a no-op */
+  see_bytes(data, 64 * sizeof *data);
   for (int i = 0; i < 1000; i++) data[i] = (int)rnd();
   quicksort(data, 100, 599);                /* a sub-range only */
   see_bytes(data, 1000 * sizeof *data);

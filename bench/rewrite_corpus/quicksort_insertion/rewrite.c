@@ -12,7 +12,7 @@ static void insertion_sort(int *a, int lo, int hi) {
 }
 
 void quicksort(int *a, int lo, int hi) {
-  while (hi - lo > 16) {
+  while (lo < hi && hi - lo > 16) {
     int pivot = a[lo + (hi - lo) / 2], i = lo, j = hi;
     while (i <= j) {
       while (a[i] < pivot) i++;
