@@ -22,10 +22,11 @@ unless ``pipeline.allow_fp_reassoc`` is set.
 
 ``set_cpu`` never invents a CPU: the allowed values are the CPUs the user's own flags name
 (``-march=``/``-mcpu=``/``-mtune=``, never ``native``); with no such flag the set is empty,
-so by default no CPU edit is possible. It is passed to opt as ``-mcpu`` (cost models only;
-the backend still compiles with the user's flags). Known limit: clang already stamps every
-function with the user's ``target-cpu`` attribute, which wins over ``-mcpu`` in opt, so
-today the edit changes little; it is kept so the edit space matches AutoPass's.
+so by default no CPU edit is possible. The CPU is the *tuning* CPU: the tuner rewrites the
+tested functions' ``"tune-cpu"`` attribute in the IR before opt (``llmcc.pipeline.cpu``),
+since clang's per-function attributes win over any ``-mcpu`` option. ``"target-cpu"`` and
+``"target-features"`` stay the user's, so the edit never adds an instruction the target
+flags do not enable.
 """
 from __future__ import annotations
 
@@ -391,7 +392,7 @@ class EditSpace:
 
 @dataclass(frozen=True)
 class PipelineConfig:
-    """A candidate: a pass pipeline plus process-global knobs and an optional CPU."""
+    """A candidate: a pass pipeline plus process-global knobs and an optional tuning CPU."""
 
     passes: Pipeline
     knobs: dict[str, Any] = field(default_factory=dict)
@@ -403,8 +404,9 @@ class PipelineConfig:
         return print_pipeline(self.passes)
 
     def opt_args(self) -> list[str]:
-        """Extra opt arguments: knobs, then ``-mcpu`` if a CPU edit was made."""
-        return knob_args(self.knobs) + ([f"-mcpu={self.cpu}"] if self.cpu else [])
+        """Extra opt arguments: the knobs. (``cpu`` is not an option: it is applied to the
+        IR as a function attribute, ``llmcc.pipeline.cpu``.)"""
+        return knob_args(self.knobs)
 
     def to_json(self) -> dict[str, Any]:
         """For the report."""

@@ -26,6 +26,7 @@ from typing import Any, Callable
 from ..outcome import Fallback, NoWin
 from ..toolchain import backend, frontend
 from ..tu import Candidate, TUContext
+from .cpu import retune
 from .model import EditError, EditSpace, PipelineConfig, apply_edits, parse_pipeline
 from .policy import GreedyPolicy, Policy, Proposal, RandomPolicy, TuningState, extract_signals
 from .repair import RepairError, repair_edits
@@ -353,17 +354,26 @@ class _Loop:
         # only when its edits changed the passes.
         record["config"] = {k: v for k, v in config.to_json().items()
                             if k != "passes" or v != self.base.text}
-        key = config.text + " " + " ".join(config.opt_args())
+        key = config.text + " " + " ".join(config.opt_args()) + f" cpu={config.cpu}"
         if key in self.seen or (not edits):
             return _fail(record, "duplicate", "same pipeline and knobs as an earlier candidate")
         self.seen.add(key)
         timeout = self.ctx.stage_timeout(self.deadline)
+        ir_in, retuned = self.ir, []
+        if config.cpu:
+            try:
+                ir_in, retuned = self._retuned_ir(config.cpu, tag, timeout)
+            except (OSError, ValueError, subprocess.SubprocessError) as e:
+                return _fail(record, "invalid", f"set_cpu: {e}")
+            record["retuned"] = retuned
         ir_out = self.ctx.workdir / f"pipeline-{tag}.bc"
-        validation = validate_with_opt(self.ctx.toolchain, config, self.ir, ir_out, timeout=timeout,
+        validation = validate_with_opt(self.ctx.toolchain, config, ir_in, ir_out, timeout=timeout,
                                        flags=self.ctx.flags)
         if not validation.ok:
             return _fail(record, "invalid", validation.reason)
-        changed = self._changed_functions(ir_out)
+        # A retuned function's IR may come out of opt unchanged while its machine code
+        # does not (the backend schedules for the new CPU): it counts as changed.
+        changed = self._changed_functions(ir_out) | (set(retuned) if self.tested is not None else set())
         untested = changed - self.tested if self.tested is not None else set()
         if untested:
             return _fail(record, "untested-change",
@@ -385,6 +395,18 @@ class _Loop:
         functions = sorted(touched & self.plan.functions()) or sorted(self.plan.functions())[:1]
         parts = {f: self.evaluate(self.ctx, self.plan.plans[f], obj, best_so_far=best_so_far) for f in functions}
         return SetEvaluation(parts, self.ctx.settings["measure.margin"])
+
+    def _retuned_ir(self, cpu: str, tag: str, timeout: float) -> tuple[Path, list[str]]:
+        """The TU's IR with ``"tune-cpu"`` set on the tested functions (all of them in
+        program mode), as a text file for opt (``llmcc.pipeline.cpu``)."""
+        text = subprocess.run([str(self.ctx.toolchain.tool("llvm-dis")), str(self.ir), "-o", "-"],
+                              capture_output=True, text=True, timeout=timeout, check=True).stdout
+        retuned_text, retuned = retune(text, cpu, self.tested)
+        if not retuned:
+            raise ValueError("no tested function to retune")
+        out = self.ctx.workdir / f"pipeline-{tag}-tuned.ll"
+        out.write_text(retuned_text)
+        return out, retuned
 
     def _changed_functions(self, candidate_ir: Path) -> set[str]:
         """Functions whose optimized IR the candidate changed, compared with the unedited

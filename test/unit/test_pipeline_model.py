@@ -115,13 +115,15 @@ def test_set_param_replaces_flags_and_values_keeping_order(o3_text):
     assert "loop-vectorize<interleave-forced-only;no-vectorize-forced-only;>" in vec.text
 
 
-def test_knobs_and_cpu_become_opt_arguments():
+def test_knobs_become_opt_arguments_and_the_cpu_does_not():
     config = PipelineConfig((PassNode("gvn"),))
     edited = apply_edits(config, [{"op": "set_knob", "knob": "unroll-threshold", "value": 600},
                                   {"op": "set_knob", "knob": "unroll-runtime", "value": True},
                                   {"op": "set_cpu", "cpu": "skylake"}])
-    assert edited.opt_args() == ["-unroll-runtime=true", "-unroll-threshold=600", "-mcpu=skylake"]
-    assert config.opt_args() == []  # the original is unchanged
+    # clang's per-function attributes beat opt -mcpu: the CPU goes into the IR instead.
+    assert edited.opt_args() == ["-unroll-runtime=true", "-unroll-threshold=600"]
+    assert edited.cpu == "skylake" and edited.to_json()["cpu"] == "skylake"
+    assert config.opt_args() == [] and config.cpu is None  # the original is unchanged
 
 
 def test_edited_pipelines_are_accepted_by_opt(tc, o3_ir, o3_text, tmp_path):

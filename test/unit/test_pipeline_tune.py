@@ -291,3 +291,69 @@ def test_tune_returns_a_typed_outcome(tmp_path):
     late = tune(ctx, "greedy", deadline=_time.monotonic() - 1, evaluator=lambda *a, **k: None,
                 plan_builder=lambda ctx, fn, seed: None)
     assert isinstance(late, NoWin) and late.reason == "gave-up" and "deadline" in late.detail
+
+
+def _symbol_bytes(obj: Path, name: str) -> bytes:
+    from elftools.elf.elffile import ELFFile
+    with open(obj, "rb") as f:
+        elf = ELFFile(f)
+        sym = elf.get_section_by_name(".symtab").get_symbol_by_name(name)[0]
+        section = elf.get_section(sym["st_shndx"])
+        return section.data()[sym["st_value"]:sym["st_value"] + sym["st_size"]]
+
+
+def test_set_cpu_retunes_the_tested_function_and_keeps_the_users_isa(tmp_path):
+    """clang's "tune-cpu" attribute beat opt -mcpu, so set_cpu used to change nothing. Now
+    the tested function is retuned in the IR: its code changes, the untested one's does
+    not, and the object still passes the ISA check for the user's -march."""
+    from types import SimpleNamespace
+    from llmcc.verify.objcheck import check_isa
+    source = tmp_path / "lib.c"
+    source.write_text(LIBRARY)
+    flags = ["-march=x86-64", "-mtune=znver3"]            # the user names two CPUs
+    settings = load_settings(env={"LLMCC_PIPELINE_ROUNDS": "1", "LLMCC_PIPELINE_CANDIDATES": "1"})
+    ctx = context_for_source(find_toolchain(), settings, source, tmp_path / "work", flags=flags)
+    ctx.hot_functions = [HotFunction("crc", 9.0, {"loops": 2})]
+    built: list[Path] = []
+
+    def evaluator(ctx, plan, obj, **kwargs):
+        built.append(Path(obj))
+        return SimpleNamespace(accepted=False, correct=True, speedup=1.0, reason="fake evaluator")
+
+    client = FakeClient([[json.dumps({"edits": [{"op": "set_cpu", "cpu": "x86-64"}]})]])
+    tune_pipeline(ctx, "llm", client=client, evaluator=evaluator,
+                  plan_builder=lambda ctx, fn, seed: SimpleNamespace(mode="function", function=fn))
+    candidate = ctx.report["pipeline"]["rounds"][0]["candidates"][0]
+    assert candidate["decision"] == "rolled-back", candidate      # built and evaluated
+    assert candidate["retuned"] == ["crc"] and candidate["config"]["cpu"] == "x86-64"
+    obj = built[0]
+    assert _symbol_bytes(obj, "crc") != _symbol_bytes(ctx.baseline_object, "crc")
+    assert _symbol_bytes(obj, "sum") == _symbol_bytes(ctx.baseline_object, "sum")
+    isa = check_isa(ctx.baseline_object, obj, str(ctx.toolchain.clang), flags)
+    assert isa.kind.value == "tested_equal", isa.detail
+
+
+def test_a_target_cpu_rewrite_would_be_refused_by_the_isa_check(tmp_path):
+    """Why set_cpu only moves "tune-cpu": rewriting "target-cpu" to haswell makes AVX2 (ymm)
+    code the user's -march=x86-64 does not allow, and the ISA check refuses that object."""
+    import subprocess
+    from llmcc.verify.objcheck import check_isa
+    tc = find_toolchain()
+    source = tmp_path / "lib.c"
+    source.write_text(LIBRARY)
+    flags = ["-march=x86-64", "-mtune=znver3"]
+    base, ll = tmp_path / "base.o", tmp_path / "lib.ll"
+    subprocess.run([str(tc.clang), "-O3", *flags, "-c", str(source), "-o", str(base)], check=True)
+    subprocess.run([str(tc.clang), "-O3", *flags, "-Xclang", "-disable-llvm-passes", "-S", "-emit-llvm",
+                    str(source), "-o", str(ll)], check=True)
+    wide = tmp_path / "wide.ll"
+    wide.write_text(ll.read_text().replace('"target-cpu"="x86-64"', '"target-cpu"="haswell"'))
+    opt_bc, obj = tmp_path / "wide.bc", tmp_path / "wide.o"
+    subprocess.run([str(tc.tool("opt")), "-passes=default<O3>", str(wide), "-o", str(opt_bc)], check=True)
+    subprocess.run([str(tc.clang), "-O3", *flags, "-Xclang", "-disable-llvm-passes", "-c", "-x", "ir",
+                    str(opt_bc), "-o", str(obj)], check=True)
+    disassembly = subprocess.run([str(tc.tool("llvm-objdump")), "-d", str(obj)], capture_output=True,
+                                 text=True, check=True).stdout
+    assert "ymm" in disassembly                              # the attribute wins over the flags
+    isa = check_isa(base, obj, str(tc.clang), flags)
+    assert isa.kind.value == "invalid" and isa.checker == "isa" and "AVX" in isa.detail
