@@ -110,6 +110,7 @@ def _generated_plan(ctx: TUContext, function: str, client: Any) -> Any:
         return Fallback("no-source", f"'{function}' has no C definition in {ctx.source}")
     system, _ = render("system")
     user, version = render("testgen", function=function, signature=_signature(code), code=code,
+                           types=_type_definitions(ctx, function),
                            correctness_inputs=CORRECTNESS_INPUTS, scale_inputs=SCALE_INPUTS)
     try:
         replies = client.chat([{"role": "system", "content": system}, {"role": "user", "content": user}],
@@ -285,6 +286,23 @@ def _program_plan_on_reference(ctx: TUContext, generator: Path, correctness: lis
     plan.correctness, plan.scale = kept, kept_scale
     plan.detail.update({"reference_exe": str(exe), "inputs_rejected": rejected, "scale_dropped": dropped})
     return plan
+
+
+TYPES_CHARS = 6000        # the declarations a library function's generator is shown
+
+
+def _type_definitions(ctx: TUContext, function: str) -> str:
+    """The type definitions, macros and prototypes ``function`` uses (its parameters'
+    structs and typedefs too, from headers via the preprocessed TU), within TYPES_CHARS;
+    "" when they cannot be found. A generator cannot build a struct it has never seen."""
+    from .context import DECLS, context_items, render_items, select_items
+    try:
+        program = ctx.source_path.read_text(errors="replace")
+        items = [it for it in context_items(ctx, program, function) if it.section == DECLS]
+        return render_items(select_items(items, TYPES_CHARS)) if items else ""
+    except Exception:   # optional context: its failure must not cost the testing agent
+        log.exception("collecting type definitions for %s failed", function)
+        return ""
 
 
 def _signature(code: str) -> str:

@@ -270,3 +270,50 @@ def test_hostile_program_generator_is_dropped_with_a_counted_reason(program_ctx_
     # The built-in program plan is what remains, untouched.
     assert plan.mode == "program" and plan.builtin is None and "generator" not in plan.detail
     assert all(i.origin == "" for i in plan.correctness)
+
+
+# --------------------------------------------------------------------------- library types
+
+SHAPES_H = """#ifndef SHAPES_H
+#define SHAPES_H
+#include <stddef.h>
+typedef struct shape { int w, h; long weight; } shape_t;
+#endif
+"""
+SHAPES_C = """#include "shapes.h"
+
+long total_area(const shape_t *s, size_t n)
+{
+    long a = 0;
+    for (size_t i = 0; i < n; i++)
+        a += (long)s[i].w * s[i].h * s[i].weight;
+    return a;
+}
+"""
+
+
+def test_library_generator_prompt_holds_the_parameter_types_from_headers(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "shapes.h").write_text(SHAPES_H)
+    (src / "shapes.c").write_text(SHAPES_C)
+    tc = find_toolchain()
+    base = tmp_path / "shapes.o"
+    subprocess.run([str(tc.clang), "-O3", "-c", "shapes.c", "-o", str(base)], cwd=src, check=True)
+    (tmp_path / "none.toml").write_text("")
+    with ScriptedServer([{"content": "I cannot write that."}]) as srv:
+        settings = load_settings(cwd=tmp_path, env={
+            "LLMCC_CONFIG": str(tmp_path / "none.toml"), "LLMCC_LLM_BACKEND": "openai",
+            "LLMCC_LLM_BASE_URL": srv.url, "LLMCC_LLM_MODEL": "scripted",
+            "LLMCC_CACHE_DIR": str(tmp_path / "cache")})
+        (tmp_path / "work").mkdir()
+        ctx = TUContext(source="shapes.c", cwd=src, flags=[], opt_level="-O3", toolchain=tc,
+                        settings=settings, workdir=tmp_path / "work", baseline_object=base,
+                        hot_functions=[HotFunction("total_area", 1.0)])
+        client = make_client(ctx.settings, retry=RetryPolicy(attempts=2, multiplier=0.01, max_wait=0.02))
+        make_test_plan(ctx, "total_area", client)
+        asked = srv.requests[0]["messages"][-1]["content"]
+    # The struct behind the typedef lives in a header the function's file only includes.
+    assert "typedef struct shape { int w, h; long weight; } shape_t;" in asked
+    assert "long total_area(const shape_t *s, size_t n);" in asked
+    assert ctx.report["agents_testing_rejected"] == {"generator-missing": 1}
