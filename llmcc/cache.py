@@ -18,10 +18,12 @@ import contextlib
 import json
 import os
 import time
-from pathlib import Path
-from typing import Iterator
 
 from .log import log
+
+# No pathlib or typing at import time: a cache hit (llmcc/driver/lookup.py) works on
+# path strings through the module functions below; the Cache class, used when a TU is
+# really compiled, holds a Path and calls the same functions.
 
 
 ENTRY_META = "entry.json"
@@ -69,9 +71,10 @@ def atomic_write_bytes(dest: Path, data: bytes, *, mode: int | None = None) -> N
     """Write ``data`` to ``dest`` through a unique temp file in the same directory and a
     rename, so readers (and a killed build) never see a half-written file. ``mode``
     sets the permissions; default: private 0600 (as mkstemp's)."""
-    dest = Path(dest)
+    dest = os.fspath(dest)
     # pid + a nanosecond clock + O_EXCL: unique without tempfile's imports.
-    tmp = dest.parent / f".{dest.name}.{os.getpid()}.{time.monotonic_ns()}.tmp"
+    tmp = os.path.join(os.path.dirname(dest),
+                       f".{os.path.basename(dest)}.{os.getpid()}.{time.monotonic_ns()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -85,12 +88,14 @@ def atomic_write_bytes(dest: Path, data: bytes, *, mode: int | None = None) -> N
         raise
 
 
-def atomic_copy(src: Path, dest: Path) -> None:
+def atomic_copy(src: str | os.PathLike, dest: str | os.PathLike) -> None:
     """Copy ``src`` over ``dest`` atomically, with the permissions a compiler's output
     gets (0666 less the umask). Objects are small, so reading them whole is fine."""
     umask = os.umask(0)
     os.umask(umask)
-    atomic_write_bytes(Path(dest), Path(src).read_bytes(), mode=0o666 & ~umask)
+    with open(src, "rb") as f:
+        data = f.read()
+    atomic_write_bytes(dest, data, mode=0o666 & ~umask)
 
 
 def _flock(fd: int, timeout: float) -> bool:
@@ -112,10 +117,103 @@ def _flock(fd: int, timeout: float) -> bool:
             return False
 
 
+# --------------------------------------------------------------------------- by path string
+# What a cache hit needs, on plain strings (``root`` is the cache directory).
+
+
+def manifest_file(root: str, key1: str) -> str:
+    return os.path.join(root, "manifests", key1[:2], f"{key1}.json")
+
+
+def entry_dir(root: str, key2: str) -> str:
+    return os.path.join(root, "results", key2[:2], key2)
+
+
+def read_manifest(root: str, key1: str) -> list[tuple[str, str]] | None:
+    """(header path, hash) pairs recorded for ``key1``, or None."""
+    try:
+        with open(manifest_file(root, key1), "rb") as f:
+            data = json.loads(f.read())
+        return [(p, h) for p, h in data["headers"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def lookup_entry(root: str, key2: str) -> dict[str, str] | None:
+    """The verified files of an entry (name -> path), or None on a miss. A corrupt
+    entry is removed and reported as a miss."""
+    d = entry_dir(root, key2)
+    meta_file = os.path.join(d, ENTRY_META)
+    try:
+        with open(meta_file, "rb") as f:
+            meta = json.loads(f.read())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        _discard(root, d, "unreadable entry")
+        return None
+    files: dict[str, str] = {}
+    try:
+        for name, digest in meta["files"].items():
+            p = os.path.join(d, name)
+            if _sha256(p) != digest:
+                _discard(root, d, f"checksum mismatch in {name}")
+                return None
+            files[name] = p
+        os.utime(meta_file)   # LRU: a hit makes the entry young again
+    except (OSError, KeyError, TypeError, AttributeError):
+        _discard(root, d, "damaged entry")
+        return None
+    return files
+
+
+def _discard(root: str, d: str, why: str) -> None:
+    import shutil
+    log.warning("cache: dropping corrupt entry %s: %s", os.path.basename(d), why)
+    bump_stats(root, {"cache_corrupt": 1})
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def read_stats(root: str) -> dict[str, int]:
+    try:
+        with open(os.path.join(root, "stats.json"), "rb") as f:
+            data = json.loads(f.read())
+        return {k: int(v) for k, v in data.items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def bump_stats(root: str, counters: dict[str, int]) -> dict[str, int]:
+    """Add to counters under the stats lock; the new values ({} if the dir is unusable)."""
+    try:
+        os.makedirs(root, exist_ok=True)
+        fd = os.open(os.path.join(root, "stats.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        log.info("cache: cannot update stats: %s", e)
+        return {}
+    try:
+        if not _flock(fd, 10.0):
+            return {}
+        stats = read_stats(root)
+        for k, v in counters.items():
+            stats[k] = stats.get(k, 0) + v
+        atomic_write_bytes(os.path.join(root, "stats.json"), json.dumps(stats, sort_keys=True).encode())
+        return stats
+    except OSError as e:
+        log.info("cache: cannot update stats: %s", e)
+        return {}
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- the store
+
+
 class Cache:
     """The on-disk cache. Construct it cheaply; nothing touches the disk until used."""
 
-    def __init__(self, root: Path, max_size: int):
+    def __init__(self, root: str | os.PathLike, max_size: int):
+        from pathlib import Path
         self.root = Path(root)
         self.max_size = max_size
 
@@ -124,11 +222,7 @@ class Cache:
         return self.root / "manifests" / key1[:2] / f"{key1}.json"
 
     def read_manifest(self, key1: str) -> list[tuple[str, str]] | None:
-        try:
-            data = json.loads(self._manifest_path(key1).read_text())
-            return [(p, h) for p, h in data["headers"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        return read_manifest(str(self.root), key1)
 
     def write_manifest(self, key1: str, headers: list[tuple[str, str]]) -> bool:
         try:
@@ -145,35 +239,13 @@ class Cache:
         return self.root / "results" / key2[:2] / key2
 
     def lookup(self, key2: str) -> dict[str, Path] | None:
-        """The verified files of an entry (name -> path), or None on a miss. A corrupt
-        entry is removed and reported as a miss."""
-        d = self._entry_dir(key2)
-        try:
-            meta = json.loads((d / ENTRY_META).read_text())
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError):
-            self._discard(d, "unreadable entry")
-            return None
-        files: dict[str, Path] = {}
-        try:
-            for name, digest in meta["files"].items():
-                p = d / name
-                if _sha256(p) != digest:
-                    self._discard(d, f"checksum mismatch in {name}")
-                    return None
-                files[name] = p
-            os.utime(d / ENTRY_META)   # LRU: a hit makes the entry young again
-        except (OSError, KeyError, TypeError, AttributeError):
-            self._discard(d, "damaged entry")
-            return None
-        return files
+        """The verified files of an entry (name -> Path), or None (``lookup_entry``)."""
+        from pathlib import Path
+        files = lookup_entry(str(self.root), key2)
+        return None if files is None else {k: Path(v) for k, v in files.items()}
 
     def _discard(self, d: Path, why: str) -> None:
-        import shutil
-        log.warning("cache: dropping corrupt entry %s: %s", d.name, why)
-        self.bump("cache_corrupt")
-        shutil.rmtree(d, ignore_errors=True)
+        _discard(str(self.root), str(d), why)
 
     def store(self, key2: str, files: dict[str, Path | bytes]) -> bool:
         """Store an entry atomically: build it in a temp dir, then rename the directory."""
@@ -183,6 +255,7 @@ class Cache:
         tmp = None
         try:
             d.parent.mkdir(parents=True, exist_ok=True)
+            from pathlib import Path
             tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=d.parent))
             digests: dict[str, str] = {}
             total = 0
@@ -238,32 +311,10 @@ class Cache:
         return self.bump_many({counter: amount}).get(counter, 0)
 
     def bump_many(self, counters: dict[str, int]) -> dict[str, int]:
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.root / "stats.lock", os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as e:
-            log.info("cache: cannot update stats: %s", e)
-            return {}
-        try:
-            if not _flock(fd, 10.0):
-                return {}
-            stats = self.read_stats()
-            for k, v in counters.items():
-                stats[k] = stats.get(k, 0) + v
-            atomic_write_bytes(self._stats_path(), json.dumps(stats, sort_keys=True).encode())
-            return stats
-        except OSError as e:
-            log.info("cache: cannot update stats: %s", e)
-            return {}
-        finally:
-            os.close(fd)
+        return bump_stats(str(self.root), counters)
 
     def read_stats(self) -> dict[str, int]:
-        try:
-            data = json.loads(self._stats_path().read_text())
-            return {k: int(v) for k, v in data.items()}
-        except (OSError, ValueError, AttributeError):
-            return {}
+        return read_stats(str(self.root))
 
     def reset_stats(self) -> None:
         with contextlib.suppress(OSError):

@@ -5,7 +5,8 @@ llmcc's commands are bare words clang never takes as its first argument in a rea
 ``llmcc bench``). Everything else — including ``--version``, ``-v`` and ``--help`` —
 belongs to clang. (To compile a file literally named ``stats``, write ``./stats``.)
 
-Only the commands import click; the compile path imports nothing heavy.
+Only the commands import click; the compile path starts in llmcc/driver/entry.py, which
+imports nothing heavy.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] in COMMANDS and os.path.basename(argv0) in ("llmcc", "llmc++", "__main__.py"):
         from .commands import cli
         return cli.main(args=args, prog_name="llmcc", standalone_mode=True) or 0
-    from .driver.compile import run_compiler
+    from .driver.entry import run_compiler
     return run_compiler(argv0, args)
 
 

@@ -10,8 +10,11 @@ A bad value is a ``ConfigError`` naming the key; the driver then compiles the ba
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import Any, Callable, NamedTuple
+
+# No pathlib or typing here: every compile loads its settings before it knows whether it
+# is anything but "run clang" (llmcc/driver/entry.py), so this module stays cheap to
+# import. Paths are strings inside; ``Settings.cache_dir()`` / ``config_file`` build a
+# ``Path`` on demand for the rest of llmcc.
 
 
 class ConfigError(Exception):
@@ -69,16 +72,23 @@ def _str(v: Any) -> str:
     return str(v)
 
 
-class Key(NamedTuple):
-    name: str          # dotted name as in the TOML file ("llm.model")
-    parse: Callable[[Any], Any]
-    default: Any
-    doc: str
-    secret: bool = False
+class Key:
+    """One setting: dotted name as in the TOML file ("llm.model"), parser, default, doc.
+    (A plain class: typing.NamedTuple would cost the typing import at every compile.)"""
 
-    @property
-    def env(self) -> str:
-        return "LLMCC_" + self.name.upper().replace(".", "_").replace("-", "_")
+    __slots__ = ("name", "parse", "default", "doc", "secret", "env")
+
+    def __init__(self, name: str, parse: Callable[[Any], Any], default: Any, doc: str,
+                 secret: bool = False):
+        self.name = name
+        self.parse = parse
+        self.default = default
+        self.doc = doc
+        self.secret = secret
+        self.env = "LLMCC_" + name.upper().replace(".", "_").replace("-", "_")
+
+    def __repr__(self) -> str:
+        return f"Key({self.name!r})"
 
 
 KEYS: tuple[Key, ...] = (
@@ -164,10 +174,23 @@ KEYS: tuple[Key, ...] = (
 KEYS_BY_NAME = {k.name: k for k in KEYS}
 
 
-class Settings(NamedTuple):
-    values: dict[str, Any]
-    sources: dict[str, str]        # key -> "default" | "<file>" | "env LLMCC_X"
-    config_file: Path | None
+class Settings:
+    """The resolved settings: ``values`` (key -> value), ``sources`` (key -> "default" |
+    "<file>" | "env LLMCC_X") and the config file they came from (a path string inside)."""
+
+    __slots__ = ("values", "sources", "config_path")
+
+    def __init__(self, values: dict[str, Any], sources: dict[str, str], config_path: str | None):
+        self.values = values
+        self.sources = sources
+        self.config_path = config_path
+
+    @property
+    def config_file(self) -> Path | None:
+        if self.config_path is None:
+            return None
+        from pathlib import Path
+        return Path(self.config_path)
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
@@ -185,17 +208,22 @@ class Settings(NamedTuple):
         return repr(items)
 
     def cache_dir(self) -> Path:
+        from pathlib import Path
+        return Path(self.cache_root())
+
+    def cache_root(self) -> str:
+        """The cache directory as a string (what ``cache_dir`` returns as a Path)."""
         if self.values["cache_dir"]:
-            return Path(self.values["cache_dir"])
+            return self.values["cache_dir"]
         xdg = os.environ.get("XDG_CACHE_HOME")
         if xdg:
-            return Path(xdg) / "llmcc"
+            return os.path.join(xdg, "llmcc")
         home = os.environ.get("HOME")
         if home:
-            return Path(home) / ".cache" / "llmcc"
-        if self.config_file is not None:  # under lit there is no HOME (DROPIN 17)
-            return self.config_file.parent / ".llmcc-cache"
-        return Path(os.environ.get("TMPDIR", "/tmp")) / f"llmcc-cache-{os.getuid()}"
+            return os.path.join(home, ".cache", "llmcc")
+        if self.config_path is not None:  # under lit there is no HOME (DROPIN 17)
+            return os.path.join(os.path.dirname(self.config_path), ".llmcc-cache")
+        return os.path.join(os.environ.get("TMPDIR", "/tmp"), f"llmcc-cache-{os.getuid()}")
 
     def describe(self) -> list[tuple[str, str, str]]:
         """(key, shown value, source) rows for ``llmcc config``; secrets are masked."""
@@ -207,17 +235,29 @@ class Settings(NamedTuple):
         return rows
 
 
-def find_config_file(cwd: Path | None = None, env=None) -> Path | None:
+def find_config_file(cwd: Path | str | None = None, env=None) -> Path | None:
+    found = find_config_path(cwd, env)
+    if found is None:
+        return None
+    from pathlib import Path
+    return Path(found)
+
+
+def find_config_path(cwd: Path | str | None = None, env=None) -> str | None:
+    """``$LLMCC_CONFIG``, else the first ``.llmcc.toml`` upward from ``cwd`` (resolved)."""
     env = os.environ if env is None else env
     explicit = env.get("LLMCC_CONFIG")
     if explicit:
-        return Path(explicit)
-    d = (cwd or Path.cwd()).resolve()
-    for parent in (d, *d.parents):
-        cand = parent / ".llmcc.toml"
-        if cand.is_file():
+        return explicit
+    d = os.path.realpath(os.fspath(cwd) if cwd else os.getcwd())
+    while True:
+        cand = os.path.join(d, ".llmcc.toml")
+        if os.path.isfile(cand):
             return cand
-    return None
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
@@ -231,21 +271,78 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def load_settings(cwd: Path | None = None, env=None) -> Settings:
+def _read_table(path: str, env) -> dict[str, Any]:
+    """The config file's table, flattened to dotted keys. Raises ``ConfigError``.
+
+    Every compile of a configured project reads the file, and tomllib's imports cost
+    more than the rest of a pass-through, so the parsed table is remembered in a small
+    JSON file keyed by the file's identity (path, device, inode, size, mtime, ctime):
+    any edit changes the key. As ccache does with its inode cache, a file changed in the
+    last two seconds is not remembered (it might change again within one timestamp tick).
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise ConfigError(f"LLMCC_CONFIG: {path}: no such file") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: {e}") from None
+    if st.st_size == 0 and os.path.isfile(path):
+        return {}
+    memo = _memo_file(path, st, env)
+    if memo is not None:
+        import json
+        try:
+            with open(memo, "rb") as f:
+                table = json.loads(f.read())
+            if isinstance(table, dict):
+                return table
+        except (OSError, ValueError):
+            pass
+    import tomllib
+    try:
+        with open(path, "rb") as f:
+            table = _flatten(tomllib.load(f))
+    except FileNotFoundError:
+        raise ConfigError(f"LLMCC_CONFIG: {path}: no such file") from None
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"{path}: {e}") from None
+    import time
+    plain = all(type(v) in (str, int, float, bool) for v in table.values())
+    if memo is not None and plain and time.time() - max(st.st_mtime, st.st_ctime) > 2.0:
+        import json
+        from .cache import atomic_write_bytes
+        try:
+            os.makedirs(os.path.dirname(memo), exist_ok=True)
+            atomic_write_bytes(memo, json.dumps(table).encode())
+        except OSError:
+            pass   # only a lost shortcut
+    return table
+
+
+def _memo_file(path: str, st: os.stat_result, env) -> str | None:
+    """Where the parsed table of ``path`` (in the state ``st``) is remembered: under the
+    cache directory the environment names (the config file's own ``cache_dir`` is not
+    known before it is parsed), or nowhere."""
+    root = env.get("LLMCC_CACHE_DIR")
+    if not root:
+        base = env.get("XDG_CACHE_HOME") or (os.path.join(env["HOME"], ".cache") if env.get("HOME") else "")
+        if not base:
+            return None
+        root = os.path.join(base, "llmcc")
+    from .cache import hash_bytes
+    ident = f"{os.path.realpath(path)}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0" \
+            f"{st.st_mtime_ns}\0{st.st_ctime_ns}"
+    return os.path.join(root, "config", hash_bytes(ident.encode()) + ".json")
+
+
+def load_settings(cwd: Path | str | None = None, env=None) -> Settings:
     """Defaults < config file < environment. Raises ``ConfigError`` naming the bad key."""
     env = os.environ if env is None else env
     values = {k.name: k.default for k in KEYS}
     sources = {k.name: "default" for k in KEYS}
-    path = find_config_file(cwd, env)
-    if path is not None and str(path) != os.devnull:   # LLMCC_CONFIG=/dev/null: no file
-        import tomllib   # lazy: most builds have no config file
-        try:
-            with open(path, "rb") as f:
-                table = _flatten(tomllib.load(f))
-        except FileNotFoundError:
-            raise ConfigError(f"LLMCC_CONFIG: {path}: no such file") from None
-        except (OSError, tomllib.TOMLDecodeError) as e:
-            raise ConfigError(f"{path}: {e}") from None
+    path = find_config_path(cwd, env)
+    if path is not None and path != os.devnull:   # LLMCC_CONFIG=/dev/null: no file
+        table = _read_table(path, env)
         for name, raw in table.items():
             key = KEYS_BY_NAME.get(name)
             if key is None:
@@ -256,7 +353,7 @@ def load_settings(cwd: Path | None = None, env=None) -> Settings:
         if key.env in env:
             values[key.name] = _parse(key, env[key.env], f"env {key.env}")
             sources[key.name] = f"env {key.env}"
-    return Settings(values=values, sources=sources, config_file=path)
+    return Settings(values=values, sources=sources, config_path=path)
 
 
 def _parse(key: Key, raw: Any, where: str) -> Any:

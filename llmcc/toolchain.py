@@ -16,28 +16,38 @@ Internal stages keep their stderr to themselves and run with ``-w`` so the user'
 from __future__ import annotations
 
 import os
-import subprocess
-from pathlib import Path
-from typing import NamedTuple
+from collections import namedtuple
 
 from .outcome import Fallback
 
+# No subprocess, pathlib or typing at import time: every compile finds its clang here
+# before it knows whether it does more than run it (llmcc/driver/entry.py). Finding the
+# compiler works on strings; ``find_toolchain`` wraps the result in Paths for the rest.
+
 REQUIRED_MAJOR = 22
-DEFAULT_LLVM_BINDIR = Path(f"/usr/lib/llvm-{REQUIRED_MAJOR}/bin")
+DEFAULT_LLVM_BINDIR_STR = f"/usr/lib/llvm-{REQUIRED_MAJOR}/bin"
 # Flags appended to every internal compile: no warnings (so -Werror cannot fire), no colour,
 # no complaints about flags that the split stage does not use.
 QUIET_FLAGS = ["-w", "-fno-color-diagnostics", "-Wno-unused-command-line-argument"]
 DEFAULT_STAGE_TIMEOUT = 300.0
 
 
+def __getattr__(name: str):
+    if name == "DEFAULT_LLVM_BINDIR":   # a Path, built on first use
+        from pathlib import Path
+        return Path(DEFAULT_LLVM_BINDIR_STR)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 class ToolchainError(Exception):
     """The toolchain cannot be used (missing, wrong version, recursion)."""
 
 
-class Toolchain(NamedTuple):
-    clang: Path          # the real clang-22 driver (never llmcc itself)
-    bindir: Path         # where opt, llc, llvm-objdump, FileCheck, llvm-mca live
-    major: int
+class Toolchain(namedtuple("Toolchain", "clang bindir major")):
+    """clang: the real clang-22 driver (never llmcc itself), a Path; bindir: where opt,
+    llc, llvm-objdump, FileCheck, llvm-mca live; major: its major version."""
+
+    __slots__ = ()
 
     def tool(self, name: str) -> Path:
         """Path of an LLVM tool (``opt``, ``llc``, ``llvm-objdump``, ``FileCheck``...)."""
@@ -47,24 +57,41 @@ class Toolchain(NamedTuple):
         import shutil
         found = shutil.which(f"{name}-{self.major}")
         if found:
+            from pathlib import Path
             return Path(found)
         raise ToolchainError(f"LLVM tool '{name}' not found next to {self.clang}")
 
     def identity(self) -> str:
-        """Cheap compiler identity for cache keys: resolved path, size and mtime
-        (ccache's 'mtime' compiler check), so no extra process runs per TU."""
-        real = self.clang.resolve()
-        st = real.stat()
-        return f"{real}:{st.st_size}:{st.st_mtime_ns}"
+        return clang_identity(str(self.clang))
 
 
-def _is_llmcc(path: Path) -> bool:
+def clang_identity(clang: str) -> str:
+    """Cheap compiler identity for cache keys: resolved path, size and mtime (ccache's
+    'mtime' compiler check), so no extra process runs per TU."""
+    real = os.path.realpath(clang)
+    st = os.stat(real)
+    return f"{real}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _norm(path: str) -> str:
+    """``str(Path(path))``: the spelling the driver used when it held Paths (no "./",
+    no doubled or trailing slashes), so the command it runs is unchanged."""
+    if ".." in path.split(os.sep):
+        return path   # normpath would fold "a/../b", which Path keeps
+    return os.path.normpath(path) if path else path
+
+
+def _is_exe(path: str) -> bool:
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+def _is_llmcc(path: str | os.PathLike) -> bool:
     """True if ``path`` is llmcc itself (a masquerade symlink or the console script)."""
     try:
-        real = path.resolve()
+        real = os.path.realpath(path)
     except OSError:
         return False
-    if real.name in ("llmcc", "llmc++"):
+    if os.path.basename(real) in ("llmcc", "llmc++"):
         return True
     try:
         with open(real, "rb") as f:
@@ -74,8 +101,9 @@ def _is_llmcc(path: Path) -> bool:
     return head.startswith(b"#!") and (b"llmcc" in head)
 
 
-def clang_major(clang: Path) -> int:
+def clang_major(clang: str | os.PathLike) -> int:
     import re
+    import subprocess
     out = subprocess.run([str(clang), "--version"], capture_output=True, text=True, timeout=30)
     m = re.search(r"clang version (\d+)\.", out.stdout)
     if not m:
@@ -86,109 +114,130 @@ def clang_major(clang: Path) -> int:
 _major_cache: dict[tuple[str, int, int], int] = {}
 
 
-def _checked_major(clang: Path) -> int:
+def _checked_major(clang: str | os.PathLike) -> int:
     """Major version of ``clang``. Debian installs clang under /usr/lib/llvm-N/bin, so
     the resolved path answers without running a process (start-up matters: this runs
     on every compile); anything else is asked with --version."""
-    real = clang.resolve()
-    llvm_dir = real.parent.parent.name          # /usr/lib/llvm-22/bin/clang -> "llvm-22"
-    if real.parent.name == "bin" and real.name.startswith("clang") and llvm_dir.startswith("llvm-") \
-            and llvm_dir[5:].isdigit():
+    real = os.path.realpath(clang)
+    bindir = os.path.dirname(real)
+    llvm_dir = os.path.basename(os.path.dirname(bindir))   # /usr/lib/llvm-22/bin/clang -> "llvm-22"
+    if os.path.basename(bindir) == "bin" and os.path.basename(real).startswith("clang") \
+            and llvm_dir.startswith("llvm-") and llvm_dir[5:].isdigit():
         return int(llvm_dir[5:])
-    st = real.stat()
-    key = (str(clang.resolve()), st.st_size, st.st_mtime_ns)
+    st = os.stat(real)
+    key = (real, st.st_size, st.st_mtime_ns)
     if key not in _major_cache:
         _major_cache[key] = clang_major(clang)
     return _major_cache[key]
 
 
-def resolve_clang(env: os._Environ | dict | None = None, explicit: str | None = None,
-                  skip_dirs: tuple[Path, ...] = ()) -> Path:
-    """Find the real clang-22: ``explicit`` (launcher form), else ``$LLMCC_CLANG``, else
-    ``clang-22`` on PATH, else /usr/lib/llvm-22/bin/clang. Never resolves to llmcc."""
+def locate_clang(env=None, explicit: str | None = None,
+                 skip_dirs: tuple[str | os.PathLike, ...] = ()) -> str:
+    """The real clang-22 as a path string: ``explicit`` (launcher form), else
+    ``$LLMCC_CLANG``, else ``clang-22`` on PATH, else /usr/lib/llvm-22/bin/clang. Never
+    llmcc itself; any other major version is refused."""
     env = os.environ if env is None else env
-    candidates: list[Path] = []
+    candidates: list[str] = []
     if explicit:
-        p = Path(explicit) if os.sep in explicit else (
-            Path(w) if (w := _which_skipping(explicit, env, skip_dirs)) else None)
+        p = _norm(explicit) if os.sep in explicit else _which_skipping(explicit, env, skip_dirs)
         if p is None:
             raise ToolchainError(f"compiler '{explicit}' not found on PATH")
         candidates.append(p)
     elif env.get("LLMCC_CLANG"):
-        candidates.append(Path(env["LLMCC_CLANG"]))
+        candidates.append(_norm(env["LLMCC_CLANG"]))
     else:
         w = _which_skipping(f"clang-{REQUIRED_MAJOR}", env, skip_dirs)
         if w:
-            candidates.append(Path(w))
-        candidates.append(DEFAULT_LLVM_BINDIR / "clang")
+            candidates.append(w)
+        candidates.append(os.path.join(DEFAULT_LLVM_BINDIR_STR, "clang"))
     for c in candidates:
-        if not (c.is_file() and os.access(c, os.X_OK)):
+        if not _is_exe(c):
             continue
         if _is_llmcc(c):
             raise ToolchainError(f"{c} is llmcc itself; set LLMCC_CLANG to the real clang-{REQUIRED_MAJOR}")
+        major = _checked_major(c)
+        if major != REQUIRED_MAJOR:
+            raise ToolchainError(
+                f"{c} is clang {major}; llmcc needs clang {REQUIRED_MAJOR} "
+                f"(set LLMCC_CLANG to a clang-{REQUIRED_MAJOR} binary)")
         return c
     raise ToolchainError(
-        f"clang-{REQUIRED_MAJOR} not found (tried {', '.join(map(str, candidates))}); "
+        f"clang-{REQUIRED_MAJOR} not found (tried {', '.join(candidates)}); "
         f"install clang-{REQUIRED_MAJOR} or set LLMCC_CLANG")
 
 
-def _which_skipping(name: str, env, skip_dirs: tuple[Path, ...]) -> str | None:
+def resolve_clang(env=None, explicit: str | None = None,
+                  skip_dirs: tuple[str | os.PathLike, ...] = ()) -> Path:
+    """``locate_clang`` as a Path."""
+    from pathlib import Path
+    return Path(locate_clang(env, explicit, skip_dirs))
+
+
+def _which_skipping(name: str, env, skip_dirs: tuple[str | os.PathLike, ...]) -> str | None:
     """``shutil.which`` over PATH, skipping directories in ``skip_dirs`` and any hit that
     is llmcc itself (masquerade directories put a ``clang`` symlink first on PATH)."""
-    skip = {d.resolve() for d in skip_dirs}
+    skip = {os.path.realpath(d) for d in skip_dirs}
     for entry in env.get("PATH", os.defpath).split(os.pathsep):
         if not entry:
             continue
-        d = Path(entry)
         try:
-            if d.resolve() in skip:
+            if os.path.realpath(entry) in skip:
                 continue
         except OSError:
             continue
-        cand = d / name
-        if cand.is_file() and os.access(cand, os.X_OK) and not _is_llmcc(cand):
-            return str(cand)
+        cand = _norm(os.path.join(entry, name))
+        if _is_exe(cand) and not _is_llmcc(cand):
+            return cand
     return None
 
 
 def find_toolchain(env=None, explicit: str | None = None,
-                   skip_dirs: tuple[Path, ...] = ()) -> Toolchain:
+                   skip_dirs: tuple[str | os.PathLike, ...] = ()) -> Toolchain:
     """Locate clang-22 and its bin directory; refuse any other major version."""
-    clang = resolve_clang(env, explicit, skip_dirs)
-    major = _checked_major(clang)
-    if major != REQUIRED_MAJOR:
-        raise ToolchainError(
-            f"{clang} is clang {major}; llmcc needs clang {REQUIRED_MAJOR} "
-            f"(set LLMCC_CLANG to a clang-{REQUIRED_MAJOR} binary)")
-    bindir = clang.resolve().parent
-    if not (bindir / "opt").exists() and DEFAULT_LLVM_BINDIR.is_dir():
-        bindir = DEFAULT_LLVM_BINDIR
-    return Toolchain(clang=clang, bindir=bindir, major=major)
+    return toolchain_for(locate_clang(env, explicit, skip_dirs))
+
+
+def toolchain_for(clang: str) -> Toolchain:
+    """The Toolchain of a clang that ``locate_clang`` returned."""
+    from pathlib import Path
+    bindir = os.path.dirname(os.path.realpath(clang))
+    if not os.path.exists(os.path.join(bindir, "opt")) and os.path.isdir(DEFAULT_LLVM_BINDIR_STR):
+        bindir = DEFAULT_LLVM_BINDIR_STR
+    return Toolchain(clang=Path(clang), bindir=Path(bindir), major=REQUIRED_MAJOR)
 
 
 def feature_plugin_path() -> Path | None:
+    """The built feature pass plugin (see ``feature_plugin_file``) as a Path, or None."""
+    found = feature_plugin_file()
+    if found is None:
+        return None
+    from pathlib import Path
+    return Path(found)
+
+
+def feature_plugin_file() -> str | None:
     """The built feature pass plugin: ``$LLMCC_PLUGIN`` if set, else
     ``passes/build/libLLMCCFeatures.so`` in the repository; None if that file is absent.
     Lives here (not in llmcc.hotspots) because every candidate compile asks, and this
     module is already imported on that path."""
     explicit = os.environ.get("LLMCC_PLUGIN")
-    candidate = Path(explicit) if explicit else (
-        Path(__file__).resolve().parents[1] / "passes" / "build" / "libLLMCCFeatures.so")
-    return candidate if candidate.is_file() else None
+    candidate = explicit or os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))),
+                                         "passes", "build", "libLLMCCFeatures.so")
+    return candidate if os.path.isfile(candidate) else None
 
 
 # --------------------------------------------------------------------------- components
 
 
-class StageResult(NamedTuple):
+class StageResult(namedtuple("StageResult", "output stderr", defaults=("",))):
     """Output path of a component plus what it printed (kept away from the user)."""
 
-    output: Path
-    stderr: str = ""
+    __slots__ = ()
 
 
 def _run_stage(name: str, argv: list[str], output: Path, timeout: float | None,
                cwd: str | os.PathLike | None = None) -> StageResult | Fallback:
+    import subprocess
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, cwd=cwd,
                               timeout=timeout or DEFAULT_STAGE_TIMEOUT)

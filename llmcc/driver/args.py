@@ -10,7 +10,9 @@ on a response-file-expanded copy (DROPIN 6).
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+# Paths are strings here (no pathlib): every compile is classified before llmcc knows
+# whether it does anything but run clang (llmcc/driver/entry.py).
 
 # Options whose value is the next argument when written separately (``-o out.o``).
 TAKES_ARG = frozenset("""
@@ -76,7 +78,8 @@ class ResponseFileError(Exception):
     pass
 
 
-def expand_response_files(args: list[str], cwd: Path | None = None, depth: int = 0) -> list[str]:
+def expand_response_files(args: list[str], cwd: str | os.PathLike | None = None,
+                          depth: int = 0) -> list[str]:
     """Expand ``@file`` arguments the way clang does on Linux (GNU quoting, nesting;
     a missing file stays a literal argument, as in clang)."""
     if depth > 32:
@@ -84,11 +87,12 @@ def expand_response_files(args: list[str], cwd: Path | None = None, depth: int =
     out: list[str] = []
     for a in args:
         if a.startswith("@") and len(a) > 1:
-            path = Path(a[1:])
-            if cwd is not None and not path.is_absolute():
-                path = cwd / path
+            path = a[1:]
+            if cwd is not None and not os.path.isabs(path):
+                path = os.path.join(cwd, path)
             try:
-                text = path.read_text(errors="surrogateescape")
+                with open(path, errors="surrogateescape") as f:
+                    text = f.read()
             except OSError:
                 out.append(a)
                 continue
@@ -116,7 +120,14 @@ def _opt_rank(level: str) -> int:
     return 0  # -Os, -Oz, -Og: size/debug goals, not speed: never optimized by llmcc
 
 
-def classify_invocation(args: list[str], *, cwd: Path, min_opt_level: int = 2) -> Invocation:
+def _norm(path: str) -> str:
+    """``str(Path(path))`` without pathlib: no "./", no doubled or trailing slashes."""
+    if not path or ".." in path.split(os.sep):
+        return path
+    return os.path.normpath(path)
+
+
+def classify_invocation(args: list[str], *, cwd: str | os.PathLike, min_opt_level: int = 2) -> Invocation:
     """Decide whether ``args`` (without the compiler name) is an optimization candidate."""
     try:
         expanded = expand_response_files(args, cwd)
@@ -213,12 +224,13 @@ def classify_invocation(args: list[str], *, cwd: Path, min_opt_level: int = 2) -
         inv.why_not = "device input (flag probe)"
         return inv
     if inv.output is None:
-        inv.output = Path(src).stem + ".o"   # DROPIN 2: basename in the cwd, not beside the source
+        # DROPIN 2: basename in the cwd, not beside the source
+        inv.output = os.path.splitext(os.path.basename(_norm(src)))[0] + ".o"
     if inv.output == "-" or inv.output.startswith("/dev/"):
         inv.why_not = "output to a device"
         return inv
     if inv.dep_file == "":  # -MD/-MMD without -MF: clang names the .d from -o
-        inv.dep_file = str(Path(inv.output).with_suffix(".d"))
+        inv.dep_file = os.path.splitext(_norm(inv.output))[0] + ".d"
     inv.source = src
     inv.codegen_flags = (["-x", "c"] if lang == "c" else []) + codegen
     if _opt_rank(inv.opt_level) < min_opt_level:

@@ -1,14 +1,14 @@
-"""The compile flow, top to bottom (cf. ccache's ``do_cache_compilation``):
+"""The compile flow of a candidate TU, top to bottom (cf. ccache's ``do_cache_compilation``);
+driver/entry.py routes here only what is "one C source -> one object" and not a cache hit:
 
-    run_compiler          which compiler, which settings, is this a candidate?
-      -> pass_through     anything that is not "one C source -> one object": exec clang
-      -> compile_candidate
-           cache lookup (direct mode: source + flags + the headers it read last time)
-           baseline      the user's own command, run by the real clang (+ the feature
-                         plugin); its object is what clang would emit, byte for byte
-           optimize_or_fallback   THE one place where any Fallback or internal error
-                         becomes "keep the baseline object", with the reason counted
-           cache store, then replay clang's stdout/stderr and exit status
+    compile_candidate
+      cache lookup  (again, under the key's lock: a parallel identical compile may have
+                    stored it meanwhile; driver/lookup.py)
+      baseline      the user's own command, run by the real clang (+ the feature
+                    plugin); its object is what clang would emit, byte for byte
+      optimize_or_fallback   THE one place where any Fallback or internal error
+                    becomes "keep the baseline object", with the reason counted
+      cache store, then replay clang's stdout/stderr and exit status
 
 A user's own compile error is not a fallback: clang's output and status pass through.
 
@@ -26,123 +26,23 @@ import time
 from pathlib import Path
 
 from .. import __version__
-from ..config import ConfigError, Settings, load_settings
+from ..config import Settings
 from ..outcome import Fallback
-from ..toolchain import Toolchain, ToolchainError, feature_plugin_path, find_toolchain
-from .args import Invocation, classify_invocation
+from ..toolchain import Toolchain, feature_plugin_path
+from .args import Invocation
 from .depfile import parse_depfile
+from .lookup import direct_key as _direct_key, emit as _emit, result_key as _result_key, try_restore
 from ..log import log
 
 
-LLMCC_NAMES = ("llmcc", "llmc++")
-# A launcher's first argument names a compiler: clang, clang-22, cc, gcc, x86_64-linux-gnu-gcc-12 ...
-COMPILER_NAMES = ("clang", "cc", "gcc", "c89", "c99", "c11")
-# Environment that changes what the preprocessor sees (DROPIN 19).
-KEY_ENV_VARS = ("CPATH", "C_INCLUDE_PATH", "OBJC_INCLUDE_PATH", "SOURCE_DATE_EPOCH",
-                "LANG", "LC_ALL", "LC_CTYPE")
-TIME_MACROS = (b"__DATE__", b"__TIME__", b"__TIMESTAMP__")
-
-
-# --------------------------------------------------------------------------- entry
-
-
-def run_compiler(argv0: str, args: list[str]) -> int:
-    """Handle one compiler invocation in compiler, launcher or masquerade form."""
-    explicit, skip_dirs, clang_args = _split_form(argv0, args)
-    settings, config_error = _settings()
-    _setup_logging(settings)
-    if config_error is not None:
-        # The build goes on (baseline), but the user must learn about the bad key.
-        sys.stderr.write(f"llmcc: config error: {config_error} (compiling without llmcc)\n")
-        sys.stderr.flush()
-    try:
-        tc = find_toolchain(explicit=explicit, skip_dirs=skip_dirs)
-    except ToolchainError as e:
-        if explicit:  # launcher form with a compiler we do not optimize for: run it untouched
-            return _exec(explicit, clang_args)
-        sys.stderr.write(f"llmcc: error: {e}\n")
-        return 1
-    if settings is None or settings["disable"]:
-        return _exec(str(tc.clang), clang_args)
-    cwd = Path.cwd()
-    inv = classify_invocation(clang_args, cwd=cwd, min_opt_level=int(settings["min_opt_level"]))
-    if (os.environ.get("LLMCC_TUNE_RECORD") or os.environ.get("LLMCC_TUNE_INSTRUMENT") or settings["decisions"]
-            or any((d / "llmcc-decisions.json").is_file() for d in (cwd, *cwd.parents))):
-        from ..tune.hooks import on_compile   # `llmcc tune` sessions and decisions files only
-        if (rc := on_compile(tc, settings, clang_args, inv, cwd)) is not None:
-            return rc
-    if not inv.candidate:
-        log.info("pass-through (%s): %s", inv.why_not, " ".join(clang_args))
-        if any(not a.startswith("-") for a in clang_args):
-            # Links and other real work are counted; bare queries (--version, -dumpmachine,
-            # -print-*) are not: configure scripts run many, and they must stay fast.
-            _cache(settings).bump("passthrough")
-        return _exec(str(tc.clang), clang_args)
-    return compile_candidate(tc, settings, inv, cwd)
-
-
-def _split_form(argv0: str, args: list[str]) -> tuple[str | None, tuple[Path, ...], list[str]]:
-    """(explicit compiler, PATH dirs to skip, clang args) for the three forms:
-    launcher ``llmcc clang-22 -c x.c``, masquerade ``cc -c x.c`` (argv0 is a wrapper),
-    compiler ``llmcc -c x.c``."""
-    skip: list[Path] = []
-    if os.environ.get("LLMCC_WRAPPER_DIR"):
-        skip.append(Path(os.environ["LLMCC_WRAPPER_DIR"]))
-    name = Path(argv0).name
-    if name not in LLMCC_NAMES and not name.startswith("python"):
-        # Masquerade: this script was called as cc/clang from a wrappers dir.
-        skip.append(Path(argv0).parent if os.sep in argv0 else Path("."))
-        return None, tuple(skip), args
-    if args and not args[0].startswith("-") and _names_compiler(args[0]):
-        return args[0], tuple(skip), args[1:]
-    return None, tuple(skip), args
-
-
-def _names_compiler(arg: str) -> bool:
-    base = Path(arg).name
-    if base.endswith((".c", ".o", ".s", ".S", ".i", ".a", ".so", ".h")):
-        return False
-    # Plain string logic rather than a regex: `re` costs ~4 ms at every start-up.
-    stem, _, version = base.rpartition("-")
-    if stem and version.replace(".", "").isdigit():
-        base = stem
-    return base.rpartition("-")[2] in COMPILER_NAMES
-
-
-def _settings() -> tuple[Settings | None, str | None]:
-    try:
-        return load_settings(), None
-    except ConfigError as e:
-        # Bad config: compile the baseline with default settings otherwise untouched.
-        try:
-            return load_settings(env={k: v for k, v in os.environ.items()
-                                      if k in ("LLMCC_CACHE_DIR", "LLMCC_DISABLE")}
-                                 | {"LLMCC_CONFIG": os.devnull, "LLMCC_MODE": "off"}), str(e)
-        except ConfigError:
-            return None, str(e)
-
-
-def _setup_logging(settings: Settings | None) -> None:
-    """Logs go to a file, never to stdout/stderr (they belong to clang)."""
-    if settings and settings["log_file"]:
-        log.to_file(settings["log_file"])
+def direct_key(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path) -> str | None:
+    """``lookup.direct_key`` for a Toolchain (see there)."""
+    return _direct_key(tc.clang, settings, inv, cwd)
 
 
 def _cache(settings: Settings):
     from ..cache import Cache   # lazy: hashing/tempfile imports cost start-up on pass-through
     return Cache(settings.cache_dir(), settings["cache_max_size"])
-
-
-def _exec(compiler: str, args: list[str]) -> int:
-    """Become the real compiler: stdin/stdout/stderr, exit status and signals are clang's."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    try:
-        os.execv(compiler, [compiler, *args])
-    except OSError as e:
-        sys.stderr.write(f"llmcc: error: cannot run {compiler}: {e}\n")
-        return 1
-    return 0  # not reached
 
 
 # --------------------------------------------------------------------------- candidate
@@ -160,15 +60,18 @@ class Baseline:
         self.features = features    # the plugin's JSON, if it ran
 
 
-def compile_candidate(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path) -> int:
-    """One C source -> one object: cache, baseline, optimize (or fall back), store, emit."""
+def compile_candidate(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, *,
+                      key1: str | None = None, looked_up: bool = False) -> int:
+    """One C source -> one object: cache, baseline, optimize (or fall back), store, emit.
+    ``looked_up``: the caller already computed ``key1`` and missed the cache with it."""
     import contextlib
     store = _cache(settings)       # also holds the statistics, even with caching off
-    key1 = direct_key(tc, settings, inv, cwd) if settings["cache"] else None
-    if key1 and (rc := _try_restore(store, key1, inv)) is not None:
-        return rc
+    if not looked_up:
+        key1 = direct_key(tc, settings, inv, cwd) if settings["cache"] else None
+        if key1 and (rc := try_restore(str(store.root), key1, inv)) is not None:
+            return rc
     with (store.lock(key1) if key1 else contextlib.nullcontext()):
-        if key1 and (rc := _try_restore(store, key1, inv)) is not None:
+        if key1 and (rc := try_restore(str(store.root), key1, inv)) is not None:
             return rc  # a parallel identical compile finished while we waited
         from ..tmpsweep import maybe_sweep, temp_dir
         maybe_sweep()  # work dirs of killed compiles (kill -9) are removed here, at most every 10 min
@@ -212,92 +115,7 @@ def _skip_before_baseline(settings: Settings) -> Fallback | None:
     return None
 
 
-def _emit(stdout: bytes, stderr: bytes, returncode: int) -> int:
-    sys.stdout.buffer.write(stdout)
-    sys.stdout.flush()
-    sys.stderr.buffer.write(stderr)
-    sys.stderr.flush()
-    if returncode < 0:  # clang died of a signal: report it the way a shell would (DROPIN 8)
-        return 128 - returncode
-    return returncode
-
-
-# --------------------------------------------------------------------------- cache keys
-
-
-def direct_key(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path) -> str | None:
-    """Key of everything but the headers: llmcc version and settings, compiler identity,
-    the arguments as ``cache_key.key_arguments`` keys them (no output path; the cwd only
-    where it lands in the object; paths under ``cache.base_dir`` relative), the source
-    text, the preprocessor-relevant environment, and whether stderr is a terminal
-    (clang colours diagnostics only then). None if the TU cannot be cached."""
-    try:
-        src = (cwd / inv.source).read_bytes()
-    except OSError:
-        return None
-    if "SOURCE_DATE_EPOCH" not in os.environ and any(m in src for m in TIME_MACROS):
-        return None
-    if os.environ.get("CC_PRINT_HEADERS") or os.environ.get("CC_PRINT_HEADERS_FILE"):
-        return None   # the user already uses clang's header printing; we must not disturb it
-    from ..cache import hash_bytes, hash_file
-    from .cache_key import key_arguments
-    env = "\0".join(f"{k}={os.environ.get(k, '')}" for k in KEY_ENV_VARS)
-    plugin = feature_plugin_path()
-    native = _native_cpu() if any(a.endswith("=native") for a in inv.expanded) else b""
-    parts = [__version__.encode(), settings.fingerprint().encode(), tc.identity().encode(), native,
-             "\0".join(key_arguments(inv.expanded, output=inv.output, cwd=str(cwd),
-                                     base_dir=settings["cache_base_dir"],
-                                     has_dep_file=bool(inv.dep_file))).encode(),
-             src, env.encode(),
-             str(sys.stderr.isatty()).encode(),
-             (hash_file(plugin) or "").encode() if plugin else b""]
-    return hash_bytes(*parts)
-
-
-def _native_cpu() -> bytes:
-    """What -march=native / -mtune=native resolve to on this machine (DROPIN 19): the
-    CPU's model and feature flags, so a cache shared between machines stays right."""
-    try:
-        with open("/proc/cpuinfo", "rb") as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return b"unknown-cpu"
-    keep = (b"model name", b"flags", b"vendor_id", b"cpu family", b"model\t")
-    return b"\n".join(sorted({line for line in lines if line.startswith(keep)}))
-
-
-def _result_key(key1: str, header_hashes: list[str]) -> str:
-    from ..cache import hash_bytes
-    return hash_bytes(key1.encode(), "\0".join(header_hashes).encode())
-
-
-def _try_restore(cache: Cache, key1: str, inv: Invocation) -> int | None:
-    """On a hit, write the object (and .d) exactly as stored and replay clang's output."""
-    from ..cache import atomic_copy, hash_file
-    manifest = cache.read_manifest(key1)
-    if manifest is None:
-        return None
-    hashes = []
-    for path, digest in manifest:
-        if hash_file(path) != digest:
-            return None
-        hashes.append(digest)
-    files = cache.lookup(_result_key(key1, hashes))
-    if files is None or "object" not in files:
-        return None
-    try:
-        atomic_copy(files["object"], Path(inv.output))
-        if inv.dep_file and "depfile" in files:
-            atomic_copy(files["depfile"], Path(inv.dep_file))
-    except OSError as e:
-        log.info("cache: restore failed (%s); compiling", e)
-        return None
-    cache.bump("cache_hit")
-    return _emit(_read(files.get("stdout")), _read(files.get("stderr")), 0)
-
-
-def _read(p: Path | None) -> bytes:
-    return p.read_bytes() if p else b""
+# --------------------------------------------------------------------------- cache store
 
 
 def _store(cache: Cache, key1: str, inv: Invocation, cwd: Path, base: Baseline) -> None:

@@ -88,3 +88,26 @@ def test_budget_and_base_dir_keys():
         assert "budget.top_tus" in str(e)
     else:
         raise AssertionError("a negative budget must be refused")
+
+
+def test_parsed_config_is_remembered_until_the_file_changes(tmp_path):
+    """A configured project reads its .llmcc.toml at every compile; the parsed table is
+    remembered (tomllib's imports cost more than a pass-through) and any edit, even one
+    that keeps the size, is seen at once."""
+    import time
+    cfg, cache = tmp_path / ".llmcc.toml", tmp_path / "cache"
+    env = {"LLMCC_CACHE_DIR": str(cache)}
+    cfg.write_text('mode = "off"\n')
+    assert load_settings(cwd=tmp_path, env=env)["mode"] == "off"
+    assert not (cache / "config").exists()      # changed < 2 s ago: not remembered yet
+    time.sleep(2.1)
+    assert load_settings(cwd=tmp_path, env=env)["mode"] == "off"
+    [memo] = (cache / "config").glob("*.json")
+    memo.write_text('{"mode": "score"}')        # proves the remembered table is what is read
+    assert load_settings(cwd=tmp_path, env=env)["mode"] == "score"
+    cfg.write_text('mode = "llm"\n')            # same size, new mtime/ctime
+    assert load_settings(cwd=tmp_path, env=env)["mode"] == "llm"
+    cfg.write_text('mode = [\n')                # a broken file is an error every time
+    for _ in range(2):
+        with pytest.raises(ConfigError):
+            load_settings(cwd=tmp_path, env=env)

@@ -357,17 +357,17 @@ def test_time_macros_are_never_served_from_the_cache(proj, llmcc_env):
 def test_march_native_key_includes_the_cpu(proj, monkeypatch):
     """-march=native means different code on another CPU: the key must say which CPU."""
     from llmcc.config import load_settings
-    from llmcc.driver import compile as drv
+    from llmcc.driver import lookup
     from llmcc.driver.args import classify_invocation
-    from llmcc.toolchain import find_toolchain
-    tc, settings = find_toolchain(), load_settings(env={})
+    from llmcc.toolchain import locate_clang
+    clang, settings = locate_clang(), load_settings(env={})
     native = classify_invocation(["-O2", "-march=native", "-c", "hello.c"], cwd=proj)
     plain = classify_invocation(["-O2", "-c", "hello.c"], cwd=proj)
-    monkeypatch.setattr(drv, "_native_cpu", lambda: b"cpu A")
-    a_native, a_plain = drv.direct_key(tc, settings, native, proj), drv.direct_key(tc, settings, plain, proj)
-    monkeypatch.setattr(drv, "_native_cpu", lambda: b"cpu B")
-    assert drv.direct_key(tc, settings, native, proj) != a_native
-    assert drv.direct_key(tc, settings, plain, proj) == a_plain
+    monkeypatch.setattr(lookup, "native_cpu", lambda: b"cpu A")
+    a_native, a_plain = lookup.direct_key(clang, settings, native, proj), lookup.direct_key(clang, settings, plain, proj)
+    monkeypatch.setattr(lookup, "native_cpu", lambda: b"cpu B")
+    assert lookup.direct_key(clang, settings, native, proj) != a_native
+    assert lookup.direct_key(clang, settings, plain, proj) == a_plain
 
 
 def test_save_optimization_record_side_file_is_clangs(proj, llmcc_env):
