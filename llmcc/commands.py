@@ -121,14 +121,16 @@ def report(as_json: bool, html: str | None, limit: int) -> None:
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
-@click.argument("name", type=click.Choice(["overhead", "pipeline", "checker", "sandbox", "agents", "llm"]))
+@click.argument("name", type=click.Choice(["overhead", "pipeline", "checker", "sandbox", "agents", "llm",
+                                          "rewrites"]))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def bench(name: str, args: tuple[str, ...]) -> None:
     """Run a benchmark from bench/ (prints ratios measured side by side in one run)."""
     import runpy
     script = {"overhead": "bench_overhead.py", "pipeline": "bench_pipeline.py",
               "checker": "bench_checker.py", "sandbox": "bench_sandbox_noise.py",
-              "agents": "bench_agents.py", "llm": "bench_llm_overhead.py"}[name]
+              "agents": "bench_agents.py", "llm": "bench_llm_overhead.py",
+              "rewrites": "bench_rewrites.py"}[name]
     path = Path(__file__).resolve().parents[1] / "bench" / script
     if not path.is_file():
         raise click.ClickException(f"{path} not found (benchmarks run from a source checkout)")
