@@ -129,14 +129,48 @@ def entry_dir(root: str, key2: str) -> str:
     return os.path.join(root, "results", key2[:2], key2)
 
 
-def read_manifest(root: str, key1: str) -> list[tuple[str, str]] | None:
-    """(header path, hash) pairs recorded for ``key1``, or None."""
+def read_manifest(root: str, key1: str) -> list[tuple[str, str, str]] | None:
+    """(header path, hash, stat signature or "") recorded for ``key1``, or None."""
     try:
         with open(manifest_file(root, key1), "rb") as f:
             data = json.loads(f.read())
-        return [(p, h) for p, h in data["headers"]]
-    except (OSError, ValueError, KeyError, TypeError):
+        return [(str(e[0]), str(e[1]), str(e[2]) if len(e) > 2 else "") for e in data["headers"]]
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
+
+
+# A file whose mtime or ctime is this recent may still change within one timestamp tick:
+# its stat signature is neither recorded nor trusted (ccache's inode cache does the same).
+SETTLE_SECONDS = 2.0
+
+
+def stat_signature(path: str) -> str:
+    """device, inode, size, mtime and ctime of ``path``: equal signatures mean the same
+    bytes (any write moves ctime), so a cache hit need not hash the file again. "" for a
+    file changed in the last ``SETTLE_SECONDS`` or that cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    if time.time() - max(st.st_mtime, st.st_ctime) < SETTLE_SECONDS:
+        return ""
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+def header_hash(path: str) -> tuple[str | None, str]:
+    """(content hash, stat signature) of a header for a manifest; the signature is ""
+    unless the file stayed the same while it was read."""
+    before = stat_signature(path)
+    digest = hash_file(path)
+    return digest, (before if before and stat_signature(path) == before else "")
+
+
+def header_matches(path: str, digest: str, signature: str) -> bool:
+    """Whether a header still has the content ``digest``: by its stat signature when one
+    was recorded and still holds, else by hashing it."""
+    if signature and stat_signature(path) == signature:
+        return True
+    return hash_file(path) == digest
 
 
 def lookup_entry(root: str, key2: str) -> dict[str, str] | None:
@@ -221,10 +255,11 @@ class Cache:
     def _manifest_path(self, key1: str) -> Path:
         return self.root / "manifests" / key1[:2] / f"{key1}.json"
 
-    def read_manifest(self, key1: str) -> list[tuple[str, str]] | None:
+    def read_manifest(self, key1: str) -> list[tuple[str, str, str]] | None:
         return read_manifest(str(self.root), key1)
 
-    def write_manifest(self, key1: str, headers: list[tuple[str, str]]) -> bool:
+    def write_manifest(self, key1: str, headers: list[tuple[str, str, str]]) -> bool:
+        """Record (header path, hash, stat signature) for ``key1``."""
         try:
             path = self._manifest_path(key1)
             path.parent.mkdir(parents=True, exist_ok=True)

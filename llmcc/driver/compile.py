@@ -119,20 +119,20 @@ def _skip_before_baseline(settings: Settings) -> Fallback | None:
 
 
 def _store(cache: Cache, key1: str, inv: Invocation, cwd: Path, base: Baseline) -> None:
-    from ..cache import hash_file
-    headers: list[tuple[str, str]] = []
+    from ..cache import header_hash
+    headers: list[tuple[str, str, str]] = []
     for h in base.headers or []:
-        digest = hash_file(cwd / h)
+        digest, signature = header_hash(str(cwd / h))
         if digest is None:
             return
-        headers.append((h, digest))
+        headers.append((h, digest, signature))
     files: dict[str, Path | bytes] = {"object": cwd / inv.output, "stdout": base.stdout,
                                       "stderr": base.stderr}
     if inv.dep_file:
         dep = cwd / inv.dep_file
         if dep.is_file():
             files["depfile"] = dep
-    key2 = _result_key(key1, [d for _, d in headers])
+    key2 = _result_key(key1, [d for _, d, _ in headers])
     if cache.store(key2, files):
         cache.write_manifest(key1, headers)
 

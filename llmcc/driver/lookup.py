@@ -7,8 +7,10 @@
                   with their hashes; if every one still matches, the stored result's
                   object (and .d) is written and clang's output replayed
 
-No clang -E runs for a hit: hashing the source and the listed headers is the whole cost.
-Any header that changed (or vanished) changes its hash, so the manifest no longer
+No clang -E runs for a hit: hashing the source and the listed headers is the whole cost,
+and a header whose stat signature (device, inode, size, mtime, ctime) is the one recorded
+is not even read again (system headers, a rebuild in the same tree). Any header that
+changed (or vanished) changes its hash or its signature, so the manifest no longer
 matches: a miss, never a stale object. This module is on the fast path of every compile
 (llmcc/driver/entry.py): no pathlib, subprocess or typing here.
 """
@@ -79,13 +81,13 @@ def result_key(key1: str, header_hashes: list[str]) -> str:
 def try_restore(root: str, key1: str, inv) -> int | None:
     """On a hit, write the object (and .d) exactly as stored, replay clang's output and
     return its status; None on a miss. ``root`` is the cache directory."""
-    from ..cache import atomic_copy, bump_stats, hash_file, lookup_entry, read_manifest
+    from ..cache import atomic_copy, bump_stats, header_matches, lookup_entry, read_manifest
     manifest = read_manifest(root, key1)
     if manifest is None:
         return None
     hashes = []
-    for path, digest in manifest:
-        if hash_file(path) != digest:
+    for path, digest, signature in manifest:
+        if not header_matches(path, digest, signature):
             return None
         hashes.append(digest)
     files = lookup_entry(root, result_key(key1, hashes))
