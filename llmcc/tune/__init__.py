@@ -17,8 +17,10 @@ accept-or-roll-back loop measured on the whole program (``session.run_session``)
                 one was refused), (b) pipeline edits from the non-LLM greedy policy
                 (``pipeline.policy``), hill-climbing on what was accepted for the TU, and
                 (c) with an endpoint configured, pipeline edits from the LLM policy
-                (repaired and validated first); LLM source/IR/asm rewrites are not tried
-                by tune yet
+                (repaired and validated first), and (d) LLM source rewrites of the TU's
+                hottest function by the level agent, with every check of the in-build
+                path against the original TU (``rewrite.py``) before the workload
+                judges it
     try one     copy the best tree, write a tentative decisions file, delete the TU's
                 object, rerun the build command with LLMCC_DECISIONS=<tentative>: llmcc
                 compiles that TU by the decision -- the same code path every later build
@@ -36,6 +38,8 @@ Builds apply decisions (``hooks.on_compile``, called from the driver only when a
 file is configured or found, or a tune variable is set): a TU whose source, header and flag
 hashes match a decision is compiled with it, deterministically and without model calls; a
 decision whose source changed is ignored, logged and counted (``decision_stale``).
+A rewrite decision is re-validated on every build: its object must be byte-identical to
+the one the level agent's checks validated, else clang's object (``decision_invalid``).
 Decided TUs do not go through llmcc's result cache: they are recompiled from the decision
 each time (a clang compile, plus opt/llc for pipeline decisions), so no cached object made
 without the decision can be served for them.

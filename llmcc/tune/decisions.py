@@ -11,13 +11,23 @@ Format (JSON, written by ``llmcc tune``, read by every build)::
               "transform": {"profile": {"file": "llmcc-profile-<sha12>.profdata",
                                         "sha256": "<sha256>"} | null,
                             "pipeline": {"passes": "<opt -passes text>", "knobs": {...},
-                                         "edits": [...]} | null},
+                                         "edits": [...]} | null,
+                            "rewrite": {"level": "source", "function": "kernel",
+                                        "program": "<whole rewritten C text>", "sha256": "...",
+                                        "object_sha256": "...", "diff": "...",
+                                        "verdicts": [...]}},    # optional (tune/rewrite.py)
               "evidence": {...}}],       # check result, measured speedup and interval
      "session": {...}}                   # what the tune session tried (for the report)
 
 A transform with neither profile nor pipeline means "compile with clang exactly as the
 user's command says": the tuned program was validated with those objects, so later
 builds do not re-decide them in the build.
+
+A rewrite decision is re-validated cheaply on every build: the rewrite is lowered as the
+level agent lowered it and its object must be byte-identical to the one its checks
+validated (``object_sha256``); otherwise clang's object is kept and the decision is
+counted as ``decision_invalid`` (as is a pipeline decision whose stages fail:
+``decision_failed``).
 
 A compile matches a decision when source path, source hash and flags are equal and every
 recorded header still has its hash. Same source path and flags but other hashes: the
@@ -114,6 +124,8 @@ def compile_by_decision(tc, settings, inv, cwd: Path, decision: dict, decisions_
     (exec). Pipeline: the user's command first (diagnostics, .d file, and the object to
     keep if a stage fails), then frontend -> opt with the recorded pipeline and knobs ->
     backend, replacing the object. Deterministic; no model is called."""
+    if (decision.get("transform") or {}).get("rewrite"):
+        return _compile_rewrite(tc, settings, inv, cwd, decision)
     extra = profile_flags(decision, decisions_file)
     if isinstance(extra, str):
         return _stale(settings, f"{inv.source}: {extra}")
@@ -132,6 +144,44 @@ def compile_by_decision(tc, settings, inv, cwd: Path, decision: dict, decisions_
             log.info("decision for %s not applied, clang's object kept: %s", inv.source, problem)
             _bump(settings, "decision_failed")
     return _emit(proc.stdout, proc.stderr, proc.returncode)
+
+
+def _compile_rewrite(tc, settings, inv, cwd: Path, decision: dict) -> int:
+    """A rewritten function: the user's command first (diagnostics, .d file, and the object
+    to keep), then the recorded rewrite lowered and re-validated (``rewrite.rewrite_object``:
+    byte-identical to the object the checks validated). A rewrite that fails that is not
+    applied: clang's object stays, counted as ``decision_invalid``."""
+    import subprocess
+    proc = subprocess.run([str(tc.clang), *inv.args], cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True)
+    if proc.returncode == 0:
+        from ..cache import atomic_copy
+        from .rewrite import rewrite_object
+        with temp_dir("decision") as tmp:
+            try:
+                obj = rewrite_object(tc, settings, inv, cwd, decision["transform"]["rewrite"], Path(tmp))
+            except Exception as e:  # noqa: BLE001 - a broken decision never breaks the build
+                obj = f"internal error: {type(e).__name__}: {e}"
+            if not isinstance(obj, str):
+                try:
+                    atomic_copy(obj, cwd / inv.output)
+                except OSError as e:
+                    obj = f"cannot write {inv.output}: {e}"
+        if isinstance(obj, str):
+            _invalid(settings, f"{inv.source}: {obj}")
+        else:
+            _bump(settings, "decision_applied")
+            _note_applied(inv, decision)
+    return _emit(proc.stdout, proc.stderr, proc.returncode)
+
+
+def _invalid(settings, why: str) -> None:
+    """A decision that matches but fails re-validation: clang's object, logged and counted."""
+    from ..log import log
+    log.info("decision not applied (re-validation failed), clang's object kept: %s", why)
+    _bump(settings, "decision_invalid")
+    applied = os.environ.get("LLMCC_TUNE_APPLIED")
+    if applied:
+        _append(applied, {"invalid": why})
 
 
 def _pipeline_object(tc, settings, inv, cwd: Path, pipeline: dict, extra: list[str]) -> str:
