@@ -105,8 +105,13 @@ def score(args: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="print the newest reports as JSON")
 @click.option("--html", type=click.Path(dir_okay=False), help="write an HTML summary here")
 @click.option("-n", "limit", default=20, show_default=True, help="how many reports")
-def report(as_json: bool, html: str | None, limit: int) -> None:
-    """What llmcc did to each optimized or scored TU: decision, hot functions, speedup."""
+@click.option("--decisions", "decisions_file", default=None, type=click.Path(dir_okay=False, exists=True),
+              help="a tune session's decisions file for the HTML summary (default: ./llmcc-decisions.json "
+                   "if present)")
+def report(as_json: bool, html: str | None, limit: int, decisions_file: str | None) -> None:
+    """What llmcc did to each optimized or scored TU: decision, hot functions, speedup.
+    With --html, also the tune session (plot of the whole-program cost per accepted step,
+    diffs of every accepted change)."""
     from .report import load_reports, render_html, render_text
     s = _settings_or_exit()
     d = Path(s["report_dir"]) if s["report_dir"] else s.cache_dir() / "reports"
@@ -114,7 +119,15 @@ def report(as_json: bool, html: str | None, limit: int) -> None:
     if as_json:
         click.echo(json.dumps(reports, indent=2, default=str))
     elif html:
-        Path(html).write_text(render_html(reports))
+        page = render_html(reports)
+        tune_file = Path(decisions_file) if decisions_file else Path("llmcc-decisions.json")
+        if tune_file.is_file():
+            from .tune.report import render_session_html
+            try:
+                page += render_session_html(tune_file)
+            except (OSError, ValueError, KeyError, TypeError) as e:
+                page += f"<p>tune session in {tune_file} not shown: {type(e).__name__}</p>"
+        Path(html).write_text(page)
         click.echo(f"wrote {html}")
     else:
         click.echo(render_text(reports, d))
@@ -147,7 +160,8 @@ def bench(name: str, args: tuple[str, ...]) -> None:
               help="where to write the decisions file")
 @click.option("--measure", type=click.Choice(["time", "instructions"]), default="time", show_default=True,
               help="time: interleaved CPU-time pairs; instructions: callgrind counts (deterministic)")
-@click.option("--margin", default=0.02, show_default=True, type=float, help="minimum speedup to accept")
+@click.option("--margin", default=None, type=float,
+              help="minimum speedup to accept [default: 0.02 with time, 0.005 with instructions]")
 @click.option("--pairs", default=5, show_default=True, type=int, help="timed pairs per comparison (time mode)")
 @click.option("--clean", "clean_cmd", default=None, help="shell command that cleans the tree first (make clean)")
 @click.option("--workdir", default=None, type=click.Path(file_okay=False), help="keep the session's trees here")
@@ -163,9 +177,10 @@ def tune(build_cmd, run_cmd, check_cmd, minutes, decisions, measure, margin, pai
         return
     if not build_cmd or not run_cmd:
         raise click.UsageError("--build and --run are required")
-    from .tune.session import TuneError, TuneOptions, run_session
+    from .tune.session import TuneError, TuneOptions, default_margin, run_session
     opts = TuneOptions(build=build_cmd, run=run_cmd, check=check_cmd, minutes=minutes, decisions=Path(decisions),
-                       measure=measure, margin=margin, pairs=pairs, clean=clean_cmd, project=Path.cwd(),
+                       measure=measure, margin=default_margin(measure) if margin is None else margin,
+                       pairs=pairs, clean=clean_cmd, project=Path.cwd(),
                        workdir=Path(workdir) if workdir else None)
     try:
         run_session(opts)
