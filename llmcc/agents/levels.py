@@ -478,10 +478,24 @@ class AsmLevel(Level):
         consts = re.findall(r"^\.LCPI[^\n]*\n(?:[ \t]+\.[^\n]*\n)+", program, re.MULTILINE)
         return "".join(consts)[:CONTEXT_CHARS]
 
+    def extract(self, reply: str, function: str, original: str | None = None) -> str | None:
+        """The new instructions; constants the reply puts in a data section are not part
+        of them (``splice`` moves them to the end of the program)."""
+        body = super().extract(reply, function, original)
+        return None if body is None else split_asm_data(body)[0]
+
     def splice(self, program: str, function: str, reply: str) -> str | SpliceError:
         spliced = super().splice(program, function, reply)
         if isinstance(spliced, SpliceError):
             return spliced
+        span = self._span(program, function)
+        body = super().extract(reply, function, program[span[0]:span[1]] if span else None)
+        data = split_asm_data(body or "")[1]
+        if data:
+            # In the function's place the data would sit between its label and its end
+            # label in another section (``.size`` could not be computed); at the end of
+            # the program it is just one more constant pool.
+            spliced = spliced.rstrip("\n") + "\n" + data
         # The original body opened the CFI frame; keep it opened if the rewrite dropped it,
         # since the original's .cfi_endproc stays in place.
         span = self._span(program, function)
@@ -499,6 +513,27 @@ class AsmLevel(Level):
         if isinstance(obj, Fallback):
             return obj
         return Lowered(obj.output)
+
+
+_DATA_SECTION = re.compile(r"^[ \t]*\.(?:section[ \t]+(?!\.?text\b)|data\b|bss\b|rodata\b)")
+_TEXT_SECTION = re.compile(r"^[ \t]*\.(?:text\b|section[ \t]+\.?text\b|previous\b|popsection\b)")
+
+
+def split_asm_data(body: str) -> tuple[str, str]:
+    """(instructions, data sections) of an asm body: lines from a data-section directive
+    up to the next ``.text`` (dropped) are data; everything else is code."""
+    code: list[str] = []
+    data: list[str] = []
+    in_data = False
+    for line in body.splitlines(keepends=True):
+        if _DATA_SECTION.match(line):
+            in_data = True
+        elif in_data and _TEXT_SECTION.match(line):
+            in_data = False
+            continue
+        (data if in_data else code).append(line)
+    text = "".join(data)
+    return "".join(code), text if not text or text.endswith("\n") else text + "\n"
 
 
 LEVEL_BY_NAME: dict[str, Level] = {lv.name: lv for lv in (SourceLevel(), IRLevel(), AsmLevel())}

@@ -529,3 +529,20 @@ def test_ir_reply_adding_exports_or_reusing_names_is_refused(extra, why):
     reply = f"```llvm\n{extra}\n\ndefine i32 @f(i32 %x) #0 {{\n  ret i32 %x\n}}\n```"
     result = IRLevel().splice(IR_MODULE, "f", reply)
     assert isinstance(result, SpliceError) and result.stage == "splice" and why in result.message
+
+
+def test_asm_reply_with_a_constant_pool_moves_it_out_of_the_function_and_assembles(tmp_path):
+    import subprocess
+
+    from llmcc.toolchain import find_toolchain
+    reply = ("```asm\nf:\n\t.cfi_startproc\n\tmovl\t.Lf_seven(%rip), %eax\n\timull\t%edi, %eax\n\tretq\n"
+             "\t.section\t.rodata.cst4,\"aM\",@progbits,4\n\t.p2align\t2\n.Lf_seven:\n\t.long\t7\n"
+             "\t.text\n```")
+    spliced = AsmLevel().splice(ASM, "f", reply)
+    assert isinstance(spliced, str), spliced
+    assert spliced.index("retq\n.Lfunc_end0:") < spliced.index(".Lf_seven:\n\t.long\t7")
+    src = tmp_path / "p.s"
+    src.write_text(spliced)
+    proc = subprocess.run([str(find_toolchain().clang), "-c", str(src), "-o", str(tmp_path / "p.o")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
