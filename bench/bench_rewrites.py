@@ -123,6 +123,7 @@ def check_output(exe: Path) -> str:
 
 def equivalence(case: Case, work: Path) -> tuple[str, str]:
     """(original's digest, rewrite's digest), both built with plain clang."""
+    work.mkdir(parents=True, exist_ok=True)
     outs = []
     for tag, tu in (("orig", case.path / "kernel.c"), ("rewrite", case.rewrite)):
         obj, exe = work / f"{tag}.o", work / f"{tag}-check"
@@ -139,7 +140,7 @@ def generator_reply(case: Case) -> str:
     """What a model answers to the testing agent's prompt: the case's driver as one
     self-contained program (``harness.h`` inlined), which speaks the ``correctness I`` /
     ``scale I`` protocol the prompt asks for."""
-    program = (case.path / "driver.c").read_text().replace('#include "../harness.h"',
+    program = (case.path / "driver.c").read_text().replace('#include "harness.h"',
                                                             (CORPUS / "harness.h").read_text())
     return ("This generator seeds a xorshift generator with I, calls the function on edge cases and "
             "random inputs, and prints a digest of every result and written buffer.\n\n"

@@ -11,7 +11,7 @@
  *                       correctness I is the check with the generator seeded by I, scale I
  *                       the timed workload run I+1 times.
  *
- * A case's driver.c defines check_case() and time_case() and includes this file last. */
+ * A case's driver.c defines check_case() and time_case() and includes this file last (found through -I bench/rewrite_corpus). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

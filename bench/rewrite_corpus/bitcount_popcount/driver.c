@@ -1,6 +1,6 @@
 #include <stdint.h>
 int bitcount(uint32_t x);
-#include "../harness.h"
+#include "harness.h"
 
 static void check_case(void) {
   static const uint32_t edges[] = {0, 1, 2, 3, 0x80000000u, 0x7FFFFFFFu, 0xFFFFFFFFu, 0x55555555u, 0xAAAAAAAAu};

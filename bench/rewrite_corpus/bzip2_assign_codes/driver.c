@@ -1,7 +1,7 @@
 typedef int Int32;
 typedef unsigned char UChar;
 void BZ2_hbAssignCodes(Int32 *code, UChar *length, Int32 minLen, Int32 maxLen, Int32 alphaSize);
-#include "../harness.h"
+#include "harness.h"
 
 static Int32 code[300];
 static UChar length[300];

@@ -1,6 +1,6 @@
 typedef int Int32;
 Int32 BZ2_indexIntoF(Int32 indx, Int32 *cftab);
-#include "../harness.h"
+#include "harness.h"
 
 static Int32 cftab[257];
 

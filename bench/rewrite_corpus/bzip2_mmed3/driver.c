@@ -1,6 +1,6 @@
 typedef unsigned char UChar;
 UChar mmed3(UChar a, UChar b, UChar c);
-#include "../harness.h"
+#include "harness.h"
 
 static void check_case(void) {
   for (int a = 0; a < 256; a += 5)

@@ -1,7 +1,7 @@
 #include <stddef.h>
 #include <stdint.h>
 uint32_t crc32(const unsigned char *p, size_t n);
-#include "../harness.h"
+#include "harness.h"
 
 static unsigned char buf[1 << 20];
 

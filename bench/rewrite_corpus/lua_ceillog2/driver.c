@@ -1,5 +1,5 @@
 int luaO_ceillog2(unsigned int x);
-#include "../harness.h"
+#include "harness.h"
 
 static void check_case(void) {
   for (unsigned x = 0; x < 70000; x++) see((uint64_t)luaO_ceillog2(x));

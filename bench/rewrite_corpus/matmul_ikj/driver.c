@@ -1,6 +1,6 @@
 #define N 450
 void matmul(int n, double a[N][N], double b[N][N], double c[N][N]);
-#include "../harness.h"
+#include "harness.h"
 
 static double A[N][N], B[N][N], C[N][N];
 

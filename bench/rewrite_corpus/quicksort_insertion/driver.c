@@ -1,5 +1,5 @@
 void quicksort(int *a, int lo, int hi);
-#include "../harness.h"
+#include "harness.h"
 
 static int data[1 << 18];
 

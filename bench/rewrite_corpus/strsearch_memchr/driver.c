@@ -1,6 +1,6 @@
 #include <stddef.h>
 long count_matches(const char *t, long n, const char *p, long m);
-#include "../harness.h"
+#include "harness.h"
 
 static char text[1 << 20];
 

@@ -1,5 +1,5 @@
 unsigned bi_reverse(unsigned code, int len);
-#include "../harness.h"
+#include "harness.h"
 
 static void check_case(void) {
   static const unsigned codes[] = {0, 1, 2, 0x8000u, 0xFFFFu, 0x80000000u, 0xFFFFFFFFu, 0x12345678u};

@@ -3,7 +3,7 @@ typedef unsigned short ush;
 typedef struct ct_data_s { union { ush freq; ush code; } fc; union { ush dad; ush len; } dl; } ct_data;
 typedef struct internal_state { ct_data dyn_ltree[HEAP_SIZE]; } deflate_state;
 int detect_data_type(deflate_state *s);
-#include "../harness.h"
+#include "harness.h"
 
 static deflate_state st;
 

@@ -8,7 +8,7 @@ typedef struct internal_state {
     uInt  hash_size;
 } deflate_state;
 void slide_hash(deflate_state *s);
-#include "../harness.h"
+#include "harness.h"
 
 static Pos head[1 << 16], prev[1 << 16];
 

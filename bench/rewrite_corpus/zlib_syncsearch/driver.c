@@ -1,5 +1,5 @@
 unsigned syncsearch(unsigned *have, const unsigned char *buf, unsigned len);
-#include "../harness.h"
+#include "harness.h"
 
 static unsigned char buf[1 << 20];
 

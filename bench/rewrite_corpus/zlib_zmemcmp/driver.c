@@ -1,7 +1,7 @@
 typedef unsigned char Bytef;
 typedef unsigned int uInt;
 int zmemcmp(const Bytef* s1, const Bytef* s2, uInt len);
-#include "../harness.h"
+#include "harness.h"
 
 static Bytef a[1 << 16], b[1 << 16];
 
