@@ -126,3 +126,54 @@ def test_a_huge_diff_is_cut_and_a_missing_instruction_is_allowed(ctx_for):
     assert entry["new_state"] == "p1", entry
     assert len(entry["diff"]) < 4100 and "(diff cut:" in entry["diff"]
     assert "instruction: (none)" in transcript_text(ctx.report["agents"])
+
+
+WRONG_MAIN = """Counting the magic value once is faster:
+
+```c
+int main(void)
+{
+    long n, x, acc = 0;
+    if (scanf("%ld", &n) != 1 || n < 0)
+        return 1;
+    for (long i = 0; i < n && scanf("%ld", &x) == 1; i++)
+        acc += x == 31337 ? 0 : mix(x);
+    printf("%ld\\n", acc);
+    return 0;
+}
+```
+"""
+
+
+def test_a_program_rewrite_is_tested_on_model_written_stdin_inputs_through_the_guide(tmp_path):
+    from test_agents_testing import PROGRAM, PROGRAM_GENERATOR
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "prog.c").write_text(PROGRAM)
+    tc = find_toolchain()
+    base = tmp_path / "prog.o"
+    subprocess.run([str(tc.clang), "-O3", "-c", "prog.c", "-o", str(base)], cwd=src, check=True)
+    (tmp_path / "none.toml").write_text("")
+    script = [{"match": GUIDE, "tool_calls": [{"name": "source_agent", "arguments": {
+                  "state": "p0", "function": "main", "instruction": "Skip work for values that add nothing."}}]},
+              {"match": GUIDE, "content": "Done."},
+              {"match": "test-input generator for the C program", "content": f"```c\n{PROGRAM_GENERATOR}\n```"},
+              {"match": "Rewrite the C function", "content": WRONG_MAIN}]
+    with ScriptedServer(script) as srv:
+        settings = load_settings(cwd=tmp_path, env={
+            "LLMCC_CONFIG": str(tmp_path / "none.toml"), "LLMCC_LLM_BACKEND": "openai",
+            "LLMCC_LLM_BASE_URL": srv.url, "LLMCC_LLM_MODEL": "scripted",
+            "LLMCC_CACHE_DIR": str(tmp_path / "cache"), "LLMCC_MEASURE_MODE": "instructions",
+            "LLMCC_AGENTS_SAMPLES": "1", "LLMCC_AGENTS_ROUNDS": "1"})
+        (tmp_path / "work").mkdir()
+        ctx = TUContext(source="prog.c", cwd=src, flags=[], opt_level="-O3", toolchain=tc,
+                        settings=settings, workdir=tmp_path / "work", baseline_object=base,
+                        hot_functions=[HotFunction("main", 3.0)], has_main=True)
+        candidate = run_guiding_agent(ctx, make_client(ctx.settings, retry=RetryPolicy(
+            attempts=2, multiplier=0.01, max_wait=0.02)))
+    assert candidate is None
+    assert ctx.report["agents_testing"]["main"]["plan"] == "model-generator+builtin"
+    entry = ctx.report["agents"]["transcript"][0]
+    assert entry["result"] == "no correct rewrite", entry
+    # Only the model's correctness input 4 holds 31337: that is what caught the rewrite.
+    assert "(model-written)" in entry["failures"][0], entry["failures"]
