@@ -58,6 +58,13 @@ class StaticMetrics:
                 "loop_shape": list(self.loop_shape) if self.loop_shape is not None else None,
                 "mcpu": self.mcpu, "notes": list(self.notes)}
 
+    @classmethod
+    def from_json(cls, d: dict) -> StaticMetrics:
+        shape = d.get("loop_shape")
+        return cls(mca_cycles=d.get("mca_cycles"), ir_instructions=d.get("ir_instructions"),
+                   text_bytes=d.get("text_bytes"), loop_shape=tuple(shape) if shape is not None else None,
+                   mcpu=d.get("mcpu", ""), notes=list(d.get("notes", [])))
+
 
 @dataclass
 class StaticComparison:

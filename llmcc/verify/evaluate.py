@@ -307,12 +307,10 @@ def static_comparison(ctx: TUContext, function: str | None, candidate_obj: Path,
 
     try:
         mcpu = mcpu_for(list(ctx.flags))
-        cand_ir = base_ir = None
+        cand_ir = None
         if candidate_ir is not None and Path(candidate_ir).is_file():
             cand_ir = Path(candidate_ir).read_text(errors="replace")
-            base = baseline_ir(ctx)
-            base_ir = None if isinstance(base, Fallback) else base
-        baseline = static_metrics(ctx.baseline_object, function=function, ir_text=base_ir, mcpu=mcpu)
+        baseline = _baseline_static(ctx, function, mcpu, with_ir=cand_ir is not None)
         candidate = static_metrics(candidate_obj, function=function, ir_text=cand_ir, mcpu=mcpu)
         return compare_static(baseline, candidate, with_ir=cand_ir is not None)
     except Exception as e:  # unknown, never worse
@@ -467,6 +465,30 @@ def _object_check(reference: Path, candidate: Path) -> Verdict:
     except ImportError:
         return Verdict(VerdictKind.INCONCLUSIVE, "objcheck", "object checker not available")
     return check_object(reference, candidate)
+
+
+def _baseline_static(ctx: TUContext, function: str | None, mcpu: str, *, with_ir: bool):
+    """The baseline's static metrics, computed once per TU, function, CPU and IR need (a
+    file in the work directory: every candidate of the TU compares with the same numbers)."""
+    import json
+
+    from ..measure.static import StaticMetrics, static_metrics
+
+    cache = ctx.workdir / f"static-baseline-{_safe(function or 'TU')}-{_safe(mcpu)}-{int(with_ir)}.json"
+    try:
+        return StaticMetrics.from_json(json.loads(cache.read_text()))
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
+    base_ir = None
+    if with_ir:
+        base = baseline_ir(ctx)
+        base_ir = None if isinstance(base, Fallback) else base
+    metrics = static_metrics(ctx.baseline_object, function=function, ir_text=base_ir, mcpu=mcpu)
+    try:
+        cache.write_text(json.dumps(metrics.to_json()))
+    except OSError:
+        pass
+    return metrics
 
 
 # --------------------------------------------------------------------------- formal, baseline

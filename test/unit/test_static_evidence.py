@@ -184,6 +184,9 @@ def test_a_correct_but_clearly_worse_candidate_skips_timing(pop):
     assert numbers["clearly_worse"] and numbers["applicable"] == ["mca_cycles", "ir_instructions", "text_bytes"]
     for side in ("baseline", "candidate"):
         assert all(numbers[side][m] is not None for m in ("mca_cycles", "ir_instructions", "text_bytes"))
+    # The baseline's numbers are computed once per TU and function, then read back.
+    cached = ctx.workdir / "static-baseline-pop-x86_64-1.json"
+    assert json.loads(cached.read_text()) == numbers["baseline"]
     # Without measurement (the emission gate's own pass) nothing is rejected by it.
     assert evaluate_candidate(ctx, plan, obj, candidate_ir=ll, measure=False).rejected_by is None
 
