@@ -289,8 +289,9 @@ def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: i
         return record("invalid", "extract", "the reply was cut off by the token limit"), None
     content = reply.content or ""
     spliced = _splice(job, program, content)
-    if isinstance(spliced, SpliceError) or spliced == program:
-        # "Already optimal" in prose (or with the unchanged code quoted) is an answer.
+    if (isinstance(spliced, SpliceError) and spliced.stage == "extract") or spliced == program:
+        # "Already optimal" in prose (or with the unchanged code quoted) is an answer; a
+        # reply whose rewrite was refused (a name collision...) is not, whatever it says.
         statement = no_improvement_statement(content)
         if statement is not None:
             return record("no_improvement", "answer", statement), None
