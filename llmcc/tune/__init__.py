@@ -17,7 +17,7 @@ accept-or-roll-back loop measured on the whole program (``session.run_session``)
                 one was refused), (b) pipeline edits from the non-LLM greedy policy
                 (``pipeline.policy``), hill-climbing on what was accepted for the TU, and
                 (c) with an endpoint configured, pipeline edits from the LLM policy
-                (repaired and validated first), and (d) LLM source rewrites of the TU's
+                (repaired and validated first), and (d) LLM source (then IR) rewrites of the TU's
                 hottest function by the level agent, with every check of the in-build
                 path against the original TU (``rewrite.py``) before the workload
                 judges it

@@ -38,6 +38,9 @@ def render_session(path: Path) -> str:
         if tr.get("pipeline"):
             edits = tr["pipeline"].get("edits") or []
             what.append("pipeline edits vs -O level default: " + json.dumps(edits))
+        if tr.get("rewrite"):
+            rw = tr["rewrite"]
+            what.append(f"{rw.get('level')} rewrite of {rw.get('function')} (diff: llmcc report --html)")
         lines.append(f"  {tu['source']:<24} {'; '.join(what) or 'clang (as validated)'}")
     in_place = s.get("in_place") or {}
     if in_place:

@@ -4,7 +4,8 @@ Proposing (``propose_source_rewrite``) is the in-build level agent's own path, n
 weaker copy of it: a ``TUContext`` for the TU as clang compiled it in the session's
 *plain* tree (the original TU is the reference, always), the test plan of the testing
 agent (``agents.testing.make_test_plan``: the model's generator adds to the built-in
-tests), and ``agents.level.run_level_agent`` at the source level, which extracts,
+tests), and ``agents.level.run_level_agent`` at the source level (or the IR level, on
+the TU's IR after the user's -O pipeline, as the guiding agent starts it), which extracts,
 splices, lowers, checks formally against the original IR, runs the differential tests,
 UBSan and the fuzz budget, and applies the one evidence rule. Only a sample that passed
 all of that comes back; tune then judges it on the user's workload (check command, the
@@ -14,12 +15,13 @@ The decision stores the whole rewritten TU text (as the user would write it), it
 sha256, the sha256 of the object the level agent validated, a unified diff against the
 original source and the checks' verdicts::
 
-    "rewrite": {"level": "source", "function": "kernel", "program": "<C text>",
+    "rewrite": {"level": "source" | "ir", "function": "kernel", "program": "<C or IR text>",
                 "sha256": "...", "object_sha256": "...", "diff": "--- a/k.c ...",
                 "verdicts": [...], "samples": 2}
 
 Replaying (``rewrite_object``) lowers the text exactly as the level agent did
-(``SourceLevel.lower``: frontend, the user's -O pipeline, backend, with the user's flags)
+(``SourceLevel.lower``: frontend, the user's -O pipeline, backend; ``IRLevel.lower``: the
+backend; always with the user's flags)
 and re-validates cheaply: the object must be byte-identical to the validated one. Any
 other object (another clang, other flags that still match, an edited file) is refused,
 so no build ever links a rewrite that was not checked as it is.
@@ -35,7 +37,7 @@ from typing import Any
 
 from .record import ROOT_TOKEN, sha256_file
 
-LEVEL = "source"
+LEVELS = ("source", "ir")      # asm rewrites are not tried by tune (not replayable from IR)
 
 
 @dataclass
@@ -68,21 +70,27 @@ def tu_context(root: Path, record: dict, workdir: Path, settings, deadline: floa
                      has_main=_defines_main(baseline), deadline=deadline)
 
 
-def propose_source_rewrite(root: Path, record: dict, function: str, client: Any, workdir: Path,
-                           deadline: float | None, settings=None) -> RewriteProposal | str:
-    """Run the source-level agent on ``function`` of the recorded TU in the plain tree at
-    ``root``; the best sample that passed every check, or why there is none."""
+def propose_rewrite(root: Path, record: dict, function: str, client: Any, workdir: Path,
+                    deadline: float | None, settings=None, level: str = "source") -> RewriteProposal | str:
+    """Run the level agent at ``level`` ("source" or "ir") on ``function`` of the recorded
+    TU in the plain tree at ``root``; the best sample that passed every check, or why
+    there is none."""
     from ..agents.level import LevelJob, run_level_agent
-    from ..agents.levels import LEVEL_BY_NAME, read_source_program
+    from ..agents.levels import LEVEL_BY_NAME
     from ..agents.testing import make_test_plan
     from ..config import load_settings
     from ..outcome import Fallback
+    if level not in LEVELS:
+        raise ValueError(f"tune rewrites at {LEVELS}, not {level!r}")
     settings = settings or load_settings()
     ctx = tu_context(root, record, workdir, settings, deadline)
+    start = ctx.source_path if level == "source" else _optimized_ir(ctx, workdir / "tu.ll")
+    if isinstance(start, str):
+        return start
     plan = make_test_plan(ctx, function, client)
     if isinstance(plan, Fallback):
         return f"no tests for {function}: {plan}"
-    job = LevelJob(ctx, LEVEL_BY_NAME[LEVEL], ctx.source_path, function, plan, workdir / f"agent-{_safe(function)}",
+    job = LevelJob(ctx, LEVEL_BY_NAME[level], start, function, plan, workdir / f"agent-{level}-{_safe(function)}",
                    int(settings["agents.samples"]), int(settings["agents.rounds"]), deadline)
     result = run_level_agent(job, client)
     samples = [s.to_json() for s in result.samples]
@@ -91,15 +99,36 @@ def propose_source_rewrite(root: Path, record: dict, function: str, client: Any,
         stopped = f" ({result.stopped})" if result.stopped else ""
         return f"no sample passed the level agent's checks{stopped}: {failures or 'no samples'}"
     best = result.best
-    original = read_source_program(ctx, ctx.source_path)
-    program = read_source_program(ctx, best.program_path)
-    rewrite = {"level": LEVEL, "function": function, "program": program,
+    original, program = _program_text(ctx, level, start), _program_text(ctx, level, best.program_path)
+    name = record["source"] if level == "source" else f"{record['source']}.ll"
+    rewrite = {"level": level, "function": function, "program": program,
                "sha256": hashlib.sha256(program.encode()).hexdigest(),
                "object_sha256": sha256_file(best.object_path),
-               "diff": source_diff(original, program, record["source"]),
+               "diff": source_diff(original, program, name),
                "verdicts": best.verdicts, "harness_speedup": best.speedup,
                "samples": len(samples)}
     return RewriteProposal(function, rewrite, samples)
+
+
+def _optimized_ir(ctx, out: Path) -> Path | str:
+    """The TU's IR after the user's -O pipeline: the IR agent's starting program (the
+    guiding agent starts it the same way)."""
+    from ..agents.levels import pipeline_for, source_flags
+    from ..outcome import Fallback
+    from ..toolchain import frontend, middle_end
+    unopt = frontend(ctx.toolchain, ctx.source, source_flags(ctx), out.with_suffix(".O0.ll"), opt_level=ctx.opt_level,
+                     emit_text=True, cwd=ctx.cwd, timeout=ctx.stage_timeout())
+    if isinstance(unopt, Fallback):
+        return f"frontend failed: {unopt}"
+    opt = middle_end(ctx.toolchain, unopt.output, pipeline_for(ctx.opt_level), out, emit_text=True,
+                     flags=ctx.flags, timeout=ctx.stage_timeout())
+    return f"opt failed: {opt}" if isinstance(opt, Fallback) else out
+
+
+def _program_text(ctx, level: str, path: Path) -> str:
+    """A program as stored in the decision: C as the user would write it, IR as is."""
+    from ..agents.levels import read_source_program
+    return read_source_program(ctx, path) if level == "source" else path.read_text(errors="replace")
 
 
 def source_diff(before: str, after: str, name: str) -> str:
@@ -117,16 +146,20 @@ def rewrite_object(tc, settings, inv, cwd: Path, rewrite: dict, workdir: Path) -
     from ..agents.levels import LEVEL_BY_NAME, program_file, write_source_program
     from ..outcome import Fallback
     from ..tu import TUContext
-    if rewrite.get("level") != LEVEL:
-        return f"rewrite level {rewrite.get('level')!r} is not replayable"
+    level = rewrite.get("level")
+    if level not in LEVELS:
+        return f"rewrite level {level!r} is not replayable"
     program = rewrite.get("program")
     if not isinstance(program, str) or hashlib.sha256(program.encode()).hexdigest() != rewrite.get("sha256"):
         return "the rewritten program does not match its recorded hash"
     ctx = TUContext(source=inv.source, cwd=cwd, flags=inv.codegen_flags, opt_level=inv.opt_level, toolchain=tc,
                     settings=settings, workdir=workdir, baseline_object=cwd / inv.output)
-    path = program_file(ctx, LEVEL, workdir / "rewrite")
-    write_source_program(ctx, program, path)
-    lowered = LEVEL_BY_NAME[LEVEL].lower(ctx, path, path.parent)
+    path = program_file(ctx, level, workdir / "rewrite")
+    if level == "source":
+        write_source_program(ctx, program, path)
+    else:
+        path.write_text(program)
+    lowered = LEVEL_BY_NAME[level].lower(ctx, path, path.parent)
     if isinstance(lowered, Fallback):
         return f"the rewrite does not compile here: {lowered}"
     if sha256_file(lowered.object_path) != rewrite.get("object_sha256"):

@@ -60,7 +60,8 @@ class TuneOptions:
     max_tus: int = 3
     pipeline_candidates: int = 4
     llm_candidates: int = 2        # LLM pipeline proposals per hot TU (with an endpoint)
-    llm_rewrites: int = 1          # hottest functions per hot TU given to the source-level agent
+    llm_rewrites: int = 1          # hottest functions per hot TU given to the level agents
+    rewrite_levels: tuple[str, ...] = ("source", "ir")   # tried in this order until one is accepted
 
 
 @dataclass
@@ -304,30 +305,38 @@ def _tune_tu_with_llm(st: State, progress: Progress, source: str) -> None:
 
 
 def _tune_tu_with_rewrites(st: State, progress: Progress, source: str, functions: list[str]) -> None:
-    """LLM source rewrites of the TU's hottest functions: each proposed and validated by
-    the level agent against the original TU (``rewrite.propose_source_rewrite``), then
-    judged on the workload like every other candidate."""
-    from .rewrite import propose_source_rewrite
+    """LLM rewrites of the TU's hottest functions, source level first, then IR: each
+    proposed and validated by the level agent against the original TU
+    (``rewrite.propose_rewrite``), then judged on the workload like every other candidate.
+    A function's later levels are skipped once one of its rewrites is accepted."""
     for function in functions[:st.opts.llm_rewrites]:
-        if not _time_left(st, progress):
-            return
         function = function.rsplit(":", 1)[-1]      # a static's profile name is "file.c:name"
-        name = f"llm-source:{function}"
-        progress.say(f"{source}: LLM source rewrite of {function} (level agent, checked against the original TU)")
-        # The agent's own time, leaving room to judge its result on the workload.
-        deadline = progress.deadline - (2 * _candidate_estimate(st) + st.build_seconds + 5)
-        try:
-            proposal = propose_source_rewrite(st.work / "plain", _record_of(st, source), function, st.llm_client,
-                                              st.work / "rewrite" / f"{len(st.tried)}", deadline)
-        except Exception as e:  # noqa: BLE001 - a model, agent or toolchain failure ends only this step
-            proposal = f"error: {type(e).__name__}: {e}"
-        if isinstance(proposal, str):
-            st.tried.append({"tu": source, "name": name, "decision": "no-candidate", "reason": proposal})
-            progress.say(f"{source}: {name}: no candidate ({proposal[:160]})")
-            continue
-        entry_count = len(st.tried)
-        _try(st, progress, source, name, {source: proposal.transform})
-        st.tried[entry_count]["samples"] = proposal.samples
+        for level in st.opts.rewrite_levels:
+            if not _time_left(st, progress):
+                return
+            if _try_rewrite(st, progress, source, function, level):
+                break
+
+
+def _try_rewrite(st: State, progress: Progress, source: str, function: str, level: str) -> bool:
+    from .rewrite import propose_rewrite
+    name = f"llm-{level}:{function}"
+    progress.say(f"{source}: LLM {level} rewrite of {function} (level agent, checked against the original TU)")
+    # The agent's own time, leaving room to judge its result on the workload.
+    deadline = progress.deadline - (2 * _candidate_estimate(st) + st.build_seconds + 5)
+    try:
+        proposal = propose_rewrite(st.work / "plain", _record_of(st, source), function, st.llm_client,
+                                   st.work / "rewrite" / f"{len(st.tried)}", deadline, level=level)
+    except Exception as e:  # noqa: BLE001 - a model, agent or toolchain failure ends only this step
+        proposal = f"error: {type(e).__name__}: {e}"
+    if isinstance(proposal, str):
+        st.tried.append({"tu": source, "name": name, "decision": "no-candidate", "reason": proposal})
+        progress.say(f"{source}: {name}: no candidate ({proposal[:160]})")
+        return False
+    index = len(st.tried)
+    accepted = _try(st, progress, source, name, {source: proposal.transform})
+    st.tried[index]["samples"] = proposal.samples
+    return accepted
 
 
 def _time_left(st: State, progress: Progress) -> bool:

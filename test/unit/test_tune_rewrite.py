@@ -82,19 +82,20 @@ def make_project(d: Path) -> Path:
     return d
 
 
-def scripted_rewrite(reply: str):
-    """The source agent gets ``reply``; the testing agent gets no generator (so the
-    built-in tests alone run, as when a model's generator fails validation)."""
+def scripted_rewrite(reply: str, asks: str = "Rewrite the C function"):
+    """The level agent (its prompt contains ``asks``) gets ``reply``; the testing agent
+    gets no generator (so the built-in tests alone run, as when a model's generator fails
+    validation)."""
     from llmcc.llm.scripted_server import request_text
 
     def script(body):
-        if "Rewrite the C function" in request_text(body):
+        if asks in request_text(body):
             return {"content": reply}
         return {"content": "no generator"}
     return script
 
 
-def tune_with(tmp: Path, monkeypatch, reply: str) -> tuple[Path, dict, int]:
+def tune_with(tmp: Path, monkeypatch, reply: str, level: str = "source") -> tuple[Path, dict, int]:
     """One tune session (callgrind counts) with the scripted endpoint; returns the project,
     the session summary and the number of model requests."""
     from llmcc.llm.scripted_server import ScriptedServer
@@ -102,7 +103,8 @@ def tune_with(tmp: Path, monkeypatch, reply: str) -> tuple[Path, dict, int]:
     proj = make_project(tmp / "proj")
     for k, v in tune_env(tmp).items():
         monkeypatch.setenv(k, v)
-    with ScriptedServer(scripted_rewrite(reply)) as srv:
+    asks = "Rewrite the C function" if level == "source" else "Rewrite the LLVM 22 IR function"
+    with ScriptedServer(scripted_rewrite(reply, asks)) as srv:
         for k, v in {"LLMCC_LLM_BACKEND": "openai", "LLMCC_LLM_BASE_URL": srv.url, "LLMCC_LLM_MODEL": "scripted",
                      "OPENAI_API_KEY": "k", "LLMCC_LLM_CONCURRENCY": "1",
                      # One sample, one round: every check still runs on it, in half the time.
@@ -110,14 +112,14 @@ def tune_with(tmp: Path, monkeypatch, reply: str) -> tuple[Path, dict, int]:
             monkeypatch.setenv(k, v)
         opts = TuneOptions(build="make CC=llmcc", run="./prog 5", check="./prog --selftest", minutes=5,
                            measure="instructions", margin=0.005, project=proj, workdir=tmp / "work",
-                           pipeline_candidates=0, llm_candidates=0)
+                           pipeline_candidates=0, llm_candidates=0, rewrite_levels=(level,))
         summary = run_session(opts, stream=io.StringIO())
         requests = len(srv.requests)
     return proj, summary, requests
 
 
-def rewrite_entry(summary: dict) -> dict:
-    entries = [t for t in summary["tried"] if t["name"] == "llm-source:kernel"]
+def rewrite_entry(summary: dict, level: str = "source") -> dict:
+    entries = [t for t in summary["tried"] if t["name"] == f"llm-{level}:kernel"]
     assert len(entries) == 1, summary["tried"]
     return entries[0]
 
@@ -208,4 +210,27 @@ def test_wrong_rewrite_passing_function_tests_is_rejected_by_the_output(tmp_path
     assert entry["reason"] == "the run's output differs from the plain build's"
     data = json.loads((proj / "llmcc-decisions.json").read_text())
     assert not any(t["transform"].get("rewrite") for t in data["tus"])
+    assert run(["./prog", "5"], proj).stdout == run(["./prog", "5"], tmp_path / "work" / "plain").stdout
+
+
+def test_ir_rewrite_is_accepted_and_replayed(tmp_path, monkeypatch):
+    """The IR level: the reply is the good rewrite's own -O2 IR (made here by clang), spliced
+    into the TU's optimized IR, checked by the level agent, judged on the workload, and
+    replayed by the in-place rebuild byte for byte."""
+    good_c = tmp_path / "good.c"
+    good_c.write_text('#include "kernel.h"\nextern unsigned bias;\n'
+                      + GOOD.split("```c\n")[1].split("```")[0])
+    (tmp_path / "kernel.h").write_text("unsigned long kernel(const unsigned *a, int n, int rounds);\n")
+    ir = run([CLANG, "-O2", "-S", "-emit-llvm", "good.c", "-o", "-"], tmp_path).stdout.decode()
+    define = ir[ir.index("define "):]
+    define = define[:define.index("\n}\n") + 3]
+    proj, summary, _ = tune_with(tmp_path, monkeypatch, f"```llvm\n{define}```", level="ir")
+    entry = rewrite_entry(summary, "ir")
+    assert entry["decision"] == "accepted", entry
+    assert entry["measure"]["speedup"] > 5
+    data = json.loads((proj / "llmcc-decisions.json").read_text())
+    rewrite = next(t for t in data["tus"] if t["source"] == "kernel.c")["transform"]["rewrite"]
+    assert rewrite["level"] == "ir" and rewrite["program"].lstrip().startswith(("; ModuleID", "source_filename"))
+    assert "@kernel" in rewrite["diff"]
+    assert summary["in_place"]["objects_reproduced"] == "2/2"
     assert run(["./prog", "5"], proj).stdout == run(["./prog", "5"], tmp_path / "work" / "plain").stdout
