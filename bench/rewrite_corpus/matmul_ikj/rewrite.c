@@ -9,7 +9,7 @@ static int rows_disjoint(int n, const double (*x)[N], const double (*y)[N]) {
 }
 
 void matmul(int n, double a[N][N], double b[N][N], double c[N][N]) {
-  if (n <= N && rows_disjoint(n, c, a) && rows_disjoint(n, c, b)) {
+  if (n > 0 && n <= N && rows_disjoint(n, c, a) && rows_disjoint(n, c, b)) {
     /* i-k-j order: the inner loop walks rows of b and c contiguously (and vectorizes).
      * Each c[i][j] still receives 0.0 + a[i][0]*b[0][j] + a[i][1]*b[1][j] + ... in the
      * same order, so every rounding step is the same as in the dot-product loop. */
