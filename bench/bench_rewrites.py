@@ -221,6 +221,16 @@ def verdict_of(report: dict, case: Case) -> tuple[bool, str, float | None]:
     return False, f"decision={report.get('decision')} (level calls: {len(calls or [])})", None
 
 
+def text_sections(obj: Path) -> bytes:
+    """The bytes of every executable section, in order: equal for two objects whose code
+    is the same (then any timing difference between them is measurement noise)."""
+    from elftools.elf.elffile import ELFFile
+    with open(obj, "rb") as f:
+        elf = ELFFile(f)
+        return b"".join(sec.data() for sec in elf.iter_sections()
+                        if sec["sh_type"] == "SHT_PROGBITS" and sec["sh_flags"] & 0x4)
+
+
 # --------------------------------------------------------------------------- timing
 
 
@@ -277,6 +287,7 @@ class Result:
     standalone_x: float | None = None
     emitted_x: float | None = None
     emitted_differs: bool = False
+    same_code_as_standalone: bool = False
     requests: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -301,6 +312,7 @@ def run_case(case: Case, work: Path, repetitions: int, timing: bool = True) -> R
         obj, report, res.requests = compile_with_llmcc(case, work)
         res.accepted, res.stage, res.llmcc_x = verdict_of(report, case)
         res.emitted_differs = obj.read_bytes() != (work / "orig.o").read_bytes()
+        res.same_code_as_standalone = text_sections(obj) == text_sections(work / "rewrite.o")
         link_driver(case, obj, work / "emitted-time")
         emitted_digest = check_output(work / "emitted-time")
         if emitted_digest != a:
@@ -329,12 +341,13 @@ def _x(v: float | None) -> str:
 def render_table(results: list[Result]) -> str:
     lines = ["Known-good rewrite corpus -- SCRIPTED ANSWERS (no model), llmcc -O2 -c in llm mode",
              f"{'case':<22} {'level':<6} {'shape':<28} {'accepted/stage':<42} {'llmcc':>6} "
-             f"{'standalone':>10} {'emitted':>8} {'delta':>7}"]
+             f"{'standalone':>10} {'emitted':>8} {'delta':>7} code"]
     for r in results:
         stage = ("yes " if r.accepted else "no  ") + r.stage
         delta = "-" if r.delta is None else f"{100 * r.delta:+.1f}%"
         lines.append(f"{r.case:<22} {r.level:<6} {r.shape[:28]:<28} {stage[:42]:<42} {_x(r.llmcc_x):>6} "
-                     f"{_x(r.standalone_x):>10} {_x(r.emitted_x):>8} {delta:>7}")
+                     f"{_x(r.standalone_x):>10} {_x(r.emitted_x):>8} {delta:>7} "
+                     f"{'same' if r.same_code_as_standalone else 'other'}")
         for n in r.notes:
             lines.append(f"    note: {n}")
     n = len(results)
@@ -343,6 +356,9 @@ def render_table(results: list[Result]) -> str:
     lines.append(f"accepted {len(accepted)}/{n} ({100 * len(accepted) / max(n, 1):.0f}%; done-when >= "
                  f"{DONE_ACCEPTED:.0%}); accepted within {DONE_DELTA:.0%} of standalone: "
                  f"{len(within)}/{len(accepted)}; equivalent rewrites: {sum(r.equivalent for r in results)}/{n}")
+    lines.append("llmcc = the speedup llmcc measured on its own tests; standalone = clang -O2 of the rewrite vs "
+                 "clang -O2 of the original; emitted = llmcc's object vs clang's; delta = emitted/standalone - 1; "
+                 "code = emitted .text identical to the standalone rewrite's (then delta is timing noise)")
     return "\n".join(lines)
 
 
