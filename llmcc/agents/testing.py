@@ -83,6 +83,13 @@ def make_test_plan(ctx: TUContext, function: str, client: Any) -> Any:
             generated = Fallback("internal-error", f"{type(e).__name__}: {e}")
     if not isinstance(generated, Fallback):
         generated.builtin = None if isinstance(builtin, Fallback) else builtin
+        if not generated.scale and generated.builtin is not None and generated.builtin.scale \
+                and generated.mode == "program":
+            # Candidates are timed on the plan's largest scale input: with none of the
+            # model's left, time them on the built-in ones rather than a tiny input (only
+            # program inputs can move between plans: function inputs belong to a harness).
+            generated.scale = list(generated.builtin.scale)
+            generated.detail["scale_from_builtin"] = True
         notes[function] = {"plan": "model-generator+builtin" if generated.builtin is not None else "model-generator",
                            "mode": generated.mode,
                            "correctness_inputs": len(generated.correctness),

@@ -317,3 +317,15 @@ def test_library_generator_prompt_holds_the_parameter_types_from_headers(tmp_pat
     assert "typedef struct shape { int w, h; long weight; } shape_t;" in asked
     assert "long total_area(const shape_t *s, size_t n);" in asked
     assert ctx.report["agents_testing_rejected"] == {"generator-missing": 1}
+
+
+def test_program_generator_without_usable_scale_inputs_times_on_the_builtin_ones(program_ctx_for):
+    # Every scale input is too big to make: 3e8 numbers pass the generator's output cap.
+    slow = PROGRAM_GENERATOR.replace('long n = strcmp(argv[1], "scale") == 0 ? 300L : 1 + i % 5;',
+                                     'long n = strcmp(argv[1], "scale") == 0 ? 300000000L : 1 + i % 5;')
+    assert slow != PROGRAM_GENERATOR
+    ctx, plan, _ = program_plan_from(program_ctx_for, f"```c\n{slow}\n```")
+    notes = ctx.report["agents_testing"]["mix"]
+    assert notes["plan"] == "model-generator+builtin", notes
+    assert plan.detail["scale_from_builtin"] and plan.scale == plan.builtin.scale and plan.scale
+    assert any("scale 0" in d for d in plan.detail["scale_dropped"])
