@@ -91,7 +91,9 @@ def children_cpu() -> float:
 
 def base_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LLMCC_")}
-    for k in ("MAKEFLAGS", "MFLAGS", "CFLAGS"):
+    # PYTHONDONTWRITEBYTECODE (set in some agent/CI shells) makes every llmcc process
+    # recompile each module whose .pyc is stale: a cost no installed llmcc pays.
+    for k in ("MAKEFLAGS", "MFLAGS", "CFLAGS", "PYTHONDONTWRITEBYTECODE"):
         env.pop(k, None)
     env["LLMCC_CONFIG"] = os.devnull      # no config file from the caller's tree
     return env

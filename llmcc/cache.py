@@ -285,13 +285,13 @@ class Cache:
     def store(self, key2: str, files: dict[str, Path | bytes]) -> bool:
         """Store an entry atomically: build it in a temp dir, then rename the directory."""
         import shutil
-        import tempfile
+        from pathlib import Path
+        from .tmpsweep import make_unique_dir   # not tempfile: its imports cost every miss
         d = self._entry_dir(key2)
         tmp = None
         try:
             d.parent.mkdir(parents=True, exist_ok=True)
-            from pathlib import Path
-            tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=d.parent))
+            tmp = Path(make_unique_dir(str(d.parent), ".tmp-"))
             digests: dict[str, str] = {}
             total = 0
             for name, content in files.items():

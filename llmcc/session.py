@@ -40,8 +40,8 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections import namedtuple
 from pathlib import Path
-from typing import NamedTuple
 
 from .log import log
 
@@ -50,13 +50,12 @@ LOCK = "session.lock"
 MAX_SESSIONS = 64          # concurrent builds sharing one cache; older ones are dropped
 
 
-class Admission(NamedTuple):
-    """The session's answer for one TU: ``granted`` seconds, or a skip ``reason``."""
+class Admission(namedtuple("Admission", "granted reason detail token", defaults=("", "", ""))):
+    """The session's answer for one TU: ``granted`` seconds, or a skip ``reason``
+    ("budget-exhausted" | "below-build-rank"); ``token`` identifies the reservation for
+    ``BuildSession.finish``. (collections.namedtuple: no typing import per compile.)"""
 
-    granted: float
-    reason: str = ""            # "budget-exhausted" | "below-build-rank" when skipped
-    detail: str = ""
-    token: str = ""             # identifies the reservation for ``BuildSession.finish``
+    __slots__ = ()
 
     @property
     def admitted(self) -> bool:

@@ -11,9 +11,10 @@ whose owner is dead and which are older than ``MIN_AGE``. The sweep runs at most
 from __future__ import annotations
 
 import os
-import re
 import time
-from pathlib import Path
+
+# No tempfile / pathlib / re at import time: every compiled TU takes a work directory
+# here, and tempfile alone (random -> hashlib -> OpenSSL) costs more than the rest.
 
 MIN_AGE = 300.0      # seconds: never touch a directory younger than this
 INTERVAL = 600.0     # seconds between sweeps (per user, across processes)
@@ -22,10 +23,47 @@ INTERVAL = 600.0     # seconds between sweeps (per user, across processes)
 _OWNED = r"^llmcc-(?:[a-z]+-)*(\d+)-[a-z0-9_]{8}$"
 
 
-def temp_dir(kind: str = ""):
-    """A ``tempfile.TemporaryDirectory`` named so that ``sweep`` can find its owner."""
-    import tempfile
-    return tempfile.TemporaryDirectory(prefix=f"llmcc-{kind + '-' if kind else ''}{os.getpid()}-")
+def temp_root() -> str:
+    """The temporary directory, chosen as ``tempfile.gettempdir`` does ($TMPDIR, $TEMP,
+    $TMP, then /tmp, /var/tmp, /usr/tmp, then the working directory), without importing it."""
+    for d in (os.environ.get("TMPDIR"), os.environ.get("TEMP"), os.environ.get("TMP"),
+              "/tmp", "/var/tmp", "/usr/tmp"):
+        if d and os.path.isdir(d) and os.access(d, os.W_OK | os.X_OK):
+            return os.path.abspath(d)
+    return os.getcwd()
+
+
+def make_unique_dir(parent: str, prefix: str) -> str:
+    """Create a new private (0700) directory ``<parent>/<prefix><8 random [0-9a-f]>``."""
+    for _ in range(100):
+        path = os.path.join(parent, prefix + os.urandom(4).hex())
+        try:
+            os.mkdir(path, 0o700)
+            return path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no unique directory name under {parent}")
+
+
+class temp_dir:
+    """A private temporary directory, removed with its contents on exit (as
+    ``tempfile.TemporaryDirectory``, whose interface it keeps: ``with temp_dir() as path``,
+    ``.name``, ``.cleanup()``), named ``llmcc-[kind-]<pid>-<random>`` so that ``sweep``
+    can find its owner."""
+
+    def __init__(self, kind: str = ""):
+        self.name = make_unique_dir(temp_root(), f"llmcc-{kind + '-' if kind else ''}{os.getpid()}-")
+
+    def __enter__(self) -> str:
+        return self.name
+
+    def __exit__(self, *exc) -> bool:
+        self.cleanup()
+        return False
+
+    def cleanup(self) -> None:
+        import shutil
+        shutil.rmtree(self.name, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:
@@ -42,9 +80,10 @@ def _alive(pid: int) -> bool:
 
 def sweep(tmpdir: Path | None = None, *, min_age: float = MIN_AGE, now: float | None = None) -> list[Path]:
     """Remove this user's stale llmcc temporary directories in ``tmpdir``; the removed paths."""
+    import re
     import shutil
-    import tempfile
-    root = Path(tmpdir or tempfile.gettempdir())
+    from pathlib import Path
+    root = Path(tmpdir or temp_root())
     now = time.time() if now is None else now
     uid = os.getuid()
     owned_name = re.compile(_OWNED)   # compiled here: nothing is compiled at start-up
@@ -74,12 +113,11 @@ def sweep(tmpdir: Path | None = None, *, min_age: float = MIN_AGE, now: float | 
 
 def maybe_sweep(tmpdir: Path | None = None, *, interval: float = INTERVAL) -> list[Path]:
     """``sweep`` unless this user swept less than ``interval`` seconds ago. Never raises."""
-    import tempfile
-    root = Path(tmpdir or tempfile.gettempdir())
-    stamp = root / f".llmcc-sweep-{os.getuid()}"
+    root = os.fspath(tmpdir or temp_root())
+    stamp = os.path.join(root, f".llmcc-sweep-{os.getuid()}")
     now = time.time()
     try:
-        if now - stamp.stat().st_mtime < interval:
+        if now - os.stat(stamp).st_mtime < interval:
             return []
     except FileNotFoundError:
         pass

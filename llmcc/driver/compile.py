@@ -232,7 +232,7 @@ def optimize_or_fallback(tc: Toolchain, settings: Settings, inv: Invocation, cwd
         report["decision"] = result
         outcome = result
     report["seconds"] = round(time.monotonic() - start, 3)
-    _write_report(settings, inv, report)
+    _write_report(settings, inv, report, own_fields_only=skip is not None and result is skip)
     return outcome
 
 
@@ -279,12 +279,20 @@ def _optimize(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, wor
                        deadline=start + settings["tu_deadline"])
 
 
-def _write_report(settings: Settings, inv: Invocation, report: dict) -> None:
+def _write_report(settings: Settings, inv: Invocation, report: dict, *,
+                  own_fields_only: bool = False) -> None:
     """Per-TU JSON report (what was tried, verdicts, speedups). Only TUs that were
-    scored as hot or fell back get one, so a large build does not write thousands."""
+    scored as hot or fell back get one, so a large build does not write thousands.
+    ``own_fields_only``: the report holds only this module's strings and numbers (a TU
+    skipped before its baseline), so it needs no sanitizing and llmcc.report's imports
+    (html, ...) are not paid by every TU of a build whose endpoint or budget is gone."""
     if report.get("decision") == "baseline" and "hot_functions" not in report and "fallback" not in report:
         return
-    from ..report import dumps_report   # strict JSON: NaN/Infinity become null
+    if own_fields_only:
+        import json
+        dumps_report = lambda r: json.dumps(r, indent=2, allow_nan=False)  # noqa: E731
+    else:
+        from ..report import dumps_report   # strict JSON: NaN/Infinity become null
     try:
         d = Path(settings["report_dir"]) if settings["report_dir"] else settings.cache_dir() / "reports"
         d.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..cache import atomic_copy
 from ..config import Settings
@@ -22,6 +21,7 @@ from ..outcome import Fallback, NoWin
 from ..toolchain import Toolchain, frontend, middle_end
 from .args import Invocation
 
+TYPE_CHECKING = False   # not typing's: importing typing costs every compile start-up
 if TYPE_CHECKING:   # the TU context is built only for hot TUs; keep it off the common path
     from ..tu import HotFunction, TUContext
 

@@ -24,7 +24,6 @@ import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 # hashlib, tempfile and logging are imported where used: every llm-mode compile asks
 # ``endpoint_down`` before its baseline, and those imports cost start-up.

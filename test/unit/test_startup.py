@@ -6,6 +6,7 @@ a zlib build's ~50 llmcc processes cheap; it fails as soon as someone adds a hea
 at module level on that path."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,25 @@ def test_cache_hit_imports_nothing_heavy_and_restores_the_object(tree, llmcc_env
     (tree / "k.c").write_text((tree / "k.c").read_text() + "int g(void) { return 1; }\n")
     rc, execs, new = probe(["-O2", "-c", "k.c", "-o", "third.o"], tree, env)
     assert rc == 0 and "llmcc.driver.compile" in new
+
+
+def test_llm_mode_with_an_open_breaker_costs_one_clang_run(tree, llmcc_env, tmp_path):
+    """A dead endpoint (breaker open): the TU is compiled once, without the feature plugin,
+    scoring, the agents, the HTTP client or the report renderer -- and gives clang's object."""
+    from llmcc.llm.breaker import Breaker, breaker_path
+    url = "http://127.0.0.1:9/v1"
+    env = dict(llmcc_env, LLMCC_MODE="llm", LLMCC_LLM_BACKEND="openai", LLMCC_LLM_BASE_URL=url,
+               LLMCC_LLM_MODEL="dead", LLMCC_HOTSPOTS_THRESHOLD="0")
+    br = Breaker(breaker_path(Path(env["LLMCC_CACHE_DIR"]), url), threshold=1, cooldown=600)
+    br.record_failure("connection refused (planted)")
+    assert br.open_for() > 500
+    rc, execs, new = probe(["-O2", "-c", "k.c", "-o", "k.o"], tree, env)
+    assert rc == 0 and execs == []
+    subprocess.run([CLANG, "-O2", "-c", "k.c", "-o", "ref.o"], cwd=tree, check=True)
+    assert (tree / "k.o").read_bytes() == (tree / "ref.o").read_bytes()
+    assert "llmcc.driver.compile" in new          # a real miss, compiled by clang
+    expensive = {"typing", "tempfile", "hashlib", "html", "llmcc.report", "llmcc.hotspots",
+                 "llmcc.agents", "llmcc.llm.client", "openai", "llmcc.tu"}
+    assert not new & expensive, sorted(new & expensive)
+    stats = json.loads(run([LLMCC, "stats", "--json"], tree, env).stdout)
+    assert stats.get("fallback:endpoint-unavailable") == 1, stats
