@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..tu import TUContext
-from .extract import CItem, c_items, find_c_function, mask_c
+from .extract import CItem, c_items, c_tokens, find_c_function, mask_c
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +32,11 @@ TRUNCATED = "/* ... truncated by llmcc ({n} more characters) */"
 OMITTED = "/* llmcc: {n} more context item(s) left out for length: {names} */"
 
 # Section titles in display order.
-FLAGS, DECLS, CALLEES, CALLERS, HOT_LOOP, REMARKS, CURRENT_C = (
-    "target flags", "declarations it uses", "functions it calls (defined in this file)",
-    "its callers in this file", "hot loop", "optimizer remarks (clang's own)",
-    "current C of the program")
-_ORDER = (FLAGS, REMARKS, HOT_LOOP, DECLS, CALLEES, CALLERS, CURRENT_C)
+FLAGS, DECLS, EXPANDED, CALLEES, CALLERS, HOT_LOOP, REMARKS, CURRENT_C = (
+    "target flags", "declarations it uses", "the function with its macros expanded",
+    "functions it calls (defined in this file)", "its callers in this file", "hot loop",
+    "optimizer remarks (clang's own)", "current C of the program")
+_ORDER = (FLAGS, REMARKS, HOT_LOOP, DECLS, EXPANDED, CALLEES, CALLERS, CURRENT_C)
 _PREPROCESS_TIMEOUT = 30
 
 
@@ -80,6 +80,9 @@ def context_items(ctx: TUContext, program: str, function: str) -> list[ContextIt
     items += _declarations(ctx, program_items, used, defined_here)
     for name in sorted(callees):
         items.append(ContextItem(CALLEES, name, defined_here[name].text.strip()))
+    expanded = _expanded(ctx, function, body)
+    if expanded:
+        items.append(ContextItem(EXPANDED, function, expanded))
     items += _callers(program_items, function)
     loop = hot_loop(program, function)
     if loop:
@@ -172,6 +175,26 @@ def _declarations(ctx: TUContext, program_items: list[CItem], used: set[str],
                 wanted += sorted(set(re.findall(r"[A-Za-z_]\w*", mask_c(text))) - done
                                  - set(defined_here))
     return chosen
+
+
+def _expanded(ctx: TUContext, function: str, body: str) -> str:
+    """The function as the compiler sees it after the preprocessor, when macros change it
+    (what ``N_BUCKETS`` or ``ZSWAP32(x)`` really are, without chasing #defines)."""
+    if not body:
+        return ""
+    try:     # the preprocessed text is the user's file: useless once the function changed
+        original = ctx.source_path.read_text(errors="replace")
+    except OSError:
+        return ""
+    span = find_c_function(original, function)
+    if span is None or c_tokens(original[span[0]:span[1]]) != c_tokens(body):
+        return ""
+    pre = preprocessed(ctx)
+    span = find_c_function(pre, function) if pre else None
+    if span is None:
+        return ""
+    text = pre[span[0]:span[1]]
+    return text if c_tokens(text) != c_tokens(body) else ""
 
 
 def _is_inline_header(item: CItem) -> bool:

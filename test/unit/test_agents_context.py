@@ -83,6 +83,18 @@ def test_context_holds_header_types_macros_callees_callers_loop_remarks_flags(ct
     assert "lines 5-6 of `score`" in text and "for (int j = 0; j < N_BUCKETS; j++)" in text
     assert "loop-vectorize:MissedDetails x2" in text
     assert "clang -O2 -march=x86-64-v2" in text
+    # The function as the compiler sees it: N_BUCKETS expanded.
+    assert "/* the function with its macros expanded */" in text
+    assert "j < 16" in text
+
+
+def test_function_without_macros_is_not_repeated_expanded(ctx):
+    assert "macros expanded" not in build_context(ctx, SOURCE, "main")
+
+
+def test_rewritten_function_is_not_shown_expanded_from_the_original(ctx):
+    rewritten = SOURCE.replace("s += weight(&es[i]) ^ j;", "s += weight(&es[i]) ^ (j + 0);")
+    assert "macros expanded" not in build_context(ctx, rewritten, "score")
 
 
 def test_budget_keeps_smallest_items_and_says_what_was_left_out(ctx):
