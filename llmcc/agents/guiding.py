@@ -239,6 +239,11 @@ class GuideSession:
                 result[key] = round(result[key], 2)
         result["budget_left"] = self.budget_left
         result["steps_left"] = self.steps_left
+        if name in ("pipeline_agent", "test") and "error" not in result:
+            # Measurements the guide received outside the level-agent dialogue.
+            self.transcript.append({"step": len(self.trace) + 1, "tool": name, **{
+                k: result[k] for k in ("state", "new_state", "pipeline", "correct", "speedup", "accepted",
+                                       "result", "reason") if k in result}})
         self.trace.append({"step": len(self.trace) + 1, "tool": name, "arguments": raw_arguments[:500],
                            "result": _short(result), "budget_before": budget_before,
                            "budget_left": self.budget_left,
@@ -685,10 +690,18 @@ def transcript_text(agents_report: dict) -> str:
     for t in agents_report.get("transcript") or []:
         if not isinstance(t, dict):
             continue
-        lines.append(f"[step {t.get('step')}] {t.get('tool')} on {t.get('state')} ({t.get('function')})")
-        lines.append(f"  instruction: {t.get('instruction') or '(none)'}")
+        if "instruction" in t:         # a level agent: what was asked, what came back
+            lines.append(f"[step {t.get('step')}] {t.get('tool')} on {t.get('state')} ({t.get('function')})")
+            lines.append(f"  instruction: {t.get('instruction') or '(none)'}")
+        else:
+            lines.append(f"[step {t.get('step')}] {t.get('tool')}" + (f" on {t['state']}" if t.get("state") else ""))
+        if t.get("pipeline"):
+            lines.append(f"  pipeline: {t['pipeline']}")
         if t.get("new_state"):
             lines.append(f"  -> {t['new_state']}: speedup {t.get('speedup')}, accepted {t.get('accepted')}")
+        elif "correct" in t:
+            lines.append(f"  -> correct {t.get('correct')}, speedup {t.get('speedup')}, accepted {t.get('accepted')}"
+                         + (f": {t['reason']}" if t.get("reason") else ""))
         else:
             lines.append(f"  -> {t.get('result', 'no new state')}")
         if t.get("no_improvement"):

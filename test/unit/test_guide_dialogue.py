@@ -115,6 +115,7 @@ def test_a_huge_diff_is_cut_and_a_missing_instruction_is_allowed(ctx_for):
                        for i in range(200))
     reply = REWRITES["popcount-builtin"]["reply"].replace("```c\n", "```c\n" + filler + "\n", 1)
     script = [{"match": GUIDE, "tool_calls": [{"name": "source_agent", "arguments": {"state": "p0"}}]},
+              {"match": GUIDE, "tool_calls": [{"name": "test", "arguments": {"state": "p1"}}]},
               {"match": GUIDE, "content": "Done."},
               {"match": "Rewrite the C function", "content": reply}]
     with ScriptedServer(script) as srv:
@@ -125,7 +126,11 @@ def test_a_huge_diff_is_cut_and_a_missing_instruction_is_allowed(ctx_for):
     assert entry["instruction"] == "" and entry["function"] == "popcount_sum"
     assert entry["new_state"] == "p1", entry
     assert len(entry["diff"]) < 4100 and "(diff cut:" in entry["diff"]
-    assert "instruction: (none)" in transcript_text(ctx.report["agents"])
+    # The free test call's measurement is in the transcript too.
+    tested = ctx.report["agents"]["transcript"][1]
+    assert tested["tool"] == "test" and tested["state"] == "p1" and tested["correct"] is True
+    text = transcript_text(ctx.report["agents"])
+    assert "instruction: (none)" in text and "[step 2] test on p1\n  -> correct True" in text
 
 
 WRONG_MAIN = """Counting the magic value once is faster:
