@@ -342,11 +342,16 @@ def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: i
 def _splice(job: LevelJob, program: str, content: str) -> Any:
     """The level's splice; a C rewrite's new helpers are checked against the names the
     TU's headers declare too (computed once per job, only if a reply adds something)."""
-    if job.level.name != "source":
-        return job.level.splice(program, job.function, content)
-    from .context import header_names
-    names = functools.cache(lambda: header_names(job.ctx))
-    return job.level.splice(program, job.function, content, header_names=names)
+    try:
+        if job.level.name != "source":
+            return job.level.splice(program, job.function, content)
+        from .context import header_names
+        names = functools.cache(lambda: header_names(job.ctx))
+        return job.level.splice(program, job.function, content, header_names=names)
+    except Exception as e:  # a parser bug on odd text rejects the sample, never the TU
+        log.warning("splicing a %s reply for %s crashed: %s", job.level.name, job.function, e)
+        return SpliceError("splice", f"llmcc could not read the reply ({type(e).__name__}); "
+                           "put the whole function in one fenced code block")
 
 
 def _same_code_as_baseline(job: LevelJob, obj: Path) -> bool:

@@ -223,3 +223,14 @@ def test_compact_profile_sends_a_shorter_system_prompt_and_smaller_context(tu, t
     settings = load_settings(cwd=tmp_path, env={"LLMCC_CONFIG": str(tmp_path / "full" / "none.toml"),
                                                 "LLMCC_LLM_PROFILE": "compact"})
     assert uses_text_tools(settings)
+
+
+def test_a_crash_while_reading_a_reply_rejects_only_that_sample(tu, tmp_path, monkeypatch):
+    from llmcc.agents import levels
+
+    def broken(*args, **kwargs):
+        raise IndexError("parser bug")
+    monkeypatch.setattr(levels.SourceLevel, "splice", broken)
+    result, _ = run(tu, tmp_path, [{"content": "```c\nint x;\n```", "repeat": -1}])
+    [sample] = result.samples
+    assert (sample.status, sample.stage) == ("invalid", "splice") and "IndexError" in sample.detail
