@@ -255,18 +255,31 @@ def test_program_plan_adds_model_written_stdin_inputs_and_catches_what_only_they
     assert "correctness input 4 (model-written)" in failing[0].detail
 
 
-@pytest.mark.parametrize("broken", ["crashes", "hangs", "nul-argument"])
+@pytest.mark.parametrize("broken", ["crashes", "hangs", "nul-argument", "does-not-compile", "no-code",
+                                    "nondeterministic"])
 def test_hostile_program_generator_is_dropped_with_a_counted_reason(program_ctx_for, broken):
     program = {"crashes": PROGRAM_GENERATOR.replace("int i = atoi(argv[2]);", "int i = atoi(argv[2]);\n    if (i == 6) abort();"),
                "hangs": PROGRAM_GENERATOR.replace("int i = atoi(argv[2]);", "int i = atoi(argv[2]);\n    while (i == 2) { }"),
                "nul-argument": PROGRAM_GENERATOR.replace('printf("%ld\\n", n);',
-                                                         'printf("#ARGS a%cb\\n", 0); printf("%ld\\n", n);')}[broken]
+                                                         'printf("#ARGS a%cb\\n", 0); printf("%ld\\n", n);'),
+               "does-not-compile": PROGRAM_GENERATOR.replace("return 0;\n}", "return undeclared_name;\n}"),
+               "no-code": "",
+               "nondeterministic": PROGRAM_GENERATOR.replace("static unsigned long long s = 88172645463325252ULL;",
+                                                             "static unsigned long long s;").replace(
+                   "int i = atoi(argv[2]);", "int i = atoi(argv[2]);\n    struct timespec ts;\n"
+                   "    clock_gettime(CLOCK_MONOTONIC, &ts);\n    s = (unsigned long long)ts.tv_nsec | 1;").replace(
+                   "#include <string.h>", "#include <string.h>\n#include <time.h>")}[broken]
     assert program != PROGRAM_GENERATOR
-    ctx, plan, _ = program_plan_from(program_ctx_for, f"```c\n{program}\n```")
+    reply = f"```c\n{program}\n```" if program else "Sorry, I cannot see how the program reads its input."
+    ctx, plan, _ = program_plan_from(program_ctx_for, reply)
     notes = ctx.report["agents_testing"]["mix"]
-    expected = {"crashes": "generator-crashed", "hangs": "generator-hung", "nul-argument": "generator-invalid"}[broken]
+    expected = {"crashes": "generator-crashed", "hangs": "generator-hung", "nul-argument": "generator-invalid",
+                "does-not-compile": "generator-build-failed", "no-code": "generator-missing",
+                "nondeterministic": "generator-invalid"}[broken]
     assert notes["plan"] == "deterministic" and notes["generator_rejected_reason"] == expected, notes
     assert ctx.report["agents_testing_rejected"] == {expected: 1}
+    if broken == "nondeterministic":
+        assert "not deterministic" in notes["generator_rejected"]
     # The built-in program plan is what remains, untouched.
     assert plan.mode == "program" and plan.builtin is None and "generator" not in plan.detail
     assert all(i.origin == "" for i in plan.correctness)
