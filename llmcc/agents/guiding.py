@@ -157,10 +157,10 @@ class GuideSession:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.states: dict[str, ProgramState] = {}
         self.trace: list[dict] = []
-        self.transcript: list[dict] = []     # the guide <-> level-agent exchanges
+        self.transcript: list[dict] = []     # instructions sent, code and measurements received
         self.level_results: list[LevelResult] = []
         self.plans: dict[str, Any] = {}
-        self.level_attempts: dict[tuple[str, str, str], int] = {}
+        self.level_attempts: dict[tuple[str, str, str, str], int] = {}   # level, program, function, instruction
         self.pipeline_reports: list[dict] = []
         self.stopped = ""
         self.emitted: ProgramState | None = None
