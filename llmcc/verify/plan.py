@@ -25,9 +25,11 @@ class TestPlan:
     ``llmcc.verify.evaluate.build_test_plan`` (or the testing agent).
 
     ``correctness`` / ``scale`` hold ``inputs.FunctionInput`` (function mode: the harness
-    binary takes ``kind index``) or ``inputs.ProgramInput`` (program mode: argv + stdin).
-    ``builtin_correctness`` / ``builtin_scale``: the deterministic inputs of a plan whose
-    harness was written by a model; they are always run too (model tests add, never replace).
+    binary takes ``kind index``) or ``inputs.ProgramInput`` (program mode: argv + stdin;
+    ``origin="model-written"`` for a model generator's inputs).
+    ``builtin``: under a plan made by the testing agent (``detail["generator"]`` set: a
+    model-written harness, or model-written program inputs), the deterministic plan; it is
+    always run too (model tests add, never replace; ``all_plans``).
     """
 
     mode: str                                   # "function" | "program"
