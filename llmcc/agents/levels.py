@@ -201,16 +201,25 @@ class SourceLevel(Level):
         the TU (or, via ``header_names``, its headers) already declares is refused."""
         reply = reply.replace("\r\n", "\n")
         span = self._span(program, function)
+        if span is None:
+            return super().splice(program, function, reply)
+        # Helpers an earlier rewrite of this function added are the rewrite's own: a new
+        # reply may restate, change or drop them, so they are set aside and rebuilt.
+        region = helper_region(program, function, span[0])
+        old_helpers = program[region:span[0]] if region is not None else ""
+        if region is not None:
+            program = program[:region] + program[span[0]:]
+            span = (region, region + span[1] - span[0])
         spliced = super().splice(program, function, reply)
-        if isinstance(spliced, SpliceError) or span is None:
+        if isinstance(spliced, SpliceError):
             return spliced
         blocks = source_blocks(reply, function, original=program[span[0]:span[1]])
-        if blocks:
-            extra = source_additions(program, blocks, function, header_names)
-            if isinstance(extra, SpliceError):
-                return extra
-            if extra:
-                spliced = spliced[:span[0]] + extra + spliced[span[0]:]
+        added = source_additions(program, blocks, function, header_names) if blocks else []
+        if isinstance(added, SpliceError):
+            return added
+        helpers = _merge_helpers(old_helpers, added)
+        if helpers:
+            spliced = spliced[:span[0]] + _helper_block(function, helpers) + spliced[span[0]:]
         new_end = len(spliced) - (len(program) - span[1])
         if re.match(r"\n[ \t]*#[ \t]*line\b", spliced[new_end:]):
             return spliced   # an earlier splice's directive already follows the function
@@ -239,14 +248,48 @@ class SourceLevel(Level):
         return Lowered(obj.output, opt.output)
 
 
+def _helpers_open(function: str) -> str:
+    return f"/* llmcc: helpers of {function} (added by a rewrite) */\n"
+
+
+def _helpers_close(function: str) -> str:
+    return f"/* llmcc: end of helpers of {function} */\n"
+
+
+def helper_region(program: str, function: str, start: int) -> int | None:
+    """Where the helper block an earlier rewrite put right before ``function`` (defined
+    at ``start``) begins, or None if there is none."""
+    close = _helpers_close(function)
+    if not program[:start].endswith(close):
+        return None
+    found = program.rfind(_helpers_open(function), 0, start - len(close))
+    return None if found < 0 else found
+
+
+def _helper_block(function: str, items: list[str]) -> str:
+    return _helpers_open(function) + "\n\n".join(items) + "\n" + _helpers_close(function)
+
+
+def _merge_helpers(old_block: str, added: list[CItem]) -> list[str]:
+    """The earlier rewrite's helpers the reply does not redefine (the new function may
+    still call them; an unused static helper costs nothing), then the reply's new ones."""
+    inner = old_block.split("\n", 1)[1] if old_block else ""
+    inner = inner[:inner.rfind("/* llmcc: end of helpers")] if inner else ""
+    new_names = {name for it in added for name in it.names}
+    new_tokens = {c_tokens(it.text) for it in added}
+    kept = [it.text.strip() for it in c_items(inner)
+            if not (set(it.names) & new_names) and c_tokens(it.text) not in new_tokens]
+    return kept + [it.text.strip() for it in added]
+
+
 # Directives a reply may add before the function; others (#pragma, #undef, #if groups,
 # #line) are not taken from a reply: they could change how the rest of the TU compiles.
 _ADDABLE_DIRECTIVES = ("include", "define")
 
 
 def source_additions(program: str, blocks: list[tuple[str, bool]], function: str,
-                     header_names: Callable[[], Set[str]] | None = None) -> str | SpliceError:
-    """The text to put before ``function``: the items of the reply's code blocks that are
+                     header_names: Callable[[], Set[str]] | None = None) -> list[CItem] | SpliceError:
+    """What to put before ``function``: the items of the reply's code blocks that are
     new to ``program`` (helpers, tables, macros, types, includes), in the reply's order.
     ``blocks``: (text, is the block the function comes from), as ``source_blocks`` gives.
 
@@ -262,12 +305,12 @@ def source_additions(program: str, blocks: list[tuple[str, bool]], function: str
         block_items += [(it, main) for it in c_items(text)
                         if target is None or it.end <= target[0] or it.start >= target[1]]
     if not block_items:
-        return ""
+        return []
     program_items = c_items(program)
     known_tokens = {c_tokens(it.text) for it in program_items}
     tu_names = {name for it in program_items for name in it.names}
     headers: Set[str] | None = None
-    added: list[str] = []
+    added: list[CItem] = []
     for item, main in block_items:
         if c_tokens(item.text) in known_tokens:
             continue
@@ -299,8 +342,8 @@ def source_additions(program: str, blocks: list[tuple[str, bool]], function: str
                 f"would be a new exported symbol: declare new helpers and tables 'static'")
         if item.kind != "directive" and not item.names:
             continue         # nothing it declares can be used (e.g. a stray block)
-        added.append(item.text.strip())
-    return "\n".join(added) + "\n\n" if added else ""
+        added.append(item)
+    return added
 
 
 def _is_prototype(item: CItem) -> bool:

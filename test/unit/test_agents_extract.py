@@ -546,3 +546,29 @@ def test_asm_reply_with_a_constant_pool_moves_it_out_of_the_function_and_assembl
     proc = subprocess.run([str(find_toolchain().clang), "-c", str(src), "-o", str(tmp_path / "p.o")],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_later_round_may_keep_change_or_replace_the_helpers_of_an_earlier_one(tmp_path):
+    import subprocess
+
+    from llmcc.toolchain import find_toolchain
+    level = SourceLevel()
+    once = level.splice(KERNELS, "popcount_sum", POPCOUNT_HELPER_REPLY)
+    assert isinstance(once, str) and "llmcc: helpers of popcount_sum" in once
+    # Round 2 gives only the function and still calls the helper: it is kept.
+    only_fn = ("```c\nuint64_t popcount_sum(const uint32_t *words, size_t n)\n{\n    uint64_t t = 0;\n"
+               "    for (size_t i = n; i-- > 0;)\n        t += count_word(words[i]);\n    return t;\n}\n```")
+    kept = level.splice(once, "popcount_sum", only_fn)
+    assert isinstance(kept, str) and kept.count("static inline uint64_t count_word") == 1
+    # Round 3 changes the helper itself: no name collision with its own earlier helper.
+    changed = level.splice(kept, "popcount_sum", POPCOUNT_HELPER_REPLY.replace(
+        "return (uint64_t)__builtin_popcount(w);", "return (uint64_t)__builtin_popcountl(w);"))
+    assert isinstance(changed, str), changed
+    assert changed.count("count_word(uint32_t w)") == 1 and "__builtin_popcountl(w)" in changed
+    assert changed.count("llmcc: helpers of popcount_sum") == 1 and changed.count("#line") == 1
+    for tag, text in (("once", once), ("kept", kept), ("changed", changed)):
+        src = tmp_path / f"{tag}.c"
+        src.write_text(text)
+        proc = subprocess.run([str(find_toolchain().clang), "-O2", "-c", str(src), "-o", str(tmp_path / f"{tag}.o")],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, (tag, proc.stderr)
