@@ -68,8 +68,10 @@ def make_test_plan(ctx: TUContext, function: str, client: Any) -> Any:
     """A ``TestPlan`` for ``function``: the deterministic plan, extended by the model's
     validated generator when there is one (the model's tests *add* to the built-in ones:
     the generator plan carries the built-in plan as ``builtin`` and every candidate runs
-    both). ``Fallback`` only when neither can test it. Never raises. The outcome is
-    recorded in ``ctx.report["agents_testing"][function]``."""
+    both). For a program TU (``ctx.has_main``) the generator makes argv/stdin inputs for
+    the whole program. ``Fallback`` only when neither can test it. Never raises. The
+    outcome is recorded in ``ctx.report["agents_testing"][function]``, a rejected
+    generator's reason counted in ``ctx.report["agents_testing_rejected"]``."""
     from ..verify.evaluate import build_test_plan
     notes = ctx.report.setdefault("agents_testing", {})
     builtin = build_test_plan(ctx, function)
