@@ -29,7 +29,7 @@ from .log import log
 ENTRY_META = "entry.json"
 
 
-# shutil and tempfile are imported where used, and hashes come from the _blake2 /
+# shutil and tempfile are imported where used (and avoided on a compile's path), and hashes come from the _blake2 /
 # _sha256 builtins when present: every compile imports this module, and hashlib loads
 # OpenSSL and tempfile pulls in random and shutil before anything is hashed or written.
 
@@ -58,13 +58,17 @@ def hash_file(path: str | os.PathLike) -> str | None:
         return None
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: str | os.PathLike) -> str:
+    with open(path, "rb") as f:
+        return _sha256_bytes(f.read())
+
+
+def _sha256_bytes(data: bytes) -> str:
     try:
         from _sha256 import sha256
     except ImportError:
         from hashlib import sha256
-    with open(path, "rb") as f:
-        return sha256(f.read()).hexdigest()
+    return sha256(data).hexdigest()
 
 
 def atomic_write_bytes(dest: Path, data: bytes, *, mode: int | None = None) -> None:
@@ -284,9 +288,9 @@ class Cache:
 
     def store(self, key2: str, files: dict[str, Path | bytes]) -> bool:
         """Store an entry atomically: build it in a temp dir, then rename the directory."""
-        import shutil
+        # Neither tempfile nor shutil (zlib, bz2, lzma at import): every miss stores.
         from pathlib import Path
-        from .tmpsweep import make_unique_dir   # not tempfile: its imports cost every miss
+        from .tmpsweep import make_unique_dir, remove_tree
         d = self._entry_dir(key2)
         tmp = None
         try:
@@ -295,17 +299,14 @@ class Cache:
             digests: dict[str, str] = {}
             total = 0
             for name, content in files.items():
-                target = tmp / name
-                if isinstance(content, bytes):
-                    target.write_bytes(content)
-                else:
-                    shutil.copyfile(content, target)
-                digests[name] = _sha256(target)
-                total += target.stat().st_size
+                data = content if isinstance(content, bytes) else Path(content).read_bytes()
+                (tmp / name).write_bytes(data)
+                digests[name] = _sha256_bytes(data)
+                total += len(data)
             (tmp / ENTRY_META).write_text(json.dumps({"files": digests, "size": total,
                                                       "created": time.time()}))
             if d.exists():
-                shutil.rmtree(d, ignore_errors=True)   # replacing a corrupt/old entry
+                remove_tree(str(d))   # replacing a corrupt/old entry
             os.rename(tmp, d)
             tmp = None
         except OSError as e:
@@ -313,7 +314,7 @@ class Cache:
             return False
         finally:
             if tmp is not None:
-                shutil.rmtree(tmp, ignore_errors=True)
+                remove_tree(str(tmp))
         if self.bump("bytes_stored_since_evict", total) > self.max_size // 10:
             self.evict()
         return True

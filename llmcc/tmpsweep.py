@@ -62,8 +62,28 @@ class temp_dir:
         return False
 
     def cleanup(self) -> None:
-        import shutil
-        shutil.rmtree(self.name, ignore_errors=True)
+        remove_tree(self.name)
+
+
+def remove_tree(path: str) -> None:
+    """``shutil.rmtree(path, ignore_errors=True)`` for llmcc's own small directories,
+    without shutil's imports (zlib, bz2, lzma): symlinks are removed, never followed."""
+    try:
+        entries = list(os.scandir(path))
+    except OSError:
+        entries = []
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                remove_tree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass
 
 
 def _alive(pid: int) -> bool:

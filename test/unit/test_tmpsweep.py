@@ -91,3 +91,19 @@ def test_killed_compile_leaves_work_dir_that_the_next_compile_removes(tmp_path, 
     assert got.returncode == 0
     assert not work[0].exists()
     assert not [d for d in tmp.iterdir() if d.name.startswith("llmcc-")]
+
+
+def test_temp_dir_cleanup_removes_nested_content_but_never_follows_symlinks(tmp_path):
+    from llmcc.tmpsweep import temp_dir
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("keep")
+    with temp_dir("io") as d:
+        work = Path(d)
+        assert work.name.startswith(f"llmcc-io-{os.getpid()}-") and oct(work.stat().st_mode)[-3:] == "700"
+        (work / "opt" / "deep").mkdir(parents=True)
+        (work / "opt" / "deep" / "x.o").write_bytes(b"obj")
+        (work / "link").symlink_to(outside)
+        (work / "opt" / "filelink").symlink_to(outside / "keep.txt")
+    assert not work.exists()
+    assert (outside / "keep.txt").read_text() == "keep"
