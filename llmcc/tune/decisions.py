@@ -14,7 +14,7 @@ Format (JSON, written by ``llmcc tune``, read by every build)::
                                          "edits": [...]} | null,
                             "rewrite": {"level": "source", "function": "kernel",
                                         "program": "<whole rewritten C text>", "sha256": "...",
-                                        "object_sha256": "...", "diff": "...",
+                                        "object_digest": "...", "diff": "...",
                                         "verdicts": [...]}},    # optional (tune/rewrite.py)
               "evidence": {...}}],       # check result, measured speedup and interval
      "session": {...}}                   # what the tune session tried (for the report)
@@ -25,7 +25,7 @@ builds do not re-decide them in the build.
 
 A rewrite decision is re-validated cheaply on every build: the rewrite is lowered as the
 level agent lowered it and its object must be byte-identical to the one its checks
-validated (``object_sha256``); otherwise clang's object is kept and the decision is
+validated, debug sections aside (``object_digest``); otherwise clang's object is kept and the decision is
 counted as ``decision_invalid`` (as is a pipeline decision whose stages fail:
 ``decision_failed``).
 

@@ -12,17 +12,19 @@ all of that comes back; tune then judges it on the user's workload (check comman
 run's output, timing) like any other candidate.
 
 The decision stores the whole rewritten TU text (as the user would write it), its
-sha256, the sha256 of the object the level agent validated, a unified diff against the
+sha256, the digest of the object the level agent validated (``object_digest``: sha256
+without debug sections), a unified diff against the
 original source and the checks' verdicts::
 
     "rewrite": {"level": "source" | "ir", "function": "kernel", "program": "<C or IR text>",
-                "sha256": "...", "object_sha256": "...", "diff": "--- a/k.c ...",
+                "sha256": "...", "object_digest": "...", "diff": "--- a/k.c ...",
                 "verdicts": [...], "samples": 2}
 
 Replaying (``rewrite_object``) lowers the text exactly as the level agent did
 (``SourceLevel.lower``: frontend, the user's -O pipeline, backend; ``IRLevel.lower``: the
 backend; always with the user's flags)
-and re-validates cheaply: the object must be byte-identical to the validated one. Any
+and re-validates cheaply: the object must be byte-identical to the validated one (debug
+sections aside: they name the directory it was compiled in). Any
 other object (another clang, other flags that still match, an edited file) is refused,
 so no build ever links a rewrite that was not checked as it is.
 """
@@ -103,7 +105,7 @@ def propose_rewrite(root: Path, record: dict, function: str, client: Any, workdi
     name = record["source"] if level == "source" else f"{record['source']}.ll"
     rewrite = {"level": level, "function": function, "program": program,
                "sha256": hashlib.sha256(program.encode()).hexdigest(),
-               "object_sha256": sha256_file(best.object_path),
+               "object_digest": object_digest(ctx.toolchain, best.object_path),
                "diff": source_diff(original, program, name),
                "verdicts": best.verdicts, "harness_speedup": best.speedup,
                "samples": len(samples)}
@@ -162,6 +164,20 @@ def rewrite_object(tc, settings, inv, cwd: Path, rewrite: dict, workdir: Path) -
     lowered = LEVEL_BY_NAME[level].lower(ctx, path, path.parent)
     if isinstance(lowered, Fallback):
         return f"the rewrite does not compile here: {lowered}"
-    if sha256_file(lowered.object_path) != rewrite.get("object_sha256"):
+    digest = object_digest(tc, lowered.object_path)
+    if digest is None or digest != rewrite.get("object_digest"):
         return "the rewrite's object differs from the validated one (toolchain or flags changed?)"
     return lowered.object_path
+
+
+def object_digest(tc, obj: Path) -> str | None:
+    """sha256 of the object without its debug sections. Debug info holds the directory it
+    was compiled in (the session's plain tree, the user's tree): it describes the code
+    but does not change what runs, and everything else must be byte-identical."""
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="llmcc-digest-") as tmp:
+        out = Path(tmp) / "nodebug.o"
+        proc = subprocess.run([str(tc.tool("llvm-objcopy")), "--strip-debug", str(obj), str(out)],
+                              capture_output=True, timeout=60)
+        return sha256_file(out) if proc.returncode == 0 else None

@@ -87,3 +87,23 @@ def test_report_html_includes_the_tune_session(tmp_path):
 def test_instruction_counts_get_the_smaller_margin():
     from llmcc.tune.session import INSTRUCTIONS_MARGIN, TIME_MARGIN, default_margin
     assert default_margin("instructions") == INSTRUCTIONS_MARGIN < TIME_MARGIN == default_margin("time")
+
+
+def test_object_digest_ignores_only_debug_sections(tmp_path):
+    """The re-validation digest of a rewrite's object: the same code compiled with -g in
+    two directories (the session's tree, the user's) digests the same; other code not."""
+    from conftest import CLANG
+    from llmcc.toolchain import find_toolchain
+    from llmcc.tune.rewrite import object_digest
+    from llmcc.tune.record import sha256_file
+    tc = find_toolchain()
+    objs = []
+    for name, body in (("a", "return x * 3;"), ("b", "return x * 3;"), ("c", "return x * 5;")):
+        d = tmp_path / name
+        d.mkdir()
+        (d / "k.c").write_text(f"int k(int x) {{ {body} }}\n")
+        assert run([CLANG, "-O2", "-g", "-c", "k.c", "-o", "k.o"], d).returncode == 0
+        objs.append(d / "k.o")
+    assert sha256_file(objs[0]) != sha256_file(objs[1])         # the directory is in the debug info
+    assert object_digest(tc, objs[0]) == object_digest(tc, objs[1]) is not None
+    assert object_digest(tc, objs[0]) != object_digest(tc, objs[2])
