@@ -147,11 +147,11 @@ def run_session(opts: TuneOptions, stream=sys.stderr) -> dict:
 def _llm_client(progress: Progress):
     """The configured endpoint's client (llm.backend), or None: then only the profile and
     the non-LLM policy's pipeline edits are tried; with it, also the LLM pipeline policy
-    and source rewrites of the hottest functions."""
+    and source / IR rewrites of the hottest functions."""
     from ..config import load_settings
     from ..llm.client import make_client
     client = make_client(load_settings(), deadline=progress.deadline)
-    progress.say("LLM pipeline edits and source rewrites: "
+    progress.say("LLM pipeline edits and source/IR rewrites: "
                  + ("on (endpoint configured)" if client else "off (no endpoint configured)"))
     return client
 
@@ -308,7 +308,13 @@ def _tune_tu_with_rewrites(st: State, progress: Progress, source: str, functions
     """LLM rewrites of the TU's hottest functions, source level first, then IR: each
     proposed and validated by the level agent against the original TU
     (``rewrite.propose_rewrite``), then judged on the workload like every other candidate.
-    A function's later levels are skipped once one of its rewrites is accepted."""
+    A function's later levels are skipped once one of its rewrites is accepted.
+
+    A TU has one transform: a rewrite is validated and replayed as the level agent built it
+    (the -O pipeline, no profile), so it replaces what was accepted for the TU before, and
+    every rewrite starts from the original TU -- a second function's rewrite (with
+    ``llm_rewrites`` > 1) replaces the first one's, and is accepted only if the program
+    is faster with it than with the first."""
     for function in functions[:st.opts.llm_rewrites]:
         function = function.rsplit(":", 1)[-1]      # a static's profile name is "file.c:name"
         for level in st.opts.rewrite_levels:
