@@ -2,8 +2,6 @@
 file and its headers, callees, callers, hot loop, remarks, flags, within a budget."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from llmcc.agents.context import (OMITTED, ContextItem, build_context, header_names, hot_loop,

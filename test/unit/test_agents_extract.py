@@ -441,7 +441,7 @@ def test_no_improvement_statements(text, expected):
     assert (no_improvement_statement(text) is not None) is expected
 
 
-@pytest.mark.parametrize("tag", ["llvm", "ll", ""])
+@pytest.mark.parametrize("tag", ["llvm", "ll", "none", ""])
 def test_indented_crlf_ir_reply_splices_flush_left_and_parses(tag):
     reply = (f"Here you go:\r\n\r\n   ```{tag}\r\n   define i32 @f(i32 %x) #0 {{\r\n"
              "     %c = call i32 @llvm.ctpop.i32(i32 %x)\r\n     ret i32 %c\r\n   }\r\n"
@@ -452,7 +452,7 @@ def test_indented_crlf_ir_reply_splices_flush_left_and_parses(tag):
     assert "\ndeclare i32 @llvm.ctpop.i32(i32)" in spliced
 
 
-@pytest.mark.parametrize("tag", ["asm", "x86asm", "nasm", "s", ""])
+@pytest.mark.parametrize("tag", ["asm", "x86asm", "nasm", "s", "none", ""])
 def test_asm_reply_with_any_asm_tag_and_crlf_is_extracted(tag):
     reply = f"Faster:\r\n```{tag}\r\nf:\r\n\tleal\t(%rdi,%rdi,2), %eax\r\n\tretq\r\n```\r\n"
     spliced = AsmLevel().splice(ASM, "f", reply)
