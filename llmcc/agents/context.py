@@ -328,6 +328,12 @@ def header_names(ctx: TUContext) -> frozenset[str]:
     return frozenset(name for it in preprocessed_items(ctx) for name in it.names)
 
 
+def header_tokens(ctx: TUContext) -> frozenset[str]:
+    """``c_tokens`` of every item the TU sees (so a reply that restates a header's typedef
+    or struct, as shown in its context, is not taken for a new definition)."""
+    return frozenset(c_tokens(it.text) for it in preprocessed_items(ctx))
+
+
 def preprocessed_items(ctx: TUContext) -> list[CItem]:
     """``c_items`` of the preprocessed TU (empty if it cannot be preprocessed), scanned
     once per TU: every prompt and every sample's collision check asks."""

@@ -345,9 +345,10 @@ def _splice(job: LevelJob, program: str, content: str) -> Any:
     try:
         if job.level.name != "source":
             return job.level.splice(program, job.function, content)
-        from .context import header_names
-        names = functools.cache(lambda: header_names(job.ctx))
-        return job.level.splice(program, job.function, content, header_names=names)
+        from .context import header_names, header_tokens
+        return job.level.splice(program, job.function, content,
+                                header_names=functools.cache(lambda: header_names(job.ctx)),
+                                header_tokens=functools.cache(lambda: header_tokens(job.ctx)))
     except Exception as e:  # a parser bug on odd text rejects the sample, never the TU
         log.warning("splicing a %s reply for %s crashed: %s", job.level.name, job.function, e)
         return SpliceError("splice", f"llmcc could not read the reply ({type(e).__name__}); "

@@ -190,7 +190,8 @@ class SourceLevel(Level):
         return program[span[0]:span[1]] if span else None
 
     def splice(self, program: str, function: str, reply: str, *,
-               header_names: Callable[[], Set[str]] | None = None) -> str | SpliceError:
+               header_names: Callable[[], Set[str]] | None = None,
+               header_tokens: Callable[[], Set[str]] | None = None) -> str | SpliceError:
         """The rewritten definition in place of the old one, followed by a ``#line`` that
         gives the code after it its original line numbers: debug info and ``__LINE__`` of
         every untouched function stay exactly as in the user's file.
@@ -198,7 +199,9 @@ class SourceLevel(Level):
         What the reply's block adds beside the function (static helpers, tables, macros,
         types, includes the TU lacks) goes right before it; what it restates of the TU is
         left alone (a whole-file reply replaces nothing but the function). A new name that
-        the TU (or, via ``header_names``, its headers) already declares is refused."""
+        the TU (or, via ``header_names``, its headers) already declares is refused, unless
+        the item restates a header's own declaration (``header_tokens``: ``c_tokens`` of
+        every item of the preprocessed TU; the prompt's context shows such declarations)."""
         reply = reply.replace("\r\n", "\n")
         span = self._span(program, function)
         if span is None:
@@ -214,7 +217,8 @@ class SourceLevel(Level):
         if isinstance(spliced, SpliceError):
             return spliced
         blocks = source_blocks(reply, function, original=program[span[0]:span[1]])
-        added = source_additions(program, blocks, function, header_names) if blocks else []
+        added = (source_additions(program, blocks, function, header_names, header_tokens)
+                 if blocks else [])
         if isinstance(added, SpliceError):
             return added
         helpers = _merge_helpers(old_helpers, added)
@@ -288,7 +292,8 @@ _ADDABLE_DIRECTIVES = ("include", "define")
 
 
 def source_additions(program: str, blocks: list[tuple[str, bool]], function: str,
-                     header_names: Callable[[], Set[str]] | None = None) -> list[CItem] | SpliceError:
+                     header_names: Callable[[], Set[str]] | None = None,
+                     header_tokens: Callable[[], Set[str]] | None = None) -> list[CItem] | SpliceError:
     """What to put before ``function``: the items of the reply's code blocks that are
     new to ``program`` (helpers, tables, macros, types, includes), in the reply's order.
     ``blocks``: (text, is the block the function comes from), as ``source_blocks`` gives.
@@ -331,6 +336,8 @@ def source_additions(program: str, blocks: list[tuple[str, bool]], function: str
         if clash:
             if item.kind == "declaration" and (_is_prototype(item) or not main):
                 continue     # the TU declares it already; or a quote of its types
+            if header_tokens is not None and c_tokens(item.text) in header_tokens():
+                continue     # a header's declaration, restated from the prompt's context
             return SpliceError(
                 "splice", f"'{clash[0]}' (in '{_first_line(item.text)}') is already declared in "
                 f"the translation unit or its headers, and your reply defines it differently. "

@@ -572,3 +572,16 @@ def test_a_later_round_may_keep_change_or_replace_the_helpers_of_an_earlier_one(
         proc = subprocess.run([str(find_toolchain().clang), "-O2", "-c", str(src), "-o", str(tmp_path / f"{tag}.o")],
                               capture_output=True, text=True)
         assert proc.returncode == 0, (tag, proc.stderr)
+
+
+def test_a_header_declaration_restated_from_the_context_is_not_a_collision():
+    reply = POPCOUNT_HELPER_REPLY.replace("#include <stddef.h>\n",
+                                          "#include <stddef.h>\ntypedef unsigned long size_t;\n")
+    headers = {"size_t", "uint32_t"}
+    result = SourceLevel().splice(KERNELS, "popcount_sum", reply, header_names=lambda: headers,
+                                  header_tokens=lambda: {c_tokens("typedef  unsigned long size_t ;")})
+    assert isinstance(result, str) and "typedef unsigned long size_t;" not in result
+    changed = reply.replace("typedef unsigned long size_t;", "typedef unsigned int size_t;")
+    result = SourceLevel().splice(KERNELS, "popcount_sum", changed, header_names=lambda: headers,
+                                  header_tokens=lambda: {c_tokens("typedef unsigned long size_t;")})
+    assert isinstance(result, SpliceError) and "'size_t'" in result.message
