@@ -107,3 +107,10 @@ def test_object_digest_ignores_only_debug_sections(tmp_path):
     assert sha256_file(objs[0]) != sha256_file(objs[1])         # the directory is in the debug info
     assert object_digest(tc, objs[0]) == object_digest(tc, objs[1]) is not None
     assert object_digest(tc, objs[0]) != object_digest(tc, objs[2])
+
+
+def test_text_report_names_rewrite_decisions(tmp_path):
+    from llmcc.tune.report import render_session
+    text = render_session(decisions(tmp_path))
+    assert "kernel.c" in text and "source rewrite of kernel" in text
+    assert "llmcc-profile-abc.profdata" in text
