@@ -37,8 +37,10 @@ def optimize_tu(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, w
         return "not_hot"
     mode = resolve_mode(settings)
     report["mode_resolved"] = mode
-    from ..llm.breaker import endpoint_down   # open breaker: skip the work that only serves the model
-    if mode == "llm" and (why := endpoint_down(settings)):
+    # Open breaker, or nothing listening at the endpoint's address: skip the work that
+    # only serves the model (remarks, context, test plans, the HTTP client's imports).
+    from ..llm.breaker import endpoint_down, endpoint_unreachable
+    if mode == "llm" and (why := endpoint_down(settings) or endpoint_unreachable(settings)):
         return Fallback("endpoint-unavailable", why)
     if mode == "score":
         return _score_only(tc, settings, inv, cwd, work, hot, deadline, features, profile, report)

@@ -84,12 +84,15 @@ class Breaker:
                 logger.info("llm breaker: endpoint answered, closing")
             state.clear()
 
-    def record_failure(self, what: str, *, retry_after: float = 0.0, timeout: bool = False) -> None:
-        """One failed attempt (``what`` is kept for the message while open)."""
+    def record_failure(self, what: str, *, retry_after: float = 0.0, timeout: bool = False,
+                       open_now: bool = False) -> None:
+        """One failed attempt (``what`` is kept for the message while open). ``timeout`` /
+        ``open_now``: a failure that opens the breaker by itself (it already cost
+        ``llm.timeout``, or nothing listens at the address)."""
         now = self._clock()
         with self._state() as state:
             failures = int(state.get("failures", 0)) + 1
-            state["failures"] = max(failures, self.threshold) if timeout else failures
+            state["failures"] = max(failures, self.threshold) if (timeout or open_now) else failures
             state["last_error"] = what[:300]
             probing = state.pop("probing", False)
             already_open = float(state.get("open_until", 0.0)) > now and not probing
@@ -186,3 +189,44 @@ def endpoint_down(settings) -> str:
     except (TypeError, ValueError):
         return ""   # a damaged file: the client's own locked check decides
     return breaker._why(state, left) if left > 0 else ""
+
+
+def connect_error(base_url: str, timeout: float) -> str:
+    """Why nothing accepts a TCP connection at the endpoint's address (refused, unknown
+    host), or "": connected, merely slow or filtered (the client's own timeout decides
+    then), or behind a proxy (the proxy, not this host, is what the client talks to)."""
+    from urllib.parse import urlsplit
+    from urllib.request import getproxies, proxy_bypass
+    try:
+        parts = urlsplit(base_url or "https://api.openai.com/v1")
+        host = parts.hostname or ""
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return ""
+    if not host or (getproxies() and not proxy_bypass(host)):
+        return ""
+    import socket
+    try:
+        socket.create_connection((host, port), timeout=max(0.1, timeout)).close()
+    except (ConnectionRefusedError, socket.gaierror) as e:
+        return f"cannot connect to {host}:{port}: {e}"
+    except OSError:
+        return ""
+    return ""
+
+
+def endpoint_unreachable(settings) -> str:
+    """Why the configured endpoint cannot be reached at all, or "". Asked by the driver
+    for a hot TU before any work that only serves the model (remarks, the TU context,
+    test plans, importing the HTTP client): a closed port then costs one refused
+    connect, and it opens the shared breaker at once, so the rest of the build skips
+    even the feature plugin (``endpoint_down``)."""
+    if settings["llm.backend"] != "openai":
+        return ""
+    why = connect_error(settings["llm.base_url"], min(float(settings["llm.timeout"]), 5.0))
+    if why:
+        Breaker(breaker_path(settings.cache_dir(), settings["llm.base_url"]),
+                threshold=int(settings["llm.breaker_failures"]),
+                cooldown=float(settings["llm.breaker_cooldown"]),
+                probe_time=float(settings["llm.timeout"])).record_failure(why, open_now=True)
+    return why

@@ -217,3 +217,27 @@ def test_driver_counts_endpoint_unavailable_and_second_compile_asks_nothing(tmp_
     # ... and before its baseline compile: no feature plugin, no scoring, no remarks.
     assert "features_from" in loaded[0] and "hot_functions" in loaded[0]
     assert not {"features_from", "hot_functions", "remarks", "budget"} & set(loaded[1]), loaded[1]
+
+
+def test_closed_port_is_found_before_any_model_only_work_and_opens_the_breaker(tmp_path, llmcc_env):
+    """Nothing listening: the first hot TU learns it from one refused connect, before
+    remarks, the TU context or the agents; the breaker opens for the whole build."""
+    import socket
+    data = Path(__file__).parent / "data" / "agents"
+    (tmp_path / "a.c").write_bytes((data / "kernels.c").read_bytes())
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}/v1"
+    env = dict(llmcc_env, LLMCC_MODE="llm", LLMCC_LLM_BACKEND="openai", LLMCC_LLM_BASE_URL=url,
+               LLMCC_LLM_MODEL="dead", LLMCC_HOTSPOTS_THRESHOLD="0", LLMCC_TU_DEADLINE="120")
+    for k in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        env.pop(k, None)
+    got = run([LLMCC, "-O2", "-c", "a.c", "-o", "a.o"], tmp_path, env)
+    assert got.returncode == 0 and got.stderr == b""
+    [path] = (Path(llmcc_env["LLMCC_CACHE_DIR"]) / "reports").glob("*.json")
+    report = json.loads(path.read_text())
+    assert report["fallback"]["reason"] == "endpoint-unavailable"
+    assert "cannot connect" in report["fallback"]["detail"]
+    assert report["hot_functions"]                              # it was hot ...
+    assert not {"agents", "remarks", "budget", "llm_usage"} & set(report), report   # ... and nothing else ran
+    assert Breaker(breaker_path(Path(llmcc_env["LLMCC_CACHE_DIR"]), url)).open_for() > 0
