@@ -532,7 +532,7 @@ class AsmLevel(Level):
         """The new instructions; constants the reply puts in a data section are not part
         of them (``splice`` moves them to the end of the program)."""
         body = super().extract(reply, function, original)
-        return None if body is None else split_asm_data(body)[0]
+        return None if body is None else intel_wrapped(split_asm_data(body)[0])
 
     def splice(self, program: str, function: str, reply: str) -> str | SpliceError:
         spliced = super().splice(program, function, reply)
@@ -563,6 +563,20 @@ class AsmLevel(Level):
         if isinstance(obj, Fallback):
             return obj
         return Lowered(obj.output)
+
+
+_INTEL_OPERANDS = re.compile(r"^[ \t]*[a-z][a-z0-9.]*[ \t]+(?:[re]?[abcd]x|[re]?[sd]i|[re]?[sb]p|r\d+[dwb]?|[xyz]mm\d+)"
+                             r"[ \t]*,", re.MULTILINE | re.IGNORECASE)
+
+
+def intel_wrapped(body: str) -> str:
+    """An Intel-syntax body (``mov eax, edi``: bare register names, destination first,
+    as models write when they think in NASM) between ``.intel_syntax noprefix`` and
+    ``.att_syntax prefix``, so the rest of clang's AT&T program is read as before. A body
+    with any ``%`` register is AT&T and is left alone."""
+    if "%" in body or ".intel_syntax" in body or not _INTEL_OPERANDS.search(body):
+        return body
+    return f"\t.intel_syntax noprefix\n{body.rstrip()}\n\t.att_syntax prefix\n"
 
 
 _DATA_SECTION = re.compile(r"^[ \t]*\.(?:section[ \t]+(?!\.?text\b)|data\b|bss\b|rodata\b)")

@@ -585,3 +585,27 @@ def test_a_header_declaration_restated_from_the_context_is_not_a_collision():
     result = SourceLevel().splice(KERNELS, "popcount_sum", changed, header_names=lambda: headers,
                                   header_tokens=lambda: {c_tokens("typedef unsigned long size_t;")})
     assert isinstance(result, SpliceError) and "'size_t'" in result.message
+
+
+def test_intel_syntax_asm_reply_is_wrapped_and_assembles(tmp_path):
+    import subprocess
+
+    from llmcc.toolchain import find_toolchain
+    reply = "```nasm\nf:\n    lea eax, [rdi*8]\n    sub eax, edi\n    ret\n```"
+    spliced = AsmLevel().splice(ASM, "f", reply)
+    assert isinstance(spliced, str), spliced
+    assert ".intel_syntax noprefix\n    lea eax, [rdi*8]" in spliced
+    assert spliced.index(".att_syntax prefix") < spliced.index(".Lfunc_end0:")
+    src = tmp_path / "p.s"
+    src.write_text(spliced)
+    obj = tmp_path / "p.o"
+    proc = subprocess.run([str(find_toolchain().clang), "-c", str(src), "-o", str(obj)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    objdump = find_toolchain().tool("llvm-objdump")
+    dis = subprocess.run([str(objdump), "-d", str(obj)], capture_output=True, text=True).stdout
+    assert "leal" in dis and "(,%rdi,8)" in dis
+
+
+def test_att_asm_reply_is_not_wrapped():
+    spliced = AsmLevel().splice(ASM, "f", "```asm\nf:\n\tleal\t(%rdi,%rdi,2), %eax\n\tretq\n```")
+    assert isinstance(spliced, str) and ".intel_syntax" not in spliced
