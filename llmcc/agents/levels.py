@@ -16,6 +16,7 @@ user's own file.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -314,6 +315,7 @@ def source_additions(program: str, blocks: list[tuple[str, bool]], function: str
     program_items = c_items(program)
     known_tokens = {c_tokens(it.text) for it in program_items}
     tu_names = {name for it in program_items for name in it.names}
+    program_words = functools.cache(lambda: set(re.findall(r"[A-Za-z_]\w*", program)))
     headers: Set[str] | None = None
     added: list[CItem] = []
     for item, main in block_items:
@@ -328,7 +330,9 @@ def source_additions(program: str, blocks: list[tuple[str, bool]], function: str
                 continue     # a prototype of the function being rewritten
             return SpliceError("splice", f"your reply declares '{function}' a second time, in "
                                f"'{_first_line(item.text)}'; give only one definition of it")
-        clash = [name for name in item.names if name in tu_names]
+        # A macro rewrites every later use of its name, locals and members included.
+        scope = program_words() if item.directive == "define" else tu_names
+        clash = [name for name in item.names if name in scope]
         if not clash and item.names and header_names is not None:
             if headers is None:
                 headers = header_names()

@@ -609,3 +609,13 @@ def test_intel_syntax_asm_reply_is_wrapped_and_assembles(tmp_path):
 def test_att_asm_reply_is_not_wrapped():
     spliced = AsmLevel().splice(ASM, "f", "```asm\nf:\n\tleal\t(%rdi,%rdi,2), %eax\n\tretq\n```")
     assert isinstance(spliced, str) and ".intel_syntax" not in spliced
+
+
+def test_new_macro_named_like_a_local_variable_of_the_tu_is_refused():
+    # ``total`` is only a local of popcount_sum and sum_times7's ``s``: a macro named so
+    # would rewrite that code too.
+    reply = POPCOUNT_HELPER_REPLY.replace("#include <stddef.h>\n", "#include <stddef.h>\n#define s 0\n")
+    result = SourceLevel().splice(KERNELS, "popcount_sum", reply)
+    assert isinstance(result, SpliceError) and "'s'" in result.message
+    fine = POPCOUNT_HELPER_REPLY.replace("#include <stddef.h>\n", "#include <stddef.h>\n#define WORD_BITS 32\n")
+    assert isinstance(SourceLevel().splice(KERNELS, "popcount_sum", fine), str)
