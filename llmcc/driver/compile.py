@@ -161,10 +161,10 @@ def compile_baseline(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Pa
         env["LLMCC_FEATURES_OUT"] = str(features)
     if sys.stderr.isatty() and not inv.color_flag:
         extra.append("-fcolor-diagnostics")  # we capture stderr; keep clang's tty colours
-    proc = _run([str(tc.clang), *inv.args, *extra], env, cwd)
+    proc = _run([str(tc.clang), *inv.args, *extra], env, cwd, work)
     if proc.returncode != 0 and plugin:
         env.pop("LLMCC_FEATURES_OUT", None)
-        proc = _run([str(tc.clang), *inv.args, *extra[1:]], env, cwd)
+        proc = _run([str(tc.clang), *inv.args, *extra[1:]], env, cwd, work)
     if proc.returncode != 0:
         headers: list[str] | None = None
     elif inv.user_headers_only_deps:
@@ -180,16 +180,44 @@ def _list_headers(tc: Toolchain, inv: Invocation, cwd: Path, work: Path) -> list
     run; only -MMD builds need it). None (= do not cache) if it fails."""
     dep = work / "all.d"
     proc = _run([str(tc.clang), *inv.codegen_flags, "-M", "-MF", str(dep), "-w", inv.source,
-                 "-o", os.devnull], dict(os.environ), cwd)
+                 "-o", os.devnull], dict(os.environ), cwd, work)
     if proc.returncode != 0:
         return None
     deps = parse_depfile(dep.read_text(errors="surrogateescape"))
     return [d for d in deps if d != inv.source]
 
 
-def _run(argv: list[str], env: dict, cwd: Path):
-    import subprocess   # lazy: pass-through and cache hits never start a child this way
-    return subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True)
+class _Ran:
+    """A finished clang: status (negative: killed by that signal) and what it printed."""
+
+    def __init__(self, returncode: int, stdout: bytes, stderr: bytes):
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+def _run(argv: list[str], env: dict, cwd: Path, work: Path) -> _Ran:
+    """Run clang as ``subprocess.run(..., stdin=DEVNULL, capture_output=True)`` would,
+    through ``os.posix_spawn`` with its output in files under ``work``: subprocess's
+    imports (threading, selectors, signal handling, locale) cost every compiled TU more
+    than the spawn itself. A call in another directory than ours uses subprocess."""
+    if os.path.realpath(cwd) != os.path.realpath(os.getcwd()):
+        import subprocess
+        proc = subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True)
+        return _Ran(proc.returncode, proc.stdout, proc.stderr)
+    import signal
+    out, err = str(work / "clang.stdout"), str(work / "clang.stderr")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+               (os.POSIX_SPAWN_OPEN, 1, out, flags, 0o600),
+               (os.POSIX_SPAWN_OPEN, 2, err, flags, 0o600)]
+    spawn = os.posix_spawn if os.sep in argv[0] else os.posix_spawnp
+    # Python ignores SIGPIPE (and SIGXFSZ); clang gets the defaults back, as subprocess does.
+    pid = spawn(argv[0], argv, env, file_actions=actions,
+                setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
+    _, status = os.waitpid(pid, 0)
+    with open(out, "rb") as f_out, open(err, "rb") as f_err:
+        return _Ran(os.waitstatus_to_exitcode(status), f_out.read(), f_err.read())
 
 
 def _read_headers(path: Path) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -226,6 +227,25 @@ def test_signal_death_of_the_compiler_is_128_plus_n(proj, llmcc_env, tmp_path):
     llmcc_env["LLMCC_CLANG"] = str(fake)
     got = run([LLMCC, "-O2", "-c", "hello.c"], proj, llmcc_env)
     assert got.returncode == 128 + 11
+
+
+def test_the_baseline_clang_runs_with_default_sigpipe_and_no_stdin(proj, llmcc_env, tmp_path):
+    """The baseline compile is spawned as subprocess would: SIGPIPE / SIGXFSZ back to their
+    defaults (Python ignores SIGPIPE), stdin from /dev/null, in the user's directory."""
+    fake = tmp_path / "clang"
+    log = tmp_path / "child.txt"
+    fake.write_text("#!/bin/sh\ncase \"$1\" in --version) echo 'clang version 22.1.8'; exit 0;; esac\n"
+                    f"grep SigIgn /proc/self/status > {log}\n"
+                    f"readlink /proc/self/fd/0 >> {log}\npwd >> {log}\n"
+                    f"exec {CLANG} \"$@\"\n")
+    fake.chmod(0o755)
+    llmcc_env["LLMCC_CLANG"] = str(fake)
+    got = run([LLMCC, "-O2", "-c", "hello.c", "-o", "hello.o"], proj, llmcc_env, stdin=subprocess.PIPE)
+    assert got.returncode == 0 and (proj / "hello.o").is_file()
+    ignored, stdin, cwd = log.read_text().splitlines()
+    mask = int(ignored.split()[1], 16)
+    assert not mask & (1 << (13 - 1)) and not mask & (1 << (25 - 1)), ignored   # SIGPIPE, SIGXFSZ
+    assert stdin == "/dev/null" and cwd == str(proj)
 
 
 @pytest.mark.parametrize("args", [["--version"], ["-dumpmachine"], ["-print-resource-dir"],
