@@ -21,6 +21,11 @@ import time
 
 from .log import log
 
+TYPE_CHECKING = False   # not typing's: importing typing costs every compile
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Iterator
+
 # No pathlib or typing at import time: a cache hit (llmcc/driver/lookup.py) works on
 # path strings through the module functions below; the Cache class, used when a TU is
 # really compiled, holds a Path and calls the same functions.

@@ -15,6 +15,10 @@ import os
 # is anything but "run clang" (llmcc/driver/entry.py), so this module stays cheap to
 # import. Paths are strings inside; ``Settings.cache_dir()`` / ``config_file`` build a
 # ``Path`` on demand for the rest of llmcc.
+TYPE_CHECKING = False   # typing's own constant would cost its import
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any, Callable
 
 
 class ConfigError(Exception):

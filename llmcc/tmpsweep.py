@@ -13,6 +13,10 @@ from __future__ import annotations
 import os
 import time
 
+TYPE_CHECKING = False   # not typing's: importing typing costs every compile
+if TYPE_CHECKING:
+    from pathlib import Path
+
 # No tempfile / pathlib / re at import time: every compiled TU takes a work directory
 # here, and tempfile alone (random -> hashlib -> OpenSSL) costs more than the rest.
 

@@ -20,6 +20,10 @@ from collections import namedtuple
 
 from .outcome import Fallback
 
+TYPE_CHECKING = False   # not typing's: importing typing costs every compile
+if TYPE_CHECKING:
+    from pathlib import Path
+
 # No subprocess, pathlib or typing at import time: every compile finds its clang here
 # before it knows whether it does more than run it (llmcc/driver/entry.py). Finding the
 # compiler works on strings; ``find_toolchain`` wraps the result in Paths for the rest.

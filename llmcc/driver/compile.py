@@ -34,6 +34,10 @@ from .depfile import parse_depfile
 from .lookup import direct_key as _direct_key, emit as _emit, result_key as _result_key, try_restore
 from ..log import log
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..cache import Cache
+
 
 def direct_key(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path) -> str | None:
     """``lookup.direct_key`` for a Toolchain (see there)."""

@@ -25,6 +25,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+TYPE_CHECKING = False   # not typing's: importing typing costs every compile
+if TYPE_CHECKING:
+    from typing import Callable, Iterator
+
 # hashlib, tempfile and logging are imported where used: every llm-mode compile asks
 # ``endpoint_down`` before its baseline, and those imports cost start-up.
 
