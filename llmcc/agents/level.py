@@ -49,11 +49,12 @@ class SampleRecord:
     accepted: bool = False       # correct and faster than the baseline by the margin
     verdicts: list[dict] = field(default_factory=list)
     cached: bool = False
+    static: dict | None = None   # llvm-mca cycles, IR instructions, .text bytes vs the baseline
 
     def to_json(self) -> dict:
         return {"round": self.round, "index": self.index, "status": self.status, "stage": self.stage,
                 "detail": self.detail[:300], "speedup": self.speedup, "accepted": self.accepted,
-                "verdicts": self.verdicts, "cached": self.cached}
+                "verdicts": self.verdicts, "cached": self.cached, "static": self.static}
 
 
 @dataclass
@@ -333,10 +334,15 @@ def _try_sample(job: LevelJob, program: str, reply: Any, round_no: int, index: i
         # Tests agreed but the evidence rule is not met (e.g. the fuzzer could not run):
         # never a candidate, and the model hears why.
         return record("incorrect", "evidence", _failure_text(evaluation), verdicts=verdicts), None
+    static = evaluation.static.to_json() if evaluation.static is not None else None
+    if evaluation.rejected_by == "static-evidence":
+        # Correct, but clearly worse on every static metric: not timed, and the model hears why.
+        return record("correct", "static-evidence", evaluation.reason, verdicts=verdicts,
+                      static=static), None
     candidate = LevelCandidate(path, lowered.object_path, evaluation.speedup, evaluation.accepted,
                                verdicts, lowered.ir_path)
     return record("correct", "", evaluation.reason, speedup=evaluation.speedup,
-                  accepted=evaluation.accepted, verdicts=verdicts), candidate
+                  accepted=evaluation.accepted, verdicts=verdicts, static=static), candidate
 
 
 def _splice(job: LevelJob, program: str, content: str) -> Any:
