@@ -780,10 +780,12 @@ def make_client(settings: "Settings", *, deadline: float | None = None,
         cache_dir = settings.cache_dir() / "llm"
     record = settings["llm.record_file"]
     model = settings["llm.model"] or "default"
+    from .prompts import uses_text_tools   # llm.profile=compact implies text tools
     return LLMClient(
         transport, model=model, temperature=settings["llm.temperature"],
         max_tokens=settings["llm.max_tokens"], timeout=settings["llm.timeout"],
-        concurrency=settings["llm.concurrency"], tool_protocol=settings["llm.tool_protocol"],
+        concurrency=settings["llm.concurrency"],
+        tool_protocol="text" if uses_text_tools(settings) else "native",
         cache=ResponseCache(cache_dir) if cache_dir is not None else None,
         recorder=Recorder(Path(record)) if record else None, deadline=deadline,
         cost_per_1k_input=settings["llm.cost_per_1k_input"],

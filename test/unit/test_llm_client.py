@@ -526,3 +526,24 @@ def test_deeply_nested_reply_is_rejected_before_any_agent_parses_it(tmp_path, wh
         assert len(srv.requests) == 1 and not list((tmp_path / "llm-cache").rglob("*.json"))
         [reply] = client.chat(USER, tools=TOOLS)     # ordinary nesting passes
     assert json.loads(reply.content) == [[1, 2], {"a": [3]}]
+
+
+def test_compact_profile_speaks_text_tools_to_an_endpoint_that_refuses_native_ones(tmp_path):
+    # A small local model's server without tool support answers 400 to `tools`; the compact
+    # profile must not send them, and its fenced text call still reaches the agent as a call.
+    content = '```json\n{"tool": "compile", "arguments": {"path": "k.c"}}\n```'
+    with ScriptedServer([{"content": content}], rejects=("tools",)) as srv:
+        client = client_for(tmp_path, srv.url, LLM_PROFILE="compact")
+        [reply] = client.chat(USER, tools=TOOLS)
+    assert "tools" not in srv.requests[0]
+    [call] = reply.tool_calls
+    assert call.name == "compile" and json.loads(call.arguments) == {"path": "k.c"}
+
+
+def test_full_profile_sends_native_tools_which_that_endpoint_refuses(tmp_path):
+    # The same endpoint with the full profile: the refusal is an LLM error, not a crash.
+    with ScriptedServer([{"content": "ok", "repeat": -1}], rejects=("tools",)) as srv:
+        client = client_for(tmp_path, srv.url)
+        with pytest.raises(LLMRejected):
+            client.chat(USER, tools=TOOLS)
+    assert srv.requests and "tools" in srv.requests[0]
