@@ -327,7 +327,7 @@ def _static_checks(ctx: TUContext, candidate_obj: Path, candidate_source: Path |
     """Object check, ISA check, and (C rewrites) no added target overrides."""
     from .objcheck import check_isa, check_target_overrides
 
-    checks = [_object_check(ctx.baseline_object, candidate_obj),
+    checks = [_object_check(ctx.baseline_object, candidate_obj, ctx.flags),
               check_isa(ctx.baseline_object, candidate_obj, str(ctx.toolchain.clang), ctx.flags)]
     if candidate_source is not None:
         try:
@@ -457,14 +457,10 @@ def _traced_objects(ctx: TUContext, candidate_ir: Path | None, workdir: Path) ->
     return traced
 
 
-def _object_check(reference: Path, candidate: Path) -> Verdict:
-    """``llmcc.verify.objcheck.check_object`` when that module is installed; without it the
-    step is recorded as inconclusive (the differential test still runs the object)."""
-    try:
-        from .objcheck import check_object
-    except ImportError:
-        return Verdict(VerdictKind.INCONCLUSIVE, "objcheck", "object checker not available")
-    return check_object(reference, candidate)
+def _object_check(reference: Path, candidate: Path, flags: list[str]) -> Verdict:
+    """``llmcc.verify.objcheck.check_object`` with the imports the user's flags allow."""
+    from .objcheck import allowed_undefined_for, check_object
+    return check_object(reference, candidate, allowed_undefined=allowed_undefined_for(flags))
 
 
 def _baseline_static(ctx: TUContext, function: str | None, mcpu: str, *, with_ir: bool):

@@ -60,6 +60,26 @@ ALLOWED_UNDEFINED: frozenset[str] = frozenset({
 })
 
 
+# The hosted C library's string functions a rewrite may call (``memchr`` for a byte search,
+# ``strncmp``...): in a hosted build the libc that already provides memcpy provides these,
+# so linking does not change. Never in a freestanding build (``-ffreestanding``,
+# ``-nostdlib``, ``-fno-builtin``), where only what the compiler itself emits is safe.
+HOSTED_LIBC_UNDEFINED: frozenset[str] = frozenset({
+    "memchr", "strncmp", "strrchr", "strnlen", "strspn", "strcspn", "strpbrk", "strstr",
+    "strcpy", "strncpy", "strcat", "strncat",
+})
+_FREESTANDING_FLAGS = ("-ffreestanding", "-nostdlib", "-nodefaultlibs", "-fno-builtin",
+                       "-nostdinc", "-mkernel", "-fno-hosted")
+
+
+def allowed_undefined_for(flags: list[str]) -> frozenset[str]:
+    """The imports a candidate may add under the user's ``flags``: what compilers emit on
+    their own, plus the hosted libc's string functions unless the build is freestanding."""
+    if any(f in _FREESTANDING_FLAGS or f.startswith("-fno-builtin-") for f in flags):
+        return ALLOWED_UNDEFINED
+    return ALLOWED_UNDEFINED | HOSTED_LIBC_UNDEFINED
+
+
 class ObjectProblem(Exception):
     """The candidate is not a usable object; the message is the verdict's reason."""
 

@@ -265,3 +265,19 @@ def test_c_rewrite_adding_a_target_attribute_or_pragma_is_rejected():
         assert verdict is not None and verdict.checker == "isa" and verdict.kind is VerdictKind.INVALID
     assert check_target_overrides(original, "int f(int x) { return 1 + x; }\n") is None
     assert check_target_overrides(attr, attr) is None      # the user's own attribute stays allowed
+
+
+def test_memchr_is_allowed_in_a_hosted_build_but_not_a_freestanding_one(tmp_path, reference):
+    # A byte search rewritten with memchr links against the libc that already provides
+    # memcpy; under -ffreestanding there may be no such libc, so the same object is refused.
+    from llmcc.verify.objcheck import allowed_undefined_for
+    source = "#include <string.h>\n" + REFERENCE + (
+        "const char *find(const char *p, unsigned long n) { return memchr(p, 7, n); }\n")
+    ref = _compile(tmp_path, "ref3", REFERENCE + "const char *find(const char *p, unsigned long n) { return p; }\n")
+    candidate = _compile(tmp_path, "cand", source)
+    assert check_object(ref, candidate, allowed_undefined=allowed_undefined_for(["-O2"])).kind \
+        is VerdictKind.TESTED_EQUAL
+    _assert_invalid(check_object(ref, candidate, allowed_undefined=allowed_undefined_for(
+        ["-O2", "-ffreestanding"])), "new undefined symbol 'memchr'")
+    _assert_invalid(check_object(ref, candidate, allowed_undefined=allowed_undefined_for(
+        ["-O2", "-fno-builtin-memchr"])), "new undefined symbol 'memchr'")
