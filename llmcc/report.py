@@ -74,6 +74,11 @@ def render_text(reports: list[dict], directory: Path) -> str:
     for src, what, hot, secs in rows:
         lines.append(f"{src:<{w}}  {what:<40}  {secs:>6}  {hot}")
     n_opt = sum(1 for r in reports if r.get("emitted"))
+    from .agents.guiding import transcript_text
+    for r in reports:
+        text = transcript_text(r["agents"]) if isinstance(r.get("agents"), dict) else ""
+        if text:
+            lines.append(f"\nguide transcript, {r.get('source', '?')}:\n{text}")
     lines.append(f"\n{len(reports)} reports, {n_opt} optimized; details: llmcc report --json")
     return "\n".join(lines)
 

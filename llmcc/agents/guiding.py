@@ -509,8 +509,13 @@ class GuideSession:
         state.accepted = bool(state.correct and evaluation.accepted)
         state.speedup = evaluation.speedup
         state.verdicts = [v.to_json() for v in evaluation.verdicts]
-        return {"state": state.id, "correct": state.correct, "speedup": state.speedup,
-                "accepted": state.accepted, "reason": evaluation.reason[:300]}
+        result = {"state": state.id, "correct": state.correct, "speedup": state.speedup,
+                  "accepted": state.accepted, "reason": evaluation.reason[:300]}
+        if evaluation.rejected_by:       # e.g. "static-evidence": correct but not timed
+            result["rejected_by"] = evaluation.rejected_by
+        if evaluation.static is not None:
+            result["static"] = evaluation.static.to_json()
+        return result
 
     def _plans_for(self, state: ProgramState) -> dict[str, Any]:
         """Test plans for every function the state may differ in from the original TU: the

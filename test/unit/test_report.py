@@ -44,3 +44,16 @@ def test_old_reports_with_nan_load_and_render(tmp_path):
     assert "optimized by source" in render_text(reports, tmp_path)
     assert "NaN" not in render_html(reports)
     _strict_loads(json.dumps(reports))
+
+
+def test_text_report_shows_the_guides_dialogue(tmp_path):
+    # What the guide asked a level agent and what came back is readable without --json.
+    report = {"source": "kern.c", "agents": {"transcript": [
+        {"step": 1, "tool": "source_agent", "state": "p0", "function": "count",
+         "instruction": "replace the bit loop by __builtin_popcount",
+         "new_state": "p1", "speedup": 2.5, "accepted": True,
+         "checks": ["difftest-function: tested_equal"]}]}}
+    text = render_text([report], tmp_path)
+    assert "guide transcript, kern.c" in text
+    assert "instruction: replace the bit loop by __builtin_popcount" in text
+    assert "p1: speedup 2.5" in text and "difftest-function: tested_equal" in text
