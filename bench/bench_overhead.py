@@ -219,7 +219,10 @@ def report(name: str, results: list[Result]) -> list[dict]:
         wall_ratio = r.median_wall / plain.median_wall
         cpu_ratio = r.median_cpu / plain.median_cpu
         target = TARGETS.get(r.variant)
-        verdict = "" if target is None else f"<= {target}x: {'met' if wall_ratio <= target else 'MISSED'}"
+        # Both clocks: wall moves with the shared machine's load, CPU time much less.
+        verdict = "" if target is None else (
+            f"<= {target}x: wall {'met' if wall_ratio <= target else 'MISSED'}, "
+            f"cpu {'met' if cpu_ratio <= target else 'MISSED'}")
         print(f"{name}: {r.variant:<18} {r.median_wall:8.2f} {wall_ratio:6.2f}x {r.median_cpu:8.2f} "
               f"{cpu_ratio:6.2f}x  {verdict}{r.note}")
         rows.append({"project": name, "variant": r.variant, "wall": r.wall, "cpu": r.cpu,
