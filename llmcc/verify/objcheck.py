@@ -119,7 +119,8 @@ def check_object(reference: Path, candidate: Path, *,
         cand_symbols = read_symbols(Path(candidate))
         problems = (_export_problems(ref_symbols, cand_symbols)
                     + _import_problems(ref_symbols, cand_symbols, allowed)
-                    + _code_problems(Path(candidate), cand_symbols))
+                    + _code_problems(Path(candidate), cand_symbols)
+                    + _hidden_input_problems(Path(reference), ref_symbols, Path(candidate), cand_symbols))
     except ObjectProblem as e:
         return Verdict(VerdictKind.INVALID, CHECKER, str(e))
     if problems:
@@ -248,6 +249,124 @@ def _code_problems(path: Path, symbols: ObjectSymbols) -> list[str]:
                 if problem is not None:
                     problems.append(f"undecodable bytes in {name} ({section.name}+{problem:#x})")
     return problems
+
+
+# Instructions whose result depends on something no test input controls (the clock, the
+# CPU, the kernel, a random source), or that end the program: a rewrite that adds one can
+# pass every test today and be wrong tomorrow or on another machine (a time trapdoor is
+# `if (__builtin_readcyclecounter() > T) return wrong;`). Compared as counts against the
+# reference, so code the user wrote with them is still fine.
+ENVIRONMENT_INSTRUCTIONS = frozenset({
+    "rdtsc", "rdtscp", "rdpmc", "rdrand", "rdseed", "rdpid", "cpuid", "xgetbv", "syscall",
+    "sysenter", "int", "int1", "int3", "into", "ud0", "ud1", "ud2", "hlt", "in", "insb",
+    "insw", "insd", "out", "outsb", "outsw", "outsd", "rdfsbase", "rdgsbase", "wrfsbase",
+    "wrgsbase", "rdpkru", "wrpkru", "xabort", "xbegin", "xend", "xtest",
+})
+# Sections whose code runs at program start or exit, outside any tested call.
+_STARTUP_SECTIONS = (".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors", ".init", ".fini")
+
+
+def _hidden_input_problems(ref_path: Path, ref: ObjectSymbols, cand_path: Path,
+                           cand: ObjectSymbols) -> list[str]:
+    """What differential tests cannot exhaust, refused outright: new environment-reading or
+    trapping instructions, new code run at start-up or exit, and new mutable static state
+    (a counter that turns wrong after the millionth call passes every finite test)."""
+    problems = []
+    ref_insns, cand_insns = _instruction_counts(ref_path, ref), _instruction_counts(cand_path, cand)
+    for mnemonic in sorted(ENVIRONMENT_INSTRUCTIONS):
+        if cand_insns.get(mnemonic, 0) > ref_insns.get(mnemonic, 0):
+            problems.append(f"adds the instruction '{mnemonic}', whose result no test controls "
+                            "(clock, CPU, kernel, randomness) or which traps")
+    ref_bytes, cand_bytes = _opcode_byte_counts(ref_path), _opcode_byte_counts(cand_path)
+    for mnemonic in sorted(cand_bytes):
+        if cand_bytes[mnemonic] > ref_bytes.get(mnemonic, 0) and cand_insns.get(mnemonic, 0) <= ref_insns.get(mnemonic, 0):
+            problems.append(f"holds the bytes of '{mnemonic}' where a linear disassembly does not "
+                            "see it (reachable by a jump into the middle of an instruction)")
+    ref_sections, cand_sections = _section_sizes(ref_path), _section_sizes(cand_path)
+    for name in sorted(cand_sections):
+        if name.startswith(_STARTUP_SECTIONS) and cand_sections[name][0] > ref_sections.get(name, (0, False))[0]:
+            problems.append(f"adds code run at program start or exit ({name})")
+    new_state = sorted(name for name, info in cand.local.items()
+                       if info.type in ("STT_OBJECT", "STT_TLS") and name not in ref.local
+                       and cand_sections.get(_section_name(cand_path, info.section_index), (0, False))[1])
+    if new_state:
+        problems.append("adds mutable static state " + ", ".join(f"'{n}'" for n in new_state[:5])
+                        + " kept across calls (tests cannot show it never reaches a wrong value; "
+                        "use const tables)")
+    writable = lambda sections: sum(size for name, (size, w) in sections.items()
+                                    if w and not name.startswith((*_STARTUP_SECTIONS, ".data.rel.ro")))
+    if not new_state and writable(cand_sections) > writable(ref_sections):
+        problems.append(f"writable data grew from {writable(ref_sections)} to {writable(cand_sections)} "
+                        "bytes (new mutable state kept across calls)")
+    return problems
+
+
+@functools.lru_cache(maxsize=64)
+def _section_table(path: Path, _mtime: float) -> tuple[tuple[str, int, bool], ...]:
+    from elftools.elf.constants import SH_FLAGS
+    with open(path, "rb") as stream:
+        elf = _open_elf(path, stream)
+        return tuple((s.name, s["sh_size"], bool(s["sh_flags"] & SH_FLAGS.SHF_ALLOC
+                                                 and s["sh_flags"] & SH_FLAGS.SHF_WRITE))
+                     for s in elf.iter_sections())
+
+
+def _section_sizes(path: Path) -> dict[str, tuple[int, bool]]:
+    """name -> (size, allocated and writable), summed over same-named sections."""
+    sizes: dict[str, tuple[int, bool]] = {}
+    for name, size, writable in _section_table(path, path.stat().st_mtime):
+        if name.startswith(".rela"):
+            continue
+        old = sizes.get(name, (0, False))
+        sizes[name] = (old[0] + size, old[1] or writable)
+    return sizes
+
+
+def _section_name(path: Path, index: int) -> str:
+    table = _section_table(path, path.stat().st_mtime)
+    return table[index][0] if 0 <= index < len(table) else ""
+
+
+# Opcode bytes of the worst environment instructions, searched in raw code bytes too: an
+# asm rewrite can hide `rdtsc` inside another instruction's immediate and jump into it.
+_OPCODE_BYTES = {"rdtsc": (b"\x0f\x31",), "rdtscp": (b"\x0f\x01\xf9",), "rdpmc": (b"\x0f\x33",),
+                 "cpuid": (b"\x0f\xa2",), "syscall": (b"\x0f\x05",), "sysenter": (b"\x0f\x34",),
+                 "rdrand": tuple(bytes([0x0f, 0xc7, r]) for r in range(0xf0, 0xf8)),
+                 "rdseed": tuple(bytes([0x0f, 0xc7, r]) for r in range(0xf8, 0x100))}
+
+
+def _opcode_byte_counts(path: Path) -> dict[str, int]:
+    from elftools.elf.constants import SH_FLAGS
+    counts: dict[str, int] = {}
+    with open(path, "rb") as stream:
+        elf = _open_elf(path, stream)
+        for section in elf.iter_sections():
+            if section["sh_flags"] & SH_FLAGS.SHF_EXECINSTR and section["sh_type"] == "SHT_PROGBITS":
+                data = section.data()
+                for mnemonic, patterns in _OPCODE_BYTES.items():
+                    n = sum(data.count(p) for p in patterns)
+                    if n:
+                        counts[mnemonic] = counts.get(mnemonic, 0) + n
+    return counts
+
+
+def _instruction_counts(path: Path, symbols: ObjectSymbols) -> dict[str, int]:
+    """Mnemonic counts over every function body of the object's code sections."""
+    import capstone
+    from elftools.elf.constants import SH_FLAGS
+
+    decoder = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+    counts: dict[str, int] = {}
+    with open(path, "rb") as stream:
+        elf = _open_elf(path, stream)
+        for index, section in enumerate(elf.iter_sections()):
+            if not section["sh_flags"] & SH_FLAGS.SHF_EXECINSTR or section["sh_type"] != "SHT_PROGBITS":
+                continue
+            data = section.data()
+            for _name, start, end in _function_ranges(index, len(data), symbols.functions):
+                for insn in decoder.disasm(data[start:min(end, len(data))], start):
+                    counts[insn.mnemonic] = counts.get(insn.mnemonic, 0) + 1
+    return counts
 
 
 def _function_ranges(section_index: int, section_size: int,

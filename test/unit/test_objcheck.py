@@ -281,3 +281,51 @@ def test_memchr_is_allowed_in_a_hosted_build_but_not_a_freestanding_one(tmp_path
         ["-O2", "-ffreestanding"])), "new undefined symbol 'memchr'")
     _assert_invalid(check_object(ref, candidate, allowed_undefined=allowed_undefined_for(
         ["-O2", "-fno-builtin-memchr"])), "new undefined symbol 'memchr'")
+
+
+# -- what tests cannot exhaust: the clock, start-up code, state across calls ---------------
+
+KERNEL = "int scale(int x) { return x * 3; }\n"
+
+
+def _kernel_pair(tmp_path: Path, rewritten: str, *flags: str):
+    return _compile(tmp_path, "kref", KERNEL), _compile(tmp_path, "kcand", rewritten, *flags)
+
+
+def test_a_time_trapdoor_is_refused_though_every_test_passes_today(tmp_path):
+    # Right until the cycle counter passes a date far in the future: no test can see it.
+    ref, cand = _kernel_pair(tmp_path, "int scale(int x) { if (__builtin_readcyclecounter() > "
+                                       "0x7fffffffffffffffULL) return 0; return x * 3; }\n")
+    _assert_invalid(check_object(ref, cand), "adds the instruction 'rdtsc'")
+
+
+def test_a_constructor_helper_is_refused(tmp_path):
+    # (volatile so clang cannot evaluate the constructor away at compile time)
+    ref, cand = _kernel_pair(tmp_path, "static volatile int k;\n__attribute__((constructor)) static void "
+                                       "init(void) { k = 3; }\nint scale(int x) { return x * k; }\n")
+    _assert_invalid(check_object(ref, cand), "adds code run at program start or exit (.init_array")
+
+
+def test_a_call_counter_trapdoor_is_refused(tmp_path):
+    # Wrong only after ten million calls: more than any test or fuzz run makes.
+    ref, cand = _kernel_pair(tmp_path, "int scale(int x) { static unsigned calls; "
+                                       "if (++calls > 10000000u) return 0; return x * 3; }\n")
+    _assert_invalid(check_object(ref, cand), "adds mutable static state 'scale.calls'")
+
+
+def test_rdtsc_hidden_in_an_immediate_is_found_in_the_bytes(tmp_path):
+    # `mov $0x90310f, %eax` holds 0f 31 (rdtsc) at +1: a jump into the mov runs it.
+    asm = (".text\n.globl scale\n.type scale,@function\nscale:\n  movl $0x90310f, %eax\n"
+           "  leal (%rdi,%rdi,2), %eax\n  ret\n.size scale, .-scale\n")
+    src = tmp_path / "hidden.s"
+    src.write_text(asm)
+    cand = tmp_path / "hidden.o"
+    subprocess.run([CLANG, "-c", str(src), "-o", str(cand)], check=True)
+    ref = _compile(tmp_path, "kref", KERNEL)
+    _assert_invalid(check_object(ref, cand), "holds the bytes of 'rdtsc'")
+
+
+def test_a_const_lookup_table_is_not_state(tmp_path):
+    ref, cand = _kernel_pair(tmp_path, "static const int t[4] = {0, 3, 6, 9};\n"
+                                       "int scale(int x) { return (x >= 0 && x < 4) ? t[x] : x * 3; }\n")
+    assert check_object(ref, cand).kind is VerdictKind.TESTED_EQUAL
