@@ -82,6 +82,9 @@ def classify(body: dict) -> tuple[str, str]:
 
 CODE_HEADINGS = {"source": "The function to rewrite:", "ir": "The function to rewrite:",
                  "asm": "The current code, from its label to its last instruction:"}
+# The level prompts show the declarations a function uses (llmcc.agents.context) under this
+# heading; without that context they show the code before the function.
+C_CONTEXT_HEADING = "What the function uses"
 CONTEXT_HEADINGS = {"source": "Code before the function", "ir": "Module context", "asm": "Constants it may refer to"}
 
 
@@ -162,7 +165,7 @@ class HostileEndpoint:
         code = fenced_after(text, CODE_HEADINGS[level]) or ""
         # the asm mutators read the C source (which register holds which parameter)
         context = fenced_after(text, "The C source it was compiled from") or "" if level == "asm" \
-            else fenced_after(text, CONTEXT_HEADINGS[level]) or ""
+            else fenced_after(text, CONTEXT_HEADINGS[level]) or fenced_after(text, C_CONTEXT_HEADING) or ""
         log = dict(purpose=level, function=function, prompt=prompt, occurrence=occurrence, level=level)
         if not code.strip():
             # llmcc showed an empty code block (e.g. a definition it could not extract):

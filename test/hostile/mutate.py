@@ -26,7 +26,8 @@ LOOP_CAP = 400000
 
 # Kinds that change behaviour (or portability): serving one is serving a wrong rewrite.
 C_KINDS = ("trapdoor", "rare_range", "flip_compare", "off_by_one", "loop_cap",
-           "drop_global_write", "struct_field_test", "drop_volatile", "target_avx2")
+           "drop_global_write", "struct_field_test", "drop_volatile", "target_avx2",
+           "time_trapdoor", "call_counter")
 IR_KINDS = ("icmp_flip", "add_to_sub", "drop_store", "trapdoor_arg", "bad_dbg", "truncated")
 ASM_KINDS = ("trapdoor", "avx2", "jcc_flip", "drop_store", "malformed")
 KINDS = {"source": C_KINDS, "ir": IR_KINDS, "asm": ASM_KINDS}
@@ -304,6 +305,22 @@ def c_trapdoor(code: str, seed: int, context: str) -> str | None:
     if p is None or ret is None:
         return None
     return _insert_at_body(code, f"if ({p} == {TRAPDOOR}) {ret}")
+
+
+def c_time_trapdoor(code: str, seed: int, context: str) -> str | None:
+    """Wrong once the cycle counter passes a far-off value: every test run today passes."""
+    ret = c_return_stmt(code)
+    if ret is None:
+        return None
+    return _insert_at_body(code, f"if (__builtin_readcyclecounter() > 0x7fffffffffffffffULL) {ret}")
+
+
+def c_call_counter(code: str, seed: int, context: str) -> str | None:
+    """Wrong after a hundred million calls: more than any test or fuzz run makes."""
+    ret = c_return_stmt(code)
+    if ret is None:
+        return None
+    return _insert_at_body(code, f"static unsigned long hostile_calls_; if (++hostile_calls_ > 100000000ul) {ret}")
 
 
 def c_rare_range(code: str, seed: int, context: str) -> str | None:
@@ -693,6 +710,7 @@ _MUTATORS: dict[str, dict[str, Callable[[str, int, str], str | None]]] = {
                "off_by_one": c_off_by_one, "loop_cap": c_loop_cap,
                "drop_global_write": c_drop_global_write, "struct_field_test": c_struct_field_test,
                "drop_volatile": c_drop_volatile, "target_avx2": c_target_avx2,
+               "time_trapdoor": c_time_trapdoor, "call_counter": c_call_counter,
                "c_truncated": c_truncated},
     "ir": {"icmp_flip": ir_icmp_flip, "add_to_sub": ir_add_to_sub, "drop_store": ir_drop_store,
            "trapdoor_arg": ir_trapdoor_arg, "bad_dbg": ir_bad_dbg, "truncated": ir_truncated},

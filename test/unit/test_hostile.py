@@ -103,11 +103,15 @@ def test_every_c_mutation_changes_the_code_and_still_compiles(tmp_path):
             assert out != code, kind
             assert _compiles_c(out, tmp_path, prelude), f"{kind} made uncompilable C:\n{out}"
     assert seen >= {"trapdoor", "rare_range", "flip_compare", "off_by_one", "loop_cap",
-                    "drop_global_write", "struct_field_test", "target_avx2"}
+                    "drop_global_write", "struct_field_test", "target_avx2", "time_trapdoor",
+                    "call_counter"}
 
 
 def test_c_mutations_do_what_they_say():
     assert "== 999331) return 0;" in M.apply("source", "trapdoor", ANSI_C, 0)
+    assert "__builtin_readcyclecounter() > 0x7fffffffffffffffULL) return 0;" in M.apply(
+        "source", "time_trapdoor", ANSI_C, 0)
+    assert "if (++hostile_calls_ > 100000000ul) return 0;" in M.apply("source", "call_counter", ANSI_C, 0)
     assert "len > 1000000u && len < 4294967295u) return 0;" in M.apply("source", "rare_range", KR_C, 0)
     assert M.c_params(KR_C) == {"adler": "uLong", "buf": "const Bytef *", "len": "z_size_t"}
     assert "counter += s" not in M.apply("source", "drop_global_write", ANSI_C, 0,
