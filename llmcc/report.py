@@ -6,7 +6,6 @@ JSON parser reads them. ``dumps_report`` is the one way to write one.
 """
 from __future__ import annotations
 
-import html
 import json
 import math
 from pathlib import Path
@@ -85,6 +84,7 @@ def render_text(reports: list[dict], directory: Path) -> str:
 
 def render_html(reports: list[dict]) -> str:
     """A self-contained HTML page: a table per TU plus a bar per emitted speedup."""
+    import html   # here, not at the top: every TU that writes a report imports this module
     rows = []
     for r in reports:
         src, what, hot, secs = (html.escape(x) for x in _summary(r))

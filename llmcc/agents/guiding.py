@@ -118,9 +118,12 @@ class ProgramState:
                 "speedup": self.speedup, "correct": self.correct, "accepted": self.accepted}
 
 
-def run_guiding_agent(ctx: TUContext, client: Any, *, plans: dict[str, Any] | None = None) -> Candidate | None:
+def run_guiding_agent(ctx: TUContext, client: Any, *,
+                      plans: dict[str, Any] | None = None) -> Candidate | Fallback | None:
     """Spend the budget on the TU's hot functions; the best validated candidate, or None
-    (emit the baseline). Never raises; the trace lands in ``ctx.report["agents"]``.
+    (nothing beat the baseline), or ``Fallback("guide-internal-error")`` when llmcc's own
+    code crashed and nothing was found (a bug, not a TU where nothing was faster). Never
+    raises; the trace lands in ``ctx.report["agents"]``.
     ``plans``: test plans already built for this TU (function -> TestPlan, e.g. by the
     pipeline tuner), reused instead of asking the testing agent again."""
     session = GuideSession(ctx, client)
@@ -138,6 +141,8 @@ def run_guiding_agent(ctx: TUContext, client: Any, *, plans: dict[str, Any] | No
         session.stopped = f"{session.stopped}; gate internal-error: {type(e).__name__}: {e}"
     finally:
         session.write_report()
+    if candidate is None and "internal-error" in session.stopped:
+        return Fallback("guide-internal-error", session.stopped[:500])
     return candidate
 
 

@@ -228,14 +228,7 @@ def _run_agents(ctx: TUContext):
         found = run_guiding_agent(ctx, client)
     finally:
         ctx.report.setdefault("llm_usage", client.usage.to_json())
-    if found is not None:
-        return found
-    if client.unavailable:          # a dead endpoint: a fallback of its own
-        return Fallback("endpoint-unavailable", client.unavailable)
-    # run_guiding_agent never raises: a crash inside the guide (or its emission gate) is
-    # caught there and named in its trace's "stopped". That is a bug of llmcc, not a TU
-    # where nothing was faster, so it is counted apart from no_improvement.
-    stopped = str((ctx.report.get("agents") or {}).get("stopped") or "")
-    if stopped.startswith("internal-error") or "gate internal-error" in stopped:
-        return Fallback("guide-internal-error", stopped[:500])
-    return None
+    if found is None or isinstance(found, Fallback):
+        if client.unavailable:      # a dead endpoint: a fallback of its own
+            return Fallback("endpoint-unavailable", client.unavailable)
+    return found    # a candidate, None (no win), or the guide's crash (guide-internal-error)

@@ -279,21 +279,10 @@ class _OpenAITransport:
         ``openai`` package takes on a loaded machine. Skipped behind a proxy."""
         if self._reachable:
             return
-        from urllib.parse import urlsplit
-        from urllib.request import getproxies, proxy_bypass
-        parts = urlsplit(self._base_url or "https://api.openai.com/v1")
-        host = parts.hostname or ""
-        if not host or (getproxies() and not proxy_bypass(host)):
-            self._reachable = True
-            return
-        import socket
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        try:
-            socket.create_connection((host, port), timeout=max(0.1, min(timeout, 5.0))).close()
-        except (ConnectionRefusedError, socket.gaierror) as e:
-            raise _Unreachable(f"cannot connect to {host}:{port}: {e}") from None
-        except OSError:
-            pass   # a slow or filtered path: let the real request (and its timeout) decide
+        from .breaker import connect_error
+        why = connect_error(self._base_url, min(timeout, 5.0))
+        if why:
+            raise _Unreachable(why)
         self._reachable = True
 
     def complete(self, request: dict, timeout: float) -> dict:
