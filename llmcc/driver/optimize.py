@@ -196,7 +196,7 @@ def make_context(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, 
     if isinstance(fe, Fallback):
         return fe
     from ..tu import TUContext
-    has_main = any(h.name == "main" for h in hot) or _defines_main(cwd / inv.output)
+    has_main = any(h.name == "main" for h in hot) or defines_main(cwd / inv.output)
     return TUContext(source=inv.source, cwd=cwd, flags=inv.codegen_flags, opt_level=inv.opt_level,
                      toolchain=tc, settings=settings, workdir=opt_dir,
                      baseline_object=_keep_copy(cwd / inv.output, opt_dir / "baseline.o"),
@@ -209,7 +209,7 @@ def _keep_copy(src: Path, dest: Path) -> Path:
     return dest
 
 
-def _defines_main(obj: Path) -> bool:
+def defines_main(obj: Path) -> bool:
     from elftools.elf.elffile import ELFFile
     with open(obj, "rb") as f:
         symtab = ELFFile(f).get_section_by_name(".symtab")

@@ -60,7 +60,7 @@ class Comparison:
         if self.notes:
             return "; ".join(self.notes)
         if self.speedup < 1 + self.margin:
-            return f"below the {self.margin:.0%} margin"
+            return f"below the {self.margin:.1%} margin"
         if self.deterministic:
             return "not faster"
         return f"not significant (CI low {self.ci_low:.3f}, p={self.p_value:.3f})"

@@ -59,7 +59,7 @@ class RewriteProposal:
 def tu_context(root: Path, record: dict, workdir: Path, settings, deadline: float | None):
     """The optimizers' view of a recorded TU in the tree at ``root`` (its object there is
     the reference: clang's own for the plain tree)."""
-    from ..driver.optimize import _defines_main
+    from ..driver.optimize import defines_main
     from ..toolchain import find_toolchain
     from ..tu import TUContext
     flags = [f.replace(ROOT_TOKEN, str(root)) for f in record["flags"]]
@@ -69,7 +69,7 @@ def tu_context(root: Path, record: dict, workdir: Path, settings, deadline: floa
     workdir.mkdir(parents=True, exist_ok=True)
     return TUContext(source=source, cwd=cwd, flags=flags[:-1], opt_level=flags[-1], toolchain=find_toolchain(),
                      settings=settings, workdir=workdir, baseline_object=baseline,
-                     has_main=_defines_main(baseline), deadline=deadline)
+                     has_main=defines_main(baseline), deadline=deadline)
 
 
 def propose_rewrite(root: Path, record: dict, function: str, client: Any, workdir: Path,
