@@ -37,7 +37,7 @@ from typing import Any, Callable
 from ..outcome import Fallback
 from ..tu import Candidate, TUContext
 from .level import LevelJob, LevelResult, run_level_agent
-from .levels import LEVEL_BY_NAME, Lowered, pipeline_for, read_source_program, source_flags
+from .levels import LEVEL_BY_NAME, Lowered, read_source_program, source_flags
 
 log = logging.getLogger(__name__)
 
@@ -319,20 +319,16 @@ class GuideSession:
     def _file(self, suffix: str) -> Path:
         return self.dir / f"p{len(self.states)}{suffix}"
 
-    def _timeout(self) -> float:
-        return max(1.0, min(float(self.ctx.settings["stage_timeout"]), self.deadline - time.monotonic()))
-
     # -- compiler tools (free) --------------------------------------------------------------
 
     def _frontend(self, args: dict) -> dict:
         return self._new_state_result(self._to_ir(self._state(args, "source"), optimize=False))
 
     def _middle_end(self, args: dict) -> dict:
-        from ..toolchain import middle_end
         state = self._state(args, "ir")
         out = self._file(".ll")
-        r = middle_end(self.ctx.toolchain, state.path, args["pipeline"], out, emit_text=True,
-                       flags=self.ctx.flags, timeout=self._timeout())
+        r = self.ctx.compiler.middle_end(state.path, out, pipeline=args["pipeline"], emit_text=True,
+                                         deadline=self.deadline)
         if isinstance(r, Fallback):
             raise ToolError(f"opt failed: {r.detail[-600:]}")
         return self._new_state_result(self._add_state("ir", out, state, f"middle_end {args['pipeline']}"))
@@ -342,27 +338,23 @@ class GuideSession:
 
     def _to_ir(self, state: ProgramState, *, optimize: bool) -> ProgramState:
         """A source state as IR (unoptimized, or through the user's -O pipeline)."""
-        from ..toolchain import frontend, middle_end
+        compiler = self.ctx.compiler
         out = self._file(".ll")
-        r = frontend(self.ctx.toolchain, state.path, source_flags(self.ctx, state.path), out, opt_level=self.ctx.opt_level,
-                     emit_text=True, cwd=self.ctx.cwd, timeout=self._timeout())
+        r = compiler.frontend(state.path, out, flags=source_flags(self.ctx, state.path), emit_text=True,
+                              deadline=self.deadline)
         if isinstance(r, Fallback):
             raise ToolError(f"frontend failed: {r.detail[-600:]}")
         if not optimize:
             return self._add_state("ir", out, state, "frontend")
         opt_out = out.with_suffix(".opt.ll")
-        pipeline = pipeline_for(self.ctx.opt_level)
-        r2 = middle_end(self.ctx.toolchain, out, pipeline, opt_out, emit_text=True, flags=self.ctx.flags,
-                        timeout=self._timeout())
+        r2 = compiler.middle_end(out, opt_out, emit_text=True, deadline=self.deadline)
         if isinstance(r2, Fallback):
             raise ToolError(f"opt failed: {r2.detail[-600:]}")
-        return self._add_state("ir", opt_out, state, f"frontend + {pipeline}")
+        return self._add_state("ir", opt_out, state, f"frontend + {compiler.pipeline}")
 
     def _to_asm(self, state: ProgramState) -> ProgramState:
-        from ..toolchain import backend
         out = self._file(".s")
-        r = backend(self.ctx.toolchain, state.path, self.ctx.flags, out, emit="asm",
-                    opt_level=self.ctx.opt_level, cwd=self.ctx.cwd, timeout=self._timeout())
+        r = self.ctx.compiler.backend(state.path, out, emit="asm", deadline=self.deadline)
         if isinstance(r, Fallback):
             raise ToolError(f"backend failed: {r.detail[-600:]}")
         return self._add_state("asm", out, state, "backend")

@@ -54,12 +54,6 @@ class SpliceError:
     message: str
 
 
-def pipeline_for(opt_level: str) -> str:
-    """The pipeline clang uses for ``opt_level``: ``llmcc.tu.o_level_pipeline``, the one map."""
-    from ..tu import o_level_pipeline
-    return o_level_pipeline(opt_level)
-
-
 def source_flags(ctx: TUContext, program: Path | None = None) -> list[str]:
     """User flags for compiling ``program`` (a copy of the user's C file in the workdir):
     the original directory on the quote path, and debug-info paths mapped back to the
@@ -68,12 +62,6 @@ def source_flags(ctx: TUContext, program: Path | None = None) -> list[str]:
     if program is not None and program.resolve() != ctx.source_path.resolve():
         flags.append(f"-ffile-prefix-map={program.parent}={os.path.dirname(ctx.source) or '.'}")
     return flags
-
-
-def stage_timeout(ctx: TUContext, deadline: float | None) -> float:
-    """Seconds one compile stage may take (``llmcc.tu.stage_timeout``, the one clamp)."""
-    from ..tu import stage_timeout as clamp
-    return clamp(ctx.settings, deadline)
 
 
 def program_file(ctx: TUContext, level: str, directory: Path) -> Path:
@@ -235,19 +223,16 @@ class SourceLevel(Level):
     def lower(self, ctx: TUContext, program_path: Path, out_dir: Path, *,
               deadline: float | None = None) -> Lowered | Fallback:
         """frontend -> middle_end(the user's -O pipeline) -> backend, under the original name."""
-        from ..toolchain import backend, frontend, middle_end
+        compiler = ctx.compiler
         stem = out_dir / program_path.stem
-        timeout = stage_timeout(ctx, deadline)
-        unopt = frontend(ctx.toolchain, program_path, source_flags(ctx, program_path), stem.with_suffix(".O0.bc"),
-                         opt_level=ctx.opt_level, cwd=ctx.cwd, timeout=timeout)
+        unopt = compiler.frontend(program_path, stem.with_suffix(".O0.bc"),
+                                  flags=source_flags(ctx, program_path), deadline=deadline)
         if isinstance(unopt, Fallback):
             return unopt
-        opt = middle_end(ctx.toolchain, unopt.output, pipeline_for(ctx.opt_level),
-                         stem.with_suffix(".ll"), emit_text=True, flags=ctx.flags, timeout=timeout)
+        opt = compiler.middle_end(unopt.output, stem.with_suffix(".ll"), emit_text=True, deadline=deadline)
         if isinstance(opt, Fallback):
             return opt
-        obj = backend(ctx.toolchain, opt.output, ctx.flags, stem.with_suffix(".o"),
-                      opt_level=ctx.opt_level, cwd=ctx.cwd, timeout=timeout)
+        obj = compiler.backend(opt.output, stem.with_suffix(".o"), deadline=deadline)
         if isinstance(obj, Fallback):
             return obj
         return Lowered(obj.output, opt.output)
@@ -409,9 +394,7 @@ class IRLevel(Level):
 
     def lower(self, ctx: TUContext, program_path: Path, out_dir: Path, *,
               deadline: float | None = None) -> Lowered | Fallback:
-        from ..toolchain import backend
-        obj = backend(ctx.toolchain, program_path, ctx.flags, out_dir / (program_path.stem + ".o"),
-                      opt_level=ctx.opt_level, cwd=ctx.cwd, timeout=stage_timeout(ctx, deadline))
+        obj = ctx.compiler.backend(program_path, out_dir / (program_path.stem + ".o"), deadline=deadline)
         if isinstance(obj, Fallback):
             return obj
         return Lowered(obj.output, program_path)
@@ -561,9 +544,7 @@ class AsmLevel(Level):
 
     def lower(self, ctx: TUContext, program_path: Path, out_dir: Path, *,
               deadline: float | None = None) -> Lowered | Fallback:
-        from ..toolchain import assemble
-        obj = assemble(ctx.toolchain, program_path, ctx.flags, out_dir / (program_path.stem + ".o"),
-                       cwd=ctx.cwd, timeout=stage_timeout(ctx, deadline))
+        obj = ctx.compiler.assemble(program_path, out_dir / (program_path.stem + ".o"), deadline=deadline)
         if isinstance(obj, Fallback):
             return obj
         return Lowered(obj.output)

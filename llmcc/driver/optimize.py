@@ -18,7 +18,7 @@ from pathlib import Path
 from ..cache import atomic_copy
 from ..config import Settings
 from ..outcome import Fallback, NoWin
-from ..toolchain import Toolchain, frontend, middle_end
+from ..toolchain import Toolchain
 from .args import Invocation
 
 TYPE_CHECKING = False   # not typing's: importing typing costs every compile start-up
@@ -175,13 +175,12 @@ def rescore_with_remarks(ctx: TUContext, features, profile, report: dict) -> lis
 
 
 def _optimized_ir(tc, settings, inv, cwd, work) -> Path | Fallback:
-    fe = frontend(tc, inv.source, inv.codegen_flags, work / "score.bc", opt_level=inv.opt_level,
-                  cwd=cwd, timeout=settings["stage_timeout"])
+    from ..tu import compile_service
+    compiler = compile_service(tc, settings, inv.codegen_flags, inv.opt_level, cwd)
+    fe = compiler.frontend(inv.source, work / "score.bc")
     if isinstance(fe, Fallback):
         return fe
-    from ..tu import o_level_pipeline
-    me = middle_end(tc, fe.output, o_level_pipeline(inv.opt_level), work / "score.ll",
-                    emit_text=True, flags=inv.codegen_flags, timeout=settings["stage_timeout"])
+    me = compiler.middle_end(fe.output, work / "score.ll", emit_text=True)
     return me if isinstance(me, Fallback) else me.output
 
 
@@ -191,11 +190,10 @@ def make_context(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, 
     component run under the user's cwd and source name (so __FILE__ / debug info match)."""
     opt_dir = work / "opt"
     opt_dir.mkdir(exist_ok=True)
-    fe = frontend(tc, inv.source, inv.codegen_flags, opt_dir / "tu.bc", opt_level=inv.opt_level,
-                  cwd=cwd, timeout=settings["stage_timeout"])
+    from ..tu import TUContext, compile_service
+    fe = compile_service(tc, settings, inv.codegen_flags, inv.opt_level, cwd).frontend(inv.source, opt_dir / "tu.bc")
     if isinstance(fe, Fallback):
         return fe
-    from ..tu import TUContext
     has_main = any(h.name == "main" for h in hot) or defines_main(cwd / inv.output)
     return TUContext(source=inv.source, cwd=cwd, flags=inv.codegen_flags, opt_level=inv.opt_level,
                      toolchain=tc, settings=settings, workdir=opt_dir,

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from ..config import ConfigError, load_settings
 from ..outcome import Fallback
-from ..toolchain import ToolchainError, find_toolchain, frontend, middle_end
+from ..toolchain import ToolchainError, find_toolchain
 from .features import ModuleFeatures, extract_features, plugin_path
 from .profile import load_profile
 from .remarks import RemarkSummary, summarize_remarks
@@ -138,12 +138,13 @@ def _analyse(tc, req: ScoreRequest, tmp: Path, timeout: float
     """Baseline compile of the TU to optimized bitcode (remarks from the same opt run),
     then its features."""
     unoptimized, optimized, remarks_yaml = tmp / "tu.bc", tmp / "tu.O3.bc", tmp / "remarks.yaml"
-    stage = frontend(tc, req.source, req.clang_flags, unoptimized, opt_level="-O3",
-                     timeout=timeout)
+    from ..tu import CompileService
+    # Scored as -O3 code whatever the flags say: hotness is about what the optimizer can do.
+    compiler = CompileService(tc, tuple(req.clang_flags), "-O3", timeout=timeout)
+    stage = compiler.frontend(req.source, unoptimized)
     if isinstance(stage, Fallback):
         return stage
-    stage = middle_end(tc, unoptimized, "default<O3>", optimized, timeout=timeout,
-                       extra_args=[f"-pass-remarks-output={remarks_yaml}"])
+    stage = compiler.middle_end(unoptimized, optimized, extra_args=[f"-pass-remarks-output={remarks_yaml}"])
     if isinstance(stage, Fallback):
         return stage
     features = extract_features(tc, optimized, plugin=plugin_path())

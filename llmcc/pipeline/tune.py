@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..outcome import Fallback, NoWin
-from ..toolchain import backend, frontend
 from ..tu import Candidate, TUContext
 from .cpu import retune
 from .model import EditError, EditSpace, PipelineConfig, apply_edits, parse_pipeline
@@ -203,8 +202,7 @@ def ensure_unoptimized_ir(ctx: TUContext) -> Path | Fallback:
     if ctx.unoptimized_ir is not None and Path(ctx.unoptimized_ir).is_file():
         return Path(ctx.unoptimized_ir)
     out = ctx.workdir / "pipeline-input.bc"
-    result = frontend(ctx.toolchain, ctx.source, ctx.flags, out, opt_level=ctx.opt_level,
-                      cwd=ctx.cwd, timeout=ctx.stage_timeout())
+    result = ctx.compiler.frontend(ctx.source, out)
     if isinstance(result, Fallback):
         return result
     ctx.unoptimized_ir = out
@@ -380,8 +378,7 @@ class _Loop:
                          "changes functions the tests do not cover: " + ", ".join(sorted(untested)[:10]))
         obj = self.ctx.workdir / f"pipeline-{tag}.o"
         self.changed[obj] = changed
-        result = backend(self.ctx.toolchain, ir_out, self.ctx.flags, obj, opt_level=self.ctx.opt_level,
-                         cwd=self.ctx.cwd, timeout=timeout)
+        result = self.ctx.compiler.backend(ir_out, obj, deadline=self.deadline)
         if isinstance(result, Fallback):
             return _fail(record, "build-failed", str(result))
         return obj

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..outcome import Fallback
-from ..toolchain import Toolchain, middle_end
+from ..toolchain import Toolchain
 from . import passes as pass_table
 from .model import (DEFAULT_PARAM_MAX, KNOBS, PARAM_RANGES, EditSpace, PassNode,
                     PipelineConfig, PipelineSyntaxError, iter_nodes, parse_pipeline)
@@ -189,8 +189,10 @@ def validate_with_opt(tc: Toolchain, config: PipelineConfig, ir: Path, out: Path
     problem = check_pipeline_static(config)
     if problem:
         return ValidationResult(False, problem)
-    result = middle_end(tc, ir, config.text, out, extra_args=["-verify-each", *config.opt_args()],
-                        flags=flags, timeout=timeout)
+    from ..tu import CompileService    # the one caller of the middle end (opt_level unused there)
+    compiler = CompileService(tc, tuple(flags), "-O2", timeout=timeout)
+    result = compiler.middle_end(ir, out, pipeline=config.text, emit_text=False,
+                                 extra_args=["-verify-each", *config.opt_args()])
     if isinstance(result, Fallback):
         return ValidationResult(False, f"opt refused the candidate ({result.reason}): {result.detail[-500:]}")
     return ValidationResult(True, "", result.output)

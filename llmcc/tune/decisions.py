@@ -189,19 +189,15 @@ def _pipeline_object(tc, settings, inv, cwd: Path, pipeline: dict, extra: list[s
     from ..cache import atomic_copy
     from ..outcome import Fallback
     from ..pipeline.model import knob_args
-    from ..toolchain import backend, frontend, middle_end
-    timeout = settings["stage_timeout"]
+    from ..tu import compile_service
+    compiler = compile_service(tc, settings, inv.codegen_flags, inv.opt_level, cwd)
     with temp_dir("decision") as tmp:
         work = Path(tmp)
-        flags = [*inv.codegen_flags, *extra]
         steps = (
-            lambda: frontend(tc, inv.source, flags, work / "tu.bc", opt_level=inv.opt_level, cwd=cwd,
-                             timeout=timeout),
-            lambda: middle_end(tc, work / "tu.bc", pipeline["passes"], work / "opt.bc",
-                               extra_args=knob_args(pipeline.get("knobs") or {}), flags=inv.codegen_flags,
-                               timeout=timeout),
-            lambda: backend(tc, work / "opt.bc", inv.codegen_flags, work / "out.o", opt_level=inv.opt_level,
-                            cwd=cwd, timeout=timeout),
+            lambda: compiler.frontend(inv.source, work / "tu.bc", extra_flags=extra),
+            lambda: compiler.middle_end(work / "tu.bc", work / "opt.bc", pipeline=pipeline["passes"],
+                                        extra_args=knob_args(pipeline.get("knobs") or {})),
+            lambda: compiler.backend(work / "opt.bc", work / "out.o"),
         )
         for step in steps:
             result = step()

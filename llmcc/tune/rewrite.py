@@ -115,15 +115,13 @@ def propose_rewrite(root: Path, record: dict, function: str, client: Any, workdi
 def _optimized_ir(ctx, out: Path) -> Path | str:
     """The TU's IR after the user's -O pipeline: the IR agent's starting program (the
     guiding agent starts it the same way)."""
-    from ..agents.levels import pipeline_for, source_flags
+    from ..agents.levels import source_flags
     from ..outcome import Fallback
-    from ..toolchain import frontend, middle_end
-    unopt = frontend(ctx.toolchain, ctx.source, source_flags(ctx), out.with_suffix(".O0.ll"), opt_level=ctx.opt_level,
-                     emit_text=True, cwd=ctx.cwd, timeout=ctx.stage_timeout())
+    compiler = ctx.compiler
+    unopt = compiler.frontend(ctx.source, out.with_suffix(".O0.ll"), flags=source_flags(ctx), emit_text=True)
     if isinstance(unopt, Fallback):
         return f"frontend failed: {unopt}"
-    opt = middle_end(ctx.toolchain, unopt.output, pipeline_for(ctx.opt_level), out, emit_text=True,
-                     flags=ctx.flags, timeout=ctx.stage_timeout())
+    opt = compiler.middle_end(unopt.output, out, emit_text=True)
     return f"opt failed: {opt}" if isinstance(opt, Fallback) else out
 
 

@@ -373,8 +373,8 @@ class _TUPipeline:
         from ..pipeline.model import EditSpace, PipelineConfig
         from ..pipeline.policy import Signals
         from ..pipeline.tune import default_pipeline, describe_target
-        from ..toolchain import find_toolchain, frontend
-        from ..tu import HotFunction, TUContext
+        from ..toolchain import find_toolchain
+        from ..tu import HotFunction, TUContext, compile_service
         tc = find_toolchain()
         rec = _record_of(st, source)
         self.current = st.accepted.get(source) or {"profile": None, "pipeline": None}
@@ -383,11 +383,11 @@ class _TUPipeline:
         extra = _profile_args(st) if self.current.get("profile") else []
         cwd = st.best / (rec.get("cwd") or ".")
         ir = st.work / "tu-ir.ll"
-        fe = frontend(tc, st.best / source, [*codegen, *extra], ir, opt_level=opt_level, cwd=cwd,
-                      emit_text=True, timeout=300)
+        self.settings = load_settings()
+        fe = compile_service(tc, self.settings, codegen, opt_level, cwd).frontend(
+            st.best / source, ir, extra_flags=extra, emit_text=True)
         if not hasattr(fe, "output"):
             raise RuntimeError(f"frontend: {fe}")
-        self.settings = load_settings()
         self.ctx = TUContext(source=source, cwd=cwd, flags=codegen, opt_level=opt_level, toolchain=tc,
                              settings=self.settings, workdir=st.work, baseline_object=st.best / rec["output"])
         base = default_pipeline(self.ctx, ir)

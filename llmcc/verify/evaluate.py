@@ -493,22 +493,20 @@ def _baseline_static(ctx: TUContext, function: str | None, mcpu: str, *, with_ir
 def baseline_ir(ctx: TUContext) -> str | Fallback:
     """The original TU's optimized IR (the user's -O pipeline on the frontend's output),
     made once per TU: what every formal check compares a candidate function with."""
-    from ..tu import o_level_pipeline
-    from ..toolchain import frontend, middle_end
+    from dataclasses import replace
 
     out = ctx.workdir / "baseline-formal.ll"
     if out.is_file():
         return out.read_text(errors="replace")
-    timeout = float(ctx.settings["stage_timeout"])
+    # Not clamped by the TU's deadline: the final emission gate needs the reference too.
+    compiler = replace(ctx.compiler, deadline=None)
     unopt = Path(ctx.unoptimized_ir) if ctx.unoptimized_ir is not None else None
     if unopt is None or not unopt.is_file():
-        fe = frontend(ctx.toolchain, ctx.source, ctx.flags, ctx.workdir / "baseline-formal.bc",
-                      opt_level=ctx.opt_level, cwd=ctx.cwd, timeout=timeout)
+        fe = compiler.frontend(ctx.source, ctx.workdir / "baseline-formal.bc")
         if isinstance(fe, Fallback):
             return fe
         unopt = fe.output
-    opt = middle_end(ctx.toolchain, unopt, o_level_pipeline(ctx.opt_level), out, emit_text=True,
-                     flags=ctx.flags, timeout=timeout)
+    opt = compiler.middle_end(unopt, out, emit_text=True)
     if isinstance(opt, Fallback):
         return opt
     return out.read_text(errors="replace")

@@ -7,7 +7,8 @@ import pytest
 
 from llmcc.agents.extract import (code_blocks, extract_function, find_asm_body, find_c_function,
                                   find_ir_function)
-from llmcc.agents.levels import AsmLevel, IRLevel, SourceLevel, SpliceError, pipeline_for
+from llmcc.agents.levels import AsmLevel, IRLevel, SourceLevel, SpliceError
+from llmcc.tu import o_level_pipeline as pipeline_for
 
 DATA = Path(__file__).parent / "data" / "agents"
 KERNELS = (DATA / "kernels.c").read_text()

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from llmcc.agents.level import LevelJob, run_level_agent
-from llmcc.agents.levels import LEVEL_BY_NAME, pipeline_for
+from llmcc.agents.levels import LEVEL_BY_NAME
+from llmcc.tu import o_level_pipeline as pipeline_for
 from llmcc.config import load_settings
 from llmcc.llm.client import RetryPolicy, make_client
 from llmcc.llm.scripted_server import ScriptedServer
