@@ -38,3 +38,34 @@ def llmcc_env(tmp_path):
 
 def run(argv, cwd, env=None, **kw) -> subprocess.CompletedProcess:
     return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, timeout=600, **kw)
+
+
+def baseline_tu(root: Path, name: str, text: str):
+    """A user's TU ``root/src/<name>`` and its ``clang -O3 -c`` baseline object: returns
+    (source directory, toolchain, baseline object)."""
+    from llmcc.toolchain import find_toolchain
+    src = root / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    (src / name).write_text(text)
+    tc = find_toolchain()
+    base = root / (Path(name).stem + ".o")
+    subprocess.run([str(tc.clang), "-O3", "-c", name, "-o", str(base)], cwd=src, check=True)
+    return src, tc, base
+
+
+def scripted_context(tmp_path: Path, tu: tuple, source: str, url: str, hot, *, has_main: bool = False,
+                     **env: str):
+    """A TUContext for ``source`` (a ``baseline_tu``) whose LLM settings point at the scripted
+    endpoint ``url``; ``env`` adds LLMCC_* settings; ``hot`` are its HotFunctions."""
+    from llmcc.config import load_settings
+    from llmcc.tu import TUContext
+    src, tc, base = tu
+    (tmp_path / "none.toml").write_text("")
+    settings = load_settings(cwd=tmp_path, env={
+        "LLMCC_CONFIG": str(tmp_path / "none.toml"), "LLMCC_LLM_BACKEND": "openai",
+        "LLMCC_LLM_BASE_URL": url, "LLMCC_LLM_MODEL": "scripted",
+        "LLMCC_CACHE_DIR": str(tmp_path / "cache"), **env})
+    (tmp_path / "work").mkdir(exist_ok=True)
+    return TUContext(source=source, cwd=src, flags=[], opt_level="-O3", toolchain=tc, settings=settings,
+                     workdir=tmp_path / "work", baseline_object=base, hot_functions=list(hot),
+                     has_main=has_main)

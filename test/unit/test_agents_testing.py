@@ -3,11 +3,11 @@ it is used, and a broken one falls back to the deterministic plan. Answers are s
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import baseline_tu, scripted_context
 
 from llmcc.agents.levels import SourceLevel
 from llmcc.agents.testing import make_test_plan
@@ -55,24 +55,8 @@ int main(int argc, char **argv)
 
 @pytest.fixture
 def ctx_for(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    shutil.copy(DATA / "kernels.c", src / "kernels.c")
-    tc = find_toolchain()
-    base = tmp_path / "kernels.o"
-    subprocess.run([str(tc.clang), "-O3", "-c", "kernels.c", "-o", str(base)], cwd=src, check=True)
-    (tmp_path / "none.toml").write_text("")
-
-    def make(url: str) -> TUContext:
-        settings = load_settings(cwd=tmp_path, env={
-            "LLMCC_CONFIG": str(tmp_path / "none.toml"), "LLMCC_LLM_BACKEND": "openai",
-            "LLMCC_LLM_BASE_URL": url, "LLMCC_LLM_MODEL": "scripted",
-            "LLMCC_CACHE_DIR": str(tmp_path / "cache")})
-        (tmp_path / "work").mkdir(exist_ok=True)
-        return TUContext(source="kernels.c", cwd=src, flags=[], opt_level="-O3", toolchain=tc,
-                         settings=settings, workdir=tmp_path / "work", baseline_object=base,
-                         hot_functions=[HotFunction("bits32", 1.0)])
-    return make
+    tu = baseline_tu(tmp_path, "kernels.c", (DATA / "kernels.c").read_text())
+    return lambda url: scripted_context(tmp_path, tu, "kernels.c", url, [HotFunction("bits32", 1.0)])
 
 
 def plan_from(ctx_for, reply: str):
@@ -192,24 +176,8 @@ int main(int argc, char **argv)
 
 @pytest.fixture
 def program_ctx_for(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "prog.c").write_text(PROGRAM)
-    tc = find_toolchain()
-    base = tmp_path / "prog.o"
-    subprocess.run([str(tc.clang), "-O3", "-c", "prog.c", "-o", str(base)], cwd=src, check=True)
-    (tmp_path / "none.toml").write_text("")
-
-    def make(url: str) -> TUContext:
-        settings = load_settings(cwd=tmp_path, env={
-            "LLMCC_CONFIG": str(tmp_path / "none.toml"), "LLMCC_LLM_BACKEND": "openai",
-            "LLMCC_LLM_BASE_URL": url, "LLMCC_LLM_MODEL": "scripted",
-            "LLMCC_CACHE_DIR": str(tmp_path / "cache")})
-        (tmp_path / "work").mkdir(exist_ok=True)
-        return TUContext(source="prog.c", cwd=src, flags=[], opt_level="-O3", toolchain=tc,
-                         settings=settings, workdir=tmp_path / "work", baseline_object=base,
-                         hot_functions=[HotFunction("mix", 1.0)], has_main=True)
-    return make
+    tu = baseline_tu(tmp_path, "prog.c", PROGRAM)
+    return lambda url: scripted_context(tmp_path, tu, "prog.c", url, [HotFunction("mix", 1.0)], has_main=True)
 
 
 def program_plan_from(program_ctx_for, reply: str):

@@ -5,11 +5,11 @@ here is scripted (``data/agents/rewrites.json`` and inline); nothing is a real m
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import baseline_tu, scripted_context
 
 from llmcc.agents.guiding import run_guiding_agent, transcript_text
 from llmcc.config import load_settings
@@ -33,25 +33,11 @@ EVIDENCE = {"loops": 2, "max_loop_depth": 2, "trip_counts": [32], "blocks": 7, "
 
 @pytest.fixture
 def ctx_for(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    shutil.copy(DATA / "kernels.c", src / "kernels.c")
-    tc = find_toolchain()
-    base = tmp_path / "kernels.o"
-    subprocess.run([str(tc.clang), "-O3", "-c", "kernels.c", "-o", str(base)], cwd=src, check=True)
-    (tmp_path / "none.toml").write_text("")
-
-    def make(url: str) -> TUContext:
-        settings = load_settings(cwd=tmp_path, env={
-            "LLMCC_CONFIG": str(tmp_path / "none.toml"), "LLMCC_LLM_BACKEND": "openai",
-            "LLMCC_LLM_BASE_URL": url, "LLMCC_LLM_MODEL": "scripted",
-            "LLMCC_CACHE_DIR": str(tmp_path / "cache"), "LLMCC_MEASURE_MODE": "instructions",
-            "LLMCC_AGENTS_SAMPLES": "1", "LLMCC_AGENTS_ROUNDS": "1"})
-        (tmp_path / "work").mkdir(exist_ok=True)
-        return TUContext(source="kernels.c", cwd=src, flags=[], opt_level="-O3", toolchain=tc,
-                         settings=settings, workdir=tmp_path / "work", baseline_object=base,
-                         hot_functions=[HotFunction("popcount_sum", 12.5, EVIDENCE)])
-    return make
+    tu = baseline_tu(tmp_path, "kernels.c", (DATA / "kernels.c").read_text())
+    return lambda url: scripted_context(tmp_path, tu, "kernels.c", url,
+                                        [HotFunction("popcount_sum", 12.5, EVIDENCE)],
+                                        LLMCC_MEASURE_MODE="instructions", LLMCC_AGENTS_SAMPLES="1",
+                                        LLMCC_AGENTS_ROUNDS="1")
 
 
 def small_plan(ctx: TUContext):

@@ -8,49 +8,39 @@ run without a test plan; a rewrite that reaches the evaluator gets the real one.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import baseline_tu, scripted_context
 
 from llmcc.agents.level import LevelJob, run_level_agent
 from llmcc.agents.levels import LEVEL_BY_NAME
-from llmcc.tu import o_level_pipeline as pipeline_for
 from llmcc.config import load_settings
 from llmcc.llm.client import RetryPolicy, make_client
 from llmcc.llm.scripted_server import ScriptedServer
-from llmcc.toolchain import find_toolchain, frontend, middle_end
+from llmcc.toolchain import frontend, middle_end
 from llmcc.tu import HotFunction, TUContext
+from llmcc.tu import o_level_pipeline as pipeline_for
 
 DATA = Path(__file__).parent / "data" / "agents"
 FAST_RETRY = RetryPolicy(attempts=3, multiplier=0.01, max_wait=0.05, jitter=0.01)
+
+
+# Counting instructions (valgrind) keeps these tests timing-free.
+CTX_SETTINGS = {"LLMCC_MEASURE_MODE": "instructions"}
 
 
 @pytest.fixture(scope="module")
 def tu(tmp_path_factory):
     """kernels.c and its -O3 baseline object, built once."""
     root = tmp_path_factory.mktemp("tu")
-    src = root / "src"
-    src.mkdir()
-    shutil.copy(DATA / "kernels.c", src / "kernels.c")
-    tc = find_toolchain()
-    base = root / "kernels.o"
-    subprocess.run([str(tc.clang), "-O3", "-c", "kernels.c", "-o", str(base)], cwd=src, check=True)
+    src, tc, base = baseline_tu(root, "kernels.c", (DATA / "kernels.c").read_text())
     return {"root": root, "src": src, "toolchain": tc, "baseline": base, "plans": {}}
 
 
 def make_ctx(tu, tmp_path: Path, url: str, function: str, **env: str) -> TUContext:
-    (tmp_path / "none.toml").write_text("")
-    settings = load_settings(cwd=tmp_path, env={
-        "LLMCC_CONFIG": str(tmp_path / "none.toml"), "LLMCC_LLM_BACKEND": "openai",
-        "LLMCC_LLM_BASE_URL": url, "LLMCC_LLM_MODEL": "scripted",
-        "LLMCC_CACHE_DIR": str(tmp_path / "cache"), "LLMCC_MEASURE_MODE": "instructions", **env})
-    workdir = tmp_path / "work"
-    workdir.mkdir(exist_ok=True)
-    return TUContext(source="kernels.c", cwd=tu["src"], flags=[], opt_level="-O3",
-                     toolchain=tu["toolchain"], settings=settings, workdir=workdir,
-                     baseline_object=tu["baseline"], hot_functions=[HotFunction(function, 10.0)])
+    return scripted_context(tmp_path, (tu["src"], tu["toolchain"], tu["baseline"]), "kernels.c", url,
+                            [HotFunction(function, 10.0)], **{**CTX_SETTINGS, **env})
 
 
 def run(tu, tmp_path, script, function="popcount_sum", level="source", rounds=1, samples=1,
