@@ -323,12 +323,14 @@ def _reject(verdicts: list[Verdict], reason: str, *, c_source: bool = False) -> 
                       accepted=False, reason=reason, evidence=judge(verdicts, c_source=c_source, llm_made=True))
 
 
-def _static_checks(ctx: TUContext, candidate_obj: Path, candidate_source: Path | None) -> list[Verdict]:
+def _static_checks(ctx: TUContext, candidate_obj: Path, candidate_source: Path | None,
+                   level: str | None = None, candidate_ir: Path | None = None) -> list[Verdict]:
     """Object check, ISA check, and (C rewrites) no added target overrides."""
     from .objcheck import check_isa, check_target_overrides
 
     checks = [_object_check(ctx.baseline_object, candidate_obj, ctx.flags),
-              check_isa(ctx.baseline_object, candidate_obj, str(ctx.toolchain.clang), ctx.flags)]
+              check_isa(ctx.baseline_object, candidate_obj, str(ctx.toolchain.clang), ctx.flags,
+                        compiler_emitted=_compiler_emitted(level, candidate_source, candidate_ir))]
     if candidate_source is not None:
         try:
             original = ctx.source_path.read_text(errors="replace")
@@ -340,6 +342,21 @@ def _static_checks(ctx: TUContext, candidate_obj: Path, candidate_source: Path |
     return checks
 
 
+_INLINE_ASM = re.compile(r"\b(?:__asm__|__asm|asm)\b|\bmodule asm\b|\basm\s+(?:sideeffect\s+)?\"")
+
+
+def _compiler_emitted(level: str | None, candidate_source: Path | None, candidate_ir: Path | None) -> bool:
+    """Did clang's backend make all of the candidate's code (no asm-level rewrite, no inline
+    assembly in the candidate's C or IR)? Unreadable text counts as no."""
+    if level == "asm":
+        return False
+    try:
+        texts = [p.read_text(errors="replace") for p in (candidate_source, candidate_ir) if p is not None]
+    except OSError:
+        return False
+    return not any(_INLINE_ASM.search(text) for text in texts)
+
+
 def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: list[Verdict], *,
               formal: Verdict | None, candidate_source: Path | None, measure: bool,
               best_so_far: Path | None, fuzz: bool, level: str | None,
@@ -347,7 +364,7 @@ def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: lis
     workdir = _difftest_dir(ctx)
     allow = bool(ctx.settings["verify.allow_unsandboxed"])
     c_source = candidate_source is not None
-    for check in _static_checks(ctx, candidate_obj, candidate_source):
+    for check in _static_checks(ctx, candidate_obj, candidate_source, level, candidate_ir):
         verdicts.append(check)
         if check.kind in (VerdictKind.INVALID, VerdictKind.REFUTED, VerdictKind.TESTED_DIFFERENT):
             what = "ISA check" if check.checker == "isa" else "object check"

@@ -479,9 +479,11 @@ def enabled_features(clang: str, flags: tuple[str, ...]) -> frozenset[str]:
     return frozenset(m.group(1) for m in re.finditer(r"^#define (__\w+__) ", proc.stdout, re.MULTILINE))
 
 
-def required_features(path: Path) -> dict[str, str]:
+def required_features(path: Path, *, tzcnt_is_rep_bsf: bool = False) -> dict[str, str]:
     """Feature macro -> first instruction (``mnemonic operands``) in ``path``'s code that
-    needs it."""
+    needs it. ``tzcnt_is_rep_bsf``: the code came from clang's own backend, which emits
+    ``rep bsf`` (the same bytes as ``tzcnt``) for a count of trailing zeros it knows is of a
+    non-zero value: it runs as ``bsf`` on CPUs without BMI, with the same result."""
     import capstone
     from elftools.elf.constants import SH_FLAGS
 
@@ -495,6 +497,8 @@ def required_features(path: Path) -> dict[str, str]:
                 continue
             for insn in md.disasm(section.data(), 0):
                 text = f"{insn.mnemonic} {insn.op_str}".strip()
+                if tzcnt_is_rep_bsf and insn.mnemonic == "tzcnt":
+                    continue
                 for feature in _instruction_features(insn):
                     needed.setdefault(feature, text)
     return needed
@@ -508,13 +512,18 @@ def _instruction_features(insn) -> set[str]:
     return found
 
 
-def check_isa(reference: Path, candidate: Path, clang: str, flags: list[str]) -> Verdict:
+def check_isa(reference: Path, candidate: Path, clang: str, flags: list[str], *,
+              compiler_emitted: bool = False) -> Verdict:
     """Does ``candidate`` use only instructions the user's target flags enable? An
     instruction group the flags do not enable is still allowed if the reference (clang's
-    own object for the same flags) uses it too (``rep bsf`` decodes as ``tzcnt``)."""
+    own object for the same flags) uses it too (``rep bsf`` decodes as ``tzcnt``).
+    ``compiler_emitted``: all of the candidate's code came from clang's backend under the
+    user's flags (a C or IR candidate without inline assembly), so its ``tzcnt`` bytes are
+    ``rep bsf``; never for asm-level rewrites, where a real ``tzcnt`` of zero would differ
+    on a CPU without BMI."""
     try:
         enabled = enabled_features(clang, target_flags(flags))
-        wanted = required_features(Path(candidate))
+        wanted = required_features(Path(candidate), tzcnt_is_rep_bsf=compiler_emitted)
         reference_uses = set(required_features(Path(reference)))
     except ObjectProblem as e:
         return Verdict(VerdictKind.INVALID, ISA_CHECKER, str(e))

@@ -329,3 +329,15 @@ def test_a_const_lookup_table_is_not_state(tmp_path):
     ref, cand = _kernel_pair(tmp_path, "static const int t[4] = {0, 3, 6, 9};\n"
                                        "int scale(int x) { return (x >= 0 && x < 4) ? t[x] : x * 3; }\n")
     assert check_object(ref, cand).kind is VerdictKind.TESTED_EQUAL
+
+
+def test_clangs_rep_bsf_is_not_mistaken_for_bmi_but_an_asm_rewrites_tzcnt_is(tmp_path):
+    # clang emits `rep bsf` (tzcnt's bytes) for __builtin_ctz at plain x86-64: it runs as bsf
+    # without BMI. The same bytes from an asm-level rewrite may be a real tzcnt of zero.
+    from llmcc.verify.objcheck import check_isa
+    ref = _compile(tmp_path, "ctzref", "unsigned f(unsigned x) { return x >> 1; }\n", "-march=x86-64")
+    cand = _compile(tmp_path, "ctzcand", "unsigned f(unsigned x) { return __builtin_ctz(x); }\n",
+                    "-march=x86-64")
+    assert check_isa(ref, cand, CLANG, ["-march=x86-64"], compiler_emitted=True).kind is VerdictKind.TESTED_EQUAL
+    refused = check_isa(ref, cand, CLANG, ["-march=x86-64"])
+    assert refused.kind is VerdictKind.INVALID and refused.checker == "isa" and "tzcnt" in refused.detail
