@@ -16,13 +16,13 @@ sha256, the digest of the object the level agent validated (``object_digest``: s
 without debug sections), a unified diff against the
 original source and the checks' verdicts::
 
-    "rewrite": {"level": "source" | "ir", "function": "kernel", "program": "<C or IR text>",
+    "rewrite": {"level": "source" | "ir" | "asm", "function": "kernel", "program": "<C or IR text>",
                 "sha256": "...", "object_digest": "...", "diff": "--- a/k.c ...",
                 "verdicts": [...], "samples": 2}
 
 Replaying (``rewrite_object``) lowers the text exactly as the level agent did
 (``SourceLevel.lower``: frontend, the user's -O pipeline, backend; ``IRLevel.lower``: the
-backend; always with the user's flags)
+backend; ``AsmLevel.lower``: the assembler; always with the user's flags)
 and re-validates cheaply: the object must be byte-identical to the validated one (debug
 sections aside: they name the directory it was compiled in). Any
 other object (another clang, other flags that still match, an edited file) is refused,
@@ -39,7 +39,7 @@ from typing import Any
 
 from .record import ROOT_TOKEN, sha256_file
 
-LEVELS = ("source", "ir")      # asm rewrites are not tried by tune (not replayable from IR)
+LEVELS = ("source", "ir", "asm")
 
 
 @dataclass
@@ -74,7 +74,7 @@ def tu_context(root: Path, record: dict, workdir: Path, settings, deadline: floa
 
 def propose_rewrite(root: Path, record: dict, function: str, client: Any, workdir: Path,
                     deadline: float | None, settings=None, level: str = "source") -> RewriteProposal | str:
-    """Run the level agent at ``level`` ("source" or "ir") on ``function`` of the recorded
+    """Run the level agent at ``level`` ("source", "ir" or "asm") on ``function`` of the recorded
     TU in the plain tree at ``root``; the best sample that passed every check, or why
     there is none."""
     from ..agents.level import LevelJob, run_level_agent
@@ -87,6 +87,8 @@ def propose_rewrite(root: Path, record: dict, function: str, client: Any, workdi
     settings = settings or load_settings()
     ctx = tu_context(root, record, workdir, settings, deadline)
     start = ctx.source_path if level == "source" else _optimized_ir(ctx, workdir / "tu.ll")
+    if level == "asm" and not isinstance(start, str):
+        start = _assembly(ctx, start, workdir / "tu.s")
     if isinstance(start, str):
         return start
     plan = make_test_plan(ctx, function, client)
@@ -102,7 +104,7 @@ def propose_rewrite(root: Path, record: dict, function: str, client: Any, workdi
         return f"no sample passed the level agent's checks{stopped}: {failures or 'no samples'}"
     best = result.best
     original, program = _program_text(ctx, level, start), _program_text(ctx, level, best.program_path)
-    name = record["source"] if level == "source" else f"{record['source']}.ll"
+    name = record["source"] if level == "source" else f"{record['source']}.{'ll' if level == 'ir' else 's'}"
     rewrite = {"level": level, "function": function, "program": program,
                "sha256": hashlib.sha256(program.encode()).hexdigest(),
                "object_digest": object_digest(ctx.toolchain, best.object_path),
@@ -125,8 +127,16 @@ def _optimized_ir(ctx, out: Path) -> Path | str:
     return f"opt failed: {opt}" if isinstance(opt, Fallback) else out
 
 
+def _assembly(ctx, ir: Path, out: Path) -> Path | str:
+    """The TU's assembly from its optimized IR: the asm agent's starting program (as the
+    guiding agent's backend tool makes it)."""
+    from ..outcome import Fallback
+    asm = ctx.compiler.backend(ir, out, emit="asm")
+    return f"backend failed: {asm}" if isinstance(asm, Fallback) else out
+
+
 def _program_text(ctx, level: str, path: Path) -> str:
-    """A program as stored in the decision: C as the user would write it, IR as is."""
+    """A program as stored in the decision: C as the user would write it, IR and asm as is."""
     from ..agents.levels import read_source_program
     return read_source_program(ctx, path) if level == "source" else path.read_text(errors="replace")
 

@@ -61,7 +61,7 @@ class TuneOptions:
     pipeline_candidates: int = 4
     llm_candidates: int = 2        # LLM pipeline proposals per hot TU (with an endpoint)
     llm_rewrites: int = 1          # hottest functions per hot TU given to the level agents
-    rewrite_levels: tuple[str, ...] = ("source", "ir")   # tried in this order until one is accepted
+    rewrite_levels: tuple[str, ...] = ("source", "ir", "asm")   # tried in this order until one is accepted
 
 
 @dataclass
@@ -305,7 +305,7 @@ def _tune_tu_with_llm(st: State, progress: Progress, source: str) -> None:
 
 
 def _tune_tu_with_rewrites(st: State, progress: Progress, source: str, functions: list[str]) -> None:
-    """LLM rewrites of the TU's hottest functions, source level first, then IR: each
+    """LLM rewrites of the TU's hottest functions, source level first, then IR, then asm: each
     proposed and validated by the level agent against the original TU
     (``rewrite.propose_rewrite``), then judged on the workload like every other candidate.
     A function's later levels are skipped once one of its rewrites is accepted.

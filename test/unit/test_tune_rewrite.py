@@ -103,7 +103,8 @@ def tune_with(tmp: Path, monkeypatch, reply: str, level: str = "source") -> tupl
     proj = make_project(tmp / "proj")
     for k, v in tune_env(tmp).items():
         monkeypatch.setenv(k, v)
-    asks = "Rewrite the C function" if level == "source" else "Rewrite the LLVM 22 IR function"
+    asks = {"source": "Rewrite the C function", "ir": "Rewrite the LLVM 22 IR function",
+            "asm": "Rewrite the x86-64 assembly"}[level]
     with ScriptedServer(scripted_rewrite(reply, asks)) as srv:
         for k, v in {"LLMCC_LLM_BACKEND": "openai", "LLMCC_LLM_BASE_URL": srv.url, "LLMCC_LLM_MODEL": "scripted",
                      "OPENAI_API_KEY": "k", "LLMCC_LLM_CONCURRENCY": "1",
@@ -232,5 +233,28 @@ def test_ir_rewrite_is_accepted_and_replayed(tmp_path, monkeypatch):
     rewrite = next(t for t in data["tus"] if t["source"] == "kernel.c")["transform"]["rewrite"]
     assert rewrite["level"] == "ir" and rewrite["program"].lstrip().startswith(("; ModuleID", "source_filename"))
     assert "@kernel" in rewrite["diff"]
+    assert summary["in_place"]["objects_reproduced"] == "2/2"
+    assert run(["./prog", "5"], proj).stdout == run(["./prog", "5"], tmp_path / "work" / "plain").stdout
+
+
+def test_asm_rewrite_is_accepted_and_replayed(tmp_path, monkeypatch):
+    """The asm level: the reply is the good rewrite's -O2 assembly (made here by clang),
+    spliced between the TU's function label and its end, checked by the level agent,
+    judged on the workload, and reassembled byte for byte by the in-place rebuild."""
+    from llmcc.agents.levels import AsmLevel
+    good_c = tmp_path / "good.c"
+    good_c.write_text('#include "kernel.h"\nextern unsigned bias;\n'
+                      + GOOD.split("```c\n")[1].split("```")[0])
+    (tmp_path / "kernel.h").write_text("unsigned long kernel(const unsigned *a, int n, int rounds);\n")
+    asm = run([CLANG, "-O2", "-S", "good.c", "-o", "-"], tmp_path).stdout.decode()
+    body = AsmLevel().function_text(asm, "kernel")
+    assert body, asm
+    proj, summary, _ = tune_with(tmp_path, monkeypatch, f"```asm\n{body}```", level="asm")
+    entry = rewrite_entry(summary, "asm")
+    assert entry["decision"] == "accepted", entry
+    assert entry["measure"]["speedup"] > 5
+    data = json.loads((proj / "llmcc-decisions.json").read_text())
+    rewrite = next(t for t in data["tus"] if t["source"] == "kernel.c")["transform"]["rewrite"]
+    assert rewrite["level"] == "asm" and "kernel:" in rewrite["program"] and "kernel.c.s" in rewrite["diff"]
     assert summary["in_place"]["objects_reproduced"] == "2/2"
     assert run(["./prog", "5"], proj).stdout == run(["./prog", "5"], tmp_path / "work" / "plain").stdout
