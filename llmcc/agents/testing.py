@@ -112,28 +112,36 @@ def make_test_plan(ctx: TUContext, function: str, client: Any) -> Any:
 
 def _generated_plan(ctx: TUContext, function: str, client: Any) -> Any:
     """Ask for a generator, build it into a plan and validate it against the reference."""
-    from ..llm.client import LLMError
     from ..llm.prompts import render
     code = c_function_of(ctx, function)
     if code is None:
         return Fallback("no-source", f"'{function}' has no C definition in {ctx.source}")
-    system, _ = render("system")
     user, version = render("testgen", function=function, signature=_signature(code), code=code,
                            types=_type_definitions(ctx, function),
                            correctness_inputs=CORRECTNESS_INPUTS, scale_inputs=SCALE_INPUTS)
+    content = _ask_for_generator(client, user, version)
+    if isinstance(content, Fallback):
+        return content
+    program = extract_function(content, "main", "source")
+    if program is None:
+        return Fallback("generator-missing", "no complete C program with main() in the reply")
+    source = _full_program(content)
+    return _validated_plan(ctx, function, source)
+
+
+def _ask_for_generator(client: Any, user: str, version: str) -> str | Fallback:
+    """The model's reply to a generator prompt (function or program), or why there is none."""
+    from ..llm.client import LLMError
+    from ..llm.prompts import render
+    system, _ = render("system")
     try:
         replies = client.chat([{"role": "system", "content": system}, {"role": "user", "content": user}],
                               purpose="testing-agent", template_version=version)
     except LLMError as e:
         return Fallback("llm-unavailable", str(e)[:300])
-    reply = replies[0]
-    if reply.finish_reason == "length":
+    if replies[0].finish_reason == "length":
         return Fallback("generator-truncated", "the generator reply was cut off")
-    program = extract_function(reply.content or "", "main", "source")
-    if program is None:
-        return Fallback("generator-missing", "no complete C program with main() in the reply")
-    source = _full_program(reply.content or "")
-    return _validated_plan(ctx, function, source)
+    return replies[0].content or ""
 
 
 # --------------------------------------------------------------------------- programs
@@ -149,27 +157,20 @@ GENERATOR_BUILD_SECONDS = 60.0
 def _generated_program_plan(ctx: TUContext, client: Any) -> Any:
     """Ask for a program-input generator, run it, and check its inputs on the reference:
     a program ``TestPlan`` of model-written inputs, or ``Fallback`` with the reason."""
-    from ..llm.client import LLMError
     from ..llm.prompts import render
     try:
         program = ctx.source_path.read_text(errors="replace")
     except OSError as e:
         return Fallback("no-source", str(e)[:300])
-    system, _ = render("system")
     user, version = render("testgen_program", source=ctx.source, program=program[:PROGRAM_PROMPT_CHARS],
                            truncated=len(program) > PROGRAM_PROMPT_CHARS,
                            uses_args=bool(re.search(r"\bargv\b", program)),
                            hot_functions=[h.name for h in ctx.hot_functions if h.name != "main"][:8],
                            correctness_inputs=CORRECTNESS_INPUTS, scale_inputs=SCALE_INPUTS)
-    try:
-        replies = client.chat([{"role": "system", "content": system}, {"role": "user", "content": user}],
-                              purpose="testing-agent", template_version=version)
-    except LLMError as e:
-        return Fallback("llm-unavailable", str(e)[:300])
-    reply = replies[0]
-    if reply.finish_reason == "length":
-        return Fallback("generator-truncated", "the generator reply was cut off")
-    source = _full_program(reply.content or "")
+    content = _ask_for_generator(client, user, version)
+    if isinstance(content, Fallback):
+        return content
+    source = _full_program(content)
     if not source:
         return Fallback("generator-missing", "no complete C program with main() in the reply")
     directory = ctx.workdir / "testgen"
