@@ -111,16 +111,17 @@ def check_object(reference: Path, candidate: Path, *,
     alone never justifies emission: see the module docstring)."""
     allowed = ALLOWED_UNDEFINED if allowed_undefined is None else allowed_undefined
     try:
-        ref_symbols = read_symbols(Path(reference))
+        ref_scan = scan_object(Path(reference))
     except ObjectProblem as e:
         # A bad reference is our problem, not the candidate's: say so distinctly.
         return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, f"reference object unusable: {e}")
     try:
-        cand_symbols = read_symbols(Path(candidate))
+        cand_scan = scan_object(Path(candidate))
+        ref_symbols, cand_symbols = ref_scan.symbols, cand_scan.symbols
         problems = (_export_problems(ref_symbols, cand_symbols)
                     + _import_problems(ref_symbols, cand_symbols, allowed)
-                    + _code_problems(Path(candidate), cand_symbols)
-                    + _hidden_input_problems(Path(reference), ref_symbols, Path(candidate), cand_symbols))
+                    + list(cand_scan.undecodable)
+                    + _hidden_input_problems(ref_scan, cand_scan))
     except ObjectProblem as e:
         return Verdict(VerdictKind.INVALID, CHECKER, str(e))
     if problems:
@@ -231,26 +232,6 @@ def _import_problems(ref: ObjectSymbols, cand: ObjectSymbols, allowed: frozenset
 # --------------------------------------------------------------------------- code rules
 
 
-def _code_problems(path: Path, symbols: ObjectSymbols) -> list[str]:
-    import capstone
-    from elftools.elf.constants import SH_FLAGS
-
-    decoder = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
-    problems = []
-    with open(path, "rb") as stream:
-        elf = _open_elf(path, stream)
-        for index, section in enumerate(elf.iter_sections()):
-            if not section["sh_flags"] & SH_FLAGS.SHF_EXECINSTR or section["sh_type"] != "SHT_PROGBITS":
-                continue  # code sections with contents only
-            data = section.data()
-            ranges = _function_ranges(index, len(data), symbols.functions)
-            for name, start, end in ranges:
-                problem = _undecodable(decoder, data, start, end)
-                if problem is not None:
-                    problems.append(f"undecodable bytes in {name} ({section.name}+{problem:#x})")
-    return problems
-
-
 # Instructions whose result depends on something no test input controls (the clock, the
 # CPU, the kernel, a random source), or that end the program: a rewrite that adds one can
 # pass every test today and be wrong tomorrow or on another machine (a time trapdoor is
@@ -266,29 +247,27 @@ ENVIRONMENT_INSTRUCTIONS = frozenset({
 _STARTUP_SECTIONS = (".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors", ".init", ".fini")
 
 
-def _hidden_input_problems(ref_path: Path, ref: ObjectSymbols, cand_path: Path,
-                           cand: ObjectSymbols) -> list[str]:
+def _hidden_input_problems(ref: "ObjectScan", cand: "ObjectScan") -> list[str]:
     """What differential tests cannot exhaust, refused outright: new environment-reading or
     trapping instructions, new code run at start-up or exit, and new mutable static state
     (a counter that turns wrong after the millionth call passes every finite test)."""
     problems = []
-    ref_insns, cand_insns = _instruction_counts(ref_path, ref), _instruction_counts(cand_path, cand)
     for mnemonic in sorted(ENVIRONMENT_INSTRUCTIONS):
-        if cand_insns.get(mnemonic, 0) > ref_insns.get(mnemonic, 0):
+        if cand.mnemonics.get(mnemonic, 0) > ref.mnemonics.get(mnemonic, 0):
             problems.append(f"adds the instruction '{mnemonic}', whose result no test controls "
                             "(clock, CPU, kernel, randomness) or which traps")
-    ref_bytes, cand_bytes = _opcode_byte_counts(ref_path), _opcode_byte_counts(cand_path)
-    for mnemonic in sorted(cand_bytes):
-        if cand_bytes[mnemonic] > ref_bytes.get(mnemonic, 0) and cand_insns.get(mnemonic, 0) <= ref_insns.get(mnemonic, 0):
+    for mnemonic in sorted(cand.opcode_bytes):
+        if cand.opcode_bytes[mnemonic] > ref.opcode_bytes.get(mnemonic, 0) \
+                and cand.mnemonics.get(mnemonic, 0) <= ref.mnemonics.get(mnemonic, 0):
             problems.append(f"holds the bytes of '{mnemonic}' where a linear disassembly does not "
                             "see it (reachable by a jump into the middle of an instruction)")
-    ref_sections, cand_sections = _section_sizes(ref_path), _section_sizes(cand_path)
+    ref_sections, cand_sections = ref.section_sizes(), cand.section_sizes()
     for name in sorted(cand_sections):
         if name.startswith(_STARTUP_SECTIONS) and cand_sections[name][0] > ref_sections.get(name, (0, False))[0]:
             problems.append(f"adds code run at program start or exit ({name})")
-    new_state = sorted(name for name, info in cand.local.items()
-                       if info.type in ("STT_OBJECT", "STT_TLS") and name not in ref.local
-                       and cand_sections.get(_section_name(cand_path, info.section_index), (0, False))[1])
+    new_state = sorted(name for name, info in cand.symbols.local.items()
+                       if info.type in ("STT_OBJECT", "STT_TLS") and name not in ref.symbols.local
+                       and cand_sections.get(cand.section_name(info.section_index), (0, False))[1])
     if new_state:
         problems.append("adds mutable static state " + ", ".join(f"'{n}'" for n in new_state[:5])
                         + " kept across calls (tests cannot show it never reaches a wrong value; "
@@ -301,32 +280,6 @@ def _hidden_input_problems(ref_path: Path, ref: ObjectSymbols, cand_path: Path,
     return problems
 
 
-@functools.lru_cache(maxsize=64)
-def _section_table(path: Path, _mtime: float) -> tuple[tuple[str, int, bool], ...]:
-    from elftools.elf.constants import SH_FLAGS
-    with open(path, "rb") as stream:
-        elf = _open_elf(path, stream)
-        return tuple((s.name, s["sh_size"], bool(s["sh_flags"] & SH_FLAGS.SHF_ALLOC
-                                                 and s["sh_flags"] & SH_FLAGS.SHF_WRITE))
-                     for s in elf.iter_sections())
-
-
-def _section_sizes(path: Path) -> dict[str, tuple[int, bool]]:
-    """name -> (size, allocated and writable), summed over same-named sections."""
-    sizes: dict[str, tuple[int, bool]] = {}
-    for name, size, writable in _section_table(path, path.stat().st_mtime):
-        if name.startswith(".rela"):
-            continue
-        old = sizes.get(name, (0, False))
-        sizes[name] = (old[0] + size, old[1] or writable)
-    return sizes
-
-
-def _section_name(path: Path, index: int) -> str:
-    table = _section_table(path, path.stat().st_mtime)
-    return table[index][0] if 0 <= index < len(table) else ""
-
-
 # Opcode bytes of the worst environment instructions, searched in raw code bytes too: an
 # asm rewrite can hide `rdtsc` inside another instruction's immediate and jump into it.
 _OPCODE_BYTES = {"rdtsc": (b"\x0f\x31",), "rdtscp": (b"\x0f\x01\xf9",), "rdpmc": (b"\x0f\x33",),
@@ -335,38 +288,94 @@ _OPCODE_BYTES = {"rdtsc": (b"\x0f\x31",), "rdtscp": (b"\x0f\x01\xf9",), "rdpmc":
                  "rdseed": tuple(bytes([0x0f, 0xc7, r]) for r in range(0xf8, 0x100))}
 
 
-def _opcode_byte_counts(path: Path) -> dict[str, int]:
+
+@dataclass(frozen=True)
+class ObjectScan:
+    """Everything the object rules read from one object, from one pass over it: its
+    symbols, its section table, and the decoding of every function body (mnemonic
+    counts, undecodable bytes) plus raw opcode-byte counts of its code sections."""
+
+    symbols: ObjectSymbols
+    sections: tuple[tuple[str, int, bool], ...]   # (name, size, allocated and writable)
+    mnemonics: dict[str, int]
+    opcode_bytes: dict[str, int]
+    undecodable: tuple[str, ...]
+
+    def section_sizes(self) -> dict[str, tuple[int, bool]]:
+        """name -> (size, allocated and writable), summed over same-named sections."""
+        sizes: dict[str, tuple[int, bool]] = {}
+        for name, size, writable in self.sections:
+            if name.startswith(".rela"):
+                continue
+            old = sizes.get(name, (0, False))
+            sizes[name] = (old[0] + size, old[1] or writable)
+        return sizes
+
+    def section_name(self, index: int) -> str:
+        return self.sections[index][0] if 0 <= index < len(self.sections) else ""
+
+
+def scan_object(path: Path) -> ObjectScan:
+    """The object's ``ObjectScan``. The reference is scanned once per TU, not once per
+    candidate: scans are remembered by the object's content (never by name or time: a
+    candidate rewritten in place within one clock tick must not inherit a verdict).
+    Raises ``ObjectProblem`` for anything but a readable x86-64 relocatable."""
+    import hashlib
+    try:
+        content = path.read_bytes()
+    except OSError as e:
+        raise ObjectProblem(f"cannot read {path}: {e.strerror}") from None
+    return _scan(hashlib.blake2b(content, digest_size=20).digest(), path.name, content)
+
+
+def _scan(digest: bytes, name: str, content: bytes) -> ObjectScan:
+    scan = _SCANS.get(digest)
+    if scan is None:
+        scan = _SCANS[digest] = _scan_bytes(name, content)
+        while len(_SCANS) > 32:
+            _SCANS.pop(next(iter(_SCANS)))
+    return scan
+
+
+_SCANS: dict[bytes, ObjectScan] = {}
+
+
+def _scan_bytes(name: str, content: bytes) -> ObjectScan:
+    import capstone
+    from elftools.common.exceptions import ELFError
     from elftools.elf.constants import SH_FLAGS
-    counts: dict[str, int] = {}
-    with open(path, "rb") as stream:
-        elf = _open_elf(path, stream)
-        for section in elf.iter_sections():
-            if section["sh_flags"] & SH_FLAGS.SHF_EXECINSTR and section["sh_type"] == "SHT_PROGBITS":
+
+    import io
+    path = Path(name)
+    decoder = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+    mnemonics: dict[str, int] = {}
+    opcode_bytes: dict[str, int] = {}
+    undecodable: list[str] = []
+    try:
+        with io.BytesIO(content) as stream:
+            elf = _open_elf(path, stream)
+            symtab = elf.get_section_by_name(".symtab")
+            if symtab is None:
+                raise ObjectProblem(f"{path.name} has no symbol table")
+            symbols = _collect_symbols(symtab)
+            sections = []
+            for index, section in enumerate(elf.iter_sections()):
+                flags = section["sh_flags"]
+                sections.append((section.name, section["sh_size"],
+                                 bool(flags & SH_FLAGS.SHF_ALLOC and flags & SH_FLAGS.SHF_WRITE)))
+                if not flags & SH_FLAGS.SHF_EXECINSTR or section["sh_type"] != "SHT_PROGBITS":
+                    continue  # code sections with contents only
                 data = section.data()
                 for mnemonic, patterns in _OPCODE_BYTES.items():
-                    n = sum(data.count(p) for p in patterns)
-                    if n:
-                        counts[mnemonic] = counts.get(mnemonic, 0) + n
-    return counts
-
-
-def _instruction_counts(path: Path, symbols: ObjectSymbols) -> dict[str, int]:
-    """Mnemonic counts over every function body of the object's code sections."""
-    import capstone
-    from elftools.elf.constants import SH_FLAGS
-
-    decoder = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
-    counts: dict[str, int] = {}
-    with open(path, "rb") as stream:
-        elf = _open_elf(path, stream)
-        for index, section in enumerate(elf.iter_sections()):
-            if not section["sh_flags"] & SH_FLAGS.SHF_EXECINSTR or section["sh_type"] != "SHT_PROGBITS":
-                continue
-            data = section.data()
-            for _name, start, end in _function_ranges(index, len(data), symbols.functions):
-                for insn in decoder.disasm(data[start:min(end, len(data))], start):
-                    counts[insn.mnemonic] = counts.get(insn.mnemonic, 0) + 1
-    return counts
+                    if (n := sum(data.count(p) for p in patterns)):
+                        opcode_bytes[mnemonic] = opcode_bytes.get(mnemonic, 0) + n
+                for fn, start, end in _function_ranges(index, len(data), symbols.functions):
+                    problem = _decode_body(decoder, data, start, end, mnemonics)
+                    if problem is not None:
+                        undecodable.append(f"undecodable bytes in {fn} ({section.name}+{problem:#x})")
+    except ELFError as e:
+        raise ObjectProblem(f"{path.name} is a malformed ELF file ({e})") from None
+    return ObjectScan(symbols, tuple(sections), mnemonics, opcode_bytes, tuple(undecodable))
 
 
 def _function_ranges(section_index: int, section_size: int,
@@ -386,19 +395,16 @@ def _function_ranges(section_index: int, section_size: int,
     return ranges
 
 
-def _undecodable(decoder, data: bytes, start: int, end: int) -> int | None:
-    """Offset of the first byte in [start, end) that does not decode, else None."""
+def _decode_body(decoder, data: bytes, start: int, end: int, mnemonics: dict[str, int]) -> int | None:
+    """Decode one function body, counting its mnemonics into ``mnemonics``. Offset of the
+    first byte in [start, end) that does not decode, else None."""
     if end > len(data):
         return len(data)  # the symbol claims bytes past the section's end
     offset = start
-    while offset < end:
-        decoded_any = False
-        for insn in decoder.disasm(data[offset:end], offset):
-            offset = insn.address + insn.size
-            decoded_any = True
-        if not decoded_any:
-            return offset
-    return None
+    for insn in decoder.disasm(data[start:end], start):
+        mnemonics[insn.mnemonic] = mnemonics.get(insn.mnemonic, 0) + 1
+        offset = insn.address + insn.size
+    return offset if offset < end else None
 
 
 # Sections that do not affect what the object does when linked and run.

@@ -341,3 +341,36 @@ def test_clangs_rep_bsf_is_not_mistaken_for_bmi_but_an_asm_rewrites_tzcnt_is(tmp
     assert check_isa(ref, cand, CLANG, ["-march=x86-64"], compiler_emitted=True).kind is VerdictKind.TESTED_EQUAL
     refused = check_isa(ref, cand, CLANG, ["-march=x86-64"])
     assert refused.kind is VerdictKind.INVALID and refused.checker == "isa" and "tzcnt" in refused.detail
+
+
+def test_a_candidate_rewritten_in_place_is_scanned_again(tmp_path):
+    # Scans are remembered (the reference is read once per TU), but by content: a candidate
+    # file rewritten at the same path with the same size must not inherit the old verdict.
+    ref = _compile(tmp_path, "kref", KERNEL)
+    good = _compile(tmp_path, "kcand", "int scale(int x) { return x + x + x; }\n")
+    assert check_object(ref, good).kind is VerdictKind.TESTED_EQUAL
+    asm_ok = (".text\n.globl scale\n.type scale,@function\nscale:\n  movl $0x900000, %eax\n"
+              "  leal (%rdi,%rdi,2), %eax\n  ret\n.size scale, .-scale\n")
+    src = tmp_path / "same.s"
+    cand = tmp_path / "same.o"
+    src.write_text(asm_ok)
+    subprocess.run([CLANG, "-c", str(src), "-o", str(cand)], check=True)
+    assert check_object(ref, cand).kind is VerdictKind.TESTED_EQUAL
+    size = cand.stat().st_size
+    src.write_text(asm_ok.replace("$0x900000", "$0x90310f"))   # hides rdtsc, same length
+    subprocess.run([CLANG, "-c", str(src), "-o", str(cand)], check=True)
+    assert cand.stat().st_size == size
+    _assert_invalid(check_object(ref, cand), "holds the bytes of 'rdtsc'")
+
+
+def test_the_reference_is_decoded_once_for_many_candidates(tmp_path, monkeypatch):
+    from llmcc.verify import objcheck
+    ref = _compile(tmp_path, "kref", KERNEL)
+    scanned = []
+    real = objcheck._scan_bytes
+    monkeypatch.setattr(objcheck, "_scan_bytes", lambda name, content: scanned.append(name) or real(name, content))
+    objcheck._SCANS.clear()
+    for i in range(3):
+        cand = _compile(tmp_path, f"kcand{i}", f"int scale(int x) {{ return x * 3 + {i} - {i}; }}\n// {i}\n")
+        assert check_object(ref, cand).kind is VerdictKind.TESTED_EQUAL
+    assert scanned.count("kref.o") == 1
