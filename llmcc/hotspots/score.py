@@ -11,8 +11,10 @@ Per defined function (AutoPass's static features, loops weighted most)::
     remarks   = 0.5 * min(6, missed + analysis remarks of loop/vector passes)
                 (-O3 saw an opportunity there and gave up: room for a better pipeline)
     static    = structure + nesting + work + remarks
-    own       = static * (0.1 + 1.9*weight)   with a profile (weight: hottest = 1.0;
-                                              a function absent from it weighs 0)
+    measured  = 1 + weight   when the profile shows the function hot (weight >= PROFILE_HOT)
+              = 0            otherwise, and without a profile
+    own       = static * (0.1 + 1.9*weight) + measured   with a profile (weight: hottest
+                                              = 1.0; a function absent from it weighs 0)
               = static                         without one
     callers   = sum over callers c (direct call edges of the TU, recursion left out) of
                 min(1, 0.25 * 2**depth) * (own(c) + callers(c))
@@ -26,10 +28,21 @@ Per defined function (AutoPass's static features, loops weighted most)::
 excluded before ranking, with the reason kept in the evidence:
 
 * ``trivial``: no loops and fewer than 20 instructions (getters, wrappers), unless its
-  callers make it hot (``callers`` >= ``HOT_CALLEE``: a small helper inside a hot loop);
+  callers make it hot (``callers`` >= ``HOT_CALLEE``: a small helper inside a hot loop)
+  or the profile does (weight >= ``PROFILE_HOT``);
 * ``io-bound``: I/O calls (printf, fwrite, read...) are at least half of its calls and it
   does little arithmetic besides (at most 4 arithmetic ops per I/O call);
 * ``driver``: ``main`` without loops of its own only calls the real work.
+
+Why measured evidence beats static triviality: a loop-free helper (a median of three, a
+shift, a compare) is hot in a real program because a hot loop elsewhere calls it, often
+from another TU, which the call graph of this TU cannot see; its static score stays tiny.
+A profile measures it. The rule is "at least a tenth of the hottest function's count"
+(``PROFILE_HOT``): an instrumentation count is entries plus executed blocks, so a helper
+called once per iteration of the program's hottest loop lands near 1.0, and one called
+once per outer iteration far below 0.1. ``measured`` is at least 1.1 for such a function,
+so it crosses the default threshold (1.0) on the profile alone; a function the profile
+never saw, or saw cold, gets nothing from it.
 
 Functions scoring at least ``threshold`` are ranked, best first, and the top ``top_k``
 returned. A TU where nothing crosses the threshold yields [].
@@ -50,6 +63,7 @@ REMARK_CAP = 6
 CALL_SHARE = 0.25     # share of a caller's score passed to a callee called outside loops
 CALL_ROUNDS = 3       # call-chain length the propagation follows
 HOT_CALLEE = 1.0      # inherited score that makes a trivial helper worth a look
+PROFILE_HOT = 0.1     # profile weight (count / hottest count) that makes a function hot
 # Middle-end passes whose missed/analysis remarks point at loop code -O3 did not improve.
 # (gvn's LoadClobbered and inline's NoDefinition fire on nearly every function: noise.)
 OPPORTUNITY_PASSES = frozenset({
@@ -136,7 +150,11 @@ def assess_function(f: FunctionFeatures, remark: RemarkSummary | None = None,
     }
     static = sum(terms.values())
     weight = None if profile is None else float(profile.get(f.name, 0.0))
-    score = static if weight is None else static * (0.1 + 1.9 * weight)
+    profile_hot = weight is not None and weight >= PROFILE_HOT
+    measured = 1.0 + weight if profile_hot else 0.0
+    score = static if weight is None else static * (0.1 + 1.9 * weight) + measured
+    if weight is not None:    # not part of ``static``: the profile's own term
+        terms["profile"] = measured
     evidence = {
         "terms": {k: round(v, 3) for k, v in terms.items()},
         "blocks": f.blocks, "instructions": f.instructions,
@@ -151,7 +169,8 @@ def assess_function(f: FunctionFeatures, remark: RemarkSummary | None = None,
     }
     if remark is not None:
         evidence["remarks"] = _remark_evidence(remark)
-    return FunctionAssessment(f.name, round(score, 3), evidence, _exclusion(f))
+    # Measured evidence beats static triviality: a profile-hot function is never "trivial".
+    return FunctionAssessment(f.name, round(score, 3), evidence, _exclusion(f, trivial=not profile_hot))
 
 
 def _loop_weight(loop: LoopFeatures) -> float:

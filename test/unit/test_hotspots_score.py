@@ -117,6 +117,82 @@ def test_profile_reorders_and_silences_cold_code():
     assert never == [] or never[0].score < score_functions(_module(big))[0].score / 5
 
 
+def test_profile_hot_loop_free_function_is_not_trivial():
+    """Measured evidence beats static triviality: a loop-free helper the profile shows hot
+    is ranked at the default threshold; without a profile, or with a cold or absent entry,
+    it stays excluded as ``trivial`` and scores below any threshold."""
+    med = FunctionFeatures(name="med3", blocks=4, instructions=12, cond_branches=3)
+    m = _module(med)
+    assert score_functions(m) == [] and score_functions(m, threshold=0.0) == []
+    assert assess_functions(m)[0].excluded == "trivial"
+    hot = score_functions(m, profile={"med3": 1.0, "main": 0.4})
+    assert [h.name for h in hot] == ["med3"] and hot[0].score >= 1.0
+    assert hot[0].evidence["terms"]["profile"] == 2.0
+    # Just hot enough (a tenth of the hottest count): still crosses the default threshold.
+    assert [h.name for h in score_functions(m, profile={"med3": 0.1})] == ["med3"]
+    for cold in ({"med3": 0.099, "main": 1.0}, {"main": 1.0}, {}):
+        verdict = assess_functions(m, profile=cold)[0]
+        assert verdict.excluded == "trivial", cold
+        assert verdict.evidence["terms"]["profile"] == 0.0
+        assert score_functions(m, profile=cold, threshold=0.0) == []
+    # A function absent from the profile still weighs 0 (a tenth of its static score).
+    absent = assess_functions(m, profile={"main": 1.0})[0]
+    assert absent.evidence["profile_weight"] == 0.0
+    assert absent.score == pytest.approx(0.1 * assess_functions(m)[0].score, abs=0.002)
+
+
+MED3_C = r"""
+unsigned char med3(unsigned char a, unsigned char b, unsigned char c) {
+  unsigned char t;
+  if (a > b) { t = a; a = b; b = t; }
+  if (b > c) { b = c; if (a > b) b = a; }
+  return b;
+}
+int scale(int x) { return x * 3 + 1; }
+"""
+
+MED3_MAIN_C = r"""
+#include <stdio.h>
+unsigned char med3(unsigned char, unsigned char, unsigned char);
+int scale(int);
+int main(void) {
+  unsigned s = 1, acc = 0;
+  for (int i = 0; i < 200000; i++) {
+    s = s * 1103515245u + 12345u;
+    acc += med3(s >> 8, s >> 16, s >> 24);
+  }
+  printf("%u %d\n", acc, scale((int)acc));
+  return 0;
+}
+"""
+
+
+def test_real_profile_makes_a_helper_hot_that_another_tu_calls_in_a_loop(tmp_path):
+    """The case this rule is for (bzip2's mmed3): the hot loop is in another TU, so the
+    TU's own call graph cannot see it; an instrumentation profile of the program can."""
+    import os
+
+    from llmcc.hotspots.profile import load_profile
+    tc = find_toolchain()
+    (tmp_path / "med.c").write_text(MED3_C)
+    (tmp_path / "main.c").write_text(MED3_MAIN_C)
+    subprocess.run([str(tc.clang), "-O2", "-fprofile-instr-generate", "med.c", "main.c", "-o", "prog"],
+                   cwd=tmp_path, check=True)
+    subprocess.run(["./prog"], cwd=tmp_path, check=True, capture_output=True,
+                   env={**os.environ, "LLVM_PROFILE_FILE": str(tmp_path / "prog.profraw")})
+    profile = load_profile(tmp_path / "prog.profraw", tc)
+    assert isinstance(profile, dict) and profile["med3"] >= 0.5, profile
+    text = subprocess.run([str(tc.clang), "-O2", "-S", "-emit-llvm", "med.c", "-o", "-"], cwd=tmp_path,
+                          capture_output=True, text=True, check=True).stdout
+    features = extract_features_llvmlite(text)
+    assert score_functions(features, threshold=0.0) == []          # statically: all trivial
+    hot = score_functions(features, profile=profile)                # default threshold 1.0
+    assert [h.name for h in hot] == ["med3"]
+    # scale ran once: the profile shows it cold, so it stays trivial.
+    verdicts = {a.name: a for a in assess_functions(features, profile=profile)}
+    assert verdicts["scale"].excluded == "trivial"
+
+
 def test_evidence_summary_is_one_readable_line(compiled):
     hot = score_functions(compiled["control"], top_k=100)
     fixed = next(h for h in hot if h.name == "fixed_loops")
