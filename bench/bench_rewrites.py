@@ -12,19 +12,26 @@ For each case the runner:
 1. checks the rewrite is equivalent: ``driver check`` prints a digest of every output on
    seeded random and edge inputs; the original and the rewrite (both plain ``clang-22
    -O2``) must print the same digest (a mismatch is a corpus bug and is reported);
-2. serves the reply from the scripted OpenAI-compatible server on loopback (the guide
+2. collects an instrumentation profile of the case, the PGO data a user would hand llmcc:
+   ``kernel.c`` + ``driver.c`` built with ``clang-22 -O2 -fprofile-instr-generate``, one
+   run of ``driver time <time_reps>`` (the timed workload), ``llvm-profdata-22 merge``;
+   the result is llmcc's ``hotspots.profile`` (``LLMCC_HOTSPOTS_PROFILE``) for every case
+   alike (``--no-profile`` leaves it out). Without it, loop-free functions that are hot
+   only through the driver's loop in another TU (mmed3, luaV_shiftl) score as trivial;
+3. serves the reply from the scripted OpenAI-compatible server on loopback (the guide
    sends the function to the level agent once, then stops) and compiles ``kernel.c`` with
    ``llmcc -O2 -c`` in llm mode through the real driver, with a fresh cache;
-3. reads llmcc's report: accepted or not (and which stage/check refused it), and the
+4. reads llmcc's report: accepted or not (and which stage/check refused it), and the
    speedup llmcc measured;
-4. times, interleaved with llmcc's own timing (``llmcc.measure.timing.compare_runtimes``
+5. times, interleaved with llmcc's own timing (``llmcc.measure.timing.compare_runtimes``
    over sandboxed runs of ``driver time``): clang's object vs the rewrite compiled by
    clang (the STANDALONE speedup) and clang's object vs llmcc's EMITTED object.
 
 Done when (issue 12): >= 90% of the cases accepted, and every accepted case's emitted
 speedup within 5% of its standalone speedup.
 
-Usage: ``.venv/bin/python bench/bench_rewrites.py [--only CASE ...] [--reps N] [--json OUT]``
+Usage: ``.venv/bin/python bench/bench_rewrites.py [--only CASE ...] [--reps N] [--json OUT]
+[--no-profile]``
 (or ``llmcc bench rewrites ...``).
 """
 from __future__ import annotations
@@ -45,6 +52,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 CORPUS = REPO / "bench" / "rewrite_corpus"
 CLANG = shutil.which("clang-22") or "/usr/lib/llvm-22/bin/clang"
+PROFDATA = shutil.which("llvm-profdata-22") or "/usr/lib/llvm-22/bin/llvm-profdata"
 LLMCC = Path(sys.executable).parent / "llmcc"
 FLAGS = ["-O2"]
 DONE_ACCEPTED = 0.90      # share of known-good rewrites that must be accepted
@@ -133,6 +141,26 @@ def equivalence(case: Case, work: Path) -> tuple[str, str]:
     return outs[0], outs[1]
 
 
+def collect_profile(case: Case, work: Path) -> Path:
+    """An indexed instrumentation profile of the case's timed workload (what a user with
+    PGO data has): build kernel + driver instrumented at -O2, run ``driver time
+    <time_reps>`` once, merge. Raises if any step fails."""
+    work.mkdir(parents=True, exist_ok=True)
+    exe, raw, merged = work / "profile-gen", work / "profile.profraw", work / "profile.profdata"
+    got = _run([CLANG, *FLAGS, "-fprofile-instr-generate", f"-I{CORPUS}", case.path / "kernel.c",
+                case.path / "driver.c", "-o", exe])
+    if got.returncode != 0:
+        raise RuntimeError(f"instrumented build of {case.name} failed:\n{got.stderr[-2000:]}")
+    got = _run([exe, "time", case.time_reps], cwd=work, timeout=300,
+               env={**os.environ, "LLVM_PROFILE_FILE": str(raw)})
+    if got.returncode != 0 or not raw.exists():
+        raise RuntimeError(f"instrumented run of {case.name} failed (rc={got.returncode}): {got.stderr[-500:]}")
+    got = _run([PROFDATA, "merge", "-o", merged, raw])
+    if got.returncode != 0:
+        raise RuntimeError(f"llvm-profdata merge failed for {case.name}: {got.stderr[-500:]}")
+    return merged
+
+
 # --------------------------------------------------------------------------- llmcc run
 
 
@@ -158,8 +186,9 @@ def script_for(case: Case):
             {"match": LEVEL_PROMPTS[case.level], "content": case.reply, "repeat": -1}]
 
 
-def llmcc_env(url: str, work: Path) -> dict[str, str]:
-    """llm mode against ``url`` with a fresh cache and private report dir; n = k = b = 1."""
+def llmcc_env(url: str, work: Path, profile: Path | None = None) -> dict[str, str]:
+    """llm mode against ``url`` with a fresh cache and private report dir; n = k = b = 1;
+    ``profile`` (if any) as ``hotspots.profile``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LLMCC")}
     env.update({
         "LLMCC_CONFIG": os.devnull, "LLMCC_MODE": "llm", "LLMCC_LLM_BACKEND": "openai",
@@ -168,17 +197,19 @@ def llmcc_env(url: str, work: Path) -> dict[str, str]:
         "LLMCC_LOG_FILE": str(work / "llmcc.log"), "LLMCC_AGENTS_BUDGET": "1",
         "LLMCC_AGENTS_SAMPLES": "1", "LLMCC_AGENTS_ROUNDS": "1", "LLMCC_TU_DEADLINE": "400",
         "LLMCC_HOTSPOTS_THRESHOLD": "0"})
+    if profile is not None:
+        env["LLMCC_HOTSPOTS_PROFILE"] = str(Path(profile).resolve())
     return env
 
 
-def compile_with_llmcc(case: Case, work: Path) -> tuple[Path, dict, int]:
+def compile_with_llmcc(case: Case, work: Path, profile: Path | None = None) -> tuple[Path, dict, int]:
     """Compile ``kernel.c`` with llmcc against the scripted endpoint: (object, report, requests)."""
     from llmcc.llm.scripted_server import ScriptedServer
     shutil.copy(case.path / "kernel.c", work / "kernel.c")
     obj = work / "kernel-llmcc.o"
     with ScriptedServer(script_for(case)) as srv:
         got = _run([LLMCC, *FLAGS, "-c", "kernel.c", "-o", obj.name], cwd=work, timeout=600,
-                   env=llmcc_env(srv.url, work))
+                   env=llmcc_env(srv.url, work, profile))
         requests = len(srv.requests)
     if got.returncode != 0 or got.stdout or got.stderr:
         raise RuntimeError(f"llmcc rc={got.returncode} stdout={got.stdout[-300:]!r} stderr={got.stderr[-300:]!r}")
@@ -289,6 +320,7 @@ class Result:
     emitted_differs: bool = False
     same_code_as_standalone: bool = False
     requests: int = 0
+    profiled: bool = False       # llmcc got the case's instrumentation profile
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -299,7 +331,7 @@ class Result:
         return None
 
 
-def run_case(case: Case, work: Path, repetitions: int, timing: bool = True) -> Result:
+def run_case(case: Case, work: Path, repetitions: int, timing: bool = True, profile: bool = True) -> Result:
     """Everything the module docstring lists, for one case; failures become notes."""
     res = Result(case.name, case.shape, case.kind, case.level)
     start = time.monotonic()
@@ -309,7 +341,9 @@ def run_case(case: Case, work: Path, repetitions: int, timing: bool = True) -> R
         res.equivalent = a == b
         if not res.equivalent:
             res.notes.append(f"NOT EQUIVALENT: original {a} vs rewrite {b}")
-        obj, report, res.requests = compile_with_llmcc(case, work)
+        prof = collect_profile(case, work) if profile else None
+        res.profiled = prof is not None
+        obj, report, res.requests = compile_with_llmcc(case, work, prof)
         res.accepted, res.stage, res.llmcc_x = verdict_of(report, case)
         res.emitted_differs = obj.read_bytes() != (work / "orig.o").read_bytes()
         res.same_code_as_standalone = text_sections(obj) == text_sections(work / "rewrite.o")
@@ -339,7 +373,9 @@ def _x(v: float | None) -> str:
 
 
 def render_table(results: list[Result]) -> str:
-    lines = ["Known-good rewrite corpus -- SCRIPTED ANSWERS (no model), llmcc -O2 -c in llm mode",
+    profiled = sum(r.profiled for r in results)
+    lines = ["Known-good rewrite corpus -- SCRIPTED ANSWERS (no model), llmcc -O2 -c in llm mode, "
+             f"instrumentation profile given to llmcc (hotspots.profile) in {profiled}/{len(results)} cases",
              f"{'case':<22} {'level':<6} {'shape':<28} {'accepted/stage':<42} {'llmcc':>6} "
              f"{'standalone':>10} {'emitted':>8} {'delta':>7} code"]
     for r in results:
@@ -367,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", help="case names (default: all)")
     ap.add_argument("--reps", type=int, default=9, help="timed runs per program (interleaved)")
     ap.add_argument("--no-timing", action="store_true", help="skip the standalone/emitted timing")
+    ap.add_argument("--no-profile", action="store_true",
+                    help="do not give llmcc the case's instrumentation profile (hotspots.profile)")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--work", help="keep build products here (default: a temp dir, removed)")
     args = ap.parse_args(argv)
@@ -378,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         for case in cases:
-            r = run_case(case, root / case.name, args.reps, timing=not args.no_timing)
+            r = run_case(case, root / case.name, args.reps, timing=not args.no_timing,
+                         profile=not args.no_profile)
             results.append(r)
             print(f"[{len(results)}/{len(cases)}] {case.name}: {'accepted' if r.accepted else 'not accepted'} "
                   f"({r.stage}) {r.seconds:.0f}s", file=sys.stderr, flush=True)

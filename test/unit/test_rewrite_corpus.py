@@ -28,7 +28,8 @@ _spec.loader.exec_module(bench)
 CASES = bench.load_cases()
 BY_NAME = {c.name: c for c in CASES}
 # Fast cases whose rewrite the driver is expected to accept (proved or tested, and faster).
-END_TO_END = ("bitcount_popcount", "lua_ceillog2")
+# bzip2_mmed3 is loop-free: only the case's instrumentation profile makes it hot.
+END_TO_END = ("bitcount_popcount", "lua_ceillog2", "bzip2_mmed3")
 
 
 def _fenced_blocks(text: str) -> list[tuple[str, str]]:
@@ -75,14 +76,17 @@ def test_rewrite_is_equivalent_to_the_original(case, tmp_path):
     assert rewritten == original
 
 
-def _broken_copy(tmp_path: Path, name: str, old: str, new: str) -> "bench.Case":
+def _broken_copy(tmp_path: Path, name: str, old: str, new: str,
+                 files: tuple[str, ...] = ("rewrite.c",)) -> "bench.Case":
     case = BY_NAME[name]
     copy = tmp_path / name
     shutil.copytree(case.path, copy)
-    text = (copy / "rewrite.c").read_text()
-    assert old in text
-    (copy / "rewrite.c").write_text(text.replace(old, new))
-    return bench.Case(name, copy, case.function, case.level, case.kind, case.shape, case.origin)
+    for f in files:
+        text = (copy / f).read_text()
+        assert old in text
+        (copy / f).write_text(text.replace(old, new))
+    return bench.Case(name, copy, case.function, case.level, case.kind, case.shape, case.origin,
+                      case.time_reps)
 
 
 def test_a_rewrite_wrong_on_one_bit_fails_the_equivalence_check(tmp_path):
@@ -108,3 +112,34 @@ def test_known_good_rewrite_is_accepted_and_emitted_by_the_driver(name, tmp_path
     assert result.stage == "emitted:source"
     assert result.emitted_differs          # llmcc's object is not clang's
     assert result.requests >= 3            # guide, level agent (and testing agent), guide again
+
+
+def test_loop_free_case_is_not_hot_without_its_profile(tmp_path):
+    """What the profile changes: without it mmed3 (loop-free, 6 instructions) is
+    ``trivial`` and no agent ever sees it."""
+    result = bench.run_case(BY_NAME["bzip2_mmed3"], tmp_path / "w", repetitions=1, timing=False, profile=False)
+    assert not result.accepted and not result.profiled
+    assert result.stage == "decision=not_hot (level calls: 0)"
+    assert result.requests == 0
+
+
+# Wrong rewrites the profile now lets reach the agents: off by one at the left-shift bound
+# (y == 63 gives 0 instead of x << 63: one value of 2**64), and a trapdoor on one of 2**24
+# byte triples. The SMT checker refutes both.
+WRONG_PROFILE_HOT = {
+    "lua_shiftl": ("left < (lua_Unsigned)NBITS ? ux << left : 0",
+                   "left < (lua_Unsigned)NBITS - 1 ? ux << left : 0"),
+    "bzip2_mmed3": ("   return umax8(umin8(a, b), umin8(umax8(a, b), c));",
+                    "   if (a == 0x5A && b == 0xA5 && c == 0x3C) return 0;\n"
+                    "   return umax8(umin8(a, b), umin8(umax8(a, b), c));"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_PROFILE_HOT))
+def test_wrong_rewrite_of_a_profile_hot_function_is_refuted(name, tmp_path):
+    case = _broken_copy(tmp_path, name, *WRONG_PROFILE_HOT[name], files=("rewrite.c", "reply.md"))
+    result = bench.run_case(case, tmp_path / "work", repetitions=1, timing=False)
+    assert result.profiled
+    assert not result.accepted
+    assert result.stage.startswith("incorrect/formal (smt:refuted)"), result.stage
+    assert not result.emitted_differs                      # clang's object was emitted
