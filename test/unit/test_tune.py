@@ -84,6 +84,29 @@ class _CountingEndpoint(BaseHTTPRequestHandler):
         pass
 
 
+def copy_decisions(proj: Path, fresh: Path) -> None:
+    """Put a tuned project's decisions file (found upward by builds) and profile beside a
+    fresh copy of its sources."""
+    for f in proj.glob("llmcc-*"):
+        shutil.copy(f, fresh / f.name)
+
+
+def build_counting_model_calls(fresh: Path, env: dict, cache: Path):
+    """``make CC=llmcc`` in llm mode against an endpoint that counts requests (and fails
+    them): (build result, requests made, the build's environment)."""
+    _CountingEndpoint.hits = 0
+    server = HTTPServer(("127.0.0.1", 0), _CountingEndpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env2 = {**env, "LLMCC_CACHE_DIR": str(cache), "LLMCC_MODE": "llm",
+            "LLMCC_LLM_BACKEND": "openai", "LLMCC_LLM_MODEL": "m", "OPENAI_API_KEY": "k",
+            "LLMCC_LLM_BASE_URL": f"http://127.0.0.1:{server.server_port}/v1"}
+    try:
+        b = run(["make", "CC=llmcc"], fresh, env2)
+    finally:
+        server.shutdown()
+    return b, _CountingEndpoint.hits, env2
+
+
 @pytest.fixture(scope="module")
 def tuned(tmp_path_factory):
     """One tune session on the project (shared by the tests below: it costs ~20 s)."""
@@ -132,21 +155,12 @@ def test_rebuild_with_decisions_reproduces_objects_without_model_calls(tuned, tm
     _, proj, env, r = tuned
     assert r.returncode == 0
     fresh = make_project(tmp_path / "fresh")
-    for f in proj.glob("llmcc-*"):
-        shutil.copy(f, fresh / f.name)     # the decisions file (found upward) and its profile
-    server = HTTPServer(("127.0.0.1", 0), _CountingEndpoint)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        env2 = {**env, "LLMCC_CACHE_DIR": str(tmp_path / "empty-cache"), "LLMCC_MODE": "llm",
-                "LLMCC_LLM_BACKEND": "openai", "LLMCC_LLM_MODEL": "m", "OPENAI_API_KEY": "k",
-                "LLMCC_LLM_BASE_URL": f"http://127.0.0.1:{server.server_port}/v1"}
-        b = run(["make", "CC=llmcc"], fresh, env2)
-    finally:
-        server.shutdown()
+    copy_decisions(proj, fresh)
+    b, hits, env2 = build_counting_model_calls(fresh, env, tmp_path / "empty-cache")
     assert b.returncode == 0, b.stderr.decode()
     for obj in ("kernel.o", "main.o"):
         assert (fresh / obj).read_bytes() == (proj / obj).read_bytes(), obj
-    assert _CountingEndpoint.hits == 0
+    assert hits == 0
     stats = json.loads(run([LLMCC, "stats", "--json"], fresh, env2).stdout)
     assert stats.get("decision_applied") == 2
 
@@ -155,8 +169,7 @@ def test_stale_decision_is_ignored_and_counted(tuned, tmp_path):
     _, proj, env, r = tuned
     assert r.returncode == 0
     fresh = make_project(tmp_path / "fresh")
-    for f in proj.glob("llmcc-*"):
-        shutil.copy(f, fresh / f.name)
+    copy_decisions(proj, fresh)
     (fresh / "kernel.c").write_text(KERNEL + "/* edited after tuning */\n")
     env2 = {**env, "LLMCC_CACHE_DIR": str(tmp_path / "cache2"), "LLMCC_MODE": "off"}
     b = run(["make", "CC=llmcc"], fresh, env2)

@@ -11,14 +11,12 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import threading
-from http.server import HTTPServer
 from pathlib import Path
 
 import pytest
 
 from conftest import CLANG, LLMCC, run
-from test_tune import _CountingEndpoint, tune_env
+from test_tune import build_counting_model_calls, copy_decisions, tune_env
 
 pytestmark = pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind (callgrind) not installed")
 
@@ -158,22 +156,12 @@ def test_good_rewrite_is_accepted_through_the_workload(good_session):
 def test_rewrite_decision_replays_without_model_calls(good_session, tmp_path):
     _, proj, _, _, env = good_session
     fresh = make_project(tmp_path / "fresh")
-    for f in proj.glob("llmcc-*"):
-        shutil.copy(f, fresh / f.name)
-    _CountingEndpoint.hits = 0
-    server = HTTPServer(("127.0.0.1", 0), _CountingEndpoint)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        env2 = {**env, "LLMCC_CACHE_DIR": str(tmp_path / "empty-cache"), "LLMCC_MODE": "llm",
-                "LLMCC_LLM_BACKEND": "openai", "LLMCC_LLM_MODEL": "m", "OPENAI_API_KEY": "k",
-                "LLMCC_LLM_BASE_URL": f"http://127.0.0.1:{server.server_port}/v1"}
-        b = run(["make", "CC=llmcc"], fresh, env2)
-    finally:
-        server.shutdown()
+    copy_decisions(proj, fresh)
+    b, hits, env2 = build_counting_model_calls(fresh, env, tmp_path / "empty-cache")
     assert b.returncode == 0, b.stderr.decode()
     for obj in ("kernel.o", "main.o"):
         assert (fresh / obj).read_bytes() == (proj / obj).read_bytes(), obj
-    assert _CountingEndpoint.hits == 0
+    assert hits == 0
     stats = json.loads(run([LLMCC, "stats", "--json"], fresh, env2).stdout)
     assert stats.get("decision_applied") == 2 and not stats.get("decision_invalid")
 
@@ -183,8 +171,7 @@ def test_rewrite_failing_revalidation_is_not_applied(good_session, tmp_path):
     text edited and its hash updated to match) is refused: clang's object, counted."""
     _, proj, _, _, env = good_session
     fresh = make_project(tmp_path / "fresh")
-    for f in proj.glob("llmcc-*"):
-        shutil.copy(f, fresh / f.name)
+    copy_decisions(proj, fresh)
     import hashlib
     path = fresh / "llmcc-decisions.json"
     data = json.loads(path.read_text())
