@@ -144,6 +144,8 @@ def locate_clang(env=None, explicit: str | None = None,
     candidates: list[str] = []
     if explicit:
         p = _norm(explicit) if os.sep in explicit else _which_skipping(explicit, env, skip_dirs)
+        if p is not None and os.sep not in p:
+            p = "." + os.sep + p   # "./cc" normalized to "cc" would be looked up on PATH
         if p is None:
             raise ToolchainError(f"compiler '{explicit}' not found on PATH")
         candidates.append(p)

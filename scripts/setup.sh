@@ -36,4 +36,25 @@ if [ -x passes/build.sh ] || [ -f passes/build.sh ]; then
     bash passes/build.sh passes/build
   fi
 fi
+# The native client (llmcc/native/client.c) becomes .venv/bin/llmcc, in place of pip's
+# Python console script: a compiler call then costs a connect to the warm llmcc server
+# instead of a Python start-up (falls back to the Python entry on any problem).
+# LLMCC_NO_CLIENT=1 keeps the Python console script.
+client_src=llmcc/native/client.c
+client_bin=.venv/bin/llmcc
+if [ -z "${LLMCC_NO_CLIENT:-}" ] && [ -f "$client_src" ]; then
+  if [ "$(head -c 4 "$client_bin" 2>/dev/null | od -An -c | tr -d ' ')" != '177ELF' ] \
+     || [ "$client_src" -nt "$client_bin" ]; then
+    echo "setup: building the native client"
+    CLANG=$(command -v clang-22 || echo /usr/lib/llvm-22/bin/clang)
+    client_id=$(cat "$client_src" pyproject.toml | sha256sum | cut -c1-16)
+    if "$CLANG" -O2 -Wall -o "$client_bin.new" "$client_src" \
+         -DLLMCC_PYTHON="\"$PWD/.venv/bin/python\"" -DLLMCC_CLIENT_ID="\"$client_id\""; then
+      mv -f "$client_bin.new" "$client_bin"   # a rename: running builds keep their file
+    else
+      rm -f "$client_bin.new"
+      echo "setup: warning: the native client did not build; llmcc runs as Python" >&2
+    fi
+  fi
+fi
 echo "setup: done (llmcc is .venv/bin/llmcc)"
