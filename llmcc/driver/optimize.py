@@ -162,9 +162,7 @@ def score_tu(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, work
 
 def rescore_with_remarks(ctx: TUContext, features, profile, report: dict) -> list[HotFunction]:
     from ..hotspots import remarks as rem, score
-    out = rem.collect_remarks(ctx.toolchain, ctx.unoptimized_ir, [], ctx.workdir / "remarks.yaml",
-                              pipeline=ctx.pipeline,
-                              timeout=ctx.stage_timeout())
+    out = rem.collect_remarks(ctx.compiler, ctx.unoptimized_ir, ctx.workdir / "remarks.yaml")
     if isinstance(out, Fallback):
         report["remarks"] = {"error": str(out)}
         return ctx.hot_functions

@@ -1,7 +1,7 @@
 """Optimization remarks: what -O3 did and failed to do, per function.
 
-``collect_remarks`` runs the O3 pipeline with LLVM's YAML remark output (opt's
-``-pass-remarks-output`` for IR, clang's ``-fsave-optimization-record`` for C source);
+``collect_remarks`` runs the TU's -O pipeline through the compile service with LLVM's YAML
+remark output (opt's ``-pass-remarks-output``);
 ``summarize_remarks`` counts the records per function by kind (passed / missed / analysis)
 and ``pass:name`` key, e.g. ``loop-vectorize:Vectorized`` or ``slp-vectorizer:NotBeneficial``.
 ``semantic_hints`` adds AutoPass's name-based hints (a function called ``crc32_update`` is
@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import logging
 import re
-import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 from ..outcome import Fallback
-from ..toolchain import QUIET_FLAGS, Toolchain, ToolchainError
 
 log = logging.getLogger(__name__)
 
@@ -97,36 +95,21 @@ class RemarkSummary:
 # --------------------------------------------------------------------------- collecting
 
 
-def collect_remarks(tc: Toolchain, ir_or_source: str | Path, flags: list[str], out: Path, *,
-                    pipeline: str = "default<O3>", opt_level: str = "-O3", cwd=None,
-                    timeout: float = 300.0) -> Path | Fallback:
-    """Run the O3 pipeline on ``ir_or_source`` and write its YAML remarks to ``out``.
-
-    C source (``.c``/``.i``) is compiled by clang with ``flags`` and
-    ``-fsave-optimization-record``; anything else is taken as unoptimized IR (text or
-    bitcode, e.g. the frontend's output) and run through ``opt -passes=<pipeline>``.
-    Returns ``out``, or a Fallback when the compile fails or times out.
-    """
+def collect_remarks(compiler, ir_or_source: str | Path, out: Path) -> Path | Fallback:
+    """Run the TU's -O pipeline on ``ir_or_source`` through the compile service
+    (``llmcc.tu.CompileService``: its flags, pipeline and stage timeout) and write LLVM's
+    YAML remarks to ``out``. C source (``.c``/``.i``) goes through the service's frontend
+    first; anything else is taken as unoptimized IR (text or bitcode, e.g. the frontend's
+    output). Returns ``out``, or a Fallback when a stage fails or times out."""
     src = Path(ir_or_source)
     if src.suffix in _SOURCE_SUFFIXES:
-        argv = [str(tc.clang), *flags, opt_level, "-c", str(src), "-o", "/dev/null",
-                "-fsave-optimization-record=yaml", f"-foptimization-record-file={out}",
-                *QUIET_FLAGS]
-    else:
-        try:
-            opt = tc.tool("opt")
-        except ToolchainError as e:
-            return Fallback("remarks-failed", str(e))
-        argv = [str(opt), f"-passes={pipeline}", str(src), "-disable-output",
-                f"-pass-remarks-output={out}"]
-    try:
-        proc = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return Fallback("remarks-timeout", f"remark collection exceeded {timeout}s")
-    except OSError as e:
-        return Fallback("remarks-failed", str(e))
-    if proc.returncode != 0:
-        return Fallback("remarks-failed", proc.stderr.strip()[-2000:])
+        fe = compiler.frontend(src, out.with_suffix(".bc"))
+        if isinstance(fe, Fallback):
+            return Fallback("remarks-failed", fe.detail or fe.reason)
+        src = out.with_suffix(".bc")
+    run = compiler.middle_end(src, out.with_suffix(".opt.bc"), extra_args=[f"-pass-remarks-output={out}"])
+    if isinstance(run, Fallback):
+        return Fallback("remarks-timeout" if "timeout" in run.reason else "remarks-failed", run.detail or run.reason)
     if not out.exists():  # a module with no remarks at all still gets a file; be safe
         out.write_text("")
     return out

@@ -1,5 +1,5 @@
-"""Optimization remarks: collected from clang and opt, summarised per function, plus
-name-based semantic hints."""
+"""Optimization remarks: collected through the compile service, summarised per function,
+plus name-based semantic hints."""
 from __future__ import annotations
 
 import subprocess
@@ -12,6 +12,7 @@ from llmcc.hotspots.remarks import (collect_remarks, iter_remarks, semantic_hint
                                     summarize_remarks)
 from llmcc.outcome import Fallback
 from llmcc.toolchain import find_toolchain
+from llmcc.tu import CompileService
 
 DATA = Path(__file__).parent / "data" / "hotspots"
 
@@ -34,6 +35,12 @@ def tc():
 
 
 @pytest.fixture(scope="module")
+def o3(tc):
+    """The compile service of an -O3 compile with no other flags."""
+    return CompileService(tc, (), "-O3", timeout=120.0)
+
+
+@pytest.fixture(scope="module")
 def loops_c(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("remarks") / "loops.c"
     path.write_text(LOOPS_C)
@@ -49,39 +56,39 @@ def _check_loop_remarks(summary):
     assert any("cannot be vectorized" in m for m in withcall.messages)
 
 
-def test_remarks_from_source_via_clang(tc, loops_c, tmp_path):
-    out = collect_remarks(tc, loops_c, [], tmp_path / "r.yaml")
+def test_remarks_from_source_through_the_service_frontend(o3, loops_c, tmp_path):
+    out = collect_remarks(o3, loops_c, tmp_path / "r.yaml")
     assert out == tmp_path / "r.yaml"
     _check_loop_remarks(summarize_remarks(out))
 
 
-def test_remarks_from_unoptimized_ir_via_opt(tc, loops_c, tmp_path):
+def test_remarks_from_unoptimized_ir_via_opt(tc, o3, loops_c, tmp_path):
     bc = tmp_path / "loops.bc"
     subprocess.run([str(tc.clang), "-O3", "-Xclang", "-disable-llvm-passes", "-c",
                     "-emit-llvm", str(loops_c), "-o", str(bc)], check=True)
-    out = collect_remarks(tc, bc, [], tmp_path / "r.yaml")
+    out = collect_remarks(o3, bc, tmp_path / "r.yaml")
     summary = summarize_remarks(out)
     _check_loop_remarks(summary)
     # opt runs no codegen, so no backend remarks appear.
     assert summary["saxpy"].count("analysis", "asm-printer") == 0
 
 
-def test_remarks_documents_keep_their_tags(tc, loops_c, tmp_path):
-    out = collect_remarks(tc, loops_c, [], tmp_path / "r.yaml")
+def test_remarks_documents_keep_their_tags(o3, loops_c, tmp_path):
+    out = collect_remarks(o3, loops_c, tmp_path / "r.yaml")
     tags = {doc["_tag"] for doc in iter_remarks(out)}
     assert {"Passed", "Missed", "Analysis"} <= tags
 
 
-def test_summary_to_json_is_plain_data(tc, loops_c, tmp_path):
-    out = collect_remarks(tc, loops_c, [], tmp_path / "r.yaml")
+def test_summary_to_json_is_plain_data(o3, loops_c, tmp_path):
+    out = collect_remarks(o3, loops_c, tmp_path / "r.yaml")
     doc = summarize_remarks(out)["saxpy"].to_json()
     assert doc["function"] == "saxpy"
     assert doc["passed"]["loop-vectorize:Vectorized"] == 1
     assert isinstance(doc["missed"], dict) and isinstance(doc["messages"], list)
 
 
-def test_compile_error_is_a_fallback(tc, tmp_path):
-    result = collect_remarks(tc, DATA / "bad.c", [], tmp_path / "r.yaml")
+def test_compile_error_is_a_fallback(o3, tmp_path):
+    result = collect_remarks(o3, DATA / "bad.c", tmp_path / "r.yaml")
     assert isinstance(result, Fallback) and result.reason == "remarks-failed"
     assert "error" in result.detail
 
