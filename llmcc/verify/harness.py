@@ -48,6 +48,21 @@ LENGTH_NAME = re.compile(
     r"^(n|nn|len|length|size|count|cnt|num|sz|nbytes|nelems?|nitems|nmemb|cap|capacity|max\w*|limit"
     r"|\w*_?(len|length|size|sz|count|num|cap|_n))$",
     re.IGNORECASE)
+# A pointer without a length parameter (``Int32 *cftab``: a table the code indexes by
+# values) gets a buffer of LOOKUP_ELEMENTS elements, or one past the largest constant below
+# MAX_BOUND_CONSTANT in the function's body if that is larger (``for (i = 0; i < 2000;
+# i++)``, ``t[1500]``), at most MAX_LOOKUP_ELEMENTS (correctness inputs spell every element
+# out in the harness source). Why not guess less: reads past the end of a harness buffer
+# would see whatever follows it in the heap; a generous extent keeps a table lookup's
+# reads inside data both builds fill identically.
+# ``T (*p)[K]`` bound to a length n: n rows of K, n capped at K. A single n passed with a
+# K-column matrix nearly always bounds both dimensions (matmul, transpose, any square
+# kernel): n > K would index past a row, undefined behaviour for the reference, so its
+# results compare nothing. The cap costs a function that uses n for rows only its tests
+# with more than K rows.
+LOOKUP_ELEMENTS = 1024
+MAX_LOOKUP_ELEMENTS = 4096
+MAX_BOUND_CONSTANT = 1 << 16
 ARRAY_SUFFIX = re.compile(r"\[\s*(?:static\s+)?(?:const\s+)?(\d+)\s*\]\s*$")
 
 
@@ -165,12 +180,21 @@ class _Types:
                 self.records_by_id[node["id"]] = node
                 if node.get("name"):
                     self.records_by_name[node["name"]] = node
+        # Named records defined inside another record (C puts their tags at file scope).
+        self.nested_records: dict[str, dict] = {}
+        stack = [n for n in self.records_by_id.values()]
+        while stack:
+            for inner in stack.pop().get("inner", []):
+                if inner.get("kind") == "RecordDecl" and inner.get("completeDefinition"):
+                    if inner.get("name"):
+                        self.nested_records.setdefault(inner["name"], inner)
+                    stack.append(inner)
 
     def canonical(self, spelled: str, depth: int = 0) -> str:
         """Resolve typedef names inside a type spelling (``uint8_t *`` -> ``unsigned char *``)."""
         if depth > 16:
             raise Unsupported(f"typedef chain too deep at '{spelled}'")
-        words = re.findall(r"[A-Za-z_]\w*|\S", spelled)
+        words = re.findall(r"[A-Za-z_]\w*|\d+|\S", spelled)
         out, changed = [], False
         for k, w in enumerate(words):
             td = self.typedefs.get(w)
@@ -222,7 +246,7 @@ def signature_from_ast(ast: dict, function: str, source_text: bytes = b"") -> Fu
     if decl.get("variadic"):
         raise Unsupported("variadic functions are not supported")
     raw_params = [n for n in decl.get("inner", []) if n.get("kind") == "ParmVarDecl"]
-    params = _classify_params(raw_params, types, source_text)
+    params = _classify_params(raw_params, types, source_text, body_constants(decl))
     fn_type = decl.get("type", {}).get("qualType", "")
     returns = _return_spec(fn_type, types, params)
     return FunctionSignature(name=function, returns=returns, params=params,
@@ -318,7 +342,31 @@ class _RawParam:
     written: str          # source text of the declaration (for T p[N])
 
 
-def _classify_params(raw_params: list[dict], types: _Types, source_text: bytes) -> tuple[ParamSpec, ...]:
+def body_constants(decl: dict) -> list[int]:
+    """The integer literals of a function's body (clang's AST, after macro expansion)."""
+    found, stack = [], [i for i in decl.get("inner", []) if i.get("kind") == "CompoundStmt"]
+    while stack:
+        node = stack.pop()
+        if node.get("kind") == "IntegerLiteral":
+            try:
+                found.append(int(node.get("value", "")))
+            except ValueError:
+                pass
+        stack.extend(node.get("inner", []))
+    return found
+
+
+def lookup_extent(constants: list[int]) -> tuple[int, str]:
+    """Elements of a buffer the harness passes for a pointer without a length (see
+    ``LOOKUP_ELEMENTS``): the default, or one past the largest small constant of the code."""
+    bounds = [c + 1 for c in constants if 0 < c < MAX_BOUND_CONSTANT]
+    if bounds and max(bounds) > LOOKUP_ELEMENTS:
+        return min(max(bounds), MAX_LOOKUP_ELEMENTS), "code constant"
+    return LOOKUP_ELEMENTS, "default"
+
+
+def _classify_params(raw_params: list[dict], types: _Types, source_text: bytes,
+                     constants: list[int] = ()) -> tuple[ParamSpec, ...]:
     raws = []
     for i, node in enumerate(raw_params):
         info = node.get("type", {})
@@ -332,11 +380,15 @@ def _classify_params(raw_params: list[dict], types: _Types, source_text: bytes) 
             specs[i] = _value_param(raw, types)
     for i, raw in enumerate(raws):
         if "*" in raw.canonical:
-            specs[i] = _pointer_param(i, raw, raws, specs, length_of, types)
+            specs[i] = _pointer_param(i, raw, raws, specs, length_of, types, list(constants))
     for i, li in length_of.items():
         spec = specs[li]
+        rows = [specs[b].row_length for b, l in length_of.items() if l == li and specs[b].row_length]
+        cap = min(rows) if rows else None
         if isinstance(spec, ScalarParam):
-            specs[li] = LengthParam(spec.name, spec.type)
+            specs[li] = LengthParam(spec.name, spec.type, cap=cap)
+        elif isinstance(spec, LengthParam) and cap is not None and (spec.cap is None or cap < spec.cap):
+            specs[li] = LengthParam(spec.name, spec.type, cap=cap)
     return tuple(s for s in specs if s is not None)
 
 
@@ -393,7 +445,7 @@ def _struct_ptr_param(raw: _RawParam, base: str, const: bool, types: _Types) -> 
     if record.get("tagUsed") != "struct":
         raise Unsupported(f"'{base}' is a {record.get('tagUsed')}, not a struct")
     fields: list[FieldSpec] = []
-    for node in record.get("inner", []):
+    for pos, node in enumerate(record.get("inner", [])):
         kind = node.get("kind", "")
         if kind.endswith("Attr"):
             raise Unsupported(f"'{base}' has attribute {kind} (layout may differ)")
@@ -403,7 +455,12 @@ def _struct_ptr_param(raw: _RawParam, base: str, const: bool, types: _Types) -> 
             raise Unsupported(f"'{base}' has bit-fields")
         info = node.get("type", {})
         canonical = types.canonical(info.get("desugaredQualType") or info.get("qualType", ""))
-        fields.append(_field_spec(node.get("name") or f"f{len(fields)}", canonical, base))
+        name = node.get("name") or f"f{len(fields)}"
+        try:
+            fields.append(_field_spec(name, canonical, base))
+        except Unsupported:
+            # A pointer-free aggregate (a struct, a union, an array of them): its bytes.
+            fields.append(_aggregate_field(name, info, record, pos, types, base))
     if not fields:
         raise Unsupported(f"'{base}' has no fields")
     for k, f in enumerate(fields):
@@ -437,12 +494,117 @@ def _field_spec(name: str, canonical: str, owner: str) -> FieldSpec:
     raise Unsupported(f"field '{name}' of '{owner}' is not a scalar, an array of scalars or a pointer")
 
 
+# The unsigned integer type as wide as an aggregate's alignment: an array of it has the
+# aggregate's size and alignment, so the harness's copy of the struct keeps every offset.
+_UNSIGNED_OF_ALIGN = {1: "unsigned char", 2: "unsigned short", 4: "unsigned int", 8: "unsigned long"}
+_ANONYMOUS = re.compile(r"\((unnamed|anonymous) ")
+
+
+def _aggregate_field(name: str, info: dict, owner: dict, pos: int, types: _Types, owner_c: str) -> FieldSpec:
+    """A field that is a pointer-free aggregate (``ct_data dyn_ltree[573]``, a nested
+    struct or union) as ``FieldSpec("array")`` of the unsigned type as wide as its
+    alignment: filled, compared and dumped as bytes. Anything holding a pointer, an enum,
+    a bit-field or a layout attribute is refused (``Unsupported``)."""
+    try:
+        size, align = _layout(info, owner, pos, types, 0)
+    except Unsupported as e:
+        raise Unsupported(f"field '{name}' of '{owner_c}' is not a scalar, an array of scalars, "
+                          f"a pointer or a pointer-free aggregate ({e})") from None
+    unit = _UNSIGNED_OF_ALIGN.get(align)
+    if unit is None or size % align:
+        raise Unsupported(f"field '{name}' of '{owner_c}' has alignment {align}")
+    return FieldSpec(name, "array", gen.SCALAR_TYPES[unit], size // align)
+
+
+def _layout(info: dict, context: dict, pos: int, types: _Types, depth: int) -> tuple[int, int]:
+    """(size, alignment) in bytes of a field's type on x86-64 (System V), from the AST.
+    ``context``/``pos``: the record holding the field and the field's index in its
+    ``inner`` (an unnamed struct or union is the RecordDecl just before its field)."""
+    if depth > 16:
+        raise Unsupported("aggregate nested too deeply")
+    raw = info.get("desugaredQualType") or info.get("qualType", "")
+    dims = [int(d) for d in re.findall(r"\[\s*(\d+)\s*\]", raw)]
+    if re.search(r"\[\s*\]", raw):
+        raise Unsupported("flexible or unsized array")
+    count = 1
+    for d in dims:
+        count *= d
+    elem_text = re.sub(r"\s*\[\s*\d+\s*\]", "", raw).strip()
+    if _ANONYMOUS.search(elem_text):
+        record = next((n for n in reversed(context.get("inner", [])[:pos]) if n.get("kind") == "RecordDecl"), None)
+        if record is None:
+            raise Unsupported(f"no definition for '{elem_text}'")
+        size, align = _record_layout(record, types, depth + 1)
+        return size * count, align
+    text = _strip_qualifiers(types.canonical(elem_text))
+    if "*" in text or "(" in text:
+        raise Unsupported(f"'{text}' holds a pointer")
+    t = gen.scalar_type(text)
+    if t is not None:
+        return t.size * count, t.size
+    if text.startswith(("struct ", "union ")):
+        name = text.split()[-1]
+        record = types.nested_records.get(name) or types.records_by_name.get(name)
+        if record is None or record.get("tagUsed") != text.split()[0]:
+            raise Unsupported(f"no complete definition of '{text}'")
+        size, align = _record_layout(record, types, depth + 1)
+        return size * count, align
+    raise Unsupported(f"'{text}' is not a scalar or an aggregate of scalars")
+
+
+def _record_layout(record: dict, types: _Types, depth: int) -> tuple[int, int]:
+    size, align, is_union = 0, 1, record.get("tagUsed") == "union"
+    fields = 0
+    for pos, node in enumerate(record.get("inner", [])):
+        kind = node.get("kind", "")
+        if kind.endswith("Attr"):
+            raise Unsupported(f"attribute {kind} (layout may differ)")
+        if kind != "FieldDecl":
+            continue
+        if node.get("isBitfield"):
+            raise Unsupported("bit-fields")
+        fsize, falign = _layout(node.get("type", {}), record, pos, types, depth)
+        align = max(align, falign)
+        if is_union:
+            size = max(size, fsize)
+        else:
+            size = (size + falign - 1) // falign * falign + fsize
+        fields += 1
+    if not fields:
+        raise Unsupported("an empty aggregate")
+    return (size + align - 1) // align * align, align
+
+
 def _strip_qualifiers(text: str) -> str:
     return " ".join(w for w in text.split() if w not in ("const", "volatile", "restrict"))
 
 
+ROW_POINTER = re.compile(r"^(?P<base>[^()*\[\]]+?)\s*\(\s*\*\s*(?P<quals>(?:\w+\s*)*)\)\s*\[\s*(?P<k>\d+)\s*\]$")
+
+
+def _row_param(i: int, raw: _RawParam, raws: list[_RawParam], specs: list,
+               length_of: dict[int, int]) -> BufferParam:
+    """``T (*p)[K]`` (written ``T p[][K]`` or ``T p[N][K]``): rows of K scalars whose count
+    is the length parameter (capped at K by the caller: see ``LOOKUP_ELEMENTS``'s note)."""
+    m = ROW_POINTER.match(raw.canonical)
+    base = _strip_qualifiers(m.group("base"))
+    elem = gen.scalar_type(base)
+    if elem is None or int(m.group("k")) == 0:
+        raise Unsupported(f"parameter '{raw.name}' has unsupported type '{raw.canonical}'")
+    li = _length_index(i, raws, specs)
+    if li is None:
+        raise Unsupported(f"pointer parameter '{raw.name}' (rows of {m.group('k')}) has no length parameter")
+    length_of[i] = li
+    quals = m.group("quals").split()
+    return BufferParam(raw.name, elem, const="const" in m.group("base").split(),
+                       restrict="restrict" in quals or "__restrict" in quals,
+                       length_param=li, row_length=int(m.group("k")))
+
+
 def _pointer_param(i: int, raw: _RawParam, raws: list[_RawParam], specs: list,
-                   length_of: dict[int, int], types: _Types) -> ParamSpec:
+                   length_of: dict[int, int], types: _Types, constants: list[int] = ()) -> ParamSpec:
+    if ROW_POINTER.match(raw.canonical):
+        return _row_param(i, raw, raws, specs, length_of)
     if raw.canonical.count("*") != 1 or "(" in raw.canonical or "[" in raw.canonical:
         raise Unsupported(f"parameter '{raw.name}' has unsupported type '{raw.canonical}'")
     before, after = raw.canonical.split("*")
@@ -459,12 +621,15 @@ def _pointer_param(i: int, raw: _RawParam, raws: list[_RawParam], specs: list,
     if elem is None:
         raise Unsupported(f"parameter '{raw.name}' points to unsupported type '{base}'")
     if fixed:
-        return BufferParam(raw.name, elem, const=const, restrict=restrict, fixed_length=int(fixed.group(1)))
+        return BufferParam(raw.name, elem, const=const, restrict=restrict, fixed_length=int(fixed.group(1)),
+                           is_void=is_void, extent_from="declared")
     li = _length_index(i, raws, specs)
     if base == "char" and not _is_char_buffer(i, li, const, raws):
         return StringParam(raw.name, mutable=not const)
     if li is None:
-        raise Unsupported(f"pointer parameter '{raw.name}' has no length parameter")
+        extent, why = lookup_extent(list(constants))
+        return BufferParam(raw.name, elem, const=const, restrict=restrict, fixed_length=extent,
+                           is_void=is_void, extent_from=why)
     length_of[i] = li
     return BufferParam(raw.name, elem, const=const, restrict=restrict, length_param=li, is_void=is_void)
 
@@ -570,6 +735,19 @@ static void llmcc_dump(const char *label, const void *p, size_t n) {
   printf("%s:", label);
   for (size_t i = 0; i < n; i++) printf("%02x", b[i]);
   printf("\n");
+}
+/* IEEE 754 leaves the sign and payload of a NaN result unspecified (LLVM's semantics:
+   non-deterministic), so reassociated or reordered floating-point code may return another
+   NaN where the original returned one (inf * 0 gives x86's negative default NaN; which of
+   two NaN operands an add passes on depends on operand order). Outputs of floating-point
+   type therefore print every NaN as the one quiet NaN; every other value, -0.0 and the
+   infinities included, stays bit-exact. */
+static void llmcc_canon_nan(void *p, size_t bytes, size_t elem) {
+  unsigned char *b = (unsigned char *)p;
+  for (size_t i = 0; i + elem <= bytes; i += elem) {
+    if (elem == 8) { double d; memcpy(&d, b + i, 8); if (d != d) { d = __builtin_nan(""); memcpy(b + i, &d, 8); } }
+    else if (elem == 4) { float f; memcpy(&f, b + i, 4); if (f != f) { f = __builtin_nanf(""); memcpy(b + i, &f, 4); } }
+  }
 }
 static int llmcc_dump_ptr(const char *label, const void *r, const void *base, size_t bytes, int which) {
   const char *c = (const char *)r, *lo = (const char *)base;
@@ -771,9 +949,11 @@ def _emit_call_and_dump(sig: FunctionSignature, args: list[str], out: list[str])
     out.append(f"  {_return_c(r)} llmcc_r = {call};")
     out.append("  llmcc_stop();")
     if r.kind == "scalar":
+        _canon(out, "&llmcc_r", "sizeof llmcc_r", r.type)
         out.append("  llmcc_dump(\"ret\", &llmcc_r, sizeof llmcc_r);")
     elif r.kind == "struct":
-        for k, (n, _) in enumerate(r.struct.fields):
+        for k, (n, t) in enumerate(r.struct.fields):
+            _canon(out, f"&llmcc_r.f{k}", f"sizeof llmcc_r.f{k}", t)
             out.append(f"  llmcc_dump(\"ret.{n}\", &llmcc_r.f{k}, sizeof llmcc_r.f{k});")
     else:
         out.append("  int llmcc_hit = 0;")
@@ -863,6 +1043,12 @@ def _generated_struct_ptr(i: int, p: StructPtrParam, inits: list, body: list[str
         if f.kind == "scalar":
             value = inits[k] if inits[k] is not None else f"({_c_type(f.type)})llmcc_n"
             body.append(f"  a{i}->f{k} = {value};")
+        elif f.kind == "array" and inits[k] is not None:
+            # A rare call's pattern: all zero (-1), one non-zero element (its index), or
+            # generated (-2).
+            body.append(f"  {{ long hot = {inits[k]};")
+            body.append(f"    for (size_t k = 0; k < {f.count}; k++) a{i}->f{k}[k] = hot == -2 ? {_random_expr(f.type)} : 0;")
+            body.append(f"    if (hot >= 0) a{i}->f{k}[hot] = {_nonzero_expr(f.type)}; }}")
         elif f.kind == "array":
             body.append(f"  for (size_t k = 0; k < {f.count}; k++) a{i}->f{k}[k] = {_random_expr(f.type)};")
         elif f.kind == "pointer":
@@ -879,10 +1065,12 @@ def _dump_struct_ptr(i: int, p: StructPtrParam, body: list[str]) -> None:
     for k, f in enumerate(p.fields):
         label = f"a{i}.{f.name}"
         if f.kind in ("scalar", "array"):
+            _canon(body, f"&a{i}->f{k}", f"sizeof a{i}->f{k}", f.type)
             body.append(f"  llmcc_dump(\"{label}\", &a{i}->f{k}, sizeof a{i}->f{k});")
         elif f.kind == "pointer":
             body.append(f"  if (!llmcc_dump_ptr(\"{label}\", a{i}->f{k}, a{i}_p{k}, a{i}_p{k}_bytes, {k}))"
                         f" printf(a{i}->f{k} ? \"{label}: elsewhere\\n\" : \"{label}: null\\n\");")
+            _canon(body, f"a{i}_p{k}", f"a{i}_p{k}_bytes", f.type)
             body.append(f"  llmcc_dump(\"{label}[]\", a{i}_p{k}, a{i}_p{k}_bytes);")
         else:
             body.append(f"  printf(a{i}->f{k} ? \"{label}: set\\n\" : \"{label}: null\\n\");")
@@ -901,12 +1089,20 @@ def _note_buffers(sig: FunctionSignature, values: tuple | None, body: list[str])
                      for k, f in enumerate(p.fields) if f.kind == "pointer"]
 
 
+def _canon(body: list[str], address: str, size: str, t: ScalarType | None) -> None:
+    """For a floating-point output: the statement making its every NaN the quiet NaN
+    (``llmcc_canon_nan``) before it is printed or hashed."""
+    if t is not None and t.is_float:
+        body.append(f"  llmcc_canon_nan({address}, {size}, {t.size});")
+
+
 def _dump_buffers(sig: FunctionSignature, values: tuple | None, body: list[str]) -> None:
     """Print every buffer the call could have written (aliases are covered by their owner)."""
     for i, p in enumerate(sig.params):
         if isinstance(p, BufferParam):
             if values is not None and values[i].alias_of is not None:
                 continue
+            _canon(body, f"(void *)a{i}_base", f"a{i}_bytes", p.elem)
             body.append(f"  llmcc_dump(\"buf{i}\", a{i}_base, a{i}_bytes);")
         elif isinstance(p, StringParam) and p.mutable:
             body.append(f"  llmcc_dump(\"buf{i}\", a{i}_base, a{i}_bytes);")
@@ -949,7 +1145,7 @@ def _generated_args(sig: FunctionSignature, inits: list, body: list[str]) -> lis
     args = []
     for i, p in enumerate(sig.params):
         if isinstance(p, LengthParam):
-            body.append(f"  {_c_type(p.type)} a{i} = ({_c_type(p.type)})llmcc_n;")
+            body.append(f"  {_c_type(p.type)} a{i} = ({_c_type(p.type)}){_capped_n(p)};")
         elif isinstance(p, ScalarParam):
             body.append(f"  {_c_type(p.type)} a{i} = {inits[i]};")
         elif isinstance(p, StructParam):
@@ -962,13 +1158,32 @@ def _generated_args(sig: FunctionSignature, inits: list, body: list[str]) -> lis
             body.append(f"  for (size_t k = 0; k + 1 < a{i}_bytes; k++) a{i}[k] = (char)(32 + llmcc_next() % 95);")
             body.append(f"  const void *a{i}_base = a{i}; (void)a{i}_base;")
         else:
-            n = str(p.fixed_length) if p.fixed_length is not None else "llmcc_n"
+            if p.fixed_length is not None:
+                n = str(p.fixed_length)
+            elif p.row_length:
+                n = f"({_capped_n(sig.params[p.length_param])} * {p.row_length})"
+            else:
+                n = "llmcc_n"
             t = _c_type(p.elem)
             body.append(f"  size_t a{i}_bytes = {n} * sizeof({t});")
             body.append(f"  {t} *a{i} = llmcc_alloc_data(a{i}_bytes, sizeof({t})); const void *a{i}_base = a{i};")
-            body.append(f"  for (size_t k = 0; k < {n}; k++) a{i}[k] = {_random_expr(p.elem)};")
+            if p.lookup_table:
+                # Half the calls get a non-decreasing table of small values (as the
+                # correctness inputs do: see ``inputs.ascending_items``), half random contents.
+                start = "0" if (p.elem.is_bool or not p.elem.signed) else "(long long)(llmcc_next() % 4) - 2"
+                body.append(f"  if (llmcc_next() & 1) {{ long long v = {start};")
+                body.append(f"    for (size_t k = 0; k < {n}; k++) {{ a{i}[k] = ({t})v; v += (long long)(llmcc_next() % 6) / 2; }}")
+                body.append(f"  }} else for (size_t k = 0; k < {n}; k++) a{i}[k] = {_random_expr(p.elem)};")
+            else:
+                body.append(f"  for (size_t k = 0; k < {n}; k++) a{i}[k] = {_random_expr(p.elem)};")
         args.append(f"a{i}")
     return args
+
+
+def _capped_n(p: ParamSpec) -> str:
+    """The C value of a length parameter in a sized call: ``llmcc_n``, or at most its cap."""
+    cap = getattr(p, "cap", None)
+    return "llmcc_n" if cap is None else f"(llmcc_n < {cap} ? llmcc_n : (size_t){cap})"
 
 
 def _render_rare(sig: FunctionSignature, inp: FunctionInput) -> str:
@@ -988,6 +1203,16 @@ def _render_rare(sig: FunctionSignature, inp: FunctionInput) -> str:
         elif isinstance(p, StructPtrParam):
             fields = []
             for j, f in enumerate(p.fields):
+                if f.kind == "array":
+                    # -2: generated contents; -1: all zero; e >= 0: only element e non-zero.
+                    patterns = [c.scalars[i][j] if c.scalars[i] and c.scalars[i][j] is not None else -2
+                                for c in calls]
+                    if any(x != -2 for x in patterns):
+                        out.append(f"static const long rare{k}_a{i}_h{j}[{count}] = {{ {', '.join(map(str, patterns))} }};")
+                        fields.append(f"rare{k}_a{i}_h{j}[c]")
+                    else:
+                        fields.append(None)
+                    continue
                 if f.kind != "scalar":
                     fields.append(None)
                     continue
@@ -1008,6 +1233,14 @@ def _render_rare(sig: FunctionSignature, inp: FunctionInput) -> str:
     out.append(f"static void rare{k}_call(size_t c) {{\n" + "\n".join(body) + "\n}")
     out.append(f"static void run_rare_{k}(void) {{ llmcc_run_calls(rare{k}_call, {count}); }}\n")
     return "\n".join(out)
+
+
+def _nonzero_expr(t: ScalarType) -> str:
+    if t.is_bool:
+        return "(_Bool)1"
+    if t.is_float:
+        return f"({t.name})(1.0 + llmcc_unit() * 999.0)"
+    return f"({t.name})(llmcc_next() | 1)"
 
 
 def _random_expr(t: ScalarType) -> str:
@@ -1034,8 +1267,10 @@ def _render_batch(sig: FunctionSignature, inp: FunctionInput) -> str:
     body.append(f"    {_return_c(sig.returns)} llmcc_r = {call};")
     if sig.returns.kind == "struct":
         for k in range(len(sig.returns.struct.fields)):
+            _canon(body, f"&llmcc_r.f{k}", f"sizeof llmcc_r.f{k}", sig.returns.struct.fields[k][1])
             body.append(f"    llmcc_h = llmcc_fnv(llmcc_h, &llmcc_r.f{k}, sizeof llmcc_r.f{k});")
     else:
+        _canon(body, "&llmcc_r", "sizeof llmcc_r", sig.returns.type)
         body.append("    llmcc_h = llmcc_fnv(llmcc_h, &llmcc_r, sizeof llmcc_r);")
     body += ["  }", "  llmcc_stop();", "  llmcc_dump(\"batch\", &llmcc_h, sizeof llmcc_h);", "  llmcc_post();"]
     return f"static void run_scale_{inp.index}(void) {{\n" + "\n".join(body) + "\n}\n"

@@ -33,6 +33,9 @@ MAX_SCALE_ELEMENTS = 1_000_000
 MAX_BATCH_CALLS = 3_000_000
 # Lengths used by correctness inputs, in order: empty, single, odd, power of two +-1.
 CORRECTNESS_LENGTHS = (0, 1, 3, 8, 17, 2, 7, 33, 64, 5, 1, 15)
+# Correctness inputs spell every element out in the harness source: a ``T (*p)[K]`` buffer
+# gets at most this many elements (whole rows, at least one), e.g. 9 rows of 450 doubles.
+CORRECTNESS_ROW_ELEMENTS = 4096
 
 
 # --------------------------------------------------------------------------- types
@@ -102,15 +105,21 @@ class ScalarParam:
 
 @dataclass(frozen=True)
 class LengthParam:
-    """An integer parameter that gives the element count of one or more buffers."""
+    """An integer parameter that gives the element count of one or more buffers (the row
+    count of row buffers). ``cap``: the largest value the tests give it (set when it
+    counts rows of ``T (*p)[K]``: at most K, see the module docstring)."""
 
     name: str
     type: ScalarType
+    cap: int | None = None
 
 
 @dataclass(frozen=True)
 class BufferParam:
-    """``T *p`` (with ``length_param`` = index of its length parameter) or ``T p[N]``."""
+    """``T *p`` (with ``length_param`` = index of its length parameter), ``T p[N]``, a
+    pointer without a length (``fixed_length`` = an extent, ``extent_from`` says where it
+    comes from), or ``T (*p)[K]`` (``row_length`` = K: the buffer holds ``length * K``
+    elements, its length parameter counts rows)."""
 
     name: str
     elem: ScalarType
@@ -119,6 +128,18 @@ class BufferParam:
     length_param: int | None = None
     fixed_length: int | None = None
     is_void: bool = False          # declared ``void *``: bytes
+    row_length: int | None = None
+    extent_from: str = ""          # fixed_length's origin: "declared" | "code constant" | "default"
+
+    @property
+    def unit(self) -> int:
+        """Elements per unit of the length parameter (1, or K for ``T (*p)[K]``)."""
+        return self.row_length or 1
+
+    @property
+    def lookup_table(self) -> bool:
+        """A pointer without any length: the code indexes it by values (a table)."""
+        return self.extent_from in ("code constant", "default")
 
 
 @dataclass(frozen=True)
@@ -401,13 +422,21 @@ def correctness_inputs(params: tuple[ParamSpec, ...], *, seed: int = 0,
 
 def _value_for(p: ParamSpec, pi: int, j: int, use_edges: bool, length: int,
                rng: random.Random) -> object:
+    """The value of parameter ``p`` (index ``pi``) in correctness input ``j``."""
     phase = j + pi  # neighbours meet: (INT_MAX, INT_MAX-1), (INT_MIN, INT_MIN+1)
     if isinstance(p, (ScalarParam,)):
         return edge_scalar(p.type, phase) if use_edges else random_scalar(p.type, rng)
     if isinstance(p, LengthParam):
         return length                      # overwritten by _sync_lengths
     if isinstance(p, BufferParam):
-        n = p.fixed_length if p.fixed_length is not None else length
+        if p.fixed_length is not None:
+            n = p.fixed_length
+        elif p.row_length:
+            n = min(length, p.row_length, max(1, CORRECTNESS_ROW_ELEMENTS // p.row_length)) * p.row_length
+        else:
+            n = length
+        if p.lookup_table and j % 2 == 1:
+            return BufferValue(items=ascending_items(p.elem, n, rng))
         items = tuple(_buffer_item(p.elem, phase + k, use_edges and k % 2 == 0, rng) for k in range(n))
         return BufferValue(items=items)
     if isinstance(p, StringParam):
@@ -436,7 +465,7 @@ def struct_fields_value(p: StructPtrParam, phase: int, use_edges: bool, length: 
             else:
                 values.append(edge_scalar(f.type, phase + k) if use_edges else random_scalar(f.type, rng))
         elif f.kind == "array":
-            values.append(tuple(_buffer_item(f.type, phase + j, use_edges and j % 2 == 0, rng) for j in range(f.count)))
+            values.append(array_fill(f.type, f.count, phase + k, use_edges, rng))
         elif f.kind == "pointer":
             n = length if f.length_field is not None else max(length, STRUCT_BUFFER_ELEMENTS)
             values.append(BufferValue(items=tuple(_buffer_item(f.type, phase + j, use_edges and j % 2 == 0, rng)
@@ -444,6 +473,40 @@ def struct_fields_value(p: StructPtrParam, phase: int, use_edges: bool, length: 
         else:
             values.append(None)
     return tuple(values)
+
+
+def array_fill(t: ScalarType, count: int, phase: int, use_edges: bool, rng: random.Random) -> tuple:
+    """Contents of an array field. Counters and flags are mostly zero in real structs and
+    code branches on "is this entry zero": every fourth edge input zeroes the whole
+    array, the next makes it sparse (about one entry in 8 or in 64 non-zero, alternately);
+    the others mix edge and random values. A third of the random inputs are sparse."""
+    if use_edges and phase % 4 == 0:
+        return tuple(_zero(t) for _ in range(count))
+    if (use_edges and phase % 4 == 1) or (not use_edges and phase % 3 == 0):
+        every = 8 if (phase // 4) % 2 == 0 else 64
+        return tuple(_nonzero(t, rng) if rng.randrange(every) == 0 else _zero(t) for _ in range(count))
+    return tuple(_buffer_item(t, phase + j, use_edges and j % 2 == 0, rng) for j in range(count))
+
+
+def _zero(t: ScalarType) -> int | float:
+    return 0.0 if t.is_float else 0
+
+
+def _nonzero(t: ScalarType, rng: random.Random) -> int | float:
+    v = random_scalar(t, rng)
+    return v if v != 0 else (1.0 if t.is_float else 1)
+
+
+def ascending_items(t: ScalarType, n: int, rng: random.Random) -> tuple:
+    """``n`` non-decreasing small values with repeats (a cumulative table, a sorted key
+    array): a search over a table needs keys that equal, fall between and fall outside
+    its entries, which random full-range contents almost never give."""
+    v = 0 if (t.is_bool or not t.signed) else rng.randint(-2, 1)
+    items = []
+    for _ in range(n):
+        items.append(float(v) if t.is_float else v)
+        v = min(t.max, v + rng.choice((0, 0, 1, 1, 2, 3)))
+    return tuple(items)
 
 
 def _buffer_item(t: ScalarType, position: int, edge: bool, rng: random.Random) -> int | float:
@@ -457,7 +520,8 @@ def _alias_pairs(params: tuple[ParamSpec, ...]) -> list[tuple[int, int]]:
                if isinstance(p, BufferParam) and p.fixed_length is None and not p.restrict]
     for a_pos, (a, pa) in enumerate(buffers):
         for b, pb in buffers[a_pos + 1:]:
-            same = (pa.elem == pb.elem and pa.length_param == pb.length_param)
+            same = (pa.elem == pb.elem and pa.length_param == pb.length_param
+                    and pa.row_length == pb.row_length)
             if same and not (pa.const and pb.const):
                 pairs.append((a, b))
     return pairs
@@ -478,7 +542,9 @@ def _make_alias(params, values: list, base: int, view: int, *, offset: int,
                 rng: random.Random) -> None:
     """Make ``values[view]`` point into ``values[base]`` (offset may be negative: then
     the base points into the view's storage instead)."""
-    n = max(8, len(values[base].items))
+    unit = params[base].unit
+    units = len(values[base].items) // unit or (8 if unit == 1 else 1)
+    n = max(8, units) * unit if unit == 1 else units * unit
     shift = abs(offset)
     elem = params[base].elem
     storage = tuple(random_scalar(elem, rng) for _ in range(n + shift))
@@ -487,12 +553,13 @@ def _make_alias(params, values: list, base: int, view: int, *, offset: int,
     values[alias] = BufferValue(alias_of=owner, alias_offset=shift)
     length_index = params[base].length_param
     if length_index is not None:
-        values[length_index] = n
+        values[length_index] = n // unit
 
 
 def _sync_lengths(params: tuple[ParamSpec, ...], values: list) -> None:
-    """Length params get the (smallest) length of the buffers bound to them; other buffers
-    bound to the same length are resized so every pointer covers ``length`` elements."""
+    """Length params get the (smallest) length of the buffers bound to them (in rows, for
+    row buffers); other buffers bound to the same length are resized so every pointer
+    covers ``length`` units."""
     for li, lp in enumerate(params):
         if not isinstance(lp, LengthParam):
             continue
@@ -503,11 +570,13 @@ def _sync_lengths(params: tuple[ParamSpec, ...], values: list) -> None:
             # Already set by _make_alias: the owner holds length + shift elements.
             length = values[li]
         else:
-            length = min((len(values[i].items) for i in explicit), default=values[li])
+            length = min((len(values[i].items) // params[i].unit for i in explicit), default=values[li])
+        if lp.cap is not None:
+            length = min(length, lp.cap)
         for i in explicit:
             items = values[i].items
-            need = length + (max((values[a].alias_offset for a in aliased
-                                  if values[a].alias_of == i), default=0))
+            need = length * params[i].unit + (max((values[a].alias_offset for a in aliased
+                                                    if values[a].alias_of == i), default=0))
             if len(items) < need:
                 items = items + tuple(0 for _ in range(need - len(items)))
             values[i] = BufferValue(items=items)
@@ -521,17 +590,36 @@ def scale_inputs(params: tuple[ParamSpec, ...], *, seed: int = 0,
     rng = random.Random(seed ^ 0x5CA1E)
     has_data = any(isinstance(p, (BufferParam, StringParam, StructPtrParam)) for p in params)
     inputs = []
+    limit = size_limit(params)
+    sizes_seen: set[int] = set()
     for i in range(count):
         if has_data:
-            size = min(SCALE_FACTOR * 10 ** (i + 1), MAX_SCALE_ELEMENTS)
+            size = min(SCALE_FACTOR * 10 ** (i + 1), MAX_SCALE_ELEMENTS, limit)
         else:
             size = min(SCALE_FACTOR * 10 ** (i + 2), MAX_BATCH_CALLS)
+        if size in sizes_seen:
+            continue          # capped: a larger size would only repeat a run
+        sizes_seen.add(size)
         # Scalars next to big buffers stay small and fixed (a shift count or a factor), so
         # the run's cost is the data's size, not a pathological scalar.
         scalars = tuple(_scale_scalar(p, rng) if has_data else None for p in params)
-        inputs.append(FunctionInput("scale", i, size=size, batch=not has_data,
+        inputs.append(FunctionInput("scale", len(inputs), size=size, batch=not has_data,
                                     seed=rng.getrandbits(63) | 1, scalars=scalars))
     return inputs
+
+
+def size_limit(params: tuple[ParamSpec, ...]) -> int:
+    """The largest useful size of a sized call: when every size-driven datum is a row
+    buffer whose row count is capped, sizes past the cap repeat the capped run."""
+    sized = [p for p in params if isinstance(p, StringParam)
+             or (isinstance(p, StructPtrParam) and any(f.kind == "pointer" for f in p.fields))
+             or (isinstance(p, BufferParam) and p.fixed_length is None)]
+    if not sized:
+        return SCALE_FACTOR * 100     # fixed-size data only: two scale inputs (other seeds)
+    caps = [p.cap for p in params if isinstance(p, LengthParam) and p.cap is not None]
+    if caps and all(isinstance(p, BufferParam) and p.row_length for p in sized):
+        return min(caps)
+    return MAX_RARE_ELEMENTS
 
 
 def _scale_scalar(p: ParamSpec, rng: random.Random) -> object:
@@ -630,6 +718,8 @@ class RareCall:
             if i < len(params) and isinstance(params[i], StructPtrParam):
                 parts += [f"{name}->{f.name}={_short(x if x is not None else self.size)}"
                           for f, x in zip(params[i].fields, value or ()) if f.kind == "scalar"]
+                parts += [f"{name}->{f.name}" + (" all zero" if x == ARRAY_ZERO else f" only [{x}] non-zero")
+                          for f, x in zip(params[i].fields, value or ()) if f.kind == "array" and x is not None]
             elif value is not None:
                 parts.append(f"{name}={_short(value)}")
             elif i < len(params) and isinstance(params[i], LengthParam):
@@ -707,7 +797,39 @@ def rare_calls(params: tuple[ParamSpec, ...], *, constants=(), seed: int = 0,
     if has_data:
         for size in rare_sizes(params, constants, include_small=include_boundaries):
             add(base, size, "length past a bound")
+    if include_boundaries:
+        for i, k, e, why in one_hot_slots(params):
+            add(_with_array_pattern(base, i, k, e), small, why)
     return calls[:MAX_RARE_CALLS]
+
+
+# Array fields of a pointed-to struct get one call with the array all zero and one per
+# element with only that element non-zero (a wrong rewrite that skips one entry of a
+# frequency table, or tests the wrong one, differs there), up to this many in all.
+MAX_ONE_HOT_CALLS = 2048
+ARRAY_GENERATED, ARRAY_ZERO = None, -1     # a rare call's array-field entry (else: the one non-zero index)
+
+
+def one_hot_slots(params: tuple[ParamSpec, ...]) -> list[tuple[int, int, int, str]]:
+    """(parameter, field, pattern, why) of the one-hot calls (pattern ``ARRAY_ZERO`` or an index)."""
+    slots = []
+    for i, p in enumerate(params):
+        if not isinstance(p, StructPtrParam):
+            continue
+        for k, f in enumerate(p.fields):
+            if f.kind != "array":
+                continue
+            slots.append((i, k, ARRAY_ZERO, f"{p.name}->{f.name}: all zero"))
+            slots += [(i, k, e, f"{p.name}->{f.name}: only [{e}] non-zero") for e in range(f.count)]
+    return slots[:MAX_ONE_HOT_CALLS]
+
+
+def _with_array_pattern(base: tuple, i: int, field_k: int, pattern: int) -> tuple:
+    values = list(base)
+    fields = list(values[i])
+    fields[field_k] = pattern
+    values[i] = tuple(fields)
+    return tuple(values)
 
 
 def rare_sizes(params: tuple[ParamSpec, ...], constants=(), *, include_small: bool = True) -> list[int]:
@@ -725,7 +847,8 @@ def rare_sizes(params: tuple[ParamSpec, ...], constants=(), *, include_small: bo
             if c // s > 1:
                 sizes |= {c // s - 1, c // s, c // s + 1}
     kept, total = [], 0
-    for size in sorted(x for x in sizes if 0 < x <= MAX_RARE_ELEMENTS):
+    limit = size_limit(params)
+    for size in sorted({min(x, limit) for x in sizes if 0 < x <= MAX_RARE_ELEMENTS}):
         if total + size > MAX_RARE_TOTAL_ELEMENTS:
             break
         kept.append(size)
