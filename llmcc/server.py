@@ -186,6 +186,7 @@ class Server:
         self.draining = False
         self.listener: socket.socket | None = None
         self.stamps: dict[str, int] = {}
+        self.inode = 0
         self.libc = None
         self.calls = 0   # compiles run (reported in <socket>.cpu.json)
 
@@ -196,6 +197,7 @@ class Server:
             pass
         ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         ls.bind(self.path)
+        self.inode = os.stat(self.path).st_ino   # to unlink only our own socket file
         os.chmod(self.path, 0o600)
         ls.listen(128)
         ls.setblocking(False)
@@ -220,7 +222,7 @@ class Server:
             return
         self.draining = True
         try:
-            if os.stat(self.path).st_ino == os.fstat(self.listener.fileno()).st_ino:
+            if os.stat(self.path).st_ino == self.inode:
                 os.unlink(self.path)
         except OSError:
             pass
