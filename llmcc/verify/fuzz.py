@@ -24,17 +24,32 @@ that input.
 
 The fuzzer's bytes are decoded into arguments for the function's signature
 (``harness.FunctionSignature``): scalars and struct fields take their size in bytes,
-length parameters two bytes (modulo ``MAX_ELEMENTS + 1``), strings one length byte and
-their bytes; buffers are then filled from the rest of the data. Seeds are the plan's
+length parameters two bytes (modulo ``MAX_ELEMENTS + 1``, or fewer rows for ``T (*p)[K]``),
+strings one length byte and their bytes, a buffer sized by a length parameter one byte of
+*slack*: it holds that many elements past its length (the guessed length may be no length
+at all, as ``lo`` of ``quicksort(a, lo, hi)``; a function that honours its length never
+touches the slack, and a version that writes it differs); buffers are then filled from the
+rest of the data. Seeds are the plan's
 correctness inputs encoded the same way. Each input is run on two copies of the
 arguments; any difference in the return value, the buffers or the data symbols makes the
 target print the decoded input and exit with ``DIVERGENCE_EXIT``. The reference running
 into a signal or past ``CALL_SECONDS`` makes the input invalid (skipped); the candidate
 doing so where the reference did not is a divergence.
 
+Inputs on which the ORIGINAL is undefined are no counterexamples (refinement: where the
+source is undefined the target may do anything), so with ``domain`` (the original TU built
+with ASan + UBSan, ``llmcc.verify.domain``) the target first calls that copy on exact-size
+copies of the input, from the reference's current global state; an input on which a
+sanitizer detects undefined behaviour is *discarded* before the reference and the
+candidate run. The target counts judged and discarded inputs (printed at exit); fewer
+than ``MIN_JUDGED`` judged inputs is INCONCLUSIVE, never TESTED_EQUAL. With the ASan
+runtime in the process, a candidate libc call that ASan flags (``memchr`` past a buffer)
+on an input the original is defined on is a divergence.
+
 Outcome: ``Verdict(TESTED_EQUAL, "fuzz")`` after the budget without divergence,
 ``TESTED_DIFFERENT`` with the input as counterexample, ``INCONCLUSIVE`` when the target
-cannot be built or run (program mode, a signature it cannot encode, no sandbox).
+cannot be built or run (program mode, a signature it cannot encode, no sandbox) or too few
+inputs were in the original's domain.
 """
 from __future__ import annotations
 
@@ -65,23 +80,35 @@ MAX_ELEMENTS = 4096          # per buffer: past the small tests, fast enough to 
 MAX_INPUT_BYTES = 16384
 DIVERGENCE_EXIT = 77
 CALL_SECONDS = 1             # one call of the reference longer than this: input skipped
+# The sanitized original running longer than this: the input is skipped (too slow to
+# judge within the budget; not undefined). Long loops over a random 32-bit bound would
+# otherwise eat the whole budget in a handful of inputs.
+DOMAIN_MILLISECONDS = 100
+# Fewer inputs than this judged (in the original's domain, reference returned) in a run
+# that found nothing: too little evidence, INCONCLUSIVE. A few hundred executions per
+# second is the slow end of the fuzz budget; 100 judged inputs is a floor, not a goal.
+MIN_JUDGED = 100
 BUILD_TIMEOUT = 120.0
 SHOWN_CHARS = 1500
 _DIVERGENCE = re.compile(rb"LLMCC-FUZZ-DIVERGENCE: (.*)", re.DOTALL)
+_COUNTS = re.compile(rb"LLMCC-FUZZ-COUNTS: judged=(\d+) discarded=(\d+) skipped=(\d+)")
 
 
 def fuzz_candidate(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: Path, *,
                    seconds: float, workdir: Path, allow_unsandboxed: bool = False,
-                   traced: dict[str, Path] | None = None, dictionary: bool = True) -> Verdict:
+                   traced: dict[str, Path] | None = None, dictionary: bool = True,
+                   domain: Path | None = None) -> Verdict:
     """Fuzz ``candidate`` against ``reference`` (both relocatable objects) for ``seconds``.
     ``traced``: instrumented builds (``-fsanitize=fuzzer-no-link``) of the "reference"
     and/or "candidate" whose comparisons guide the fuzzer (see ``instrumented_object``);
-    ``dictionary``: seed the fuzzer with the objects' code constants.
+    ``dictionary``: seed the fuzzer with the objects' code constants; ``domain``: the
+    ORIGINAL's sanitized build (``domain.domain_object``): inputs it detects undefined
+    behaviour on are discarded, not judged.
     Never raises: problems building or running the target are INCONCLUSIVE."""
     try:
         return _fuzz(toolchain, plan, Path(reference), Path(candidate), seconds=seconds,
                      workdir=workdir, allow_unsandboxed=allow_unsandboxed, traced=traced or {},
-                     use_dictionary=dictionary)
+                     use_dictionary=dictionary, domain=Path(domain) if domain is not None else None)
     except Exception as e:  # a fuzzing bug loses the evidence, it never accepts
         log.exception("fuzzing %s failed", candidate)
         return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, f"internal error: {type(e).__name__}: {e}")
@@ -89,7 +116,7 @@ def fuzz_candidate(toolchain: "Toolchain", plan: "TestPlan", reference: Path, ca
 
 def _fuzz(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: Path, *,
           seconds: float, workdir: Path, allow_unsandboxed: bool, traced: dict[str, Path],
-          use_dictionary: bool) -> Verdict:
+          use_dictionary: bool, domain: Path | None = None) -> Verdict:
     from ..measure.sandbox import Limits, SandboxUnavailable, run_sandboxed
 
     if plan.mode != "function" or plan.signature is None:
@@ -103,7 +130,7 @@ def _fuzz(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: 
     workdir.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix="fuzz-", dir=workdir))
     try:
-        exe = _build(toolchain, plan, reference, candidate, build, traced)
+        exe, with_domain = _build(toolchain, plan, reference, candidate, build, traced, domain)
         if isinstance(exe, Fallback):
             kind = VerdictKind.INVALID if exe.reason == "candidate-link" else VerdictKind.INCONCLUSIVE
             return Verdict(kind, CHECKER, f"fuzz target not built: {exe.reason}",
@@ -123,8 +150,10 @@ def _fuzz(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: 
                 "-handle_segv=0", "-handle_bus=0", "-handle_ill=0", "-handle_fpe=0",
                 "-use_value_profile=1", "-print_final_stats=1", "-seed=1",
                 *(["-dict=dict"] if dictionary else []), "corpus"]
+        # ASan reserves terabytes of address space for its shadow: no RLIMIT_AS then
+        # (libFuzzer's -rss_limit_mb / -malloc_limit_mb bound the memory instead).
         limits = Limits(cpu_seconds=seconds + 20, wall_seconds=seconds + 30,
-                        memory_bytes=2 << 30, processes=16)
+                        memory_bytes=0 if with_domain else 2 << 30, processes=16)
         started = time.monotonic()
         try:
             result = run_sandboxed(argv, workdir=run_dir, limits=limits,
@@ -132,7 +161,8 @@ def _fuzz(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: 
         except SandboxUnavailable as e:
             return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, f"no sandbox to fuzz in: {e}")
         data = {"seconds": round(time.monotonic() - started, 2), "budget": seconds,
-                "executions": _executions(result.stderr), "isolation": result.isolation}
+                "executions": _executions(result.stderr), "isolation": result.isolation,
+                "domain": with_domain, **_counts(result.stderr)}
         return _verdict(result, data)
     finally:
         shutil.rmtree(build, ignore_errors=True)
@@ -145,12 +175,32 @@ def _verdict(result, data: dict) -> Verdict:
         return Verdict(VerdictKind.TESTED_DIFFERENT, CHECKER, "fuzzing found an input on which the "
                        "candidate differs from the original", counterexample=text, data=data)
     if result.returncode == 0 and result.killed is None:
+        judged = data.get("judged")
+        if judged is None:
+            return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, "the fuzz target printed no counts",
+                           counterexample=result.stderr.decode(errors="replace")[-SHOWN_CHARS:], data=data)
+        if judged < MIN_JUDGED:
+            return Verdict(VerdictKind.INCONCLUSIVE, CHECKER,
+                           f"only {judged} fuzzed inputs judged (minimum {MIN_JUDGED}): the original "
+                           f"is undefined on {data['discarded']}, {data['skipped']} skipped (the reference "
+                           "crashed or hung, or the sanitized original was too slow)",
+                           data=data)
+        dropped = f", {data['discarded']} outside the original's domain discarded" if data["discarded"] else ""
         return Verdict(VerdictKind.TESTED_EQUAL, CHECKER,
-                       f"{data['executions']} fuzzed inputs agree ({data['seconds']}s)", data=data)
+                       f"{judged} fuzzed inputs agree ({data['seconds']}s{dropped})", data=data)
     tail = result.stderr.decode(errors="replace")[-SHOWN_CHARS:]
     return Verdict(VerdictKind.INCONCLUSIVE, CHECKER,
                    f"the fuzzer stopped (exit {result.returncode}, killed {result.killed})",
                    counterexample=tail, data=data)
+
+
+def _counts(stderr: bytes) -> dict:
+    """The target's own counts (printed at exit): judged, discarded (the original is
+    undefined on them), skipped (the reference crashed or hung)."""
+    m = _COUNTS.search(stderr)
+    if not m:
+        return {}
+    return {"judged": int(m.group(1)), "discarded": int(m.group(2)), "skipped": int(m.group(3))}
 
 
 def _executions(stderr: bytes) -> int | None:
@@ -179,6 +229,30 @@ def unsupported(sig) -> str | None:
     return None
 
 
+def _slack(p) -> bool:
+    """Does buffer ``p`` get slack elements past its length (one byte of the input)?"""
+    return p.length_param is not None and p.fixed_length is None and not getattr(p, "row_length", None)
+
+
+def _length_limit(sig, index: int) -> int:
+    """The largest value length parameter ``index`` decodes to: ``MAX_ELEMENTS``, its
+    ``cap``, and at most ``MAX_ELEMENTS`` elements in every ``T (*p)[K]`` it counts rows of."""
+    from .inputs import BufferParam
+
+    limit = min(MAX_ELEMENTS, getattr(sig.params[index], "cap", None) or MAX_ELEMENTS)
+    for p in sig.params:
+        if isinstance(p, BufferParam) and p.length_param == index and getattr(p, "row_length", None):
+            limit = min(limit, max(1, MAX_ELEMENTS // p.row_length))
+    return limit
+
+
+def _elements(p, values) -> int:
+    """Elements of buffer ``p`` (without slack) given the parameter values."""
+    if p.fixed_length is not None:
+        return p.fixed_length
+    return values[p.length_param] * (getattr(p, "row_length", None) or 1)
+
+
 def encode_input(sig, test_input) -> bytes | None:
     """The fuzzer bytes that decode to ``test_input`` (a correctness ``FunctionInput``), or
     None if it cannot be expressed (aliasing views, lengths past ``MAX_ELEMENTS``)."""
@@ -188,11 +262,13 @@ def encode_input(sig, test_input) -> bytes | None:
     if not values or len(values) != len(sig.params):
         return None
     head, tail = bytearray(), bytearray()
-    for p, v in zip(sig.params, values):
+    for i, (p, v) in enumerate(zip(sig.params, values)):
         if isinstance(p, LengthParam):
-            if not isinstance(v, int) or not 0 <= v <= MAX_ELEMENTS:
+            if not isinstance(v, int) or not 0 <= v <= _length_limit(sig, i):
                 return None
             head += struct.pack("<H", v)
+        elif isinstance(p, BufferParam) and _slack(p):
+            head += b"\0"                      # the test's buffer is exactly its length
         elif isinstance(p, ScalarParam):
             head += _pack(p.type, v)
         elif isinstance(p, StructParam):
@@ -205,7 +281,7 @@ def encode_input(sig, test_input) -> bytes | None:
         if isinstance(p, BufferParam):
             if not isinstance(v, BufferValue) or v.alias_of is not None:
                 return None
-            want = p.fixed_length if p.fixed_length is not None else values[p.length_param]
+            want = _elements(p, values)
             items = list(v.items)[:want]
             if len(items) != want:
                 return None
@@ -309,28 +385,57 @@ def _data_symbols(obj: Path) -> tuple[list[tuple[str, int]], list[str], list[str
     return sorted(data), sorted(symbols.defined), sorted(local_data)
 
 
-def _rename(objcopy: str, obj: Path, out: Path, prefix: str) -> tuple[tuple[tuple[str, int], ...], Fallback | None]:
+def _rename(objcopy: str, obj: Path, out: Path, prefix: str,
+            extra: dict[str, str] | None = None) -> tuple[tuple[tuple[str, int], ...], Fallback | None]:
     """Copy ``obj`` with its statics made global and (``prefix``) every defined symbol
-    renamed; its data symbols (name, size) as they were named before."""
+    renamed, plus the ``extra`` renames (any symbol, undefined ones too); its data
+    symbols (name, size) as they were named before."""
     data, defined, local = _data_symbols(obj)
     renames = sorted(set(defined) | set(local)) if prefix else []
     failure = _run([objcopy, *[f"--globalize-symbol={n}" for n in local],
-                    *[f"--redefine-sym={n}={prefix}{n}" for n in renames], str(obj), str(out)],
-                   "objcopy")
+                    *[f"--redefine-sym={n}={prefix}{n}" for n in renames],
+                    *[f"--redefine-sym={n}={m}" for n, m in sorted((extra or {}).items())],
+                    str(obj), str(out)], "objcopy")
     return tuple(data), failure
 
 
+def _domain_side(objcopy: str, domain: Path, build: Path,
+                 ref_sizes: dict[str, int]) -> "DomainOracle | None":
+    """The sanitized original renamed (``llmcc_dom_<name>``, its ASan report entry points
+    to the target's hooks), or None if that fails (fuzzing then judges every input)."""
+    from . import domain as dom
+    from .objcheck import ObjectProblem, read_symbols
+
+    try:
+        renames = dom.hook_renames(read_symbols(domain).undefined)
+    except ObjectProblem as e:
+        log.info("domain oracle not used: %s", e)
+        return None
+    out = build / "domain.o"
+    data, failure = _rename(objcopy, domain, out, dom.PREFIX, renames)
+    if failure:
+        log.info("domain oracle not used: %s", failure.detail[-300:])
+        return None
+    # Its globals are padded with ASan redzones: a name the reference has at most that
+    # size holds the same object. The reference's size is what is copied.
+    shared = tuple((n, ref_sizes[n]) for n, z in data if n in ref_sizes and z >= ref_sizes[n])
+    return DomainOracle(out, dom.PREFIX, shared, dom.hooks_c(renames))
+
+
 def _build(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: Path,
-           build: Path, traced: dict[str, Path]) -> Path | Fallback:
+           build: Path, traced: dict[str, Path],
+           domain: Path | None = None) -> tuple[Path | Fallback, bool]:
     """The fuzz executable: target + reference (statics made global) + renamed candidate
-    + renamed instrumented copies (``traced``: "reference" / "candidate" -> object)."""
+    + renamed instrumented copies (``traced``: "reference" / "candidate" -> object)
+    + the renamed domain oracle (``domain``, linked with the ASan runtime); and whether
+    the oracle is in."""
     objcopy = str(toolchain.tool("llvm-objcopy"))
     ref_data, failure = _rename(objcopy, reference, build / "ref.o", "")
     if failure:
-        return failure
+        return failure, False
     cand_data, failure = _rename(objcopy, candidate, build / "cand.o", PREFIX)
     if failure:
-        return Fallback("candidate-objcopy", failure.detail)
+        return Fallback("candidate-objcopy", failure.detail), False
     # Data the versions share by name (the candidate may drop or add statics: then only
     # the common ones can be compared; a dropped write shows in those).
     ref_sizes = {n: size for n, size in ref_data if _c_name_ok(n)}
@@ -346,17 +451,28 @@ def _build(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate:
         shared = tuple((n, z) for n, z in data if ref_sizes.get(n) == z) if compare else ()
         sides.append(Side(f"tr{k}", f"llmcc_tr{k}_", f"instrumented {what}", shared, compare))
         objects.append(out)
+    oracle = _domain_side(objcopy, domain, build, ref_sizes) if domain is not None else None
     target = build / "target.c"
-    target.write_text(render_target(plan.signature, sides))
+    target.write_text(render_target(plan.signature, sides, oracle))
     exe = build / "fuzz"
-    argv = [str(toolchain.clang), "-O1", "-g0", "-fsanitize=fuzzer", str(target), *map(str, objects),
-            *([str(plan.stub_object)] if plan.stub_object is not None else []),
-            "-o", str(exe), "-lm", *QUIET_FLAGS]
+    stubs = [str(plan.stub_object)] if plan.stub_object is not None else []
+    if oracle is None:
+        argv = [str(toolchain.clang), "-O1", "-g0", "-fsanitize=fuzzer", str(target), *map(str, objects),
+                *stubs, "-o", str(exe), "-lm", *QUIET_FLAGS]
+    else:
+        # The target itself stays uninstrumented by ASan (its guard-byte copies are read
+        # whole); only the link brings in the runtime the oracle needs.
+        failure = _run([str(toolchain.clang), "-O1", "-g0", "-fsanitize=fuzzer", "-c", str(target),
+                        "-o", str(build / "target.o"), *QUIET_FLAGS], "target-compile")
+        if failure:
+            return failure, False
+        argv = [str(toolchain.clang), "-fsanitize=fuzzer,address", str(build / "target.o"),
+                *map(str, objects), str(oracle.obj), *stubs, "-o", str(exe), "-lm", *QUIET_FLAGS]
     failure = _run(argv, "target-link")
     if failure:
         undefined = "undefined reference" in failure.detail or "multiple definition" in failure.detail
-        return Fallback("candidate-link" if undefined else failure.reason, failure.detail)
-    return exe
+        return Fallback("candidate-link" if undefined else failure.reason, failure.detail), False
+    return exe, oracle is not None
 
 
 def _c_name_ok(name: str) -> bool:
@@ -377,6 +493,17 @@ class Side:
     compare: bool = True                       # False: called only to guide the fuzzer
 
 
+@dataclass(frozen=True)
+class DomainOracle:
+    """The original built with sanitizers (``llmcc.verify.domain``), called first on
+    every input to tell whether the original is defined on it."""
+
+    obj: Path                                  # renamed object to link
+    prefix: str                                # its symbols are renamed <prefix><name>
+    data: tuple[tuple[str, int], ...]          # reference data copied into it before a call
+    hooks: str                                 # C of the target's ASan hooks
+
+
 _TARGET_PRELUDE = r"""/* Generated by llmcc: differential fuzz target. */
 #include <setjmp.h>
 #include <signal.h>
@@ -390,6 +517,15 @@ _TARGET_PRELUDE = r"""/* Generated by llmcc: differential fuzz target. */
 
 static sigjmp_buf llmcc_jump;
 static volatile sig_atomic_t llmcc_guarded;
+/* Inputs judged (reference returned, compared), discarded (the original is undefined
+   on them: the domain oracle's sanitizers said so), skipped (the reference crashed or
+   hung). Printed at exit for llmcc. */
+static unsigned long long llmcc_judged, llmcc_discarded, llmcc_skipped;
+static void llmcc_counts(void) {
+  fprintf(stderr, "LLMCC-FUZZ-COUNTS: judged=%llu discarded=%llu skipped=%llu\n",
+          llmcc_judged, llmcc_discarded, llmcc_skipped);
+}
+static void llmcc_init_extra(void);
 static void llmcc_on_signal(int sig) {
   if (llmcc_guarded) siglongjmp(llmcc_jump, sig);
   signal(sig, SIG_DFL); raise(sig);
@@ -402,12 +538,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     sa.sa_handler = llmcc_on_signal; sa.sa_flags = SA_NODEFER;
     sigaction(sigs[i], &sa, 0);
   }
+  atexit(llmcc_counts);
+  llmcc_init_extra();
   return 0;
 }
-static void llmcc_arm(void) {
-  struct itimerval t; memset(&t, 0, sizeof t); t.it_value.tv_sec = CALL_SECONDS;
+static void llmcc_arm_ms(long ms) {
+  struct itimerval t; memset(&t, 0, sizeof t);
+  t.it_value.tv_sec = ms / 1000; t.it_value.tv_usec = (ms % 1000) * 1000;
   setitimer(ITIMER_REAL, &t, 0);
 }
+static void llmcc_arm(void) { llmcc_arm_ms(CALL_SECONDS * 1000L); }
 static void llmcc_disarm(void) {
   struct itimerval t; memset(&t, 0, sizeof t); setitimer(ITIMER_REAL, &t, 0);
 }
@@ -482,14 +622,41 @@ def _return_decl(r) -> str:
     return f"struct llmcc_s_{r.struct.tag}"
 
 
-def render_target(sig, sides: list[Side]) -> str:
+_DOMAIN_PRELUDE = r"""/* The domain oracle: the original built with ASan + UBSan (llmcc.verify.domain). */
+#define LLMCC_DOMAIN_JUMP 1000
+static volatile sig_atomic_t llmcc_in_domain;
+static const char *volatile llmcc_domain_what;
+static void llmcc_domain_fault(const char *what, uintptr_t addr) {
+  (void)addr;
+  /* Only the oracle's accesses are routed here; anything else is a bug of the target. */
+  if (!llmcc_in_domain) { fprintf(stderr, "llmcc: sanitizer hook outside the oracle\n"); abort(); }
+  llmcc_domain_what = what;
+  siglongjmp(llmcc_jump, LLMCC_DOMAIN_JUMP);  /* ASan's interceptor unpoisons the stack */
+}
+static unsigned char *llmcc_exact(const void *p, size_t n) {
+  unsigned char *q = malloc(n);  /* no guard bytes: ASan's redzone starts at n */
+  if (!q && n) abort();
+  if (n) memcpy(q, p, n);
+  return q;
+}
+"""
+
+
+def render_target(sig, sides: list[Side], oracle: DomainOracle | None = None) -> str:
     """The C source of the fuzz target for ``sig``: the reference and every side (the
     candidate, instrumented copies) called on their own copies of the arguments; each
-    side's return value, buffers and data symbols compared with the reference's."""
+    side's return value, buffers and data symbols compared with the reference's. With
+    ``oracle``, inputs on which the sanitized original detects undefined behaviour are
+    discarded first."""
     from .inputs import BufferParam, LengthParam, ScalarParam, StringParam, StructParam
 
     out = [_TARGET_PRELUDE.replace("CALL_SECONDS", str(CALL_SECONDS))
            .replace("DIVERGENCE_EXIT", str(DIVERGENCE_EXIT))]
+    if oracle is not None:
+        out += [_DOMAIN_PRELUDE, oracle.hooks,
+                "static void llmcc_init_extra(void) { __asan_set_error_report_callback(llmcc_count_report); }"]
+    else:
+        out.append("static void llmcc_init_extra(void) {}")
     structs = {p.tag: p for p in sig.params if isinstance(p, StructParam)}
     if sig.returns.kind == "struct":
         structs.setdefault(sig.returns.struct.tag, sig.returns.struct)
@@ -506,14 +673,22 @@ def render_target(sig, sides: list[Side]) -> str:
         out.append(f"extern {ret} {side.prefix}{sig.name}({params});")
         for name, _ in side.data:
             out.append(f'extern unsigned char {side.var}_d{names.index(name)}[] __asm__("{side.prefix}{name}");')
+    if oracle is not None:
+        out.append(f"extern {ret} {oracle.prefix}{sig.name}({params});")
+        for k, (name, size) in enumerate(oracle.data):
+            out.append(f'extern unsigned char llmcc_ref_o{k}[] __asm__("{name}");')
+            out.append(f'extern unsigned char llmcc_dom_d{k}[] __asm__("{oracle.prefix}{name}");')
+            out.append(f"static unsigned char llmcc_snap_d{k}[{size}];")
     body: list[str] = ["int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {",
                        "  llmcc_reader r = { data, size };", "  llmcc_used = 0;"]
     # Phase 1: scalars, lengths and strings, in parameter order.
     for i, p in enumerate(sig.params):
         if isinstance(p, LengthParam):
             body.append(f"  uint16_t a{i}_raw; llmcc_take(&r, &a{i}_raw, 2);")
-            body.append(f"  {_ctype(p.type)} a{i} = ({_ctype(p.type)})(a{i}_raw % {MAX_ELEMENTS + 1});")
+            body.append(f"  {_ctype(p.type)} a{i} = ({_ctype(p.type)})(a{i}_raw % {_length_limit(sig, i) + 1});")
             body.append(f'  llmcc_say("{p.name} = %llu\\n", (unsigned long long)a{i});')
+        elif isinstance(p, BufferParam) and _slack(p):
+            body.append(f"  unsigned char a{i}_slack; llmcc_take(&r, &a{i}_slack, 1);")
         elif isinstance(p, ScalarParam):
             body.append(f"  {_ctype(p.type)} a{i}; llmcc_take(&r, &a{i}, sizeof a{i});")
             if p.type.is_bool:
@@ -534,13 +709,21 @@ def render_target(sig, sides: list[Side]) -> str:
     # Phase 2: buffer contents from the rest of the data.
     for i, p in enumerate(sig.params):
         if isinstance(p, BufferParam):
-            count = str(p.fixed_length) if p.fixed_length is not None else f"(size_t)a{p.length_param}"
+            if p.fixed_length is not None:
+                count = str(p.fixed_length)
+            elif getattr(p, "row_length", None):
+                count = f"(size_t)a{p.length_param} * {p.row_length}"
+            else:
+                count = f"((size_t)a{p.length_param} + a{i}_slack)"
+                body.append(f'  llmcc_say("{p.name}: %u elements past its length\\n", (unsigned)a{i}_slack);')
             elem = "unsigned char" if p.is_void else _ctype(p.elem)
             body.append(f"  size_t a{i}_bytes = {count} * sizeof({elem});")
             body.append(f"  unsigned char *a{i}_init = malloc(a{i}_bytes ? a{i}_bytes : 1);")
             body.append(f"  if (!a{i}_init) abort();")
             body.append(f"  llmcc_take(&r, a{i}_init, a{i}_bytes);")
             body.append(f'  llmcc_hex("{p.name}", a{i}_init, a{i}_bytes);')
+    if oracle is not None:
+        body += _domain_call(sig, oracle)
     # One copy of every buffer argument per side.
     everyone = [Side("ref", "", "reference", ())] + list(sides)
     args: dict[str, list[str]] = {side.var: [] for side in everyone}
@@ -566,10 +749,14 @@ def render_target(sig, sides: list[Side]) -> str:
             k = names.index(name)
             body.append(f"  int {side.var}_same{k} = memcmp(llmcc_ref_d{k}, {side.var}_d{k}, {size}) == 0;")
     body += ["  int llmcc_sig = sigsetjmp(llmcc_jump, 1);",
-             "  if (llmcc_sig) { llmcc_guarded = 0; llmcc_disarm(); goto done; }",
+             "  if (llmcc_sig) { llmcc_guarded = 0; llmcc_disarm(); llmcc_skipped++; goto done; }",
+             *(["  unsigned long long llmcc_reports0 = llmcc_asan_reports;"] if oracle else []),
              "  llmcc_guarded = 1; llmcc_arm();",
              f"  {'ref_r = ' if has_ret else ''}{sig.name}({', '.join(args['ref'])});",
              "  llmcc_disarm(); llmcc_guarded = 0;"]
+    if oracle is not None:
+        # A libc call of the reference that ASan flags: not comparable, like a crash.
+        body.append("  if (llmcc_asan_reports != llmcc_reports0) { llmcc_skipped++; goto done; }")
     for side in sides:
         v = side.var
         if not side.compare:
@@ -583,9 +770,14 @@ def render_target(sig, sides: list[Side]) -> str:
                  "  if (llmcc_sig) { llmcc_guarded = 0; llmcc_disarm();",
                  f'    llmcc_say("the {side.label} got signal %d (or ran past the time limit) where the reference returned\\n", llmcc_sig);',
                  f'    llmcc_diverged("{side.label} crashed or hung"); }}',
+                 *(["  llmcc_reports0 = llmcc_asan_reports;"] if oracle else []),
                  "  llmcc_guarded = 1; llmcc_arm();",
                  f"  {v + '_r = ' if has_ret else ''}{side.prefix}{sig.name}({', '.join(args[v])});",
                  "  llmcc_disarm(); llmcc_guarded = 0;"]
+        if oracle is not None:
+            body.append(f'  if (llmcc_asan_reports != llmcc_reports0) {{ llmcc_say("AddressSanitizer flagged a '
+                        f'library call of the {side.label} (see its report above) where the original is defined\\n");'
+                        f' llmcc_diverged("{side.label} made an invalid memory access"); }}')
         body += _compare_return(sig, side)
         for i, p in enumerate(sig.params):
             if isinstance(p, (BufferParam, StringParam)):
@@ -599,6 +791,7 @@ def render_target(sig, sides: list[Side]) -> str:
                         f' llmcc_hex("reference {name} after", llmcc_ref_d{k}, {size});'
                         f' llmcc_hex("{side.label} {name} after", {v}_d{k}, {size});'
                         f' llmcc_diverged("global or static \'{name}\' differs after the call ({side.label})"); }}')
+    body.append("  llmcc_judged++;")
     body.append("done:")
     for i, p in enumerate(sig.params):
         if isinstance(p, BufferParam):
@@ -607,6 +800,45 @@ def render_target(sig, sides: list[Side]) -> str:
             body.append("  " + " ".join(f"free({side.var}{i});" for side in everyone))
     body += ["  return 0;", "}"]
     return "\n".join(out) + "\n" + "\n".join(body) + "\n"
+
+
+def _domain_call(sig, oracle: DomainOracle) -> list[str]:
+    """Target lines that call the sanitized original on exact-size copies of the decoded
+    arguments, from the reference's current global state, and return early (the input
+    discarded) when a sanitizer detects undefined behaviour. The reference's data is
+    restored afterwards: pointers copied from it may lead the oracle into it."""
+    from .inputs import BufferParam, StringParam
+
+    lines = ["  /* Is the original defined on this input? */"]
+    for k, (_, size) in enumerate(oracle.data):
+        lines.append(f"  memcpy(llmcc_snap_d{k}, llmcc_ref_o{k}, {size}); memcpy(llmcc_dom_d{k}, llmcc_ref_o{k}, {size});")
+    args = []
+    for i, p in enumerate(sig.params):
+        if isinstance(p, (BufferParam, StringParam)):
+            lines.append(f"  unsigned char *dom{i} = llmcc_exact(a{i}_init, a{i}_bytes);")
+            args.append(f"({_param_decl(p)})dom{i}")
+        else:
+            args.append(f"a{i}")
+    frees = " ".join(f"free(dom{i});" for i, p in enumerate(sig.params) if isinstance(p, (BufferParam, StringParam)))
+    restore = " ".join(f"memcpy(llmcc_ref_o{k}, llmcc_snap_d{k}, {size});" for k, (_, size) in enumerate(oracle.data))
+    inits = " ".join(f"free(a{i}_init);" for i, p in enumerate(sig.params) if isinstance(p, BufferParam))
+    lines += ["  unsigned long long llmcc_dom_reports = llmcc_asan_reports;",
+              "  int llmcc_dom_sig = sigsetjmp(llmcc_jump, 1);",
+              "  if (!llmcc_dom_sig) {",
+              f"    llmcc_guarded = 1; llmcc_in_domain = 1; llmcc_arm_ms({DOMAIN_MILLISECONDS});",
+              f"    (void){oracle.prefix}{sig.name}({', '.join(args)});",
+              "  }",
+              "  llmcc_disarm(); llmcc_guarded = 0; llmcc_in_domain = 0;",
+              f"  {restore} {frees}",
+              # -1: libFuzzer keeps the input out of its corpus, so mutations start from
+              # inputs the original is defined on.
+              "  if (llmcc_dom_sig == SIGALRM) {  /* too slow to judge, not undefined */",
+              f"    llmcc_skipped++; {inits} return -1;",
+              "  }",
+              "  if (llmcc_dom_sig || llmcc_asan_reports != llmcc_dom_reports) {",
+              f"    llmcc_discarded++; {inits} return -1;",
+              "  }"]
+    return lines
 
 
 def _say_scalar(label: str, expr: str, t) -> str:

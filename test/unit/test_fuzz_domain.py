@@ -1,0 +1,163 @@
+"""Fuzzing with the domain oracle: inputs on which the ORIGINAL is undefined (detected by
+its ASan + UBSan build) are discarded, never counted; every other input is still judged."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from llmcc.outcome import Fallback
+from llmcc.verify import domain as dom
+from llmcc.verify.evaluate import build_test_plan
+from llmcc.verify.fuzz import MIN_JUDGED, fuzz_candidate, render_target
+from llmcc.verify.verdict import VerdictKind
+from test_difftest import compile_candidate, make_context
+
+REPO = Path(__file__).resolve().parents[2]
+QUICKSORT = REPO / "bench" / "rewrite_corpus" / "quicksort_insertion"
+
+
+def _setup(tmp_path: Path, source: str, function: str):
+    ctx = make_context(tmp_path, source, function, has_main=False)
+    plan = build_test_plan(ctx, function)
+    assert not isinstance(plan, Fallback), plan
+    oracle = dom.domain_object(ctx.toolchain, Path(ctx.source_path), [], tmp_path / "domain.o")
+    assert oracle is not None
+    return ctx, plan, oracle
+
+
+def _fuzz(ctx, plan, cand, oracle, seconds=2.0):
+    return fuzz_candidate(ctx.toolchain, plan, ctx.baseline_object, cand, seconds=seconds,
+                          workdir=ctx.workdir / "fuzz", domain=oracle)
+
+
+def test_hooks_cover_asan_entry_points_only():
+    renames = dom.hook_renames({"__asan_report_load4", "__asan_report_store_n", "__asan_load8",
+                                "__asan_storeN", "__asan_memcpy", "__asan_init", "memcpy",
+                                "__asan_register_elf_globals"})
+    assert set(renames) == {"__asan_report_load4", "__asan_report_store_n", "__asan_load8",
+                            "__asan_storeN", "__asan_memcpy"}
+    text = dom.hooks_c(renames)
+    for hook in renames.values():
+        assert f"{hook}(" in text
+    assert "__asan_region_is_poisoned" in text and "__asan_default_options" in text
+
+
+def test_known_good_quicksort_rewrite_is_accepted_only_with_the_domain(tmp_path):
+    # The corpus case: the harness takes 'lo' for a's length, so random (lo, hi) index
+    # past the buffer, undefined in the original too. Without the oracle such an input
+    # was judged (the versions scribble differently: refused in the corpus run, or the
+    # heap broke and the fuzzer died); with it, it is discarded.
+    ctx, plan, oracle = _setup(tmp_path, (QUICKSORT / "kernel.c").read_text(), "quicksort")
+    good = compile_candidate(ctx, QUICKSORT / "rewrite.c")
+    with_domain = _fuzz(ctx, plan, good, oracle)
+    assert with_domain.checker == "fuzz" and with_domain.kind is VerdictKind.TESTED_EQUAL, with_domain
+    assert with_domain.data["domain"] is True
+    assert with_domain.data["judged"] >= MIN_JUDGED and with_domain.data["discarded"] > 0
+
+
+WRONG_QUICKSORT = """
+static void swap(int *a, int *b) { int t = *a; *a = *b; *b = t; }
+void quicksort(int *a, int lo, int hi) {
+  if ((long long)hi - lo > 20) return;          /* wrong: long ranges are left unsorted */
+  while (lo < hi) {
+    int pivot = a[lo + (hi - lo) / 2], i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) { swap(&a[i], &a[j]); i++; j--; }
+    }
+    if (j - lo < hi - i) { quicksort(a, lo, j); lo = i; }
+    else { quicksort(a, i, hi); hi = j; }
+  }
+}
+"""
+
+
+def test_wrong_quicksort_is_caught_on_in_domain_inputs(tmp_path):
+    # Only inputs with hi - lo > 20 inside the buffer show it: buffers hold slack elements
+    # past their (guessed) length, so such inputs are in the original's domain.
+    ctx, plan, oracle = _setup(tmp_path, (QUICKSORT / "kernel.c").read_text(), "quicksort")
+    verdict = _fuzz(ctx, plan, compile_candidate(ctx, WRONG_QUICKSORT, "wrong"), oracle, seconds=3.0)
+    assert verdict.checker == "fuzz" and verdict.kind is VerdictKind.TESTED_DIFFERENT, verdict
+    assert "buffer a differs" in verdict.counterexample
+
+
+def test_a_trapdoor_on_one_in_domain_value_is_still_found(tmp_path):
+    # x * y overflows (undefined) on most random inputs, which are discarded; the
+    # trapdoor's x = 999331 with a small y is in the domain, and the fuzzer finds it.
+    ctx, plan, oracle = _setup(tmp_path, "int scale(int x, int y) { return x * y; }\n", "scale")
+    trap = compile_candidate(ctx, "int scale(int x, int y) { if (x == 999331) return 0; return x * y; }\n",
+                             "trap")
+    verdict = _fuzz(ctx, plan, trap, oracle, seconds=3.0)
+    assert verdict.kind is VerdictKind.TESTED_DIFFERENT, verdict
+    assert "x = 999331" in verdict.counterexample and "return values differ" in verdict.counterexample
+
+
+def test_a_difference_only_where_the_original_overflows_is_discarded(tmp_path):
+    # clang folds 'x + 1 > x' to 1; the rewrite answers 0 at INT_MAX, where the
+    # original's addition overflows (UBSan): not a counterexample under refinement.
+    ctx, plan, oracle = _setup(tmp_path, "int grows(int x) { return x + 1 > x; }\n", "grows")
+    cand = compile_candidate(ctx, "int grows(int x) { return x != 2147483647; }\n", "grows2")
+    blind = _fuzz(ctx, plan, cand, None)
+    assert blind.kind is VerdictKind.TESTED_DIFFERENT and "x = 2147483647" in blind.counterexample, blind
+    seen = _fuzz(ctx, plan, cand, oracle)
+    assert seen.kind is VerdictKind.TESTED_EQUAL, seen
+    assert seen.data["discarded"] >= 1 and seen.data["judged"] >= MIN_JUDGED
+
+
+def test_out_of_bounds_writes_and_reads_where_the_original_stays_in_bounds_are_caught(tmp_path):
+    ref = "#include <stddef.h>\nint sum_fill(int *a, size_t n) {\n  int s = 0;\n" \
+          "  for (size_t i = 0; i < n; i++) { s += a[i]; a[i] = (int)i; }\n  return s; }\n"
+    ctx, plan, oracle = _setup(tmp_path, ref, "sum_fill")
+    # Also zeroes the elements up to the next multiple of 4 (reads nothing there).
+    writes = compile_candidate(ctx, ref.replace("return s;", "for (size_t i = n; i < ((n + 3) & ~(size_t)3); i++)"
+                                                " a[i] = 0;\n  return s;"), "writes")
+    verdict = _fuzz(ctx, plan, writes, oracle)
+    assert verdict.kind is VerdictKind.TESTED_DIFFERENT, verdict
+    assert "buffer a differs" in verdict.counterexample
+    # Reads one element past n (and writes nothing there): the sum sees it.
+    reads = compile_candidate(ctx, ref.replace("return s;", "if (n) s += a[n] & 1;\n  return s;"), "reads")
+    verdict = _fuzz(ctx, plan, reads, oracle)
+    assert verdict.kind is VerdictKind.TESTED_DIFFERENT, verdict
+    assert "return values differ" in verdict.counterexample
+
+
+def test_a_function_undefined_on_every_input_is_inconclusive(tmp_path):
+    ctx, plan, oracle = _setup(tmp_path, "#include <stddef.h>\n"
+                               "int before(const int *p, size_t n) { return p[-1] + (int)n; }\n", "before")
+    verdict = _fuzz(ctx, plan, ctx.baseline_object, oracle)
+    assert verdict.checker == "fuzz" and verdict.kind is VerdictKind.INCONCLUSIVE, verdict
+    assert verdict.data["judged"] == 0 and verdict.data["discarded"] > 0
+    assert "judged" in verdict.detail
+
+
+def test_the_oracle_runs_from_the_reference_state(tmp_path):
+    # pos advances before the store: once pos reaches 8 the original writes past tab
+    # (ASan: global redzone). The oracle's own copy of pos would run on past discarded
+    # inputs and wrap back into bounds; copied from the reference's it stays at 8, so
+    # every later input is discarded and too few are judged.
+    ref = "int tab[8]; int pos;\nint push(int x) { pos = (pos + 1) & 15; tab[pos] = x; return pos; }\n"
+    ctx, plan, oracle = _setup(tmp_path, ref, "push")
+    verdict = _fuzz(ctx, plan, ctx.baseline_object, oracle)
+    assert verdict.kind is VerdictKind.INCONCLUSIVE, verdict
+    assert verdict.data["judged"] <= 8 and verdict.data["discarded"] > 100
+
+
+def test_global_state_is_still_compared_and_not_disturbed_by_the_oracle(tmp_path):
+    # 'cur' points at each copy's own 'buf'; the oracle runs with the reference's
+    # pointer and stores through it into the reference's buf, which is restored.
+    ref = "int buf[4]; int *cur = buf; int n_calls;\nint put(int x) { n_calls++; *cur = x; return buf[0] + x; }\n"
+    ctx, plan, oracle = _setup(tmp_path, ref, "put")
+    same = compile_candidate(ctx, ref.replace("n_calls++", "++n_calls"), "same")
+    assert _fuzz(ctx, plan, same, oracle).kind is VerdictKind.TESTED_EQUAL
+    dropped = compile_candidate(ctx, ref.replace("n_calls++;", ""), "dropped")
+    verdict = _fuzz(ctx, plan, dropped, oracle)
+    assert verdict.kind is VerdictKind.TESTED_DIFFERENT and "'n_calls' differs" in verdict.counterexample
+
+
+def test_target_without_oracle_has_no_sanitizer_hooks(tmp_path):
+    ctx = make_context(tmp_path, "int one(int x) { return x; }\n", "one", has_main=False)
+    plan = build_test_plan(ctx, "one")
+    text = render_target(plan.signature, [])
+    assert "__asan" not in text and "LLMCC-FUZZ-COUNTS" in text
