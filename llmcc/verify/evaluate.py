@@ -448,9 +448,15 @@ def _fuzz(ctx: TUContext, plan: TestPlan, candidate_obj: Path, level: str | None
         base.stub_object = plan.stub_object
     workdir = _difftest_dir(ctx) / "fuzz"
     workdir.mkdir(parents=True, exist_ok=True)
+    # The ORIGINAL's sanitized build (once per TU): inputs it is undefined on are discarded.
+    from .domain import domain_object
+    domain = workdir / "domain-reference.o"
+    if not domain.exists():
+        domain_object(ctx.toolchain, Path(ctx.source_path), [ctx.opt_level, *ctx.flags], domain, cwd=ctx.cwd)
     return fuzz_candidate(ctx.toolchain, base, ctx.baseline_object, candidate_obj, seconds=seconds,
                           workdir=workdir, allow_unsandboxed=bool(ctx.settings["verify.allow_unsandboxed"]),
-                          traced=_traced_objects(ctx, candidate_ir, workdir))
+                          traced=_traced_objects(ctx, candidate_ir, workdir),
+                          domain=domain if domain.exists() else None)
 
 
 def _traced_objects(ctx: TUContext, candidate_ir: Path | None, workdir: Path) -> dict[str, Path]:
