@@ -18,6 +18,9 @@ Every build must pass the project's own check (zlib's ``make test``, timed as pa
 build as the issue measures it; Lua's smoke run), or the bench fails: a timing of a broken build is worthless. Reports wall and CPU time
 (user+sys of all children) and their ratios to plain clang, plus ``llmcc stats`` of each
 llmcc variant. The machine is shared, so wall ratios move with its load (printed).
+Each build gets its own compile-server directory (LLMCC_SERVER_DIR); the server a build
+starts is stopped after it, and its CPU time (which no build process's rusage holds) is
+added to the build's.
 
 Targets (issue 11): default-cold <= 2x, llm-dead-endpoint <= 1.3x, warm-other-dir <= 0.5x.
 
@@ -113,18 +116,48 @@ def fresh_tree(project: Project, dest: Path) -> Path:
     return dest
 
 
+def server_dir(tree: Path) -> Path:
+    """A private compile-server directory for one build (LLMCC_SERVER_DIR)."""
+    d = tree.parent / f"{tree.name}.server"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(mode=0o700, parents=True)
+    return d
+
+
+def stop_servers(directory: Path) -> tuple[float, int]:
+    """Stop every llmcc compile server in ``directory``; (their CPU seconds, calls served).
+    A server is started by the build's first llmcc call and detaches from it, so the
+    build's rusage does not see its CPU (its own and its workers'): it is added here, or
+    the table would flatter the server."""
+    from llmcc.server import stop
+    cpu, calls = 0.0, 0
+    for pidfile in directory.glob("*.pid"):
+        record = stop(str(pidfile)[: -len(".pid")])
+        if record:
+            cpu += record["self"] + record["children"]
+            calls += record.get("calls", 0)
+    return cpu, calls
+
+
 def timed_build(project: Project, tree: Path, env: dict[str, str]) -> tuple[float, float]:
-    """(wall, cpu) of the build alone; the project's check then runs untimed and must pass."""
+    """(wall, cpu) of the build alone; the project's check then runs untimed and must pass.
+    CPU counts the build's processes and the compile server's (see stop_servers)."""
+    servers = server_dir(tree)
+    env = {**env, "LLMCC_SERVER_DIR": str(servers)}
     cpu0 = children_cpu()
     t0 = time.perf_counter()
     with open(tree.parent / f"{tree.name}.err", "wb") as err:
         proc = subprocess.run(project.build, cwd=tree, env=env, stderr=err)
     wall = time.perf_counter() - t0
-    cpu = children_cpu() - cpu0
+    server_cpu, calls = stop_servers(servers)
+    cpu = children_cpu() - cpu0 + server_cpu
+    if calls:
+        print(f"    (compile server: {calls} calls, {server_cpu:.2f} s CPU, included)", flush=True)
     if proc.returncode != 0:
         tail = (tree.parent / f"{tree.name}.err").read_text(errors="replace")[-3000:]
         raise RuntimeError(f"{project.name} build failed in {tree}:\n{tail}")
     check = subprocess.run(project.check, cwd=tree, env=env, capture_output=True, text=True)
+    stop_servers(servers)
     if check.returncode != 0:
         raise RuntimeError(f"{project.name} check failed in {tree}:\n{check.stdout[-2000:]}{check.stderr[-2000:]}")
     return wall, cpu
@@ -188,6 +221,8 @@ def concurrent_builds(project: Project, llmcc: str, work: Path) -> Result:
     shutil.rmtree(cache, ignore_errors=True)
     env = {**base_env(), "CC": llmcc, "LLMCC_CACHE_DIR": str(cache)}
     trees = [fresh_tree(project, work / "concurrent" / n) for n in ("one", "two")]
+    servers = server_dir(work / "concurrent")
+    env["LLMCC_SERVER_DIR"] = str(servers)
     t0 = time.perf_counter()
     # stderr to files: a pipe nobody reads fills up with warnings and stalls the build.
     logs = [open(work / f"concurrent-{i}.err", "wb") for i in range(2)]
@@ -199,10 +234,12 @@ def concurrent_builds(project: Project, llmcc: str, work: Path) -> Result:
         for log in logs:
             log.close()
     wall = time.perf_counter() - t0
+    stop_servers(servers)
     if codes != [0, 0]:
         raise RuntimeError(f"concurrent {project.name} builds failed: {codes}")
     for t in trees:
         subprocess.run(project.check, cwd=t, env=env, check=True, capture_output=True)
+    stop_servers(servers)
     objs = sorted(p.relative_to(trees[0]) for p in trees[0].glob(project.objects))
     differ = [str(o) for o in objs if not filecmp.cmp(trees[0] / o, trees[1] / o, shallow=False)]
     note = (f"{len(objs)} objects, all byte-identical" if not differ

@@ -279,3 +279,14 @@ def test_stale_module_stamps(tmp_path):
     os.utime(f, ns=(0, f.stat().st_mtime_ns + 1))
     assert stale(stamps)
     assert stale({str(tmp_path / "gone.py"): 1})
+
+
+def test_python_m_llmcc_is_the_python_entry(env, tmp_path):
+    """``python -m llmcc`` compiles without any server (and the commands work there too)."""
+    (tmp_path / "a.c").write_text(SRC)
+    got = run([PYTHON, "-m", "llmcc", "-O2", "-c", "a.c", "-o", "a.o"], tmp_path, env)
+    assert got.returncode == 0 and got.stderr == b""
+    subprocess.run([CLANG, "-O2", "-c", "a.c", "-o", "ref.o"], cwd=tmp_path, check=True)
+    assert (tmp_path / "a.o").read_bytes() == (tmp_path / "ref.o").read_bytes()
+    assert run([PYTHON, "-m", "llmcc", "stats"], tmp_path, env).returncode == 0
+    assert not Path(env.socket).exists()
