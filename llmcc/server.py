@@ -371,7 +371,10 @@ def serve(path: str, identity: str) -> int:
     try:
         with open(f"{path}.pid", "w") as f:
             f.write(str(os.getpid()))
-        idle = float(os.environ.get("LLMCC_SERVER_IDLE") or DEFAULT_IDLE)
+        try:
+            idle = float(os.environ.get("LLMCC_SERVER_IDLE") or DEFAULT_IDLE)
+        except ValueError:
+            idle = DEFAULT_IDLE
         server = Server(path, identity.encode(), idle)
         server.start()
         server.serve()

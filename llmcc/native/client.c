@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef LLMCC_PYTHON
@@ -109,9 +110,21 @@ static int socket_path(char *out, size_t size) {
 static void spawn_server(const char *sock) {
     char lock[sizeof(((struct sockaddr_un *)0)->sun_path) + 8];
     snprintf(lock, sizeof lock, "%s.lock", sock);
-    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int fresh = 1;
+    int fd = open(lock, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST) {
+        fresh = 0;
+        fd = open(lock, O_RDWR | O_CLOEXEC);
+    }
     if (fd < 0) return;
     int busy = flock(fd, LOCK_EX | LOCK_NB) != 0;
+    /* A server that cannot start (a broken install) must not cost every call a second
+     * Python start-up: one attempt per few seconds, stamped on the lock file. */
+    struct stat st;
+    time_t now = time(NULL);
+    if (!busy && !fresh && fstat(fd, &st) == 0 && now >= st.st_mtime && now - st.st_mtime < 5)
+        busy = 1;
+    if (!busy && !fresh) futimens(fd, NULL);
     close(fd);
     if (busy) return;
     pid_t pid = fork();
