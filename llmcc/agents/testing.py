@@ -72,7 +72,7 @@ def make_test_plan(ctx: TUContext, function: str, client: Any) -> Any:
     the whole program. ``Fallback`` only when neither can test it. Never raises. The
     outcome is recorded in ``ctx.report["agents_testing"][function]``, a rejected
     generator's reason counted in ``ctx.report["agents_testing_rejected"]``."""
-    from ..verify.evaluate import build_test_plan
+    from ..verify.evaluate import build_test_plan, timing_inputs
     notes = ctx.report.setdefault("agents_testing", {})
     builtin = build_test_plan(ctx, function)
     generated: Any = Fallback("no-model", "no model client")
@@ -85,17 +85,16 @@ def make_test_plan(ctx: TUContext, function: str, client: Any) -> Any:
             generated = Fallback("internal-error", f"{type(e).__name__}: {e}")
     if not isinstance(generated, Fallback):
         generated.builtin = None if isinstance(builtin, Fallback) else builtin
-        if not generated.scale and generated.builtin is not None and generated.builtin.scale \
-                and generated.mode == "program":
-            # Candidates are timed on the plan's largest scale input: with none of the
-            # model's left, time them on the built-in ones rather than a tiny input (only
-            # program inputs can move between plans: function inputs belong to a harness).
-            generated.scale = list(generated.builtin.scale)
-            generated.detail["scale_from_builtin"] = True
+        # Candidates are timed on the generator's largest scale input; with none of them
+        # left, on the built-in plan's (``verify.evaluate.timing_inputs`` decides, for the
+        # level agents and the emission gate alike).
+        timed_plan, timed = timing_inputs(generated)
         notes[function] = {"plan": "model-generator+builtin" if generated.builtin is not None else "model-generator",
                            "mode": generated.mode,
                            "correctness_inputs": len(generated.correctness),
                            "scale_inputs": len(generated.scale),
+                           "timed_on": ("model-written generator" if timed_plan is generated else "built-in plan")
+                                       + f": {len(timed)} {'scale' if timed_plan.scale else 'correctness'} input(s)",
                            "builtin_inputs": 0 if generated.builtin is None else
                            len(builtin.correctness) + len(builtin.scale),
                            **({"builtin_rejected": str(builtin)[:500]} if isinstance(builtin, Fallback) else {}),

@@ -52,6 +52,7 @@ class Comparison:
     alpha: float
     deterministic: bool = False
     notes: list[str] = field(default_factory=list)
+    timed_on: str = ""      # which inputs were timed (set by the caller; not a reason to reject)
 
     def why_not(self) -> str:
         """Which part of the acceptance rule failed (empty if accepted)."""
@@ -74,7 +75,8 @@ class Comparison:
                 "speedup": num(self.speedup), "ci_low": num(self.ci_low),
                 "ci_high": num(self.ci_high), "p_value": num(self.p_value),
                 "accepted": self.accepted, "margin": self.margin, "alpha": self.alpha,
-                "deterministic": self.deterministic, "notes": list(self.notes)}
+                "deterministic": self.deterministic, "notes": list(self.notes),
+                "timed_on": self.timed_on}
 
 
 # --------------------------------------------------------------------------- comparison

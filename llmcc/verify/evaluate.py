@@ -30,8 +30,9 @@ Steps of ``evaluate_candidate`` (it never raises; internal errors give correct=F
    cycles, IR instruction count and .text size skips timing and is rejected with
    ``rejected_by="static-evidence"``; an unknown metric never rejects;
 8. measurement (if correct and ``measure``): interleaved ``compare_runtimes`` of the
-   baseline (or ``best_so_far``) against the candidate on the largest kept scale input, cost =
-   CPU time of the call(s) or instructions per call per ``measure.mode``.
+   baseline (or ``best_so_far``) against the candidate on the largest kept scale input
+   (``timing_inputs``: the model-written generator's when it has one, else the built-in
+   plan's), cost = CPU time of the call(s) or instructions per call per ``measure.mode``.
 
 ``correct`` means no check refuted the candidate and every test agreed; only
 ``evidence.may_emit`` (and ``confirm_for_emission``) lets it reach an object.
@@ -414,8 +415,9 @@ def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: lis
                           evidence)
     against = "best so far" if best_so_far is not None else "baseline"
     verdict_text = "accepted" if comparison.accepted else f"rejected, {comparison.why_not()}"
+    timed = f" (timed on {comparison.timed_on})" if comparison.timed_on else ""
     return Evaluation(verdicts, True, comparison, comparison.speedup, comparison.accepted,
-                      f"correct; {verdict_text}: {comparison.speedup:.3f}x vs {against}" + notes, evidence)
+                      f"correct; {verdict_text}: {comparison.speedup:.3f}x vs {against}{timed}" + notes, evidence)
 
 
 def _signature_plan(plan: TestPlan) -> TestPlan:
@@ -611,7 +613,8 @@ def _confirm(ctx: TUContext, plans: dict[str, TestPlan], candidate_obj: Path, ve
     no_loss = all(x >= 1 - margin for x in speedups)
     accepted = no_loss and any(c.accepted for c in comparisons.values())
     first = next(iter(comparisons.values()))
-    shown = ", ".join(f"{f} {c.speedup:.3f}x" for f, c in comparisons.items())
+    shown = ", ".join(f"{f} {c.speedup:.3f}x" + (f" on {c.timed_on}" if c.timed_on else "")
+                      for f, c in comparisons.items())
     text = "accepted" if accepted else "rejected"
     return Evaluation(verdicts, True, first, speedup, accepted,
                       f"re-measured against the baseline: {text} ({shown}); evidence: {evidence.reason}",
@@ -621,21 +624,46 @@ def _confirm(ctx: TUContext, plans: dict[str, TestPlan], candidate_obj: Path, ve
 # --------------------------------------------------------------------------- measurement
 
 
-def _timed_inputs(plan: TestPlan) -> list:
-    return plan.scale[-TIMED_SCALE_INPUTS:] if plan.scale else plan.correctness[-1:]
+def timing_inputs(plan: TestPlan) -> tuple[TestPlan, list]:
+    """What candidates are timed on: (the plan whose harness runs them, the inputs).
+
+    ACCLAIM's design: the testing agent's scale inputs measure performance, so a validated
+    model-written generator's largest kept scale input is timed (it was written for the
+    function's real workload; the built-in inputs only know the types). With none of its
+    scale inputs left (all over budget, or none made), the built-in plan's largest scale
+    input, with the built-in harness: never a tiny correctness input, whose cost is
+    process start-up. Only a plan without any scale input times its last correctness input.
+    Timing inputs never decide correctness: every input of every plan is compared anyway.
+    The emission gate re-measures through this same choice, so it times the same inputs."""
+    if plan.scale:
+        return plan, plan.scale[-TIMED_SCALE_INPUTS:]
+    builtin = getattr(plan, "builtin", None)
+    if builtin is not None and builtin.scale:
+        return builtin, builtin.scale[-TIMED_SCALE_INPUTS:]
+    return plan, plan.correctness[-1:]
 
 
 def _measure(ctx: TUContext, plan: TestPlan, reference_obj: Path, candidate_obj: Path,
              workdir: Path, allow: bool):
-    """Compare costs of reference and candidate on the timed inputs, per ``measure.mode``."""
-    from ..measure import timing
-
+    """Compare costs of reference and candidate on the timed inputs (``timing_inputs``),
+    per ``measure.mode``; the comparison's ``timed_on`` says which inputs were timed."""
+    plan, timed = timing_inputs(plan)
     ref_exe = ensure_executable(ctx.toolchain, plan, reference_obj, workdir, "ref")
     cand_exe = ensure_executable(ctx.toolchain, plan, candidate_obj, workdir, "cand")
     if isinstance(ref_exe, Fallback) or isinstance(cand_exe, Fallback):
         return Fallback("measure-link-failed", str(ref_exe if isinstance(ref_exe, Fallback) else cand_exe))
-    timed = _timed_inputs(plan)
     margin = float(ctx.settings["measure.margin"])
+    comparison = _compare(ctx, plan, reference_obj, candidate_obj, ref_exe, cand_exe, timed, workdir, allow,
+                          margin)
+    comparison.timed_on = "; ".join(i.describe(plan.params()) for i in timed)
+    return comparison
+
+
+def _compare(ctx: TUContext, plan: TestPlan, reference_obj: Path, candidate_obj: Path, ref_exe: Path,
+             cand_exe: Path, timed: list, workdir: Path, allow: bool, margin: float):
+    """The comparison itself: instruction counts, or interleaved CPU-time runs."""
+    from ..measure import timing
+
     if ctx.settings["measure.mode"] == "instructions":
         counts = [_instructions_per_call(ctx, plan, obj, timed, workdir, allow)
                   for obj in (reference_obj, candidate_obj)]
@@ -715,9 +743,10 @@ def _counting_executable(ctx: TUContext, plan: TestPlan, obj: Path, workdir: Pat
 def _instructions_per_call(ctx: TUContext, plan: TestPlan, obj: Path, timed: list, workdir: Path,
                            allow: bool) -> float | None:
     """Instructions of one call of the function, summed over the timed inputs (see
-    ``REPEATED_CALLS``). An input the harness never repeats (a batch of generated calls)
-    counts whole: both sides then run the same fixed number of calls. Program mode and
-    linked executables count the whole run. None if no counter is available."""
+    ``REPEATED_CALLS``). An input the harness never repeats (a batch of generated calls, or
+    any run of a model-written generator, which never reads the clock) counts whole: both
+    sides then run the same fixed work. Program mode and linked executables count the
+    whole run. None if no counter is available."""
     one = _counting_executable(ctx, plan, obj, workdir, many=False)
     many = _counting_executable(ctx, plan, obj, workdir, many=True)
     if one is None or many is None:
@@ -725,7 +754,7 @@ def _instructions_per_call(ctx: TUContext, plan: TestPlan, obj: Path, timed: lis
         return None if isinstance(exe, Fallback) else _instructions(exe, timed, workdir, allow)
     total = 0.0
     for test_input in timed:
-        if getattr(test_input, "batch", False):
+        if getattr(test_input, "batch", False) or "generator" in plan.detail:
             count = _instructions(one, [test_input], workdir, allow)
             if count is None:
                 return None

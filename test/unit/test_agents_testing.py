@@ -128,6 +128,78 @@ def test_builtin_tests_still_run_under_a_weak_model_generator(ctx_for):
     assert evaluation.verdicts[-1] is failing[0] and "model-written" not in failing[0].counterexample
 
 
+# --------------------------------------------------------------------------- timing
+
+# The generator's scale inputs are small enough to count under valgrind: 1000 << i calls.
+SMALL_SCALE_GENERATOR = GENERATOR.replace("n *= 10;", "n *= 2;")
+# Its scale inputs all fail (the reference "cannot finish" them): none is left to time.
+NO_SCALE_GENERATOR = GENERATOR.replace("unsigned long n = 1000;", "return 1;\n    unsigned long n = 1000;")
+
+
+def _popcount_candidate(ctx) -> tuple[Path, Path]:
+    """The good rewrite of bits32 (far fewer instructions than -O3's unrolled loop)."""
+    good = SourceLevel().splice(ctx.source_path.read_text(), "bits32",
+                                "```c\nunsigned bits32(unsigned w) { return __builtin_popcount(w); }\n```")
+    src = ctx.workdir / "good.c"
+    src.write_text(good)
+    obj = ctx.workdir / "good.o"
+    subprocess.run([str(ctx.toolchain.clang), "-O3", "-c", str(src), "-o", str(obj)], check=True)
+    return src, obj
+
+
+def _counting(ctx, **env):
+    import shutil
+    if shutil.which("valgrind") is None and shutil.which("perf") is None:
+        pytest.fail("no instruction counter (valgrind / perf) installed")
+    ctx.settings = load_settings(cwd=ctx.workdir.parent, env={
+        "LLMCC_CONFIG": str(ctx.workdir.parent / "none.toml"), "LLMCC_MEASURE_MODE": "instructions", **env})
+
+
+def test_a_validated_generators_scale_inputs_are_the_ones_timed(ctx_for):
+    from llmcc.verify.evaluate import confirm_for_emission, timing_inputs
+    assert SMALL_SCALE_GENERATOR != GENERATOR
+    ctx, plan = plan_from(ctx_for, f"```c\n{SMALL_SCALE_GENERATOR}\n```\n")
+    assert len(plan.scale) == 5 and plan.builtin is not None and plan.builtin.scale
+    timed_plan, timed = timing_inputs(plan)
+    assert timed_plan is plan and [i.describe() for i in timed] == ["scale 4 (model-written generator)"]
+    assert ctx.report["agents_testing"]["bits32"]["timed_on"] == "model-written generator: 1 scale input(s)"
+    _counting(ctx, LLMCC_VERIFY_FUZZ_SECONDS="1")
+    src, obj = _popcount_candidate(ctx)
+    ev = evaluate_candidate(ctx, plan, obj, candidate_source=src, level="source")
+    assert ev.correct and ev.comparison is not None and ev.comparison.deterministic, ev.reason
+    assert ev.comparison.timed_on == "scale 4 (model-written generator)"
+    assert "(timed on scale 4 (model-written generator))" in ev.reason
+    # The generator never reads the clock, so its run counts whole (per-call counting
+    # through the stand-in clock would give 0 against 0, i.e. "1.0x").
+    assert ev.comparison.ref_samples[0] > 16000 * 20 and ev.speedup > 1.2 and ev.accepted, ev.reason
+    # The emission gate re-measures on the same input.
+    final = confirm_for_emission(ctx, {"bits32": plan}, obj, candidate_source=src, level="source")
+    assert final.accepted and "bits32" in final.reason, final.reason
+    assert "on scale 4 (model-written generator)" in final.reason
+
+
+def test_without_generator_scale_inputs_the_builtin_ones_are_timed(ctx_for):
+    from llmcc.verify.evaluate import timing_inputs
+    ctx, plan = plan_from(ctx_for, f"```c\n{NO_SCALE_GENERATOR}\n```\n")
+    assert ctx.report["agents_testing"]["bits32"]["plan"] == "model-generator+builtin"
+    assert plan.scale == [] and plan.builtin.scale
+    timed_plan, timed = timing_inputs(plan)
+    # Not the generator's last correctness input (a single call: process start-up is all
+    # that would be timed) but the built-in plan's largest scale input, in its own harness.
+    assert timed_plan is plan.builtin and timed == plan.builtin.scale[-1:]
+    assert ctx.report["agents_testing"]["bits32"]["timed_on"] == "built-in plan: 1 scale input(s)"
+    _counting(ctx)
+    plan.builtin.scale = plan.builtin.scale[:1]     # a small batch: valgrind is ~50x slower
+    src, obj = _popcount_candidate(ctx)
+    ev = evaluate_candidate(ctx, plan, obj)
+    assert ev.correct and ev.comparison is not None and ev.comparison.deterministic, ev.reason
+    assert ev.comparison.timed_on == plan.builtin.scale[0].describe(plan.builtin.params())
+    assert ev.comparison.timed_on.startswith("scale 0") and "model-written" not in ev.comparison.timed_on
+    assert ev.speedup > 1.05, ev.reason     # a batch counts whole, start-up included
+    # Both plans' inputs were still compared: timing never narrows the tests.
+    assert [v.checker for v in ev.verdicts if v.checker.startswith("difftest")] == ["difftest-function"] * 2
+
+
 # --------------------------------------------------------------------------- programs
 
 PROGRAM = r"""
@@ -308,5 +380,10 @@ def test_program_generator_without_usable_scale_inputs_times_on_the_builtin_ones
     ctx, plan, _ = program_plan_from(program_ctx_for, f"```c\n{slow}\n```")
     notes = ctx.report["agents_testing"]["mix"]
     assert notes["plan"] == "model-generator+builtin", notes
-    assert plan.detail["scale_from_builtin"] and plan.scale == plan.builtin.scale and plan.scale
+    # Candidates are timed on the built-in plan's largest scale input, not a tiny one.
+    from llmcc.verify.evaluate import timing_inputs
+    assert plan.scale == [] and plan.builtin.scale
+    timed_plan, timed = timing_inputs(plan)
+    assert timed_plan is plan.builtin and timed == plan.builtin.scale[-1:]
+    assert notes["timed_on"] == "built-in plan: 1 scale input(s)"
     assert any("scale 0" in d for d in plan.detail["scale_dropped"])

@@ -217,3 +217,24 @@ def test_emission_gate_requires_the_evidence_rule_and_re_measures(pop):
     refused = confirm_for_emission(ctx, {"pop": plan}, wrong, formal={"pop": proof})
     assert not refused.accepted and not refused.correct
     assert refused.verdicts[-1].checker in ("difftest-function", "fuzz")
+
+
+def test_timing_inputs_without_a_generator_are_the_builtin_plans_largest_scale_input():
+    from llmcc.verify.evaluate import timing_inputs
+    from llmcc.verify.plan import TestPlan
+
+    builtin = TestPlan(mode="function", function="f", harness_c=None, correctness=["c0", "c1"],
+                       scale=["s0", "s1", "s2"], seed=0)
+    assert timing_inputs(builtin) == (builtin, ["s2"])
+    # A model-written plan times its own largest scale input while it has one...
+    model = TestPlan(mode="function", function="f", harness_c=None, correctness=["g0"], scale=["gs0", "gs1"],
+                     seed=0, detail={"generator": "gen.c"}, builtin=builtin)
+    assert timing_inputs(model) == (model, ["gs1"])
+    # ...and the built-in one's (in the built-in harness) when none is left.
+    model.scale = []
+    plan, timed = timing_inputs(model)
+    assert plan is builtin and timed == ["s2"]
+    # Only a plan with no scale input anywhere falls back to its last correctness input.
+    builtin.scale = []
+    plan, timed = timing_inputs(model)
+    assert plan is model and timed == ["g0"]
