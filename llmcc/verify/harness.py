@@ -55,11 +55,12 @@ LENGTH_NAME = re.compile(
 # out in the harness source). Why not guess less: reads past the end of a harness buffer
 # would see whatever follows it in the heap; a generous extent keeps a table lookup's
 # reads inside data both builds fill identically.
-# ``T (*p)[K]`` bound to a length n: n rows of K, n capped at K. A single n passed with a
-# K-column matrix nearly always bounds both dimensions (matmul, transpose, any square
-# kernel): n > K would index past a row, undefined behaviour for the reference, so its
-# results compare nothing. The cap costs a function that uses n for rows only its tests
-# with more than K rows.
+# ``T (*p)[K]`` bound to a length n: n rows of K. When n also bounds an inner index (the
+# body compares it with a variable used in some ``p[i][j]``'s ``j``: matmul, transpose,
+# any square kernel), n is capped at K: a larger n would index past a row, undefined
+# behaviour for the reference, so its results would compare nothing. Otherwise n only
+# counts rows and goes as far as the scale budget (``MAX_SCALE_ELEMENTS`` elements):
+# a cap at K there would leave every n > K untested, where a wrong rewrite could hide.
 LOOKUP_ELEMENTS = 1024
 MAX_LOOKUP_ELEMENTS = 4096
 MAX_BOUND_CONSTANT = 1 << 16
@@ -246,7 +247,7 @@ def signature_from_ast(ast: dict, function: str, source_text: bytes = b"") -> Fu
     if decl.get("variadic"):
         raise Unsupported("variadic functions are not supported")
     raw_params = [n for n in decl.get("inner", []) if n.get("kind") == "ParmVarDecl"]
-    params = _classify_params(raw_params, types, source_text, body_constants(decl))
+    params = _classify_params(raw_params, types, source_text, body_constants(decl), inner_index_bounds(decl))
     fn_type = decl.get("type", {}).get("qualType", "")
     returns = _return_spec(fn_type, types, params)
     return FunctionSignature(name=function, returns=returns, params=params,
@@ -356,6 +357,48 @@ def body_constants(decl: dict) -> list[int]:
     return found
 
 
+_COMPARISONS = {"<", "<=", ">", ">=", "==", "!="}
+
+
+def inner_index_bounds(decl: dict) -> set[str]:
+    """Names of the variables that bound the inner index of a ``p[i][j]`` in the function's
+    body: used in ``j`` itself or compared with a variable used there (``j < n``)."""
+    def refs(node: dict) -> set[str]:
+        names, stack = set(), [node]
+        while stack:
+            n = stack.pop()
+            if n.get("kind") == "DeclRefExpr" and n.get("referencedDecl", {}).get("kind") in ("VarDecl", "ParmVarDecl"):
+                names.add(n["referencedDecl"].get("name", ""))
+            stack.extend(n.get("inner", []))
+        return names
+
+    def unwrap(node: dict) -> dict:
+        while node.get("kind") in ("ImplicitCastExpr", "ParenExpr") and node.get("inner"):
+            node = node["inner"][0]
+        return node
+
+    body = [i for i in decl.get("inner", []) if i.get("kind") == "CompoundStmt"]
+    inner_vars: set[str] = set()
+    comparisons: list[tuple[set[str], set[str]]] = []
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        kids = node.get("inner", [])
+        if node.get("kind") == "ArraySubscriptExpr" and len(kids) == 2 \
+                and unwrap(kids[0]).get("kind") == "ArraySubscriptExpr":
+            inner_vars |= refs(kids[1])
+        if node.get("kind") == "BinaryOperator" and node.get("opcode") in _COMPARISONS and len(kids) == 2:
+            comparisons.append((refs(kids[0]), refs(kids[1])))
+        stack.extend(kids)
+    bounds = set(inner_vars)
+    for left, right in comparisons:
+        if left & inner_vars:
+            bounds |= right
+        if right & inner_vars:
+            bounds |= left
+    return bounds
+
+
 def lookup_extent(constants: list[int]) -> tuple[int, str]:
     """Elements of a buffer the harness passes for a pointer without a length (see
     ``LOOKUP_ELEMENTS``): the default, or one past the largest small constant of the code."""
@@ -366,7 +409,7 @@ def lookup_extent(constants: list[int]) -> tuple[int, str]:
 
 
 def _classify_params(raw_params: list[dict], types: _Types, source_text: bytes,
-                     constants: list[int] = ()) -> tuple[ParamSpec, ...]:
+                     constants: list[int] = (), inner_bounds: set[str] = frozenset()) -> tuple[ParamSpec, ...]:
     raws = []
     for i, node in enumerate(raw_params):
         info = node.get("type", {})
@@ -384,12 +427,21 @@ def _classify_params(raw_params: list[dict], types: _Types, source_text: bytes,
     for i, li in length_of.items():
         spec = specs[li]
         rows = [specs[b].row_length for b, l in length_of.items() if l == li and specs[b].row_length]
-        cap = min(rows) if rows else None
+        cap = _row_cap(rows, raws[li].name in inner_bounds) if rows else None
         if isinstance(spec, ScalarParam):
             specs[li] = LengthParam(spec.name, spec.type, cap=cap)
         elif isinstance(spec, LengthParam) and cap is not None and (spec.cap is None or cap < spec.cap):
             specs[li] = LengthParam(spec.name, spec.type, cap=cap)
     return tuple(s for s in specs if s is not None)
+
+
+def _row_cap(row_lengths: list[int], bounds_inner_index: bool) -> int:
+    """The largest length given to a length parameter that counts rows of ``T (*p)[K]``:
+    K when it also bounds an inner index (more would index past a row), else as many rows
+    as ``MAX_SCALE_ELEMENTS`` elements hold."""
+    if bounds_inner_index:
+        return min(row_lengths)
+    return max(1, gen.MAX_SCALE_ELEMENTS // max(row_lengths))
 
 
 def _param_text(node: dict, source_text: bytes) -> str:

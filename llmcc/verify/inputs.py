@@ -432,7 +432,8 @@ def _value_for(p: ParamSpec, pi: int, j: int, use_edges: bool, length: int,
         if p.fixed_length is not None:
             n = p.fixed_length
         elif p.row_length:
-            n = min(length, p.row_length, max(1, CORRECTNESS_ROW_ELEMENTS // p.row_length)) * p.row_length
+            # Whole rows; the length parameter's cap applies in _sync_lengths.
+            n = min(length, max(1, CORRECTNESS_ROW_ELEMENTS // p.row_length)) * p.row_length
         else:
             n = length
         if p.lookup_table and j % 2 == 1:

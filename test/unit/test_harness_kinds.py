@@ -171,6 +171,29 @@ def test_matmul_interchange_without_its_alias_check_is_caught(tmp_path):
     assert "&arg" in counterexample, counterexample      # an input where c overlaps a or b
 
 
+ROWS = """
+void scale_rows(int n, float (*m)[4], float f) {
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < 4; j++) m[i][j] *= f;
+}
+"""
+
+
+def test_rows_not_bounding_the_inner_index_are_not_capped_at_k(tmp_path):
+    # n counts rows only (the inner loop runs to the constant 4): capping n at 4 would
+    # leave every n > 4 untested, and a rewrite that stops after 4 rows would pass.
+    ctx = make_context(tmp_path, ROWS, "rows", has_main=False)
+    plan = build_test_plan(ctx, "scale_rows")
+    assert not isinstance(plan, Fallback), plan
+    n, m, _ = plan.signature.params
+    assert m.row_length == 4 and n.cap == gen.MAX_SCALE_ELEMENTS // 4
+    assert max(inp.values[0] for inp in plan.correctness) > 4
+    stops = ROWS.replace("i < n;", "i < n && i < 4;")
+    assert_caught(check(ctx, plan, stops, "stops", rare=False))
+    assert check(ctx, plan, ROWS.replace("m[i][j] *= f", "m[i][j] = m[i][j] * f"), "same").kind \
+        == VerdictKind.TESTED_EQUAL
+
+
 # --------------------------------------------------------------------------- NaNs and inputs
 
 
