@@ -12,10 +12,15 @@ ignore process start-up.
 What is supported (anything else is a ``Fallback("unsupported-signature", why)``, never a
 guess): integer scalars of every width, ``_Bool``, ``float``/``double``; ``T *p`` bound to a
 length parameter (named like n/len/size/count, else the next integer parameter); fixed
-``T p[N]``; ``const char *`` strings; structs by value whose fields are all scalars;
-``struct S *p`` whose fields are scalars, arrays of scalars or pointers (pointers to
-scalars get real buffers, others stay NULL); returns of those kinds, ``void`` and pointers
-into a passed buffer. The function must have external linkage.
+``T p[N]``; ``T *p`` without any length: a table of a fixed extent (``LOOKUP_ELEMENTS``);
+``T (*p)[K]`` rows bound to a length (capped at K when it also bounds an inner index);
+``const char *`` strings; structs by value whose fields are all scalars; ``struct S *p``
+whose fields are scalars, arrays of scalars, pointer-free aggregates (nested structs,
+unions, arrays of them: an array of the unsigned type as wide as their alignment, so every
+offset stays the original's) or pointers (pointers to scalars get real buffers, others stay
+NULL); returns of those kinds, ``void`` and pointers into a passed buffer. The function
+must have external linkage. Floating-point outputs print every NaN as the one quiet NaN
+(``llmcc_canon_nan``: IEEE 754 leaves a NaN result's sign and payload unspecified).
 
 Besides the return value and the argument buffers (struct fields and the buffers they
 point to included), every run prints the TU's writable globals and statics before the

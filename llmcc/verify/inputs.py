@@ -12,6 +12,12 @@ Two families, both fully determined by ``seed``:
   functions). Their bulk data is produced *inside* the harness by a seeded xorshift
   generator, so the harness source stays small; only the seed and size are recorded here.
 
+Contents aim at the paths real data takes: array fields of a pointed-to struct (counters,
+frequency tables) are all zero in every fourth edge input and sparse in the next, and rare
+inputs set each of their elements alone (``one_hot_slots``); a pointer without a length (a
+table the code searches) holds a non-decreasing table of small values in half the inputs
+(``ascending_items``), so keys equal, fall between and fall outside its entries.
+
 The parameter model (``ScalarType`` and the ``*Param`` classes) lives here because the
 generator needs it; ``llmcc.verify.harness`` fills it from clang's AST.
 """
