@@ -53,6 +53,7 @@ class Comparison:
     deterministic: bool = False
     notes: list[str] = field(default_factory=list)
     timed_on: str = ""      # which inputs were timed (set by the caller; not a reason to reject)
+    shifted_speedup: float | None = None    # the same, with the code moved (the emission gate)
 
     def why_not(self) -> str:
         """Which part of the acceptance rule failed (empty if accepted)."""
@@ -76,7 +77,8 @@ class Comparison:
                 "ci_high": num(self.ci_high), "p_value": num(self.p_value),
                 "accepted": self.accepted, "margin": self.margin, "alpha": self.alpha,
                 "deterministic": self.deterministic, "notes": list(self.notes),
-                "timed_on": self.timed_on}
+                "timed_on": self.timed_on,
+                "shifted_speedup": None if self.shifted_speedup is None else num(self.shifted_speedup)}
 
 
 # --------------------------------------------------------------------------- comparison

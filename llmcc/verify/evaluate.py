@@ -45,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -607,6 +608,8 @@ def _confirm(ctx: TUContext, plans: dict[str, TestPlan], candidate_obj: Path, ve
         comparison = _measure(ctx, plan, ctx.baseline_object, candidate_obj, workdir, allow)
         if isinstance(comparison, Fallback):
             return Evaluation(verdicts, True, None, None, False, f"not re-measured: {comparison}", evidence)
+        if comparison.accepted and not comparison.deterministic:
+            comparison = _at_second_placement(ctx, plan, candidate_obj, comparison, workdir, allow)
         comparisons[function] = comparison
     speedups = [c.speedup for c in comparisons.values()]
     speedup = math.exp(sum(math.log(max(x, 1e-9)) for x in speedups) / len(speedups))
@@ -614,11 +617,77 @@ def _confirm(ctx: TUContext, plans: dict[str, TestPlan], candidate_obj: Path, ve
     accepted = no_loss and any(c.accepted for c in comparisons.values())
     first = next(iter(comparisons.values()))
     shown = ", ".join(f"{f} {c.speedup:.3f}x" + (f" on {c.timed_on}" if c.timed_on else "")
+                      + (f", {c.shifted_speedup:.3f}x with the code moved {PLACEMENT_SHIFT_BYTES} bytes"
+                         if c.shifted_speedup is not None else "")
                       for f, c in comparisons.items())
     text = "accepted" if accepted else "rejected"
     return Evaluation(verdicts, True, first, speedup, accepted,
                       f"re-measured against the baseline: {text} ({shown}); evidence: {evidence.reason}",
                       evidence, static=static)
+
+
+# The emission gate times an accepted candidate a second time with the TU's code moved by
+# this many bytes (a padding object linked in front of each object, both sides alike). A
+# small loop that straddles a 32/64-byte fetch boundary in one link can cost twice as much
+# as in another: the zlib slide_hash rewrite of the corpus compiles to the very same vector
+# loop as the original and still measured 2.4x faster in one link, from placement alone.
+# The user's link puts the code anywhere: a real speedup holds at both placements.
+PLACEMENT_SHIFT_BYTES = 32
+
+
+def _at_second_placement(ctx: TUContext, plan: TestPlan, candidate_obj: Path, first, workdir: Path,
+                         allow: bool):
+    """``first`` (an accepted comparison), still accepted only if the candidate is also
+    faster with both objects moved by ``PLACEMENT_SHIFT_BYTES``; the smaller speedup is
+    kept. When the moved objects cannot be made, ``first`` stands (placement is a question
+    of how much faster, never of correctness; ``shifted_speedup`` stays None)."""
+    shifted = [_shifted_object(ctx, obj, workdir) for obj in (ctx.baseline_object, candidate_obj)]
+    failed = next((o for o in shifted if isinstance(o, Fallback)), None)
+    second = failed or _measure(ctx, plan, shifted[0], shifted[1], workdir, allow)
+    if isinstance(second, Fallback):
+        log.warning("not re-timed at a second code placement: %s", second)
+        return first
+    kept = first if first.speedup <= second.speedup else second
+    kept.shifted_speedup = second.speedup
+    if not second.accepted:
+        kept.accepted = False
+        kept.notes.append(f"not faster with the code moved {PLACEMENT_SHIFT_BYTES} bytes: "
+                          f"{second.speedup:.3f}x ({second.why_not()}); {first.speedup:.3f}x before")
+    return kept
+
+
+def _shifted_object(ctx: TUContext, obj: Path, workdir: Path) -> Path | Fallback:
+    """``obj`` relinked (``-r``) behind ``PLACEMENT_SHIFT_BYTES`` of padding: the same code and
+    data, every function ``PLACEMENT_SHIFT_BYTES`` further into .text. Cached by content."""
+    from ..toolchain import QUIET_FLAGS
+
+    pad = workdir / f"placement-pad-{PLACEMENT_SHIFT_BYTES}.o"
+    if not pad.exists():
+        asm = pad.with_suffix(".s")
+        # int3 filler (never executed); the note keeps the stack non-executable.
+        asm.write_text(f"\t.text\n\t.p2align 4\n\t.fill {PLACEMENT_SHIFT_BYTES},1,0xcc\n"
+                       "\t.section .note.GNU-stack,\"\",@progbits\n")
+        tmp = pad.with_name(f"{pad.name}.{_digest_of(asm)}.tmp")
+        proc = subprocess.run([str(ctx.toolchain.clang), "-c", str(asm), "-o", str(tmp), *QUIET_FLAGS],
+                              capture_output=True, timeout=120)
+        if proc.returncode != 0:
+            return Fallback("placement-pad-failed", proc.stderr.decode(errors="replace")[-300:])
+        tmp.replace(pad)
+    out = workdir / f"moved-{_digest_of(obj)}.o"
+    if out.exists():
+        return out
+    tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp")
+    proc = subprocess.run([str(ctx.toolchain.clang), "-r", "-nostdlib", str(pad), str(obj), "-o", str(tmp),
+                           *QUIET_FLAGS], capture_output=True, timeout=120)
+    if proc.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        return Fallback("placement-link-failed", proc.stderr.decode(errors="replace")[-300:])
+    tmp.replace(out)
+    return out
+
+
+def _digest_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------- measurement

@@ -238,3 +238,56 @@ def test_timing_inputs_without_a_generator_are_the_builtin_plans_largest_scale_i
     builtin.scale = []
     plan, timed = timing_inputs(model)
     assert plan is model and timed == ["g0"]
+
+
+def test_moved_object_has_the_same_code_one_placement_further(pop):
+    from elftools.elf.elffile import ELFFile
+
+    from llmcc.verify.evaluate import PLACEMENT_SHIFT_BYTES, _difftest_dir, _shifted_object
+
+    ctx, _ = pop
+
+    def text_and_pop(path):
+        with open(path, "rb") as f:
+            elf = ELFFile(f)
+            sym = elf.get_section_by_name(".symtab").get_symbol_by_name("pop")[0]
+            return elf.get_section_by_name(".text").data(), sym["st_value"], sym["st_size"]
+
+    moved = _shifted_object(ctx, ctx.baseline_object, _difftest_dir(ctx))
+    assert not isinstance(moved, Fallback), moved
+    text, at, size = text_and_pop(ctx.baseline_object)
+    moved_text, moved_at, moved_size = text_and_pop(moved)
+    assert moved_at == at + PLACEMENT_SHIFT_BYTES and moved_size == size
+    assert moved_text[:PLACEMENT_SHIFT_BYTES] == b"\xcc" * PLACEMENT_SHIFT_BYTES
+    assert moved_text[PLACEMENT_SHIFT_BYTES:] == text      # relocations still to apply: same bytes
+
+
+def test_emission_gate_refuses_a_speedup_that_vanishes_when_the_code_moves(pop, monkeypatch):
+    # A loop straddling a fetch boundary in one link only (zlib slide_hash: identical vector
+    # loops, "2.4x" from placement alone): faster in the first link, not with the code moved.
+    import llmcc.verify.evaluate as evaluate
+    from llmcc.measure.timing import decide
+
+    ctx, plan = pop
+    cand = compile_candidate(ctx, DATA / "fn_pop.good.c", "placed")
+    measured = []
+
+    def fake_measure(ctx, plan, reference_obj, candidate_obj, workdir, allow):
+        moved = reference_obj.name.startswith("moved-")
+        assert moved == candidate_obj.name.startswith("moved-")   # both sides move alike
+        measured.append(moved)
+        cand_cost = 1.0 if moved else 0.5
+        return decide([1.0, 1.01, 0.99, 1.02, 0.98], [cand_cost * x for x in (1.0, 1.01, 0.99, 1.02, 0.98)])
+
+    monkeypatch.setattr(evaluate, "_measure", fake_measure)
+    proof = evaluate.against_baseline(Verdict(VerdictKind.PROVED, "smt", "refines"))
+    gated = evaluate.confirm_for_emission(ctx, {"pop": plan}, cand, formal={"pop": proof})
+    assert measured == [False, True]
+    assert gated.correct and not gated.accepted, gated.reason
+    assert gated.speedup == pytest.approx(1.0) and gated.comparison.shifted_speedup == pytest.approx(1.0)
+    assert "not faster with the code moved 32 bytes" in gated.comparison.why_not()
+    # A speedup that holds at both placements passes.
+    monkeypatch.setattr(evaluate, "_measure", lambda *a: decide([1.0, 1.01, 0.99, 1.02, 0.98],
+                                                                 [0.5, 0.505, 0.495, 0.51, 0.49]))
+    real = evaluate.confirm_for_emission(ctx, {"pop": plan}, cand, formal={"pop": proof})
+    assert real.accepted and "with the code moved 32 bytes" in real.reason, real.reason
