@@ -59,13 +59,15 @@ class Comparison:
         """Which part of the acceptance rule failed (empty if accepted)."""
         if self.accepted:
             return ""
-        if self.notes:
-            return "; ".join(self.notes)
+        # The rule's own verdict first, then the notes (a note may be only informational,
+        # e.g. which clock was read: it must not hide "below the margin").
         if self.speedup < 1 + self.margin:
-            return f"below the {self.margin:.1%} margin"
-        if self.deterministic:
-            return "not faster"
-        return f"not significant (CI low {self.ci_low:.3f}, p={self.p_value:.3f})"
+            rule = [f"below the {self.margin:.1%} margin"]
+        elif not self.deterministic and (self.ci_low <= 1.0 or self.p_value >= self.alpha):
+            rule = [f"not significant (CI low {self.ci_low:.3f}, p={self.p_value:.3f})"]
+        else:
+            rule = []
+        return "; ".join(rule + list(self.notes)) or "not faster"
 
     def to_json(self) -> dict:
         """Plain-JSON form for the per-TU report (inf/nan become None)."""

@@ -210,3 +210,17 @@ def test_parallel_comparisons_take_turns(tmp_path, monkeypatch):
     for t in threads:
         t.join()
     assert len(overlap) == 3 * 8 and not any(overlap)
+
+
+def test_why_not_names_the_failed_rule_even_with_notes():
+    # A note such as "whole-process CPU time compared" is informational: the reason a
+    # candidate was not accepted (below the margin) must still be said.
+    ref = [1.0, 1.01, 0.99, 1.02, 0.98]
+    slow = decide(ref, [x / 1.01 for x in ref], margin=0.03)
+    slow.notes.append("harness timing below 0.0001s: whole-process CPU time compared")
+    assert slow.why_not() == "below the 3.0% margin; harness timing below 0.0001s: whole-process CPU time compared"
+    fast = decide(ref, [x / 2 for x in ref], margin=0.03)
+    assert fast.accepted and fast.why_not() == ""
+    fast.accepted = False                      # refused by a note alone (e.g. a busy slot)
+    fast.notes.append("measured without the machine-wide timing slot (busy)")
+    assert fast.why_not() == "measured without the machine-wide timing slot (busy)"
