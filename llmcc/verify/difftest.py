@@ -20,6 +20,12 @@ Outcomes (checker ``difftest-function`` / ``difftest-program``):
 ``ubsan_check`` rebuilds a C-source candidate with UBSan and runs the same inputs; any
 report is ``TESTED_DIFFERENT``.
 
+Where the ORIGINAL is undefined, a rewrite may do anything (refinement), so an input on
+which the candidate differs is first shown to the original's own source built with ASan +
+UBSan (``OriginalDomain``, given ``original``): if a sanitizer reports, the input is no
+counterexample; it is dropped and listed in ``data["dropped"]`` with the report's first
+line. Only detected undefined behaviour drops an input, never a guess.
+
 Function mode observes all the state a call can change: besides the harness's return
 value and buffers, a *state table* object linked with the harness prints every writable
 data object the reference defines (globals, file-scope and function-local statics) before
@@ -58,6 +64,7 @@ from .verdict import Verdict, VerdictKind
 
 if TYPE_CHECKING:
     from ..measure.sandbox import Limits
+    from .domain import OriginalSource
     from .plan import TestPlan
 
 log = logging.getLogger(__name__)
@@ -175,11 +182,13 @@ def compile_harness(toolchain: Toolchain, harness_c: Path, *, extra_flags: Itera
 
 
 def link_test_executable(toolchain: Toolchain, plan: "TestPlan", obj: Path, out: Path, *,
-                         sanitize: bool = False, harness_c: Path | None = None) -> Path | Fallback:
+                         sanitize: bool = False, harness_c: Path | None = None,
+                         sanitizers: list[str] | None = None) -> Path | Fallback:
     """Link ``obj`` for testing: with the harness (function mode; ``harness_c`` overrides
     the plan's, e.g. the rare-input harness) and the state table, or alone (program mode).
+    ``sanitize``: with the UBSan runtime; ``sanitizers``: these sanitizer flags instead.
     ``Fallback("link-failed", stderr)`` if it does not link."""
-    san = UBSAN_FLAGS if sanitize else []
+    san = sanitizers if sanitizers is not None else (UBSAN_FLAGS if sanitize else [])
     inputs = _link_inputs(toolchain, plan, obj, out.parent, harness_c)
     if isinstance(inputs, Fallback):
         return inputs
@@ -462,7 +471,8 @@ def checker_name(plan: "TestPlan") -> str:
 def run_differential(plan: "TestPlan", reference: Path, candidate: Path, *, toolchain: Toolchain,
                      workdir: Path, limits: "Limits | None" = None,
                      allow_unsandboxed: bool = False, include_scale: bool = True,
-                     formally_proved: bool = False, rare: bool = True) -> Verdict:
+                     formally_proved: bool = False, rare: bool = True,
+                     original: "OriginalSource | None" = None) -> Verdict:
     """Differential test of ``candidate`` against ``reference`` on the plan's inputs.
 
     ``reference`` / ``candidate`` are objects (linked here; the reference executable and its
@@ -477,6 +487,9 @@ def run_differential(plan: "TestPlan", reference: Path, candidate: Path, *, tool
     inputs then meets the rare-path inputs (``rare=False`` skips them): boundary values,
     the reference's constants and, per candidate, the constants only the candidate has
     (``_rare_check``).
+
+    ``original``: the original TU's source; an input on which the candidate differs and
+    the original's sanitized build reports undefined behaviour is dropped, not failed.
     """
     from ..measure.sandbox import SandboxUnavailable
 
@@ -496,8 +509,10 @@ def run_differential(plan: "TestPlan", reference: Path, candidate: Path, *, tool
                        counterexample=cand_exe.detail[-SHOWN_OUTPUT_CHARS:])
     inputs = list(plan.correctness) + (list(plan.scale) if include_scale else [])
     try:
+        domain = OriginalDomain(toolchain, plan, original, workdir=workdir, limits=limits,
+                                allow_unsandboxed=allow_unsandboxed) if original is not None else None
         verdict = _compare_all(plan, ref_exe, cand_exe, inputs, checker, workdir=workdir,
-                               limits=limits, allow_unsandboxed=allow_unsandboxed)
+                               limits=limits, allow_unsandboxed=allow_unsandboxed, domain=domain)
         if verdict.kind != VerdictKind.TESTED_EQUAL or not rare or not _has_rare_inputs(plan) \
                 or is_linked_executable(reference) or is_linked_executable(candidate):
             return verdict
@@ -524,7 +539,8 @@ def _link_candidate(toolchain: Toolchain, plan: "TestPlan", candidate: Path, wor
 
 
 def _compare_all(plan: "TestPlan", ref_exe: Path, cand_exe: Path, inputs: list, checker: str, *,
-                 workdir: Path, limits: "Limits | None", allow_unsandboxed: bool) -> Verdict:
+                 workdir: Path, limits: "Limits | None", allow_unsandboxed: bool,
+                 domain: "OriginalDomain | None" = None) -> Verdict:
     ref_key = _file_digest(ref_exe)
 
     def run(exe: Path, test_input) -> Observation:
@@ -547,14 +563,19 @@ def _compare_all(plan: "TestPlan", ref_exe: Path, cand_exe: Path, inputs: list, 
             dropped.append(f"{test_input.describe()}: reference {ref.killed or ref.returncode}")
             continue
         isolation = cand.isolation
-        compared += 1
         if cand.comparable() != ref.comparable():
+            undefined = domain.undefined_on(test_input) if domain is not None else None
+            if undefined is not None:
+                dropped.append(f"{test_input.describe()}: the original is undefined on it ({undefined})")
+                continue
+            compared += 1
             return Verdict(VerdictKind.TESTED_DIFFERENT, checker,
                            f"outputs differ on {test_input.kind} input {test_input.index}"
                            f"{_origin_note(test_input)}",
                            counterexample=_counterexample(plan, test_input, ref, cand),
                            data={"inputs_compared": compared, "dropped": dropped,
                                  "isolation": isolation})
+        compared += 1
     data = {"inputs_compared": compared, "dropped": dropped, "isolation": isolation,
             "seed": plan.seed}
     if compared < min(MIN_USABLE_INPUTS, len(inputs)) or compared == 0:
@@ -815,6 +836,71 @@ def first_difference(ref: bytes, cand: bytes) -> str:
             show = lambda line: line.decode(errors="replace")[:300]
             return f"first difference (line {k + 1}):\n  reference: {show(a)}\n  candidate: {show(b)}\n"
     return ""
+
+
+# --------------------------------------------------------------------------- the original's domain
+
+DOMAIN_SANITIZERS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
+DOMAIN_ENV = {"ASAN_OPTIONS": "detect_leaks=0:handle_abort=1:malloc_context_size=2",
+              "UBSAN_OPTIONS": "print_stacktrace=0"}
+_SANITIZER_REPORT = re.compile(rb"(AddressSanitizer: [^\n]*|runtime error: [^\n]*)")
+
+
+class OriginalDomain:
+    """Is the ORIGINAL undefined on a test input? Its source built with ASan + UBSan
+    (no recovery) and linked with the plan's harness, run on the input: the first line of
+    a sanitizer report if one fires, else None. Built lazily (only a differing input asks),
+    once per plan and source (cached in ``workdir``)."""
+
+    def __init__(self, toolchain: Toolchain, plan: "TestPlan", original: "OriginalSource", *,
+                 workdir: Path, limits: "Limits | None", allow_unsandboxed: bool) -> None:
+        self.toolchain, self.plan, self.original = toolchain, plan, original
+        self.workdir, self.limits, self.allow = workdir, limits, allow_unsandboxed
+        self._exe: Path | Fallback | None = None
+
+    def undefined_on(self, test_input) -> str | None:
+        from dataclasses import replace
+        exe = self._executable()
+        if isinstance(exe, Fallback):
+            log.info("original's sanitized build unavailable: %s", exe)
+            return None
+        # ASan reserves terabytes of address space for its shadow: no RLIMIT_AS.
+        limits = replace(self.limits or default_limits(), memory_bytes=0)
+        obs = run_input(exe, test_input, workdir=self.workdir, limits=limits,
+                        allow_unsandboxed=self.allow, env=DOMAIN_ENV)
+        found = _SANITIZER_REPORT.search(obs.stderr)
+        if not found:
+            return None
+        return found.group(1).decode(errors="replace").split(" on address ")[0][:200]
+
+    def _executable(self) -> Path | Fallback:
+        if self._exe is None:
+            self._exe = self._build()
+        return self._exe
+
+    def _build(self) -> Path | Fallback:
+        source = Path(self.original.path)
+        key = hashlib.sha256(f"{self.plan.cache_key()}:{_file_digest(source)}:"
+                             f"{' '.join(self.original.flags)}".encode()).hexdigest()[:16]
+        out = self.workdir / f"original-domain-{key}.exe"
+        if out.exists():
+            return out
+        obj = self.workdir / f"original-domain-{key}.{uuid.uuid4().hex}.o"
+        tmp = out.with_name(f"{out.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            flags = [f for f in self.original.flags if not f.startswith(("-fsanitize", "-O", "-g"))]
+            failure = _run_tool([str(self.toolchain.clang), *flags, "-O1", "-g", *DOMAIN_SANITIZERS, "-c",
+                                 str(source), "-o", str(obj), *QUIET_FLAGS], "domain-compile", cwd=self.original.cwd)
+            if failure is not None:
+                return failure
+            linked = link_test_executable(self.toolchain, self.plan, obj, tmp, sanitizers=DOMAIN_SANITIZERS)
+            if isinstance(linked, Fallback):
+                return linked
+            tmp.replace(out)
+            return out
+        finally:
+            obj.unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- UBSan

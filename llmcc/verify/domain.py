@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -119,3 +120,12 @@ def hooks_c(renames: dict[str, str]) -> str:
             what = name[len("__asan_report_"):]
             out.append(f"void {hook}(uintptr_t p, size_t n) {{ (void)n; llmcc_domain_fault(\"{what}\", p); }}")
     return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class OriginalSource:
+    """The ORIGINAL TU as the user compiles it: what a sanitized copy is built from."""
+
+    path: Path
+    flags: tuple[str, ...] = ()
+    cwd: Path | None = None

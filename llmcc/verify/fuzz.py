@@ -41,8 +41,8 @@ source is undefined the target may do anything), so with ``domain`` (the origina
 with ASan + UBSan, ``llmcc.verify.domain``) the target first calls that copy on exact-size
 copies of the input, from the reference's current global state; an input on which a
 sanitizer detects undefined behaviour is *discarded* before the reference and the
-candidate run. The target counts judged and discarded inputs (printed at exit); fewer
-than ``MIN_JUDGED`` judged inputs is INCONCLUSIVE, never TESTED_EQUAL. With the ASan
+candidate run. The target counts judged and discarded inputs (printed at exit); too few
+judged inputs (``MIN_JUDGED``, ``MIN_JUDGED_ANYWAY``) is INCONCLUSIVE, never TESTED_EQUAL. With the ASan
 runtime in the process, a candidate libc call that ASan flags (``memchr`` past a buffer)
 on an input the original is defined on is a divergence.
 
@@ -84,10 +84,13 @@ CALL_SECONDS = 1             # one call of the reference longer than this: input
 # judge within the budget; not undefined). Long loops over a random 32-bit bound would
 # otherwise eat the whole budget in a handful of inputs.
 DOMAIN_MILLISECONDS = 100
-# Fewer inputs than this judged (in the original's domain, reference returned) in a run
-# that found nothing: too little evidence, INCONCLUSIVE. A few hundred executions per
-# second is the slow end of the fuzz budget; 100 judged inputs is a floor, not a goal.
+# A run that found nothing is INCONCLUSIVE (too little evidence) when fewer than
+# MIN_JUDGED inputs were judged (in the original's domain, reference returned) and most
+# were not (discarded as undefined, or skipped): the domain, not the function's speed,
+# ate the budget. Fewer than MIN_JUDGED_ANYWAY judged is never enough, even for a function
+# so slow that only a few dozen calls fit the budget.
 MIN_JUDGED = 100
+MIN_JUDGED_ANYWAY = 20
 BUILD_TIMEOUT = 120.0
 SHOWN_CHARS = 1500
 _DIVERGENCE = re.compile(rb"LLMCC-FUZZ-DIVERGENCE: (.*)", re.DOTALL)
@@ -179,9 +182,11 @@ def _verdict(result, data: dict) -> Verdict:
         if judged is None:
             return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, "the fuzz target printed no counts",
                            counterexample=result.stderr.decode(errors="replace")[-SHOWN_CHARS:], data=data)
-        if judged < MIN_JUDGED:
+        unjudged = data["discarded"] + data["skipped"]
+        if judged < MIN_JUDGED_ANYWAY or (judged < MIN_JUDGED and judged <= unjudged):
             return Verdict(VerdictKind.INCONCLUSIVE, CHECKER,
-                           f"only {judged} fuzzed inputs judged (minimum {MIN_JUDGED}): the original "
+                           f"only {judged} fuzzed inputs judged (minimum {MIN_JUDGED}, or "
+                           f"{MIN_JUDGED_ANYWAY} when most inputs are judged): the original "
                            f"is undefined on {data['discarded']}, {data['skipped']} skipped (the reference "
                            "crashed or hung, or the sanitized original was too slow)",
                            data=data)

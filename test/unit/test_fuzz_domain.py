@@ -161,3 +161,28 @@ def test_target_without_oracle_has_no_sanitizer_hooks(tmp_path):
     plan = build_test_plan(ctx, "one")
     text = render_target(plan.signature, [])
     assert "__asan" not in text and "LLMCC-FUZZ-COUNTS" in text
+
+
+@pytest.mark.parametrize("judged, discarded, skipped, kind", [
+    (150, 5000, 0, VerdictKind.TESTED_EQUAL),      # enough judged, however many discarded
+    (60, 10, 2, VerdictKind.TESTED_EQUAL),         # a slow function: most inputs judged
+    (60, 400, 0, VerdictKind.INCONCLUSIVE),        # the domain ate the budget
+    (50, 10, 60, VerdictKind.INCONCLUSIVE),        # mostly skipped (too slow / reference crashed)
+    (15, 0, 0, VerdictKind.INCONCLUSIVE),          # never enough
+])
+def test_too_few_judged_inputs_is_inconclusive(judged, discarded, skipped, kind):
+    from types import SimpleNamespace
+    from llmcc.verify.fuzz import _verdict
+    result = SimpleNamespace(returncode=0, killed=None, stdout=b"", stderr=b"")
+    data = {"seconds": 3.0, "judged": judged, "discarded": discarded, "skipped": skipped}
+    verdict = _verdict(result, data)
+    assert verdict.checker == "fuzz" and verdict.kind is kind, verdict
+    if kind is VerdictKind.INCONCLUSIVE:
+        assert f"only {judged} fuzzed inputs judged" in verdict.detail
+
+
+def test_a_target_that_prints_no_counts_is_inconclusive():
+    from types import SimpleNamespace
+    from llmcc.verify.fuzz import _verdict
+    result = SimpleNamespace(returncode=0, killed=None, stdout=b"", stderr=b"Done 100 runs")
+    assert _verdict(result, {"seconds": 1.0}).kind is VerdictKind.INCONCLUSIVE
