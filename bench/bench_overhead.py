@@ -129,14 +129,10 @@ def stop_servers(directory: Path) -> tuple[float, int]:
     A server is started by the build's first llmcc call and detaches from it, so the
     build's rusage does not see its CPU (its own and its workers'): it is added here, or
     the table would flatter the server."""
-    from llmcc.server import stop
-    cpu, calls = 0.0, 0
-    for pidfile in directory.glob("*.pid"):
-        record = stop(str(pidfile)[: -len(".pid")])
-        if record:
-            cpu += record["self"] + record["children"]
-            calls += record.get("calls", 0)
-    return cpu, calls
+    from llmcc.server import stop_all
+    records = stop_all(str(directory))
+    return (sum(r["self"] + r["children"] for r in records),
+            sum(r.get("calls", 0) for r in records))
 
 
 def timed_build(project: Project, tree: Path, env: dict[str, str]) -> tuple[float, float]:

@@ -14,10 +14,11 @@ each client connection (EOF = the client was killed: the worker's process group 
 too; a forwarded signal is passed on) and each worker's pidfd (exit -> status to client).
 
 The server exits after ``LLMCC_SERVER_IDLE`` seconds (default 60) without calls, on
-SIGTERM (``python -m llmcc.server stop``), or when a module it imported changed on disk or
-a client of another install calls (it answers 'R' and the client runs Python instead). On
-exit it leaves ``<socket>.cpu.json``, its own and its workers' CPU time, for benchmarks:
-that CPU is nobody's child in the build, so the build's rusage does not see it.
+SIGTERM (``python -m llmcc.server stop --dir DIR``), or when a module it imported changed
+on disk or a client of another install calls (it answers 'R' and the client runs Python
+instead); it stops listening at once and finishes the calls it has. On exit it leaves
+``<socket>.<pid>.cpu.json``, its own and its workers' CPU time, for benchmarks: that CPU
+is nobody's child in the build, so the build's rusage does not see it.
 """
 from __future__ import annotations
 
@@ -178,8 +179,8 @@ class Job:
 class Server:
     """The event loop. ``serve`` returns when idle, stopped or stale."""
 
-    def __init__(self, path: str, identity: bytes, idle: float):
-        self.path, self.identity, self.idle = path, identity, idle
+    def __init__(self, path: str, identity: bytes, idle: float, lock_fd: int):
+        self.path, self.identity, self.idle, self.lock_fd = path, identity, idle, lock_fd
         self.sel = selectors.DefaultSelector()
         self.jobs: dict[int, Job] = {}   # by pidfd
         self.by_conn: dict[int, Job] = {}
@@ -200,6 +201,9 @@ class Server:
         self.inode = os.stat(self.path).st_ino   # to unlink only our own socket file
         os.chmod(self.path, 0o600)
         ls.listen(128)
+        # Clients stamp the lock file when they start a server and hold back for a few
+        # seconds after (client.c, spawn_server); a server that came up clears the stamp.
+        os.utime(self.lock_fd, (0, 0))
         ls.setblocking(False)
         self.listener = ls
         self.sel.register(ls, selectors.EVENT_READ, "listen")
@@ -228,6 +232,8 @@ class Server:
             pass
         self.sel.unregister(self.listener)
         self.listener.close()
+        os.close(self.lock_fd)   # a new server may take the socket now
+        self.lock_fd = -1
 
     def serve(self) -> None:
         last = time.monotonic()
@@ -343,99 +349,99 @@ def _killpg(pid: int, sig: int) -> None:
         pass
 
 
-def write_cpu(path: str, calls: int) -> None:
+def write_cpu(record_path: str, calls: int) -> None:
     import json
     import resource
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    tmp = f"{path}.cpu.json.{os.getpid()}"
+    tmp = f"{record_path}.tmp"
     with open(tmp, "w") as f:
         json.dump({"self": own.ru_utime + own.ru_stime,
                    "children": kids.ru_utime + kids.ru_stime, "calls": calls}, f)
-    os.replace(tmp, f"{path}.cpu.json")
+    os.replace(tmp, record_path)
 
 
 def serve(path: str, identity: str) -> int:
-    """Run a server on ``path`` unless another holds its lock; 0 either way."""
+    """Run a server on ``path`` unless another holds its lock; 0 either way.
+
+    The lock is held while listening: a draining server (stopped, stale) releases it at
+    once, so a fresh server can take the socket while the old one finishes its calls.
+    ``<path>.<pid>.pid`` exists for the server's whole life; ``<path>.<pid>.cpu.json`` is
+    written just before that file goes."""
     import fcntl
     lock = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + 2.0
-    while True:   # an old server that is draining releases the lock soon
+    while True:   # a server that is about to drain releases the lock soon
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             break
         except BlockingIOError:
             if time.monotonic() >= deadline:
+                os.close(lock)
                 return 0
             time.sleep(0.05)
+    pidfile = f"{path}.{os.getpid()}.pid"
     try:
-        with open(f"{path}.pid", "w") as f:
+        with open(pidfile, "w") as f:
             f.write(str(os.getpid()))
         try:
             idle = float(os.environ.get("LLMCC_SERVER_IDLE") or DEFAULT_IDLE)
         except ValueError:
             idle = DEFAULT_IDLE
-        server = Server(path, identity.encode(), idle)
+        server = Server(path, identity.encode(), idle, lock)
         server.start()
         server.serve()
-        if not server.draining:
-            server.drain()
-        write_cpu(path, server.calls)
+        server.drain()
+        write_cpu(f"{path}.{os.getpid()}.cpu.json", server.calls)
     finally:
         try:
-            os.unlink(f"{path}.pid")
+            os.close(lock)
         except OSError:
             pass
-        os.close(lock)
+        try:
+            os.unlink(pidfile)
+        except OSError:
+            pass
     return 0
 
 
-def stop(path: str, timeout: float = 30.0) -> dict | None:
-    """Ask the server on ``path`` to finish its calls and exit; wait for it. Returns its CPU
-    record (``{"self": s, "children": s}``) or None if no server ran there."""
-    import fcntl
+def stop_all(directory: str, timeout: float = 600.0) -> list[dict]:
+    """Ask every server in ``directory`` (LLMCC_SERVER_DIR) to finish its calls and exit;
+    wait for them. Returns the CPU records of the servers that have exited there so far
+    (``{"self": s, "children": s, "calls": n}``) and removes those records."""
+    import glob
     import json
-    try:
-        with open(f"{path}.pid") as f:
-            pid = int(f.read().strip() or 0)
-    except (OSError, ValueError):
-        pid = 0
-    if pid <= 0:
-        return None
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return None
-    lock = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    pidfiles = glob.glob(os.path.join(glob.escape(directory), "*.pid"))
+    for pidfile in pidfiles:
+        try:
+            with open(pidfile) as f:
+                os.kill(int(f.read().strip()), signal.SIGTERM)
+        except (OSError, ValueError):
+            pass
     deadline = time.monotonic() + timeout
-    try:
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    return None
-                time.sleep(0.02)
-        fcntl.flock(lock, fcntl.LOCK_UN)
-    finally:
-        os.close(lock)
-    try:
-        with open(f"{path}.cpu.json") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
+    while any(os.path.exists(p) for p in pidfiles) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    records = []
+    for path in glob.glob(os.path.join(glob.escape(directory), "*.cpu.json")):
+        try:
+            with open(path) as f:
+                records.append(json.load(f))
+            os.unlink(path)
+        except (OSError, ValueError):
+            pass
+    return records
 
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
     p = argparse.ArgumentParser(prog="python -m llmcc.server")
     p.add_argument("command", nargs="?", default="serve", choices=("serve", "stop"))
-    p.add_argument("--socket", required=True)
+    p.add_argument("--socket", help="serve: the socket path")
+    p.add_argument("--dir", help="stop: the server directory (LLMCC_SERVER_DIR)")
     p.add_argument("--identity", default="dev")
     a = p.parse_args(argv)
     if a.command == "stop":
-        print(stop(a.socket))
+        print(stop_all(a.dir or os.path.dirname(a.socket)))
         return 0
     return serve(a.socket, a.identity)
 

@@ -55,10 +55,10 @@ class Env(dict):
         return f"{self['LLMCC_SERVER_DIR']}/s-{fnv1a(PYTHON + chr(10) + 'pytest'):016x}"
 
     def server_pid(self) -> int | None:
-        try:
-            return int(Path(self.socket + ".pid").read_text())
-        except (OSError, ValueError):
-            return None
+        """The pid of the server listening on the socket (a draining one has let go)."""
+        for pidfile in Path(self["LLMCC_SERVER_DIR"]).glob("*.pid"):
+            return int(pidfile.read_text())
+        return None
 
     def wait_for_server(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
@@ -75,9 +75,9 @@ class Env(dict):
             time.sleep(0.05)
         raise AssertionError("the server did not come up")
 
-    def stop(self) -> dict | None:
-        from llmcc.server import stop
-        return stop(self.socket)
+    def stop(self) -> list[dict]:
+        from llmcc.server import stop_all
+        return stop_all(self["LLMCC_SERVER_DIR"], timeout=60)
 
 
 @pytest.fixture
@@ -103,9 +103,9 @@ def python_entry(args, cwd, env, **kw):
 
 
 def calls(env: Env) -> int:
-    record = env.stop()
-    assert record is not None, "no server answered"
-    return record["calls"]
+    records = env.stop()
+    assert records, "no server answered"
+    return sum(r["calls"] for r in records)
 
 
 def test_first_call_falls_back_and_starts_a_server(client, env, tmp_path):
@@ -223,7 +223,7 @@ def test_server_of_another_install_is_told_to_go(client, env, tmp_path):
     got = run([str(client), "-c", "a.c", "-o", "a.o"], tmp_path, env)
     assert got.returncode == 0 and (tmp_path / "a.o").exists()   # ran in Python instead
     assert old.wait(timeout=30) == 0                               # and the old server left
-    assert json.loads(Path(env.socket + ".cpu.json").read_text())["calls"] == 0
+    assert [r["calls"] for r in env.stop()] == [0]
 
 
 def test_server_dying_mid_call_falls_back_to_python(client, warm, tmp_path):
@@ -290,3 +290,29 @@ def test_python_m_llmcc_is_the_python_entry(env, tmp_path):
     assert (tmp_path / "a.o").read_bytes() == (tmp_path / "ref.o").read_bytes()
     assert run([PYTHON, "-m", "llmcc", "stats"], tmp_path, env).returncode == 0
     assert not Path(env.socket).exists()
+
+
+def test_a_draining_server_lets_a_new_one_take_over(client, warm, tmp_path):
+    """A stopped or stale server finishes its long calls, but new calls must not wait for
+    them (nor all run in Python meanwhile): a fresh server takes the socket at once."""
+    pidfile = tmp_path / "pid"
+    (tmp_path / "hang-cc").write_text(FAKE_CC.format(action=f"echo $$ > {pidfile}; exec sleep 300"))
+    (tmp_path / "hang-cc").chmod(0o755)
+    hanging = subprocess.Popen([str(client), "./hang-cc", "x.o"], cwd=tmp_path, env=warm)
+    deadline = time.monotonic() + 20
+    while not pidfile.exists() or not pidfile.read_text().strip():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.kill(warm.server_pid(), signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    while Path(warm.socket).exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    (tmp_path / "a.c").write_text(SRC)
+    assert run([str(client), "-c", "a.c", "-o", "a.o"], tmp_path, warm).returncode == 0
+    warm.wait_for_server()
+    assert run([str(client), "-c", "a.c", "-o", "b.o"], tmp_path, warm).returncode == 0
+    assert len(list(Path(warm["LLMCC_SERVER_DIR"]).glob("*.pid"))) == 2   # old one still busy
+    hanging.send_signal(signal.SIGTERM)
+    assert hanging.wait(timeout=30) == -signal.SIGTERM
+    assert calls(warm) == 2   # the hanging call in the old server, b.o in the new one
