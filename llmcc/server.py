@@ -30,7 +30,7 @@ import struct
 import sys
 import time
 
-PROTOCOL = b"LLMCC/1"
+PROTOCOL = b"LLMCC/2"
 DEFAULT_IDLE = 60.0
 KILL_GRACE = 5.0   # seconds between SIGTERM and SIGKILL for a worker whose client is gone
 
@@ -72,11 +72,12 @@ def stale(stamps: dict[str, int]) -> bool:
 
 
 class Request:
-    """One client call as received: argv, environment, umask and the passed fds."""
+    """One client call as received: argv, environment, umask, process group, passed fds."""
 
-    def __init__(self, identity: bytes, umask: int, argv: list[bytes], env: list[bytes],
-                 fds: list[int]):
-        self.identity, self.umask, self.argv, self.env, self.fds = identity, umask, argv, env, fds
+    def __init__(self, identity: bytes, umask: int, pgrp: int, argv: list[bytes],
+                 env: list[bytes], fds: list[int]):
+        self.identity, self.umask, self.pgrp = identity, umask, pgrp
+        self.argv, self.env, self.fds = argv, env, fds
 
 
 def read_request(conn: socket.socket) -> Request:
@@ -101,13 +102,13 @@ def read_request(conn: socket.socket) -> Request:
         fields = bytes(body).split(b"\0")
         if fields[0] != PROTOCOL:
             raise ValueError("protocol")
-        identity, umask, argc = fields[1], int(fields[2], 8), int(fields[3])
-        argv = fields[4:4 + argc]
-        envc = int(fields[4 + argc])
-        env = fields[5 + argc:5 + argc + envc]
+        identity, umask, pgrp, argc = fields[1], int(fields[2], 8), int(fields[3]), int(fields[4])
+        argv = fields[5:5 + argc]
+        envc = int(fields[5 + argc])
+        env = fields[6 + argc:6 + argc + envc]
         if len(argv) != argc or len(env) != envc or argc < 1:
             raise ValueError("counts")
-        return Request(identity, umask, argv, env, fds)
+        return Request(identity, umask, pgrp, argv, env, fds)
     except BaseException:
         for fd in fds:
             os.close(fd)
@@ -133,6 +134,10 @@ def run_worker(req: Request, libc) -> None:
             name, sep, value = entry.partition(b"=")
             if sep and name:
                 os.environb[name] = value
+        if not os.environb.get(b"LLMCC_BUILD_ID"):
+            # The build a compile belongs to is its caller's process group (session.py);
+            # the worker has a group of its own, so it is named here.
+            os.environb[b"LLMCC_BUILD_ID"] = f"pgrp-{req.pgrp}".encode()
         sys.argv = [os.fsdecode(a) for a in req.argv]
         _fresh_std_streams()
         from llmcc.cli import main

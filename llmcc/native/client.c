@@ -40,7 +40,7 @@
 #define LLMCC_CLIENT_ID "dev"
 #endif
 
-#define PROTOCOL "LLMCC/1"
+#define PROTOCOL "LLMCC/2"
 
 extern char **environ;
 
@@ -148,8 +148,8 @@ static void spawn_server(const char *sock) {
     waitpid(pid, NULL, 0);
 }
 
-/* Request: u32 length, then NUL-separated fields: protocol, identity, umask, argc, argv...,
- * envc, env...  fds 0, 1, 2 and the working directory travel with the first byte. */
+/* Request: u32 length, then NUL-separated fields: protocol, identity, umask, process
+ * group (the build a compile belongs to, llmcc/session.py), argc, argv..., envc, env...  fds 0, 1, 2 and the working directory travel with the first byte. */
 static char *build_request(size_t *len) {
     size_t envc = 0, size = 64 + sizeof(PROTOCOL) + sizeof(LLMCC_CLIENT_ID);
     for (int i = 0; i < g_argc; i++) size += strlen(g_argv[i]) + 1;
@@ -159,8 +159,8 @@ static char *build_request(size_t *len) {
     char *p = buf + 4;
     mode_t mask = umask(0);
     umask(mask);
-    p += sprintf(p, "%s%c%s%c%o%c%d%c", PROTOCOL, 0, LLMCC_CLIENT_ID, 0, (unsigned)mask, 0,
-                 g_argc, 0);
+    p += sprintf(p, "%s%c%s%c%o%c%d%c%d%c", PROTOCOL, 0, LLMCC_CLIENT_ID, 0, (unsigned)mask, 0,
+                 (int)getpgrp(), 0, g_argc, 0);
     for (int i = 0; i < g_argc; i++) p = stpcpy(p, g_argv[i]) + 1;
     p += sprintf(p, "%zu%c", envc, 0);
     for (char **e = environ; *e; e++) p = stpcpy(p, *e) + 1;

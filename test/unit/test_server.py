@@ -316,3 +316,17 @@ def test_a_draining_server_lets_a_new_one_take_over(client, warm, tmp_path):
     hanging.send_signal(signal.SIGTERM)
     assert hanging.wait(timeout=30) == -signal.SIGTERM
     assert calls(warm) == 2   # the hanging call in the old server, b.o in the new one
+
+
+def test_the_build_is_the_callers_process_group(client, warm, tmp_path):
+    """The build-wide budget groups compiles by their process group (llmcc/session.py); a
+    worker has a group of its own, so it must be told the caller's."""
+    (tmp_path / "env-cc").write_text(FAKE_CC.format(action='echo "id=$LLMCC_BUILD_ID"'))
+    (tmp_path / "env-cc").chmod(0o755)
+    proc = subprocess.Popen([str(client), "./env-cc", "x.o"], cwd=tmp_path, env=warm,
+                            stdout=subprocess.PIPE, start_new_session=True)
+    out, _ = proc.communicate(timeout=60)
+    assert out == f"id=pgrp-{proc.pid}\n".encode()   # a new session: its group is its pid
+    given = run([str(client), "./env-cc", "x.o"], tmp_path, dict(warm, LLMCC_BUILD_ID="mine"))
+    assert given.stdout == b"id=mine\n"
+    assert calls(warm) == 2
