@@ -330,3 +330,17 @@ def test_the_build_is_the_callers_process_group(client, warm, tmp_path):
     given = run([str(client), "./env-cc", "x.o"], tmp_path, dict(warm, LLMCC_BUILD_ID="mine"))
     assert given.stdout == b"id=mine\n"
     assert calls(warm) == 2
+
+
+def test_warm_imports_start_no_thread_and_no_heavy_library():
+    """The server forks a worker per call: a thread or a native library's state (z3,
+    llvmlite, openai's HTTP pools) in the forking process would be copied half-way."""
+    probe = ("import sys, threading\n"
+             "from llmcc.server import warm_imports\n"
+             "warm_imports()\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('z3', 'llvmlite', 'openai', 'httpx', 'scipy', 'numpy', 'capstone', 'elftools'))\n"
+             "print(threading.active_count(), heavy, 'llmcc.driver.compile' in sys.modules)\n")
+    got = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert got.returncode == 0, got.stderr
+    assert got.stdout.split(None, 1) == ["1", "[] True\n"]
