@@ -1101,11 +1101,13 @@ def _generated_struct_ptr(i: int, p: StructPtrParam, inits: list, body: list[str
             value = inits[k] if inits[k] is not None else f"({_c_type(f.type)})llmcc_n"
             body.append(f"  a{i}->f{k} = {value};")
         elif f.kind == "array" and inits[k] is not None:
-            # A rare call's pattern: all zero (-1), one non-zero element (its index), or
-            # generated (-2).
-            body.append(f"  {{ long hot = {inits[k]};")
-            body.append(f"    for (size_t k = 0; k < {f.count}; k++) a{i}->f{k}[k] = hot == -2 ? {_random_expr(f.type)} : 0;")
-            body.append(f"    if (hot >= 0) a{i}->f{k}[hot] = {_nonzero_expr(f.type)}; }}")
+            # A rare call's pattern (``inputs.ARRAY_ZERO``...): generated (-2), all zero
+            # (-1), only element e non-zero (e), e over a sparse background (-3 - e).
+            body.append(f"  {{ long hot = {inits[k]}; int gen = hot == -2, sparse = hot <= -3;")
+            body.append("    if (sparse) hot = -3 - hot;")
+            body.append(f"    for (size_t k = 0; k < {f.count}; k++) a{i}->f{k}[k] = gen ? {_random_expr(f.type)}"
+                        f" : sparse && llmcc_next() % 64 == 0 ? {_nonzero_expr(f.type)} : 0;")
+            body.append(f"    if (hot >= 0) a{i}->f{k}[hot] = {_one_bit_expr(f.type, 'hot')}; }}")
         elif f.kind == "array":
             body.append(f"  for (size_t k = 0; k < {f.count}; k++) a{i}->f{k}[k] = {_random_expr(f.type)};")
         elif f.kind == "pointer":
@@ -1261,7 +1263,7 @@ def _render_rare(sig: FunctionSignature, inp: FunctionInput) -> str:
             fields = []
             for j, f in enumerate(p.fields):
                 if f.kind == "array":
-                    # -2: generated contents; -1: all zero; e >= 0: only element e non-zero.
+                    # -2: generated contents, else an ``inputs.ARRAY_ZERO``... pattern.
                     patterns = [c.scalars[i][j] if c.scalars[i] and c.scalars[i][j] is not None else -2
                                 for c in calls]
                     if any(x != -2 for x in patterns):
@@ -1290,6 +1292,15 @@ def _render_rare(sig: FunctionSignature, inp: FunctionInput) -> str:
     out.append(f"static void rare{k}_call(size_t c) {{\n" + "\n".join(body) + "\n}")
     out.append(f"static void run_rare_{k}(void) {{ llmcc_run_calls(rare{k}_call, {count}); }}\n")
     return "\n".join(out)
+
+
+def _one_bit_expr(t: ScalarType, index: str) -> str:
+    """A non-zero value of ``t`` with one bit set, at a position that moves with ``index``."""
+    if t.is_bool:
+        return "(_Bool)1"
+    if t.is_float:
+        return f"({t.name})(1 << ({index} % 16))"
+    return f"({t.name})(1ULL << ({index} % {t.bits}))"
 
 
 def _nonzero_expr(t: ScalarType) -> str:

@@ -725,7 +725,7 @@ class RareCall:
             if i < len(params) and isinstance(params[i], StructPtrParam):
                 parts += [f"{name}->{f.name}={_short(x if x is not None else self.size)}"
                           for f, x in zip(params[i].fields, value or ()) if f.kind == "scalar"]
-                parts += [f"{name}->{f.name}" + (" all zero" if x == ARRAY_ZERO else f" only [{x}] non-zero")
+                parts += [f"{name}->{f.name} {array_pattern_text(x)}"
                           for f, x in zip(params[i].fields, value or ()) if f.kind == "array" and x is not None]
             elif value is not None:
                 parts.append(f"{name}={_short(value)}")
@@ -810,25 +810,40 @@ def rare_calls(params: tuple[ParamSpec, ...], *, constants=(), seed: int = 0,
     return calls[:MAX_RARE_CALLS]
 
 
-# Array fields of a pointed-to struct get one call with the array all zero and one per
-# element with only that element non-zero (a wrong rewrite that skips one entry of a
-# frequency table, or tests the wrong one, differs there), up to this many in all.
-MAX_ONE_HOT_CALLS = 2048
-ARRAY_GENERATED, ARRAY_ZERO = None, -1     # a rare call's array-field entry (else: the one non-zero index)
+# Array fields of a pointed-to struct get one call with the array all zero, one per element
+# with only that element non-zero (a wrong rewrite that skips one entry of a frequency
+# table, or tests the wrong one, differs there; the element's value is 1 << (index % bits),
+# so a test of one byte of a wider entry misses some), and one per element set over a
+# sparse background (about one entry in 64 non-zero: an entry whose effect shows only next
+# to others, such as a byte class that is neither text nor binary), up to this many in all.
+MAX_ONE_HOT_CALLS = 3072
+# A rare call's array-field entry: None = generated contents, ARRAY_ZERO = all zero,
+# e >= 0 = only element e non-zero, ARRAY_SPARSE - e = element e over a sparse background.
+ARRAY_GENERATED, ARRAY_ZERO, ARRAY_SPARSE = None, -1, -3
+
+
+def array_pattern_text(pattern: int) -> str:
+    if pattern == ARRAY_ZERO:
+        return "all zero"
+    if pattern <= ARRAY_SPARSE:
+        return f"[{ARRAY_SPARSE - pattern}] non-zero over a sparse background"
+    return f"only [{pattern}] non-zero"
 
 
 def one_hot_slots(params: tuple[ParamSpec, ...]) -> list[tuple[int, int, int, str]]:
-    """(parameter, field, pattern, why) of the one-hot calls (pattern ``ARRAY_ZERO`` or an index)."""
-    slots = []
+    """(parameter, field, pattern, why) of the one-hot calls (see ``ARRAY_ZERO``)."""
+    zero, sparse = [], []
     for i, p in enumerate(params):
         if not isinstance(p, StructPtrParam):
             continue
         for k, f in enumerate(p.fields):
             if f.kind != "array":
                 continue
-            slots.append((i, k, ARRAY_ZERO, f"{p.name}->{f.name}: all zero"))
-            slots += [(i, k, e, f"{p.name}->{f.name}: only [{e}] non-zero") for e in range(f.count)]
-    return slots[:MAX_ONE_HOT_CALLS]
+            zero.append((i, k, ARRAY_ZERO, f"{p.name}->{f.name}: all zero"))
+            zero += [(i, k, e, f"{p.name}->{f.name}: {array_pattern_text(e)}") for e in range(f.count)]
+            sparse += [(i, k, ARRAY_SPARSE - e, f"{p.name}->{f.name}: {array_pattern_text(ARRAY_SPARSE - e)}")
+                       for e in range(f.count)]
+    return (zero + sparse)[:MAX_ONE_HOT_CALLS]
 
 
 def _with_array_pattern(base: tuple, i: int, field_k: int, pattern: int) -> tuple:

@@ -11,6 +11,8 @@ import random
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from llmcc.outcome import Fallback
 from llmcc.verify import inputs as gen
 from llmcc.verify.evaluate import build_test_plan
@@ -63,13 +65,21 @@ def test_known_good_detect_data_type_rewrite_is_tested_equal(tmp_path):
     assert verdict.data["rare_calls_compared"] > 1146      # one call per entry of the table
 
 
-def test_rewrite_that_forgets_one_allow_listed_byte_is_caught(tmp_path):
+@pytest.mark.parametrize("what, old, new, caught_by", [
+    # Freq of byte 13 is unsigned short 26 of the table: the call that sets it alone.
+    ("forgets allow-listed byte 13", "| (1UL << 13)", "", "only [26] non-zero"),
+    # Byte 7 is neither text nor binary: only a text byte next to it shows the change.
+    ("block-lists byte 7", "0xf3ffc07fUL", "0xf3ffc0ffUL", "[14] non-zero over a sparse background"),
+    # ORs only the low byte of each frequency: a frequency of 256 is missed.
+    ("tests one byte of a frequency", "any |= s->dyn_ltree[n].Freq;",
+     "any |= (unsigned char)s->dyn_ltree[n].Freq;", "non-zero"),
+])
+def test_wrong_detect_data_type_rewrites_are_caught(tmp_path, what, old, new, caught_by):
     ctx, plan = corpus_plan(tmp_path, "zlib_detect_data_type", "detect_data_type")
-    wrong = known_good("zlib_detect_data_type").replace("| (1UL << 13)", "")
+    wrong = known_good("zlib_detect_data_type").replace(old, new)
     assert wrong != known_good("zlib_detect_data_type")
-    counterexample = assert_caught(check(ctx, plan, wrong, "no13"))
-    # Freq of byte 13 is unsigned short 26 of the table: the one-hot call that sets it alone.
-    assert "s->dyn_ltree only [26] non-zero" in counterexample, counterexample
+    counterexample = assert_caught(check(ctx, plan, wrong, "wrong"))
+    assert "s->dyn_ltree" in counterexample and caught_by in counterexample, (what, counterexample)
 
 
 def test_nested_aggregates_keep_every_offset(tmp_path):
@@ -219,5 +229,6 @@ def test_array_fill_patterns_and_one_hot_slots():
     assert list(table) == sorted(table) and len(set(table)) < 300
     p = StructPtrParam("s", "t", (gen.FieldSpec("h", "array", u16, 5),))
     slots = gen.one_hot_slots((p,))
-    assert [e for _, _, e, _ in slots] == [gen.ARRAY_ZERO, 0, 1, 2, 3, 4]
+    assert [e for _, _, e, _ in slots] == [gen.ARRAY_ZERO, 0, 1, 2, 3, 4, -3, -4, -5, -6, -7]
+    assert gen.array_pattern_text(-5) == "[2] non-zero over a sparse background"
     assert isinstance(BufferValue(items=table), BufferValue)
