@@ -200,6 +200,58 @@ class StructPtrParam:
 # Elements of the buffer a pointer field without a length field points to (at least).
 STRUCT_BUFFER_ELEMENTS = 64
 
+
+def _field_size_align(f: FieldSpec) -> tuple[int, int]:
+    if f.kind == "scalar":
+        return f.type.size, f.type.size
+    if f.kind == "array":
+        return f.type.size * f.count, f.type.size
+    return 8, 8                                  # a pointer (x86-64)
+
+
+def struct_layout(p: StructPtrParam) -> tuple[int, tuple[int, ...]]:
+    """(sizeof, field offsets) of the struct ``p`` points to, as C lays it out on x86-64
+    (each field at its alignment, the size rounded up to the largest): the same layout the
+    harness declares (``harness._field_c_decl``), hence the original's."""
+    offset, align, offsets = 0, 1, []
+    for f in p.fields:
+        size, a = _field_size_align(f)
+        offset = (offset + a - 1) // a * a
+        offsets.append(offset)
+        offset += size
+        align = max(align, a)
+    return (offset + align - 1) // align * align, tuple(offsets)
+
+
+def pointer_free(p: StructPtrParam) -> bool:
+    """Every field is a scalar or an array of scalars (so the object is just its bytes)."""
+    return all(f.kind in ("scalar", "array") for f in p.fields)
+
+
+def as_byte_buffer(p: StructPtrParam) -> BufferParam:
+    """A pointer-free struct pointer seen as a fixed buffer of its bytes (``void *`` of
+    ``sizeof`` bytes): for a driver that only knows buffers (the fuzz target)."""
+    if not pointer_free(p):
+        raise ValueError(f"struct {p.tag} holds pointers")
+    return BufferParam(p.name, SCALAR_TYPES["unsigned char"], const=p.const,
+                       fixed_length=struct_layout(p)[0], is_void=True, extent_from="declared")
+
+
+def struct_bytes(p: StructPtrParam, value: tuple) -> bytes:
+    """The bytes of a pointer-free struct holding the correctness ``value`` (one entry per
+    field: a number, or a tuple for an array), padding zero."""
+    size, offsets = struct_layout(p)
+    out = bytearray(size)
+    for f, at, v in zip(p.fields, offsets, value):
+        items = v if f.kind == "array" else (v,)
+        for k, x in enumerate(items):
+            if f.type.is_float:
+                data = struct.pack("<f" if f.type.size == 4 else "<d", float(x))
+            else:
+                data = (int(x) & ((1 << f.type.bits) - 1)).to_bytes(f.type.size, "little")
+            out[at + k * f.type.size: at + (k + 1) * f.type.size] = data
+    return bytes(out)
+
 ParamSpec = Union[ScalarParam, LengthParam, BufferParam, StringParam, StructParam, StructPtrParam]
 
 

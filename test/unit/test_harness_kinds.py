@@ -232,3 +232,30 @@ def test_array_fill_patterns_and_one_hot_slots():
     assert [e for _, _, e, _ in slots] == [gen.ARRAY_ZERO, 0, 1, 2, 3, 4, -3, -4, -5, -6, -7]
     assert gen.array_pattern_text(-5) == "[2] non-zero over a sparse background"
     assert isinstance(BufferValue(items=table), BufferValue)
+
+
+def test_struct_layout_and_bytes_match_the_compiler(tmp_path):
+    # The byte view a buffer-only driver (the fuzz target) can use for a pointer-free struct.
+    source = tmp_path / "lay.c"
+    source.write_text(
+        "struct pair { short a; int b; };\n"
+        "struct s { char c; struct pair in[3]; union { float f; unsigned u; } un; long tail; double d; };\n"
+        "long get(struct s *p) { return p->tail; }\n")
+    spec = synthesize_harness(_toolchain(), source, [], "get")
+    (p,) = spec.signature.params
+    size, offsets = gen.struct_layout(p)
+    check_c = tmp_path / "check.c"
+    check_c.write_text(source.read_text() + "#include <stddef.h>\n"
+                       f"_Static_assert(sizeof(struct s) == {size}, \"size\");\n"
+                       f"_Static_assert(offsetof(struct s, in) == {offsets[1]}, \"in\");\n"
+                       f"_Static_assert(offsetof(struct s, un) == {offsets[2]}, \"un\");\n"
+                       f"_Static_assert(offsetof(struct s, tail) == {offsets[3]}, \"tail\");\n"
+                       f"_Static_assert(offsetof(struct s, d) == {offsets[4]}, \"d\");\n")
+    subprocess.run(["clang-22", "-fsyntax-only", str(check_c)], check=True)
+    assert gen.pointer_free(p)
+    view = gen.as_byte_buffer(p)
+    assert view.fixed_length == size and view.is_void
+    value = spec.correctness[2].values[0]
+    data = gen.struct_bytes(p, value)
+    assert len(data) == size
+    assert int.from_bytes(data[offsets[3]:offsets[3] + 8], "little", signed=True) == value[3]
