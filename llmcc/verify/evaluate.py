@@ -611,7 +611,7 @@ def _confirm(ctx: TUContext, plans: dict[str, TestPlan], candidate_obj: Path, ve
         if comparison.accepted and not comparison.deterministic:
             comparison = _at_second_placement(ctx, plan, candidate_obj, comparison, workdir, allow)
         comparisons[function] = comparison
-    speedups = [c.speedup for c in comparisons.values()]
+    speedups = [_gate_speedup(c) for c in comparisons.values()]
     speedup = math.exp(sum(math.log(max(x, 1e-9)) for x in speedups) / len(speedups))
     no_loss = all(x >= 1 - margin for x in speedups)
     accepted = no_loss and any(c.accepted for c in comparisons.values())
@@ -638,8 +638,8 @@ PLACEMENT_SHIFT_BYTES = 32
 def _at_second_placement(ctx: TUContext, plan: TestPlan, candidate_obj: Path, first, workdir: Path,
                          allow: bool):
     """``first`` (an accepted comparison), still accepted only if the candidate is also
-    faster with both objects moved by ``PLACEMENT_SHIFT_BYTES``; the smaller speedup is
-    kept. When the moved objects cannot be made, ``first`` stands (placement is a question
+    faster with both objects moved by ``PLACEMENT_SHIFT_BYTES`` (its speedup there goes to
+    ``shifted_speedup``; the gate counts the smaller of the two). When the moved objects cannot be made, ``first`` stands (placement is a question
     of how much faster, never of correctness; ``shifted_speedup`` stays None)."""
     shifted = [_shifted_object(ctx, obj, workdir) for obj in (ctx.baseline_object, candidate_obj)]
     failed = next((o for o in shifted if isinstance(o, Fallback)), None)
@@ -647,13 +647,19 @@ def _at_second_placement(ctx: TUContext, plan: TestPlan, candidate_obj: Path, fi
     if isinstance(second, Fallback):
         log.warning("not re-timed at a second code placement: %s", second)
         return first
-    kept = first if first.speedup <= second.speedup else second
-    kept.shifted_speedup = second.speedup
+    first.shifted_speedup = second.speedup
     if not second.accepted:
-        kept.accepted = False
-        kept.notes.append(f"not faster with the code moved {PLACEMENT_SHIFT_BYTES} bytes: "
-                          f"{second.speedup:.3f}x ({second.why_not()}); {first.speedup:.3f}x before")
-    return kept
+        first.accepted = False
+        first.notes.append(f"not faster with the code moved {PLACEMENT_SHIFT_BYTES} bytes: "
+                           f"{second.speedup:.3f}x ({second.why_not()}); {first.speedup:.3f}x before")
+    return first
+
+
+def _gate_speedup(comparison) -> float:
+    """The smaller of the speedups at the two code placements (only one if not re-timed)."""
+    if comparison.shifted_speedup is None:
+        return comparison.speedup
+    return min(comparison.speedup, comparison.shifted_speedup)
 
 
 def _shifted_object(ctx: TUContext, obj: Path, workdir: Path) -> Path | Fallback:

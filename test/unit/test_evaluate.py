@@ -285,6 +285,8 @@ def test_emission_gate_refuses_a_speedup_that_vanishes_when_the_code_moves(pop, 
     assert measured == [False, True]
     assert gated.correct and not gated.accepted, gated.reason
     assert gated.speedup == pytest.approx(1.0) and gated.comparison.shifted_speedup == pytest.approx(1.0)
+    assert gated.comparison.speedup == pytest.approx(2.0)          # both placements are reported
+    assert "(pop 2.000x, 1.000x with the code moved 32 bytes)" in gated.reason
     assert "not faster with the code moved 32 bytes" in gated.comparison.why_not()
     # A speedup that holds at both placements passes.
     monkeypatch.setattr(evaluate, "_measure", lambda *a: decide([1.0, 1.01, 0.99, 1.02, 0.98],
