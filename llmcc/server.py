@@ -43,6 +43,13 @@ def warm_imports() -> None:
     import llmcc.driver.lookup  # noqa: F401
     import llmcc.driver.compile  # noqa: F401
     import llmcc.cache  # noqa: F401
+    import llmcc.driver.cache_key  # noqa: F401
+    import llmcc.driver.optimize  # noqa: F401
+    import llmcc.llm.breaker  # noqa: F401  (llm mode asks it before each baseline)
+    import llmcc.report  # noqa: F401
+    import llmcc.session  # noqa: F401
+    import llmcc.tmpsweep  # noqa: F401
+    import contextlib, fcntl, json, shutil, signal, subprocess, traceback, warnings  # noqa: E401,F401
     import llmcc.commands  # noqa: F401  (llmcc stats / report through the client)
 
 

@@ -79,7 +79,7 @@ def _tu_id(inv: Invocation) -> str:
 
 def _score_only(tc, settings, inv, cwd, work, hot, deadline, features, profile, report) -> str | Fallback:
     """mode=score: rank with remarks and report; nothing is tuned (no budget needed)."""
-    ctx = make_context(tc, settings, inv, cwd, work, hot, deadline)
+    ctx = make_context(tc, settings, inv, cwd, work, hot, deadline, report=report)
     if isinstance(ctx, Fallback):
         return ctx
     ctx.hot_functions = rescore_with_remarks(ctx, features, profile, report)
@@ -89,8 +89,11 @@ def _score_only(tc, settings, inv, cwd, work, hot, deadline, features, profile, 
 
 def _optimize_admitted(tc, settings, inv, cwd, work, hot, features, profile, report: dict,
                        mode: str, deadline: float) -> str | Fallback:
-    """Context, remarks, then the optimizer for ``mode``; emits an accepted candidate."""
-    ctx = make_context(tc, settings, inv, cwd, work, hot, deadline)
+    """Context, remarks, then the optimizer for ``mode``; emits an accepted candidate.
+    The optimizers write their sections (pipeline rounds, agent traces, usage) into the
+    TU's one report through ``ctx.report``; what was decided is written here from the
+    candidate / NoWin / Fallback they return."""
+    ctx = make_context(tc, settings, inv, cwd, work, hot, deadline, report=report)
     if isinstance(ctx, Fallback):
         return ctx
     # Remarks cost an extra optimizer run, so only TUs that passed the cheap feature
@@ -100,14 +103,11 @@ def _optimize_admitted(tc, settings, inv, cwd, work, hot, features, profile, rep
     _report_hot(report, ctx.hot_functions)
     if not ctx.hot_functions:
         return "scored"
-    try:
-        if mode == "llm":
-            candidate = _run_agents(ctx)
-        else:
-            from ..pipeline.tune import tune
-            candidate = tune(ctx, policy="greedy", deadline=deadline)
-    finally:
-        report.update({k: v for k, v in ctx.report.items() if k not in report})
+    if mode == "llm":
+        candidate = _run_agents(ctx)
+    else:
+        from ..pipeline.tune import tune
+        candidate = tune(ctx, policy="greedy", deadline=deadline)
     if isinstance(candidate, Fallback):
         return candidate
     if isinstance(candidate, NoWin) or candidate is None:
@@ -183,9 +183,10 @@ def _optimized_ir(tc, settings, inv, cwd, work) -> Path | Fallback:
 
 
 def make_context(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, work: Path,
-                 hot: list[HotFunction], deadline: float) -> TUContext | Fallback:
+                 hot: list[HotFunction], deadline: float, *, report: dict | None = None) -> TUContext | Fallback:
     """The optimizers' view of the TU; the unoptimized IR comes from the frontend
-    component run under the user's cwd and source name (so __FILE__ / debug info match)."""
+    component run under the user's cwd and source name (so __FILE__ / debug info match).
+    ``report``: the TU's report dict, shared as ``ctx.report`` (a fresh one if None)."""
     opt_dir = work / "opt"
     opt_dir.mkdir(exist_ok=True)
     from ..tu import TUContext, compile_service
@@ -197,7 +198,7 @@ def make_context(tc: Toolchain, settings: Settings, inv: Invocation, cwd: Path, 
                      toolchain=tc, settings=settings, workdir=opt_dir,
                      baseline_object=_keep_copy(cwd / inv.output, opt_dir / "baseline.o"),
                      unoptimized_ir=fe.output, hot_functions=hot, has_main=has_main,
-                     deadline=deadline)
+                     deadline=deadline, report={} if report is None else report)
 
 
 def _keep_copy(src: Path, dest: Path) -> Path:
