@@ -6,7 +6,8 @@ compiles share a *build session* through the cache directory: a small JSON state
 (``<cache>/session.json``) read and written under an flock (``session.lock``).
 
 Which build a compile belongs to: ``$LLMCC_BUILD_ID`` if set, else the process group
-(make, ninja and a CI script's shell put all their compiles in one), and a session idle
+(make, ninja and a CI script's shell put all their compiles in one; a compile-server worker
+is told its caller's group as LLMCC_BUILD_ID, llmcc/server.py), and a session idle
 for longer than ``budget.idle_reset`` seconds is over (a process group id may come back).
 
 The rule, greedy and online (a compile cannot wait for TUs the build has not reached):
