@@ -517,7 +517,7 @@ def run_differential(plan: "TestPlan", reference: Path, candidate: Path, *, tool
                 or is_linked_executable(reference) or is_linked_executable(candidate):
             return verdict
         return _rare_check(plan, reference, candidate, verdict, toolchain=toolchain, workdir=workdir,
-                           limits=limits, allow_unsandboxed=allow_unsandboxed)
+                           limits=limits, allow_unsandboxed=allow_unsandboxed, domain=domain)
     except SandboxUnavailable as e:
         return Verdict(VerdictKind.INCONCLUSIVE, checker, f"no sandbox to run tests in: {e}")
     finally:
@@ -599,7 +599,7 @@ def _has_rare_inputs(plan: "TestPlan") -> bool:
 
 def _rare_check(plan: "TestPlan", reference: Path, candidate: Path, verdict: Verdict, *,
                 toolchain: Toolchain, workdir: Path, limits: "Limits | None",
-                allow_unsandboxed: bool) -> Verdict:
+                allow_unsandboxed: bool, domain: "OriginalDomain | None" = None) -> Verdict:
     """Compare on the rare-path inputs (``inputs.rare_calls``): the plan's (boundaries and
     the reference's constants, built once) and, if the candidate's code holds integer
     constants the reference's does not, a supplement aimed at those (a new magic number in
@@ -639,7 +639,7 @@ def _rare_check(plan: "TestPlan", reference: Path, candidate: Path, verdict: Ver
             return Verdict(VerdictKind.INVALID, checker, "candidate does not link with the rare-input harness",
                            counterexample=cand_exe.detail[-SHOWN_OUTPUT_CHARS:], data=data)
         try:
-            different = _compare_rare(plan, ref_exe, cand_exe, rare_inputs, label, data, failed,
+            different = _compare_rare(plan, ref_exe, cand_exe, rare_inputs, label, data, failed, domain, harness_c,
                                       workdir=workdir, limits=limits, allow_unsandboxed=allow_unsandboxed)
         finally:
             Path(cand_exe).unlink(missing_ok=True)
@@ -656,11 +656,14 @@ def _rare_check(plan: "TestPlan", reference: Path, candidate: Path, verdict: Ver
 
 
 def _compare_rare(plan: "TestPlan", ref_exe: Path, cand_exe: Path, rare_inputs: list, label: str,
-                  data: dict, failed: list[str], *, workdir: Path, limits: "Limits | None",
+                  data: dict, failed: list[str], domain: "OriginalDomain | None" = None,
+                  harness_c: Path | None = None, *, workdir: Path, limits: "Limits | None",
                   allow_unsandboxed: bool) -> tuple[str, str] | None:
     """Run the rare inputs; per call, compare the candidate's block of output with the
     reference's. Calls the reference crashes on, or answers differently in two runs, are
-    skipped and reported. Returns (detail, counterexample) of the first differing call."""
+    skipped and reported, and so is a differing call on which the original's sanitized
+    build (``domain``, linked with ``harness_c``) reports undefined behaviour. Returns
+    (detail, counterexample) of the first differing call."""
     ref_key = _file_digest(ref_exe)
     params = plan.params()
 
@@ -697,6 +700,11 @@ def _compare_rare(plan: "TestPlan", ref_exe: Path, cand_exe: Path, rare_inputs: 
                 why = "is not deterministic"
             if why is not None:
                 failed.append(f"{label}: {call.describe(params)}: reference {why}")
+                continue
+            if cand_calls.get(c) != block and domain is not None and harness_c is not None \
+                    and c in domain.undefined_calls(test_input, harness_c):
+                failed.append(f"{label}: {call.describe(params)}: the original is undefined on it")
+                data["rare_undefined"] = data.get("rare_undefined", 0) + 1
                 continue
             data["rare_calls_compared"] += 1
             if cand_calls.get(c) != block:
@@ -841,8 +849,10 @@ def first_difference(ref: bytes, cand: bytes) -> str:
 # --------------------------------------------------------------------------- the original's domain
 
 DOMAIN_SANITIZERS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
-DOMAIN_ENV = {"ASAN_OPTIONS": "detect_leaks=0:handle_abort=1:malloc_context_size=2",
-              "UBSAN_OPTIONS": "print_stacktrace=0"}
+# A sanitizer report exits with this status (the rare harness prints "call K: exit 86").
+DOMAIN_EXIT = 86
+DOMAIN_ENV = {"ASAN_OPTIONS": f"detect_leaks=0:handle_abort=1:malloc_context_size=2:redzone=2048:exitcode={DOMAIN_EXIT}",
+              "UBSAN_OPTIONS": f"print_stacktrace=0:exitcode={DOMAIN_EXIT}"}
 _SANITIZER_REPORT = re.compile(rb"(AddressSanitizer: [^\n]*|runtime error: [^\n]*)")
 
 
@@ -856,31 +866,49 @@ class OriginalDomain:
                  workdir: Path, limits: "Limits | None", allow_unsandboxed: bool) -> None:
         self.toolchain, self.plan, self.original = toolchain, plan, original
         self.workdir, self.limits, self.allow = workdir, limits, allow_unsandboxed
-        self._exe: Path | Fallback | None = None
+        self._exes: dict[str, Path | Fallback] = {}
+        self._rare: dict[tuple[str, int], set[int]] = {}
 
     def undefined_on(self, test_input) -> str | None:
+        """The first line of the sanitizer report on ``test_input`` (plan's harness), or None."""
+        obs = self._run(test_input, None)
+        found = _SANITIZER_REPORT.search(obs.stderr) if obs is not None else None
+        if not found:
+            return None
+        return found.group(1).decode(errors="replace").split(" on address ")[0][:200]
+
+    def undefined_calls(self, rare_input, harness_c: Path) -> set[int]:
+        """Indices of the calls of a rare input (each in its own child of ``harness_c``)
+        on which a sanitizer reported (the call exited with ``DOMAIN_EXIT``)."""
+        key = (_file_digest(harness_c), rare_input.index)
+        if key not in self._rare:
+            obs = self._run(rare_input, harness_c)
+            _, calls = split_calls(obs.stdout) if obs is not None else (b"", {})
+            marker = f": exit {DOMAIN_EXIT}".encode()
+            self._rare[key] = {c for c, block in calls.items() if marker in block}
+        return self._rare[key]
+
+    def _run(self, test_input, harness_c: Path | None) -> Observation | None:
         from dataclasses import replace
-        exe = self._executable()
+        exe = self._executable(harness_c)
         if isinstance(exe, Fallback):
             log.info("original's sanitized build unavailable: %s", exe)
             return None
         # ASan reserves terabytes of address space for its shadow: no RLIMIT_AS.
         limits = replace(self.limits or default_limits(), memory_bytes=0)
-        obs = run_input(exe, test_input, workdir=self.workdir, limits=limits,
-                        allow_unsandboxed=self.allow, env=DOMAIN_ENV)
-        found = _SANITIZER_REPORT.search(obs.stderr)
-        if not found:
-            return None
-        return found.group(1).decode(errors="replace").split(" on address ")[0][:200]
+        return run_input(exe, test_input, workdir=self.workdir, limits=limits,
+                         allow_unsandboxed=self.allow, env=DOMAIN_ENV)
 
-    def _executable(self) -> Path | Fallback:
-        if self._exe is None:
-            self._exe = self._build()
-        return self._exe
+    def _executable(self, harness_c: Path | None) -> Path | Fallback:
+        key = _file_digest(harness_c) if harness_c is not None else ""
+        if key not in self._exes:
+            self._exes[key] = self._build(harness_c)
+        return self._exes[key]
 
-    def _build(self) -> Path | Fallback:
+    def _build(self, harness_c: Path | None) -> Path | Fallback:
         source = Path(self.original.path)
-        key = hashlib.sha256(f"{self.plan.cache_key()}:{_file_digest(source)}:"
+        extra = _file_digest(harness_c) if harness_c is not None else ""
+        key = hashlib.sha256(f"{self.plan.cache_key()}:{_file_digest(source)}:{extra}:"
                              f"{' '.join(self.original.flags)}".encode()).hexdigest()[:16]
         out = self.workdir / f"original-domain-{key}.exe"
         if out.exists():
@@ -888,12 +916,15 @@ class OriginalDomain:
         obj = self.workdir / f"original-domain-{key}.{uuid.uuid4().hex}.o"
         tmp = out.with_name(f"{out.name}.{uuid.uuid4().hex}.tmp")
         try:
-            flags = [f for f in self.original.flags if not f.startswith(("-fsanitize", "-O", "-g"))]
-            failure = _run_tool([str(self.toolchain.clang), *flags, "-O1", "-g", *DOMAIN_SANITIZERS, "-c",
+            from .domain import defined_by_flags
+            flags = [f for f in self.original.flags if not f.startswith(("-fsanitize", "-fno-sanitize", "-O", "-g"))]
+            failure = _run_tool([str(self.toolchain.clang), *flags, "-O1", "-g", *DOMAIN_SANITIZERS,
+                                 *defined_by_flags(self.original.flags), "-c",
                                  str(source), "-o", str(obj), *QUIET_FLAGS], "domain-compile", cwd=self.original.cwd)
             if failure is not None:
                 return failure
-            linked = link_test_executable(self.toolchain, self.plan, obj, tmp, sanitizers=DOMAIN_SANITIZERS)
+            linked = link_test_executable(self.toolchain, self.plan, obj, tmp, harness_c=harness_c,
+                                          sanitizers=DOMAIN_SANITIZERS)
             if isinstance(linked, Fallback):
                 return linked
             tmp.replace(out)

@@ -53,15 +53,42 @@ SANITIZE_FLAGS = ["-fsanitize=address,undefined", "-fsanitize-trap=undefined",
 # The oracle's heap buffers get at least this many redzone bytes: a far out-of-bounds
 # index is detected more often (the farther past the redzone, the likelier it lands in
 # another live allocation and goes unseen).
-MIN_REDZONE = 256
+MIN_REDZONE = 2048
 ASAN_OPTIONS = ("halt_on_error=0:detect_leaks=0:allow_user_segv_handler=1:handle_segv=0:"
                 f"handle_sigbus=0:handle_sigfpe=0:handle_sigill=0:handle_abort=0:redzone={MIN_REDZONE}:"
                 "max_redzone=2048:quarantine_size_mb=16:malloc_context_size=0:print_summary=0:"
                 "detect_odr_violation=0:verbosity=0")
 
+# User flags that DEFINE behaviour C leaves undefined (clang still adds the UBSan check,
+# e.g. signed overflow under -fwrapv): with them the check must go, or the oracle would
+# call inputs undefined on which the user's original is defined, and a rewrite wrong only
+# there would pass. Flag -> the checks it makes meaningless; its negation undoes it.
+_DEFINING = {
+    "-fwrapv": ("signed-integer-overflow",),
+    "-fwrapv-pointer": ("pointer-overflow",),
+    "-fno-strict-overflow": ("signed-integer-overflow", "pointer-overflow"),
+    "-fno-strict-float-cast-overflow": ("float-cast-overflow",),
+}
+_UNDOING = {"-fno-wrapv": "-fwrapv", "-fno-wrapv-pointer": "-fwrapv-pointer",
+            "-fstrict-overflow": "-fno-strict-overflow",
+            "-fstrict-float-cast-overflow": "-fno-strict-float-cast-overflow"}
+
 _CHECK = re.compile(r"__asan_(load|store)(\d+|N)(_noabort)?")
 _REPORT = re.compile(r"__asan_report_\w+")
 _MEM = re.compile(r"__asan_(memcpy|memmove|memset)")
+
+
+def defined_by_flags(flags) -> list[str]:
+    """``-fno-sanitize=`` flags for the UBSan checks the user's ``flags`` make moot (the
+    last of a flag and its negation wins)."""
+    active: set[str] = set()
+    for f in flags:
+        if f in _DEFINING:
+            active.add(f)
+        elif f in _UNDOING:
+            active.discard(_UNDOING[f])
+    checks = sorted({c for f in active for c in _DEFINING[f]})
+    return [f"-fno-sanitize={','.join(checks)}"] if checks else []
 
 
 def domain_object(toolchain: "Toolchain", source: Path, flags: list[str], out: Path, *,
@@ -72,8 +99,8 @@ def domain_object(toolchain: "Toolchain", source: Path, flags: list[str], out: P
     if Path(source).suffix not in (".c", ".i"):
         return None
     use = [f for f in flags if not f.startswith(("-fsanitize", "-fno-sanitize", "-O", "-g"))]
-    argv = [str(toolchain.clang), *use, "-O1", "-g0", *SANITIZE_FLAGS, "-c", str(source),
-            "-o", str(out), *QUIET_FLAGS]
+    argv = [str(toolchain.clang), *use, "-O1", "-g0", *SANITIZE_FLAGS, *defined_by_flags(flags),
+            "-c", str(source), "-o", str(out), *QUIET_FLAGS]
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=timeout, cwd=cwd)
     except (OSError, subprocess.TimeoutExpired):

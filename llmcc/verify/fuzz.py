@@ -85,10 +85,10 @@ CALL_SECONDS = 1             # one call of the reference longer than this: input
 # otherwise eat the whole budget in a handful of inputs.
 DOMAIN_MILLISECONDS = 100
 # A run that found nothing is INCONCLUSIVE (too little evidence) when fewer than
-# MIN_JUDGED inputs were judged (in the original's domain, reference returned) and most
-# were not (discarded as undefined, or skipped): the domain, not the function's speed,
-# ate the budget. Fewer than MIN_JUDGED_ANYWAY judged is never enough, even for a function
-# so slow that only a few dozen calls fit the budget.
+# MIN_JUDGED inputs were judged (in the original's domain, reference returned) and at
+# least as many were discarded as undefined: the domain, not the function's speed, ate the
+# budget. Fewer than MIN_JUDGED_ANYWAY judged is never enough, even for a function so slow
+# on random inputs (a loop bound of 2^31) that only a few dozen calls fit the budget.
 MIN_JUDGED = 100
 MIN_JUDGED_ANYWAY = 20
 BUILD_TIMEOUT = 120.0
@@ -182,11 +182,10 @@ def _verdict(result, data: dict) -> Verdict:
         if judged is None:
             return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, "the fuzz target printed no counts",
                            counterexample=result.stderr.decode(errors="replace")[-SHOWN_CHARS:], data=data)
-        unjudged = data["discarded"] + data["skipped"]
-        if judged < MIN_JUDGED_ANYWAY or (judged < MIN_JUDGED and judged <= unjudged):
+        if judged < MIN_JUDGED_ANYWAY or (judged < MIN_JUDGED and judged <= data["discarded"]):
             return Verdict(VerdictKind.INCONCLUSIVE, CHECKER,
                            f"only {judged} fuzzed inputs judged (minimum {MIN_JUDGED}, or "
-                           f"{MIN_JUDGED_ANYWAY} when most inputs are judged): the original "
+                           f"{MIN_JUDGED_ANYWAY} when fewer are undefined): the original "
                            f"is undefined on {data['discarded']}, {data['skipped']} skipped (the reference "
                            "crashed or hung, or the sanitized original was too slow)",
                            data=data)
@@ -390,6 +389,24 @@ def _data_symbols(obj: Path) -> tuple[list[tuple[str, int]], list[str], list[str
     return sorted(data), sorted(symbols.defined), sorted(local_data)
 
 
+def _writable_data(obj: Path) -> set[str]:
+    """Names of the data symbols of ``obj`` in writable sections."""
+    from elftools.elf.constants import SH_FLAGS
+    from elftools.elf.elffile import ELFFile
+
+    names = set()
+    with open(obj, "rb") as f:
+        elf = ELFFile(f)
+        symtab = elf.get_section_by_name(".symtab")
+        for sym in symtab.iter_symbols() if symtab is not None else ():
+            index = sym["st_shndx"]
+            if sym["st_info"]["type"] != "STT_OBJECT" or not isinstance(index, int):
+                continue
+            if elf.get_section(index)["sh_flags"] & SH_FLAGS.SHF_WRITE:
+                names.add(sym.name)
+    return names
+
+
 def _rename(objcopy: str, obj: Path, out: Path, prefix: str,
             extra: dict[str, str] | None = None) -> tuple[tuple[tuple[str, int], ...], Fallback | None]:
     """Copy ``obj`` with its statics made global and (``prefix``) every defined symbol
@@ -422,8 +439,11 @@ def _domain_side(objcopy: str, domain: Path, build: Path,
         log.info("domain oracle not used: %s", failure.detail[-300:])
         return None
     # Its globals are padded with ASan redzones: a name the reference has at most that
-    # size holds the same object. The reference's size is what is copied.
-    shared = tuple((n, ref_sizes[n]) for n, z in data if n in ref_sizes and z >= ref_sizes[n])
+    # size holds the same object. The reference's size is what is copied; read-only data
+    # (a const table) cannot change and must not be written.
+    writable = _writable_data(domain)
+    shared = tuple((n, ref_sizes[n]) for n, z in data
+                   if n in ref_sizes and z >= ref_sizes[n] and n in writable)
     return DomainOracle(out, dom.PREFIX, shared, dom.hooks_c(renames))
 
 

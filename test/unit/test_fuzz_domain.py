@@ -167,7 +167,8 @@ def test_target_without_oracle_has_no_sanitizer_hooks(tmp_path):
     (150, 5000, 0, VerdictKind.TESTED_EQUAL),      # enough judged, however many discarded
     (60, 10, 2, VerdictKind.TESTED_EQUAL),         # a slow function: most inputs judged
     (60, 400, 0, VerdictKind.INCONCLUSIVE),        # the domain ate the budget
-    (50, 10, 60, VerdictKind.INCONCLUSIVE),        # mostly skipped (too slow / reference crashed)
+    (50, 10, 600, VerdictKind.TESTED_EQUAL),       # mostly too slow (a 2^31 loop bound): the speed
+    (19, 0, 600, VerdictKind.INCONCLUSIVE),        # ... but not below the floor
     (15, 0, 0, VerdictKind.INCONCLUSIVE),          # never enough
 ])
 def test_too_few_judged_inputs_is_inconclusive(judged, discarded, skipped, kind):
@@ -186,3 +187,34 @@ def test_a_target_that_prints_no_counts_is_inconclusive():
     from llmcc.verify.fuzz import _verdict
     result = SimpleNamespace(returncode=0, killed=None, stdout=b"", stderr=b"Done 100 runs")
     assert _verdict(result, {"seconds": 1.0}).kind is VerdictKind.INCONCLUSIVE
+
+
+def test_flags_that_define_overflow_turn_its_check_off():
+    assert dom.defined_by_flags(["-O2"]) == []
+    assert dom.defined_by_flags(["-fwrapv"]) == ["-fno-sanitize=signed-integer-overflow"]
+    assert dom.defined_by_flags(["-fno-strict-overflow"]) == \
+        ["-fno-sanitize=pointer-overflow,signed-integer-overflow"]
+    assert dom.defined_by_flags(["-fwrapv", "-fno-wrapv"]) == []
+
+
+def test_under_fwrapv_a_rewrite_wrong_only_on_overflow_is_caught(tmp_path):
+    # With -fwrapv, 'x + 1 > x' is 0 at INT_MAX (defined: it wraps), so the oracle must
+    # not discard that input; without -fwrapv the same input is discarded (see above).
+    import subprocess
+    ctx, plan, _ = _setup(tmp_path, "int grows(int x) { return x + 1 > x; }\n", "grows")
+    subprocess.run([str(ctx.toolchain.clang), "-O2", "-fwrapv", "-c", str(ctx.source_path), "-o",
+                    str(ctx.baseline_object)], check=True)
+    oracle = dom.domain_object(ctx.toolchain, Path(ctx.source_path), ["-O2", "-fwrapv"], tmp_path / "wrapv.o")
+    cand = compile_candidate(ctx, "int grows(int x) { return 1; }\n", "always")
+    verdict = _fuzz(ctx, plan, cand, oracle)
+    assert verdict.kind is VerdictKind.TESTED_DIFFERENT and "x = 2147483647" in verdict.counterexample, verdict
+
+
+def test_read_only_tables_are_not_copied_into_the_oracle(tmp_path):
+    # lua's ceillog2 reads a static const table (.rodata): copying the reference's state
+    # into the oracle must skip it (writing it crashed the target: "killed memory").
+    case = REPO / "bench" / "rewrite_corpus" / "lua_ceillog2"
+    ctx, plan, oracle = _setup(tmp_path, (case / "kernel.c").read_text(), "luaO_ceillog2")
+    verdict = _fuzz(ctx, plan, compile_candidate(ctx, case / "rewrite.c", "good"), oracle)
+    assert verdict.kind is VerdictKind.TESTED_EQUAL, verdict
+    assert verdict.data["judged"] >= MIN_JUDGED
