@@ -112,8 +112,9 @@ class ScalarParam:
 @dataclass(frozen=True)
 class LengthParam:
     """An integer parameter that gives the element count of one or more buffers (the row
-    count of row buffers). ``cap``: the largest value the tests give it (set when it
-    counts rows of ``T (*p)[K]``: at most K, see the module docstring)."""
+    count of row buffers). ``cap``: the largest value the tests give it, set when it counts
+    rows of ``T (*p)[K]``: K if it also bounds an inner index, else the scale budget's
+    row count (see ``harness.LOOKUP_ELEMENTS``'s note)."""
 
     name: str
     type: ScalarType
@@ -602,8 +603,8 @@ def _make_alias(params, values: list, base: int, view: int, *, offset: int,
     """Make ``values[view]`` point into ``values[base]`` (offset may be negative: then
     the base points into the view's storage instead)."""
     unit = params[base].unit
-    units = len(values[base].items) // unit or (8 if unit == 1 else 1)
-    n = max(8, units) * unit if unit == 1 else units * unit
+    units = len(values[base].items) // unit
+    n = (max(8, units) if unit == 1 else max(1, units)) * unit   # at least 8 elements / 1 row
     shift = abs(offset)
     elem = params[base].elem
     storage = tuple(random_scalar(elem, rng) for _ in range(n + shift))
@@ -669,7 +670,9 @@ def scale_inputs(params: tuple[ParamSpec, ...], *, seed: int = 0,
 
 def size_limit(params: tuple[ParamSpec, ...]) -> int:
     """The largest useful size of a sized call: when every size-driven datum is a row
-    buffer whose row count is capped, sizes past the cap repeat the capped run."""
+    buffer whose row count is capped, sizes past the cap repeat the capped run; when no
+    datum follows the size at all (fixed buffers, pointer-free structs), two sizes give
+    two seeds and more give nothing."""
     sized = [p for p in params if isinstance(p, StringParam)
              or (isinstance(p, StructPtrParam) and any(f.kind == "pointer" for f in p.fields))
              or (isinstance(p, BufferParam) and p.fixed_length is None)]
@@ -871,7 +874,7 @@ def rare_calls(params: tuple[ParamSpec, ...], *, constants=(), seed: int = 0,
 MAX_ONE_HOT_CALLS = 3072
 # A rare call's array-field entry: None = generated contents, ARRAY_ZERO = all zero,
 # e >= 0 = only element e non-zero, ARRAY_SPARSE - e = element e over a sparse background.
-ARRAY_GENERATED, ARRAY_ZERO, ARRAY_SPARSE = None, -1, -3
+ARRAY_ZERO, ARRAY_SPARSE = -1, -3
 
 
 def array_pattern_text(pattern: int) -> str:
