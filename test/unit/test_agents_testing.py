@@ -198,6 +198,15 @@ def test_without_generator_scale_inputs_the_builtin_ones_are_timed(ctx_for):
     assert ev.speedup > 1.05, ev.reason     # a batch counts whole, start-up included
     # Both plans' inputs were still compared: timing never narrows the tests.
     assert [v.checker for v in ev.verdicts if v.checker.startswith("difftest")] == ["difftest-function"] * 2
+    # A rewrite wrong only above 0xFFFF is still refused, by a named check.
+    wrong = SourceLevel().splice(ctx.source_path.read_text(), "bits32",
+                                 "```c\nunsigned bits32(unsigned w) { return __builtin_popcount(w & 0xFFFFu); }\n```")
+    (ctx.workdir / "wrong.c").write_text(wrong)
+    bad = ctx.workdir / "wrong.o"
+    subprocess.run([str(ctx.toolchain.clang), "-O3", "-c", str(ctx.workdir / "wrong.c"), "-o", str(bad)], check=True)
+    refused = evaluate_candidate(ctx, plan, bad)
+    assert not refused.correct and refused.comparison is None
+    assert refused.verdicts[-1].checker == "difftest-function" and refused.verdicts[-1].kind.value == "tested_different"
 
 
 # --------------------------------------------------------------------------- programs
