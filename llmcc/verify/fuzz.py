@@ -125,7 +125,7 @@ def _fuzz(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: 
     if plan.mode != "function" or plan.signature is None:
         return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, "not applicable: no function signature "
                        "to fuzz (program mode)", data={"applicable": False})
-    sig = plan.signature
+    sig = fuzz_signature(plan.signature)
     problem = unsupported(sig)
     if problem:
         return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, f"not applicable: {problem}",
@@ -133,7 +133,7 @@ def _fuzz(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: 
     workdir.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix="fuzz-", dir=workdir))
     try:
-        exe, with_domain = _build(toolchain, plan, reference, candidate, build, traced, domain)
+        exe, with_domain = _build(toolchain, plan, sig, reference, candidate, build, traced, domain)
         if isinstance(exe, Fallback):
             kind = VerdictKind.INVALID if exe.reason == "candidate-link" else VerdictKind.INCONCLUSIVE
             return Verdict(kind, CHECKER, f"fuzz target not built: {exe.reason}",
@@ -142,7 +142,7 @@ def _fuzz(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: 
         (run_dir / "corpus").mkdir(parents=True)
         shutil.copy2(exe, run_dir / "fuzz")
         for i, test_input in enumerate(plan.correctness):
-            seed = encode_input(sig, test_input)
+            seed = encode_input(plan.signature, test_input)
             if seed is not None:
                 (run_dir / "corpus" / f"seed{i}").write_bytes(seed)
         dictionary = _dictionary(sig, [reference, candidate]) if use_dictionary else []
@@ -219,6 +219,21 @@ def _escape(data: bytes) -> str:
 # --------------------------------------------------------------------------- signatures
 
 
+def fuzz_signature(sig):
+    """``sig`` as the target drives it: a pointer-free struct pointer (``struct S *p``
+    whose fields are scalars and arrays of scalars) becomes a fixed buffer of its bytes,
+    laid out as C lays out the struct (``inputs.as_byte_buffer``)."""
+    import dataclasses
+
+    from .inputs import StructPtrParam, as_byte_buffer, pointer_free
+
+    if not any(isinstance(p, StructPtrParam) and pointer_free(p) for p in sig.params):
+        return sig
+    params = tuple(as_byte_buffer(p) if isinstance(p, StructPtrParam) and pointer_free(p) else p
+                   for p in sig.params)
+    return dataclasses.replace(sig, params=params)
+
+
 def unsupported(sig) -> str | None:
     """Why the target cannot encode ``sig`` (None: it can)."""
     from .inputs import BufferParam, LengthParam, ScalarParam, StringParam, StructParam
@@ -265,6 +280,13 @@ def encode_input(sig, test_input) -> bytes | None:
     values = getattr(test_input, "values", None)
     if not values or len(values) != len(sig.params):
         return None
+    byte_view = fuzz_signature(sig)
+    if byte_view is not sig:   # struct values -> the bytes of the struct
+        from .inputs import StructPtrParam, struct_bytes
+        values = tuple(BufferValue(items=tuple(struct_bytes(p, v)))
+                       if isinstance(p, StructPtrParam) and isinstance(v, tuple) else v
+                       for p, v in zip(sig.params, values))
+        sig = byte_view
     head, tail = bytearray(), bytearray()
     for i, (p, v) in enumerate(zip(sig.params, values)):
         if isinstance(p, LengthParam):
@@ -447,7 +469,7 @@ def _domain_side(objcopy: str, domain: Path, build: Path,
     return DomainOracle(out, dom.PREFIX, shared, dom.hooks_c(renames))
 
 
-def _build(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: Path,
+def _build(toolchain: "Toolchain", plan: "TestPlan", sig, reference: Path, candidate: Path,
            build: Path, traced: dict[str, Path],
            domain: Path | None = None) -> tuple[Path | Fallback, bool]:
     """The fuzz executable: target + reference (statics made global) + renamed candidate
@@ -478,7 +500,7 @@ def _build(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate:
         objects.append(out)
     oracle = _domain_side(objcopy, domain, build, ref_sizes) if domain is not None else None
     target = build / "target.c"
-    target.write_text(render_target(plan.signature, sides, oracle))
+    target.write_text(render_target(sig, sides, oracle))
     exe = build / "fuzz"
     stubs = [str(plan.stub_object)] if plan.stub_object is not None else []
     if oracle is None:
@@ -576,11 +598,17 @@ static void llmcc_arm(void) { llmcc_arm_ms(CALL_SECONDS * 1000L); }
 static void llmcc_disarm(void) {
   struct itimerval t; memset(&t, 0, sizeof t); setitimer(ITIMER_REAL, &t, 0);
 }
-typedef struct { const uint8_t *p; size_t n; } llmcc_reader;
+/* Past the end of the input, an even-sized input reads zeros (sparse data: a branch on
+   "this entry is zero"), an odd-sized one its own bytes again, cyclically (dense data:
+   buffers bigger than the input, e.g. 9 rows of 450 doubles, still hold values, so a
+   version that skips their work shows). */
+typedef struct { const uint8_t *p; size_t n; const uint8_t *base; size_t total; size_t past; } llmcc_reader;
 static void llmcc_take(llmcc_reader *r, void *out, size_t k) {
   size_t have = r->n < k ? r->n : k;
-  memset(out, 0, k);
-  memcpy(out, r->p, have); r->p += have; r->n -= have;
+  unsigned char *o = (unsigned char *)out;
+  memcpy(o, r->p, have); r->p += have; r->n -= have;
+  for (size_t i = have; i < k; i++, r->past++)
+    o[i] = (r->total & 1) ? r->base[r->past % r->total] : 0;
 }
 /* Each copy has LLMCC_GUARD bytes of a fixed pattern after it: a version that writes past
    the end of a buffer changes them, and they are compared with the rest. */
@@ -610,6 +638,16 @@ static void llmcc_hex(const char *label, const void *p, size_t n) {
   for (size_t i = 0; i < n && i < 64; i++) llmcc_say("%02x", b[i]);
   if (n > 64) llmcc_say("... (%zu bytes)", n);
   llmcc_say("\n");
+}
+/* IEEE 754 leaves the sign and payload of a NaN result unspecified (LLVM: non-deterministic),
+   so every NaN of a floating-point output is compared as the one quiet NaN, as the test
+   harness does; every other value (-0.0, infinities) stays bit-exact. */
+static void llmcc_canon_nan(void *p, size_t bytes, size_t elem) {
+  unsigned char *b = (unsigned char *)p;
+  for (size_t i = 0; i + elem <= bytes; i += elem) {
+    if (elem == 8) { double d; memcpy(&d, b + i, 8); if (d != d) { d = __builtin_nan(""); memcpy(b + i, &d, 8); } }
+    else { float f; memcpy(&f, b + i, 4); if (f != f) { f = __builtin_nanf(""); memcpy(b + i, &f, 4); } }
+  }
 }
 static void llmcc_diverged(const char *what) {
   fprintf(stderr, "LLMCC-FUZZ-DIVERGENCE: %s\n%s", what, llmcc_text);
@@ -705,7 +743,7 @@ def render_target(sig, sides: list[Side], oracle: DomainOracle | None = None) ->
             out.append(f'extern unsigned char llmcc_dom_d{k}[] __asm__("{oracle.prefix}{name}");')
             out.append(f"static unsigned char llmcc_snap_d{k}[{size}];")
     body: list[str] = ["int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {",
-                       "  llmcc_reader r = { data, size };", "  llmcc_used = 0;"]
+                       "  llmcc_reader r = { data, size, data, size, 0 };", "  llmcc_used = 0;"]
     # Phase 1: scalars, lengths and strings, in parameter order.
     for i, p in enumerate(sig.params):
         if isinstance(p, LengthParam):
@@ -805,6 +843,9 @@ def render_target(sig, sides: list[Side], oracle: DomainOracle | None = None) ->
                         f' llmcc_diverged("{side.label} made an invalid memory access"); }}')
         body += _compare_return(sig, side)
         for i, p in enumerate(sig.params):
+            if isinstance(p, BufferParam) and not p.is_void and p.elem.is_float and p.elem.size in (4, 8):
+                body.append(f"  llmcc_canon_nan(ref{i}, a{i}_bytes, {p.elem.size});"
+                            f" llmcc_canon_nan({v}{i}, a{i}_bytes, {p.elem.size});")
             if isinstance(p, (BufferParam, StringParam)):
                 body.append(f"  if (memcmp(ref{i}, {v}{i}, a{i}_bytes + LLMCC_GUARD) != 0) {{"
                             f" llmcc_hex(\"reference {p.name} (and guard bytes) after\", ref{i}, a{i}_bytes + LLMCC_GUARD);"
@@ -884,8 +925,12 @@ def _compare_return(sig, side: "Side") -> list[str]:
         return []
     if r.kind in ("scalar", "struct"):
         fields = [f".f{k}" for k in range(len(r.struct.fields))] if r.kind == "struct" else [""]
+        types = [t for _, t in r.struct.fields] if r.kind == "struct" else [r.type]
         lines = []
-        for f in fields:
+        for f, t in zip(fields, types):
+            if t.is_float and t.size in (4, 8):
+                lines.append(f"  llmcc_canon_nan(&ref_r{f}, sizeof ref_r{f}, {t.size});"
+                             f" llmcc_canon_nan(&{v}_r{f}, sizeof {v}_r{f}, {t.size});")
             lines.append(f"  if (memcmp(&ref_r{f}, &{v}_r{f}, sizeof ref_r{f}) != 0) {{"
                          f' llmcc_hex("reference returned{f}", &ref_r{f}, sizeof ref_r{f});'
                          f' llmcc_hex("{label} returned{f}", &{v}_r{f}, sizeof {v}_r{f});'

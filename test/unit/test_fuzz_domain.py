@@ -218,3 +218,33 @@ def test_read_only_tables_are_not_copied_into_the_oracle(tmp_path):
     verdict = _fuzz(ctx, plan, compile_candidate(ctx, case / "rewrite.c", "good"), oracle)
     assert verdict.kind is VerdictKind.TESTED_EQUAL, verdict
     assert verdict.data["judged"] >= MIN_JUDGED
+
+
+CORPUS = REPO / "bench" / "rewrite_corpus"
+
+
+def test_a_pointer_free_struct_pointer_is_fuzzed_as_its_bytes(tmp_path):
+    # zlib's detect_data_type(deflate_state *s): the struct holds ct_data dyn_ltree[573].
+    case = CORPUS / "zlib_detect_data_type"
+    ctx, plan, oracle = _setup(tmp_path, (case / "kernel.c").read_text(), "detect_data_type")
+    good = _fuzz(ctx, plan, compile_candidate(ctx, case / "rewrite.c", "good"), oracle)
+    assert good.kind is VerdictKind.TESTED_EQUAL and good.data["judged"] >= MIN_JUDGED, good
+    # Forgets that a carriage return (byte 13) alone makes the block text.
+    wrong = (case / "kernel.c").read_text().replace("\n            || s->dyn_ltree[13].Freq != 0)", ")")
+    assert "dyn_ltree[13]" not in wrong
+    verdict = _fuzz(ctx, plan, compile_candidate(ctx, wrong, "wrong"), oracle, seconds=3.0)
+    assert verdict.kind is VerdictKind.TESTED_DIFFERENT and "return values differ" in verdict.counterexample, verdict
+
+
+def test_row_buffers_and_nan_outputs(tmp_path):
+    # matmul(n, double a[450][450], ...): n counts rows (capped so a buffer fits the input);
+    # a NaN product is compared as the one quiet NaN (its sign is unspecified).
+    case = CORPUS / "matmul_ikj"
+    ctx, plan, oracle = _setup(tmp_path, (case / "kernel.c").read_text(), "matmul")
+    good = _fuzz(ctx, plan, compile_candidate(ctx, case / "rewrite.c", "good"), oracle)
+    assert good.kind is VerdictKind.TESTED_EQUAL, good
+    wrong = (case / "kernel.c").read_text().replace("for (int i = 0; i < n; i++)",
+                                                   "for (int i = 0; i < (n > 5 ? 5 : n); i++)")
+    assert "n > 5" in wrong
+    verdict = _fuzz(ctx, plan, compile_candidate(ctx, wrong, "wrong"), oracle)
+    assert verdict.kind is VerdictKind.TESTED_DIFFERENT and "buffer c differs" in verdict.counterexample, verdict
