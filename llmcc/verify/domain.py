@@ -32,8 +32,10 @@ keeps an input that is then judged, the strict direction.
 """
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,13 +101,20 @@ def domain_object(toolchain: "Toolchain", source: Path, flags: list[str], out: P
     if Path(source).suffix not in (".c", ".i"):
         return None
     use = [f for f in flags if not f.startswith(("-fsanitize", "-fno-sanitize", "-O", "-g"))]
+    # Written aside and renamed: evaluators of the same TU may build it side by side.
+    tmp = out.with_name(f"{out.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     argv = [str(toolchain.clang), *use, "-O1", "-g0", *SANITIZE_FLAGS, *defined_by_flags(flags),
-            "-c", str(source), "-o", str(out), *QUIET_FLAGS]
+            "-c", str(source), "-o", str(tmp), *QUIET_FLAGS]
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=timeout, cwd=cwd)
+        if proc.returncode != 0:
+            return None
+        tmp.replace(out)
+        return out
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return out if proc.returncode == 0 else None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def hook_renames(undefined: set[str]) -> dict[str, str]:
