@@ -143,3 +143,28 @@ def test_wrong_rewrite_of_a_profile_hot_function_is_refuted(name, tmp_path):
     assert not result.accepted
     assert result.stage.startswith("incorrect/formal (smt:refuted)"), result.stage
     assert not result.emitted_differs                      # clang's object was emitted
+
+
+def _symbol_address(exe: Path, name: str) -> int:
+    import subprocess
+    nm = shutil.which("llvm-nm-22") or "/usr/lib/llvm-22/bin/llvm-nm"
+    out = subprocess.run([nm, str(exe)], capture_output=True, text=True, check=True).stdout
+    return next(int(line.split()[0], 16) for line in out.splitlines() if line.split()[-1] == name)
+
+
+def test_the_pad_object_moves_the_kernel_by_pad_bytes(tmp_path):
+    """The bench's second code placement: the same objects linked with the pad before the
+    kernel put the kernel's function exactly PAD_BYTES later (so a loop's position against
+    32/64-byte boundaries changes) and compute the same outputs."""
+    case = BY_NAME["bitcount_popcount"]
+    bench.compile_object(case.path / "kernel.c", tmp_path / "k.o")
+    bench.link_driver(case, tmp_path / "k.o", tmp_path / "plain")
+    bench.link_driver(case, tmp_path / "k.o", tmp_path / "padded", bench.pad_object(tmp_path))
+    moved = _symbol_address(tmp_path / "padded", case.function) - _symbol_address(tmp_path / "plain", case.function)
+    assert moved == bench.PAD_BYTES
+    assert bench.check_output(tmp_path / "padded") == bench.check_output(tmp_path / "plain")
+
+
+def test_the_smaller_placement_speedup_is_kept():
+    assert bench.smaller([2.4, 1.01]) == 1.01
+    assert bench.smaller([None, float("nan")]) is None
