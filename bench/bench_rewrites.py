@@ -127,7 +127,8 @@ def pad_object(work: Path) -> Path:
     PAD_BYTES (the kernel's sections are at most 16-byte aligned, so no alignment
     padding absorbs the shift)."""
     src, obj = work / "pad.s", work / "pad.o"
-    src.write_text(f".text\n.fill {PAD_BYTES}, 1, 0xcc\n")
+    # the empty .note.GNU-stack keeps the link's stack non-executable, as without the pad
+    src.write_text(f".text\n.fill {PAD_BYTES}, 1, 0xcc\n.section .note.GNU-stack,\"\",@progbits\n")
     got = _run([CLANG, "-c", src, "-o", obj])
     if got.returncode != 0:
         raise RuntimeError(f"assembling the pad object failed:\n{got.stderr[-2000:]}")

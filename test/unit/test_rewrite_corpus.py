@@ -168,3 +168,18 @@ def test_the_pad_object_moves_the_kernel_by_pad_bytes(tmp_path):
 def test_the_smaller_placement_speedup_is_kept():
     assert bench.smaller([2.4, 1.01]) == 1.01
     assert bench.smaller([None, float("nan")]) is None
+
+
+def test_the_padded_link_keeps_a_non_executable_stack(tmp_path):
+    """The pad object carries its .note.GNU-stack: without it ld makes the stack
+    executable, and the padded program would differ from the plain one in more than
+    code placement."""
+    import subprocess
+    case = BY_NAME["bitcount_popcount"]
+    bench.compile_object(case.path / "kernel.c", tmp_path / "k.o")
+    bench.link_driver(case, tmp_path / "k.o", tmp_path / "padded", bench.pad_object(tmp_path))
+    readelf = shutil.which("llvm-readelf-22") or "/usr/lib/llvm-22/bin/llvm-readelf"
+    headers = subprocess.run([readelf, "-lW", str(tmp_path / "padded")], capture_output=True, text=True,
+                             check=True).stdout
+    stack = next(line for line in headers.splitlines() if "GNU_STACK" in line)
+    assert "RWE" not in stack and "RW" in stack
