@@ -139,7 +139,7 @@ def timed_build(project: Project, tree: Path, env: dict[str, str]) -> tuple[floa
     """(wall, cpu) of the build alone; the project's check then runs untimed and must pass.
     CPU counts the build's processes and the compile server's (see stop_servers)."""
     servers = server_dir(tree)
-    env = {**env, "LLMCC_SERVER_DIR": str(servers)}
+    env = {**env, "LLMCC_SERVER_DIR": str(servers), "LLMCC_SERVER_RECORD": "1"}
     cpu0 = children_cpu()
     t0 = time.perf_counter()
     with open(tree.parent / f"{tree.name}.err", "wb") as err:
@@ -218,7 +218,7 @@ def concurrent_builds(project: Project, llmcc: str, work: Path) -> Result:
     env = {**base_env(), "CC": llmcc, "LLMCC_CACHE_DIR": str(cache)}
     trees = [fresh_tree(project, work / "concurrent" / n) for n in ("one", "two")]
     servers = server_dir(work / "concurrent")
-    env["LLMCC_SERVER_DIR"] = str(servers)
+    env.update(LLMCC_SERVER_DIR=str(servers), LLMCC_SERVER_RECORD="1")
     t0 = time.perf_counter()
     # stderr to files: a pipe nobody reads fills up with warnings and stalls the build.
     logs = [open(work / f"concurrent-{i}.err", "wb") for i in range(2)]

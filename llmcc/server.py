@@ -30,7 +30,7 @@ import struct
 import sys
 import time
 
-PROTOCOL = b"LLMCC/2"
+PROTOCOL = b"LLMCC/3"
 DEFAULT_IDLE = 60.0
 KILL_GRACE = 5.0   # seconds between SIGTERM and SIGKILL for a worker whose client is gone
 
@@ -81,9 +81,9 @@ def stale(stamps: dict[str, int]) -> bool:
 class Request:
     """One client call as received: argv, environment, umask, process group, passed fds."""
 
-    def __init__(self, identity: bytes, umask: int, pgrp: int, argv: list[bytes],
+    def __init__(self, identity: bytes, umask: int, pgrp: int, nice: int, argv: list[bytes],
                  env: list[bytes], fds: list[int]):
-        self.identity, self.umask, self.pgrp = identity, umask, pgrp
+        self.identity, self.umask, self.pgrp, self.nice = identity, umask, pgrp, nice
         self.argv, self.env, self.fds = argv, env, fds
 
 
@@ -109,13 +109,14 @@ def read_request(conn: socket.socket) -> Request:
         fields = bytes(body).split(b"\0")
         if fields[0] != PROTOCOL:
             raise ValueError("protocol")
-        identity, umask, pgrp, argc = fields[1], int(fields[2], 8), int(fields[3]), int(fields[4])
-        argv = fields[5:5 + argc]
-        envc = int(fields[5 + argc])
-        env = fields[6 + argc:6 + argc + envc]
+        identity, umask, pgrp = fields[1], int(fields[2], 8), int(fields[3])
+        nice, argc = int(fields[4]), int(fields[5])
+        argv = fields[6:6 + argc]
+        envc = int(fields[6 + argc])
+        env = fields[7 + argc:7 + argc + envc]
         if len(argv) != argc or len(env) != envc or argc < 1:
             raise ValueError("counts")
-        return Request(identity, umask, pgrp, argv, env, fds)
+        return Request(identity, umask, pgrp, nice, argv, env, fds)
     except BaseException:
         for fd in fds:
             os.close(fd)
@@ -136,6 +137,11 @@ def run_worker(req: Request, libc) -> None:
         os.fchdir(req.fds[3])
         os.closerange(3, 1 << 16)   # the socket, the passed fds, the selector
         os.umask(req.umask)
+        try:   # `nice make -j`: the compile runs at the caller's priority
+            if os.getpriority(os.PRIO_PROCESS, 0) != req.nice:
+                os.setpriority(os.PRIO_PROCESS, 0, req.nice)
+        except OSError:
+            pass   # a lower nice value than the server's needs privileges: keep the server's
         os.environb.clear()
         for entry in req.env:
             name, sep, value = entry.partition(b"=")
@@ -393,6 +399,7 @@ def serve(path: str, identity: str) -> int:
                 return 0
             time.sleep(0.05)
     pidfile = f"{path}.{os.getpid()}.pid"
+    record = bool(os.environ.get("LLMCC_SERVER_RECORD"))   # benchmarks and tests only
     try:
         with open(pidfile, "w") as f:
             f.write(str(os.getpid()))
@@ -404,7 +411,8 @@ def serve(path: str, identity: str) -> int:
         server.start()
         server.serve()
         server.drain()
-        write_cpu(f"{path}.{os.getpid()}.cpu.json", server.calls)
+        if record:
+            write_cpu(f"{path}.{os.getpid()}.cpu.json", server.calls)
     finally:
         try:
             os.close(lock)

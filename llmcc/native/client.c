@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -40,7 +41,7 @@
 #define LLMCC_CLIENT_ID "dev"
 #endif
 
-#define PROTOCOL "LLMCC/2"
+#define PROTOCOL "LLMCC/3"
 
 extern char **environ;
 
@@ -149,7 +150,8 @@ static void spawn_server(const char *sock) {
 }
 
 /* Request: u32 length, then NUL-separated fields: protocol, identity, umask, process
- * group (the build a compile belongs to, llmcc/session.py), argc, argv..., envc, env...  fds 0, 1, 2 and the working directory travel with the first byte. */
+ * group (the build a compile belongs to, llmcc/session.py), nice value, argc, argv..., envc,
+ * env...  fds 0, 1, 2 and the working directory travel with the first byte. */
 static char *build_request(size_t *len) {
     size_t envc = 0, size = 64 + sizeof(PROTOCOL) + sizeof(LLMCC_CLIENT_ID);
     for (int i = 0; i < g_argc; i++) size += strlen(g_argv[i]) + 1;
@@ -159,8 +161,11 @@ static char *build_request(size_t *len) {
     char *p = buf + 4;
     mode_t mask = umask(0);
     umask(mask);
-    p += sprintf(p, "%s%c%s%c%o%c%d%c%d%c", PROTOCOL, 0, LLMCC_CLIENT_ID, 0, (unsigned)mask, 0,
-                 (int)getpgrp(), 0, g_argc, 0);
+    errno = 0;
+    int nice = getpriority(PRIO_PROCESS, 0);
+    if (nice == -1 && errno != 0) nice = 0;
+    p += sprintf(p, "%s%c%s%c%o%c%d%c%d%c%d%c", PROTOCOL, 0, LLMCC_CLIENT_ID, 0, (unsigned)mask,
+                 0, (int)getpgrp(), 0, nice, 0, g_argc, 0);
     for (int i = 0; i < g_argc; i++) p = stpcpy(p, g_argv[i]) + 1;
     p += sprintf(p, "%zu%c", envc, 0);
     for (char **e = environ; *e; e++) p = stpcpy(p, *e) + 1;

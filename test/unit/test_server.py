@@ -84,7 +84,8 @@ class Env(dict):
 def env(llmcc_env, tmp_path):
     d = tmp_path / "srv"
     d.mkdir(mode=0o700)
-    e = Env(llmcc_env, LLMCC_SERVER_DIR=str(d), LLMCC_MODE="off", LLMCC_SERVER_IDLE="30")
+    e = Env(llmcc_env, LLMCC_SERVER_DIR=str(d), LLMCC_MODE="off", LLMCC_SERVER_IDLE="30",
+            LLMCC_SERVER_RECORD="1")
     yield e
     e.stop()
 
@@ -344,3 +345,13 @@ def test_warm_imports_start_no_thread_and_no_heavy_library():
     got = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert got.returncode == 0, got.stderr
     assert got.stdout.split(None, 1) == ["1", "[] True\n"]
+
+
+def test_the_compile_runs_at_the_callers_priority(client, warm, tmp_path):
+    """``nice make -j``: a worker forked by the (un-niced) server must not run the compile
+    at a higher priority than its caller."""
+    (tmp_path / "nice-cc").write_text(FAKE_CC.format(action="echo nice=$(nice)"))
+    (tmp_path / "nice-cc").chmod(0o755)
+    got = run(["nice", "-n", "7", str(client), "./nice-cc", "x.o"], tmp_path, warm)
+    assert got.stdout == b"nice=7\n"
+    assert calls(warm) == 1
