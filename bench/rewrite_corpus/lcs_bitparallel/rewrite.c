@@ -24,8 +24,11 @@ static int lcs_dp(const char *s, int n, const char *t, int m) {
 int lcs(const char *s, int n, const char *t, int m) {
   if (m < 0 || m > LB)
     return lcs_dp(s, n, t, m);      /* the original's out-of-range rows: keep its code */
-  if (n <= 0 || m == 0)
+  if (n <= 0 || m == 0) {            /* the original's rows: prev zeroed, cur[0] = 0 if n > 0 */
+    for (int j = 0; j <= m; j++) prev[j] = 0;
+    if (n > 0) cur[0] = 0;
     return 0;
+  }
   if (m > 64 * LCS_MAXW)
     return lcs_dp(s, n, t, m);
   int words = (m + 63) / 64;
@@ -61,7 +64,13 @@ int lcs(const char *s, int n, const char *t, int m) {
       v[w] = sum | (x & ~mc[w]);
     }
   }
-  int ones = 0;
-  for (int w = 0; w < words; w++) ones += __builtin_popcountll(v[w]);
-  return 64 * words - ones;
+  /* Leave the last DP row in prev and cur, as the original does: column j holds the
+   * number of zero bits among the low j bits of V. */
+  int run = 0;
+  prev[0] = cur[0] = 0;
+  for (int j = 1; j <= m; j++) {
+    run += !((v[(j - 1) >> 6] >> ((j - 1) & 63)) & 1);
+    prev[j] = cur[j] = run;
+  }
+  return run;
 }
