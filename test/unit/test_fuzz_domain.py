@@ -248,3 +248,22 @@ def test_row_buffers_and_nan_outputs(tmp_path):
     assert "n > 5" in wrong
     verdict = _fuzz(ctx, plan, compile_candidate(ctx, wrong, "wrong"), oracle)
     assert verdict.kind is VerdictKind.TESTED_DIFFERENT and "buffer c differs" in verdict.counterexample, verdict
+
+
+def test_a_rewrite_undefined_where_the_original_is_defined_is_caught(tmp_path):
+    # The corpus's first quicksort rewrite tested hi - lo > 16 before lo < hi: on an empty
+    # range with extreme bounds (lo = 17, hi = INT_MIN) the original does nothing, the
+    # rewrite overflows and runs wild. The input is in the original's domain: judged, and
+    # the rewrite's wild writes either show as a divergence or kill the fuzzer (on a seed,
+    # outside the guarded call): both refuse it, never TESTED_EQUAL.
+    from llmcc.verify.evidence import judge
+    ctx, plan, oracle = _setup(tmp_path, (QUICKSORT / "kernel.c").read_text(), "quicksort")
+    wrong = (QUICKSORT / "rewrite.c").read_text().replace("while (lo < hi && hi - lo > 16)", "while (hi - lo > 16)")
+    assert "while (hi - lo > 16)" in wrong
+    verdict = _fuzz(ctx, plan, compile_candidate(ctx, wrong, "overflowing"), oracle, seconds=3.0)
+    assert verdict.checker == "fuzz" and verdict.kind in (VerdictKind.TESTED_DIFFERENT, VerdictKind.INCONCLUSIVE), verdict
+    assert verdict.data.get("judged") is None            # it did not run to the end of its budget
+    from llmcc.verify.verdict import Verdict
+    passed = [Verdict(VerdictKind.TESTED_EQUAL, c, "passed") for c in ("objcheck", "isa", "difftest-function", "ubsan")]
+    evidence = judge(passed + [verdict], c_source=True, llm_made=True)
+    assert not evidence.may_emit and "fuzz" in evidence.reason, evidence
