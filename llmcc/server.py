@@ -45,6 +45,9 @@ def warm_imports() -> None:
     import llmcc.cache  # noqa: F401
     import llmcc.driver.cache_key  # noqa: F401
     import llmcc.driver.optimize  # noqa: F401
+    import llmcc.hotspots.features  # noqa: F401  (every scored TU: ~20 ms of imports)
+    import llmcc.hotspots.score  # noqa: F401
+    import llmcc.tu  # noqa: F401
     import llmcc.llm.breaker  # noqa: F401  (llm mode asks it before each baseline)
     import llmcc.report  # noqa: F401
     import llmcc.session  # noqa: F401
