@@ -139,7 +139,7 @@ def link_driver(case: Case, obj: Path, exe: Path, pad: Path | None = None) -> No
     """The case's driver linked with one object of the kernel (driver at -O2, like the TU);
     ``pad`` (see ``pad_object``) goes right before the kernel object."""
     got = _run([CLANG, *FLAGS, f"-I{CORPUS}", case.path / "driver.c", *([pad] if pad else []), obj,
-                "-o", exe])
+                "-o", exe, "-lm"])     # libm: kernels call floor, sqrt... (llmcc's test links add it too)
     if got.returncode != 0:
         raise RuntimeError(f"linking {case.name}'s driver failed:\n{got.stderr[-2000:]}")
 
@@ -171,7 +171,7 @@ def collect_profile(case: Case, work: Path) -> Path:
     work.mkdir(parents=True, exist_ok=True)
     exe, raw, merged = work / "profile-gen", work / "profile.profraw", work / "profile.profdata"
     got = _run([CLANG, *FLAGS, "-fprofile-instr-generate", f"-I{CORPUS}", case.path / "kernel.c",
-                case.path / "driver.c", "-o", exe])
+                case.path / "driver.c", "-o", exe, "-lm"])
     if got.returncode != 0:
         raise RuntimeError(f"instrumented build of {case.name} failed:\n{got.stderr[-2000:]}")
     got = _run([exe, "time", case.time_reps], cwd=work, timeout=300,
