@@ -499,6 +499,21 @@ def _build(toolchain: "Toolchain", plan: "TestPlan", sig, reference: Path, candi
         sides.append(Side(f"tr{k}", f"llmcc_tr{k}_", f"instrumented {what}", shared, compare))
         objects.append(out)
     oracle = _domain_side(objcopy, domain, build, ref_sizes) if domain is not None else None
+    if oracle is not None:
+        exe = _link_target(toolchain, plan, sig, sides, objects, build, oracle)
+        if not isinstance(exe, Fallback):
+            return exe, True
+        # The oracle's fault, not the candidate's: fuzz without it (every input judged).
+        log.info("fuzz target with the domain oracle not built: %s", exe.detail[-300:])
+    exe = _link_target(toolchain, plan, sig, sides, objects, build, None)
+    if isinstance(exe, Fallback):
+        undefined = "undefined reference" in exe.detail or "multiple definition" in exe.detail
+        return Fallback("candidate-link" if undefined else exe.reason, exe.detail), False
+    return exe, False
+
+
+def _link_target(toolchain: "Toolchain", plan: "TestPlan", sig, sides: list["Side"], objects: list[Path],
+                 build: Path, oracle: "DomainOracle | None") -> Path | Fallback:
     target = build / "target.c"
     target.write_text(render_target(sig, sides, oracle))
     exe = build / "fuzz"
@@ -512,14 +527,11 @@ def _build(toolchain: "Toolchain", plan: "TestPlan", sig, reference: Path, candi
         failure = _run([str(toolchain.clang), "-O1", "-g0", "-fsanitize=fuzzer", "-c", str(target),
                         "-o", str(build / "target.o"), *QUIET_FLAGS], "target-compile")
         if failure:
-            return failure, False
+            return failure
         argv = [str(toolchain.clang), "-fsanitize=fuzzer,address", str(build / "target.o"),
                 *map(str, objects), str(oracle.obj), *stubs, "-o", str(exe), "-lm", *QUIET_FLAGS]
     failure = _run(argv, "target-link")
-    if failure:
-        undefined = "undefined reference" in failure.detail or "multiple definition" in failure.detail
-        return Fallback("candidate-link" if undefined else failure.reason, failure.detail), False
-    return exe, oracle is not None
+    return failure if failure else exe
 
 
 def _c_name_ok(name: str) -> bool:

@@ -267,3 +267,13 @@ def test_a_rewrite_undefined_where_the_original_is_defined_is_caught(tmp_path):
     passed = [Verdict(VerdictKind.TESTED_EQUAL, c, "passed") for c in ("objcheck", "isa", "difftest-function", "ubsan")]
     evidence = judge(passed + [verdict], c_source=True, llm_made=True)
     assert not evidence.may_emit and "fuzz" in evidence.reason, evidence
+
+
+def test_an_oracle_that_does_not_link_is_not_the_candidates_fault(tmp_path):
+    ctx, plan, _ = _setup(tmp_path, "int twice(int x) { return x + x; }\n", "twice")
+    broken_src = tmp_path / "broken.c"
+    broken_src.write_text("extern int nowhere_defined;\nint twice(int x) { return x + x + nowhere_defined; }\n")
+    broken = dom.domain_object(ctx.toolchain, broken_src, [], tmp_path / "broken.o")
+    assert broken is not None
+    verdict = _fuzz(ctx, plan, compile_candidate(ctx, "int twice(int x) { return 2 * x; }\n", "good"), broken)
+    assert verdict.kind is VerdictKind.TESTED_EQUAL and verdict.data["domain"] is False, verdict
