@@ -285,6 +285,18 @@ def text_sections(obj: Path) -> bytes:
                         if sec["sh_type"] == "SHT_PROGBITS" and sec["sh_flags"] & 0x4)
 
 
+def loaded_image(exe: Path) -> list[tuple[int, int, bytes]]:
+    """What the loader maps of an executable: (address, size, bytes) of every allocated
+    section except the build-id note (a hash of the whole file, symbol table included).
+    Two programs with the same image run the same instructions at the same addresses, so
+    any difference between their timings is noise."""
+    from elftools.elf.elffile import ELFFile
+    with open(exe, "rb") as f:
+        elf = ELFFile(f)
+        return [(sec["sh_addr"], sec["sh_size"], b"" if sec["sh_type"] == "SHT_NOBITS" else sec.data())
+                for sec in elf.iter_sections() if sec["sh_flags"] & 0x2 and sec.name != ".note.gnu.build-id"]
+
+
 # --------------------------------------------------------------------------- timing
 
 
@@ -355,6 +367,7 @@ class Result:
     emitted_by_placement: list = field(default_factory=list)
     emitted_differs: bool = False
     same_code_as_standalone: bool = False
+    same_program_as_standalone: bool = False   # emitted program's loaded image == the rewrite's
     requests: int = 0
     profiled: bool = False       # llmcc got the case's instrumentation profile
     seconds: float = 0.0
@@ -389,16 +402,20 @@ def run_case(case: Case, work: Path, repetitions: int, timing: bool = True, prof
             res.notes.append(f"EMITTED OBJECT DIFFERS IN OUTPUT: {emitted_digest} vs {a}")
         if timing:
             pad = pad_object(work)
-            placements = []
+            placements, same = [], []
             for tag, p in (("", None), ("-pad", pad)):
                 exes = [work / f"{name}-time{tag}" for name in ("orig", "rewrite", "emitted")]
                 for exe, o in zip(exes, (work / "orig.o", work / "rewrite.o", obj)):
                     if not exe.exists():
                         link_driver(case, o, exe, p)
-                placements.append((exes[0], exes[1], exes[2] if res.emitted_differs else None))
+                # The emitted program is timed only if it is not the standalone one: an
+                # identical image would only add noise to the delta.
+                same.append(res.emitted_differs and loaded_image(exes[2]) == loaded_image(exes[1]))
+                placements.append((exes[0], exes[1], exes[2] if res.emitted_differs and not same[-1] else None))
+            res.same_program_as_standalone = all(same)
             measured = measure_three(placements, case.time_reps, repetitions, work)
             res.standalone_by_placement = [std for std, _ in measured]
-            res.emitted_by_placement = [emit for _, emit in measured]
+            res.emitted_by_placement = [std if s else emit for (std, emit), s in zip(measured, same)]
             res.standalone_x = smaller(res.standalone_by_placement)
             res.emitted_x = smaller(res.emitted_by_placement)
             if not res.emitted_differs:
@@ -431,7 +448,9 @@ def render_table(results: list[Result]) -> str:
         if len(r.standalone_by_placement) > 1:
             lines.append("    placements (as linked / padded): standalone "
                          + " / ".join(_x(v) for v in r.standalone_by_placement) + ", emitted "
-                         + " / ".join(_x(v) for v in r.emitted_by_placement))
+                         + " / ".join(_x(v) for v in r.emitted_by_placement)
+                         + (" (the emitted program's loaded image is the standalone rewrite's: timed once)"
+                            if r.same_program_as_standalone else ""))
         for n in r.notes:
             lines.append(f"    note: {n}")
     n = len(results)

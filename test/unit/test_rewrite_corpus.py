@@ -206,3 +206,22 @@ def test_the_padded_link_keeps_a_non_executable_stack(tmp_path):
                              check=True).stdout
     stack = next(line for line in headers.splitlines() if "GNU_STACK" in line)
     assert "RWE" not in stack and "RW" in stack
+
+
+def test_programs_differing_only_in_unloaded_bytes_have_one_loaded_image(tmp_path):
+    """The bench times the emitted program only when its loaded image differs from the
+    standalone rewrite's: objects that differ only in what the loader never maps (here the
+    .comment section) link to the same image; the padded link and the rewrite do not."""
+    case = BY_NAME["bitcount_popcount"]
+    bench.compile_object(case.path / "kernel.c", tmp_path / "a.o")
+    got = bench._run([bench.CLANG, *bench.FLAGS, "-fno-ident", "-c", case.path / "kernel.c", "-o", tmp_path / "b.o"])
+    assert got.returncode == 0
+    assert (tmp_path / "a.o").read_bytes() != (tmp_path / "b.o").read_bytes()
+    bench.compile_object(case.rewrite, tmp_path / "r.o")
+    for name in ("a", "b", "r"):
+        bench.link_driver(case, tmp_path / f"{name}.o", tmp_path / name)
+    bench.link_driver(case, tmp_path / "a.o", tmp_path / "a-pad", bench.pad_object(tmp_path))
+    image = bench.loaded_image(tmp_path / "a")
+    assert image == bench.loaded_image(tmp_path / "b")
+    assert image != bench.loaded_image(tmp_path / "r")
+    assert image != bench.loaded_image(tmp_path / "a-pad")
