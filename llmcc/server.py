@@ -126,9 +126,11 @@ def read_request(conn: socket.socket) -> Request:
         raise
 
 
-def run_worker(req: Request, libc) -> None:
+def run_worker(req: Request, libc, ready: int) -> None:
     """In the forked child: become the caller's process, run llmcc's entry, exit with its
-    status. Never returns."""
+    status. Never returns. A byte on ``ready`` tells the server the caller's process was
+    set up: without it, the exit status is ours, not the compile's, and the client runs
+    the Python entry instead (the build never sees a server problem)."""
     try:
         os.setpgid(0, 0)
         if libc is not None:
@@ -138,7 +140,8 @@ def run_worker(req: Request, libc) -> None:
         for target, fd in enumerate(req.fds[:3]):
             os.dup2(fd, target)
         os.fchdir(req.fds[3])
-        os.closerange(3, 1 << 16)   # the socket, the passed fds, the selector
+        os.closerange(3, ready)   # the socket, the passed fds, the selector
+        os.closerange(ready + 1, 1 << 16)
         os.umask(req.umask)
         try:   # `nice make -j`: the compile runs at the caller's priority
             if os.getpriority(os.PRIO_PROCESS, 0) != req.nice:
@@ -157,6 +160,8 @@ def run_worker(req: Request, libc) -> None:
         sys.argv = [os.fsdecode(a) for a in req.argv]
         _fresh_std_streams()
         from llmcc.cli import main
+        os.write(ready, b"1")
+        os.close(ready)
         try:
             rc = main(sys.argv[1:])
         except SystemExit as e:
@@ -192,8 +197,8 @@ def _fresh_std_streams() -> None:
 
 
 class Job:
-    def __init__(self, conn: socket.socket, pid: int, pidfd: int):
-        self.conn, self.pid, self.pidfd = conn, pid, pidfd
+    def __init__(self, conn: socket.socket, pid: int, pidfd: int, ready: int):
+        self.conn, self.pid, self.pidfd, self.ready = conn, pid, pidfd, ready
         self.kill_at: float | None = None
 
 
@@ -305,9 +310,11 @@ class Server:
             self.drain()
             return
         self.calls += 1
+        ready_r, ready_w = os.pipe2(os.O_NONBLOCK)
         pid = os.fork()
         if pid == 0:
-            run_worker(req, self.libc)
+            run_worker(req, self.libc, ready_w)
+        os.close(ready_w)
         for fd in req.fds:
             os.close(fd)
         try:
@@ -315,7 +322,7 @@ class Server:
         except OSError:
             pass
         pidfd = os.pidfd_open(pid)
-        job = Job(conn, pid, pidfd)
+        job = Job(conn, pid, pidfd, ready_r)
         self.jobs[pidfd] = job
         self.by_conn[conn.fileno()] = job
         self.sel.register(pidfd, selectors.EVENT_READ, job)
@@ -349,7 +356,14 @@ class Server:
             self.sel.unregister(job.conn)
         except (KeyError, ValueError):
             pass
-        if os.WIFSIGNALED(status):
+        try:
+            started = os.read(job.ready, 1) == b"1"
+        except OSError:
+            started = False
+        os.close(job.ready)
+        if not started:   # the worker failed before the compile: the client runs Python
+            _send(job.conn, b"F" + struct.pack("<i", 0))
+        elif os.WIFSIGNALED(status):
             _send(job.conn, b"K" + struct.pack("<i", os.WTERMSIG(status)))
         else:
             _send(job.conn, b"X" + struct.pack("<i", os.waitstatus_to_exitcode(status)))

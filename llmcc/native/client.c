@@ -283,6 +283,7 @@ int main(int argc, char **argv) {
         raise(value);
         return 128 + value;
     }
+    /* 'F': the worker failed before the compile started (a server problem): Python. */
     close(sock);
     g_sock = -1;
     exec_python();

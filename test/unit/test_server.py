@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -355,3 +356,28 @@ def test_the_compile_runs_at_the_callers_priority(client, warm, tmp_path):
     got = run(["nice", "-n", "7", str(client), "./nice-cc", "x.o"], tmp_path, warm)
     assert got.stdout == b"nice=7\n"
     assert calls(warm) == 1
+
+
+def test_a_worker_that_fails_before_the_compile_is_no_exit_status(warm, tmp_path):
+    """The server's own problem (here: the 'working directory' is a file, so fchdir fails)
+    must not become the compile's exit status: the server says 'F' and the client then
+    runs the Python entry."""
+    (tmp_path / "a.c").write_text(SRC)
+    not_a_dir = os.open(tmp_path / "a.c", os.O_RDONLY)
+    body = b"\0".join([b"LLMCC/3", b"pytest", b"22", b"%d" % os.getpgrp(), b"0", b"2",
+                       b"llmcc", b"--version", b"0", b""])
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect(warm.socket)
+        s.sendmsg([len(body).to_bytes(4, "little") + body],
+                  [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                    struct.pack("4i", 0, 1, 2, not_a_dir))])
+        reply = b""
+        while len(reply) < 6:
+            chunk = s.recv(6 - len(reply))
+            assert chunk
+            reply += chunk
+    finally:
+        s.close()
+        os.close(not_a_dir)
+    assert reply == b"S" + b"F" + struct.pack("<i", 0)
