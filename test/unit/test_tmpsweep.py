@@ -78,11 +78,18 @@ def test_killed_compile_leaves_work_dir_that_the_next_compile_removes(tmp_path, 
             while not srv.requests and time.monotonic() < deadline and proc.poll() is None:
                 time.sleep(0.2)
             assert srv.requests, "the compile never reached the endpoint"
-            work = [d for d in tmp.iterdir() if d.name.startswith(f"llmcc-{proc.pid}-")]
+            # The compile's work dir is named by the pid of the process that compiles: this
+            # one, or the compile server's worker for it (the native client).
+            work = [d for d in tmp.iterdir()
+                    if d.name.startswith("llmcc-") and d.name.split("-")[1].isdigit()]
             assert len(work) == 1
         finally:
             proc.kill()
             proc.wait()
+    compiler_pid = int(work[0].name.split("-")[1])
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{compiler_pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)   # a server's worker dies with its client, a moment later
     assert work[0].is_dir()                              # kill -9: nothing cleaned up
     _age(work[0], OLD)
     _age(tmp / f".llmcc-sweep-{os.getuid()}", OLD)      # the killed compile swept at its start
