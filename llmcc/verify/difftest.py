@@ -872,7 +872,10 @@ class OriginalDomain:
     def undefined_on(self, test_input) -> str | None:
         """The first line of the sanitizer report on ``test_input`` (plan's harness), or None."""
         obs = self._run(test_input, None)
-        found = _SANITIZER_REPORT.search(obs.stderr) if obs is not None else None
+        # Both the sanitizers' exit status and their report: a program that merely prints
+        # "runtime error:" (or exits 86) must not make its input look out of domain.
+        found = (_SANITIZER_REPORT.search(obs.stderr)
+                 if obs is not None and obs.returncode == DOMAIN_EXIT else None)
         if not found:
             return None
         return found.group(1).decode(errors="replace").split(" on address ")[0][:200]

@@ -59,6 +59,7 @@ from ..tu import TUContext
 from . import inputs as gen
 from .difftest import (EXE_NAME, MIN_USABLE_INPUTS, Observation, ensure_executable,
                        run_differential, run_input, run_inputs, ubsan_check)
+from .domain import OriginalSource
 from .evidence import Evidence, against_baseline, is_proof, judge
 from .plan import TestPlan
 from .verdict import Verdict, VerdictKind
@@ -380,7 +381,8 @@ def _evaluate(ctx: TUContext, plan: TestPlan, candidate_obj: Path, verdicts: lis
         # against the baseline proved the candidate (the tests cannot see that traffic).
         diff = run_differential(each, ctx.baseline_object, candidate_obj, toolchain=ctx.toolchain,
                                 workdir=workdir, allow_unsandboxed=allow,
-                                formally_proved=formal is not None and is_proof(formal))
+                                formally_proved=formal is not None and is_proof(formal),
+                                original=OriginalSource(ctx.source_path, (ctx.opt_level, *ctx.flags), ctx.cwd))
         if "generator" in each.detail:     # the model's own tests: they add, never suffice
             diff = Verdict(diff.kind, diff.checker, diff.detail, diff.counterexample,
                            dict(diff.data, model_written=True))

@@ -63,3 +63,19 @@ def test_a_difference_where_the_original_is_defined_still_fails(get):
     verdict = _diff(ctx, plan, _rewrite(ctx, "i == 2 && n > 2", "in_domain"), original)
     assert verdict.checker == "difftest-function" and verdict.kind is VerdictKind.TESTED_DIFFERENT, verdict
     assert "i=2" in verdict.counterexample or "i = 2" in verdict.counterexample
+
+
+def test_a_function_that_prints_a_sanitizer_like_message_is_not_out_of_domain(tmp_path):
+    # The original itself writes "runtime error:" to stderr at i == 2 (defined behaviour):
+    # only the sanitizers' exit status with their report makes an input out of domain.
+    noisy = ("#include <stddef.h>\n#include <stdio.h>\n"
+             "int get(const int *a, size_t n, int i) { (void)n;\n"
+             "  if (i == 2) fprintf(stderr, \"x.c:1:1: runtime error: not really\\n\");\n"
+             "  return a[i]; }\n")
+    ctx = make_context(tmp_path, noisy, "get", has_main=False)
+    plan = build_test_plan(ctx, "get")
+    assert not isinstance(plan, Fallback), plan
+    cand = compile_candidate(ctx, noisy.replace("return a[i]; }", "return i == 2 && n > 2 ? 7 : a[i]; }"), "noisy")
+    verdict = _diff(ctx, plan, cand, OriginalSource(Path(ctx.source_path), (), ctx.cwd), rare=False)
+    assert verdict.checker == "difftest-function" and verdict.kind is VerdictKind.TESTED_DIFFERENT, verdict
+    assert "correctness" in verdict.detail and not verdict.data.get("dropped"), verdict
