@@ -177,6 +177,8 @@ class _Types:
         self.records_by_id: dict[str, dict] = {}
         self.records_by_name: dict[str, dict] = {}
         self.typedefs_by_id: dict[str, dict] = {}
+        self.enums_by_id: dict[str, dict] = {}
+        self.enums_by_name: dict[str, dict] = {}
         for node in ast.get("inner", []):
             kind = node.get("kind")
             if kind == "TypedefDecl":
@@ -186,6 +188,10 @@ class _Types:
                 self.records_by_id[node["id"]] = node
                 if node.get("name"):
                     self.records_by_name[node["name"]] = node
+            elif kind == "EnumDecl":
+                self.enums_by_id[node["id"]] = node
+                if node.get("name"):
+                    self.enums_by_name[node["name"]] = node
         # Named records defined inside another record (C puts their tags at file scope).
         self.nested_records: dict[str, dict] = {}
         stack = [n for n in self.records_by_id.values()]
@@ -213,6 +219,20 @@ class _Types:
                 out.append(w)
         text = " ".join(out)
         return self.canonical(text, depth + 1) if changed else text
+
+    def enum_for(self, type_info: dict, canonical: str) -> dict | None:
+        """The EnumDecl of an ``enum X`` type (named, or anonymous behind a typedef)."""
+        alias = type_info.get("typeAliasDeclId")
+        for _ in range(16):
+            td = self.typedefs_by_id.get(alias) if alias else None
+            if td is None:
+                break
+            for inner in td.get("inner", []):
+                decl = inner.get("decl", {})
+                if inner.get("kind") == "EnumType" and decl.get("id") in self.enums_by_id:
+                    return self.enums_by_id[decl["id"]]
+            alias = td.get("type", {}).get("typeAliasDeclId")
+        return self.enums_by_name.get(canonical.split()[-1])
 
     def record_for(self, type_info: dict, canonical: str) -> dict:
         """The RecordDecl of a ``struct X`` type (named, or anonymous behind a typedef)."""
@@ -466,7 +486,48 @@ def _value_param(raw: _RawParam, types: _Types) -> ParamSpec:
     base = _strip_qualifiers(raw.canonical)
     if base.startswith("struct "):
         return _struct_param(raw.name, raw.type_info, base, types)
+    if base.startswith("enum "):
+        return ScalarParam(raw.name, _enum_type(raw, base, types),
+                           choices=_enumerators(types.enum_for(raw.type_info, base)))
     raise Unsupported(f"parameter '{raw.name}' has unsupported type '{raw.canonical}'")
+
+
+def _enumerators(decl: dict) -> tuple[int, ...]:
+    """The enumerators' values, in order and without repeats (an explicit one is the
+    ConstantExpr's value in the AST; an implicit one is the previous plus one)."""
+    values: list[int] = []
+    nxt = 0
+    for c in decl.get("inner", []):
+        if c.get("kind") != "EnumConstantDecl":
+            continue
+        explicit = next((i.get("value") for i in c.get("inner") or [] if "value" in i), None)
+        nxt = int(explicit) if explicit is not None else nxt
+        if nxt not in values:
+            values.append(nxt)
+        nxt += 1
+    return tuple(values)
+
+
+def _enum_type(raw: _RawParam, base: str, types: _Types) -> gen.ScalarType:
+    """An enum parameter is tested as its integer type over ALL its values, not only the
+    enumerators: C lets any value of that type reach the function, and a rewrite must
+    agree on each. The type is the declared fixed one (``enum e : unsigned char``), else
+    ``int``: clang gives an enum whose enumerators all fit ``int`` a 32-bit type (``int``,
+    or ``unsigned int`` with the same bits in the argument register); one whose enumerators
+    do not fit (they then have the enum's own type in the AST) is refused."""
+    decl = types.enum_for(raw.type_info, base)
+    if decl is None:
+        raise Unsupported(f"parameter '{raw.name}': definition of '{base}' not found")
+    fixed = decl.get("fixedUnderlyingType")
+    if fixed:
+        t = gen.scalar_type(_strip_qualifiers(types.canonical(fixed.get("desugaredQualType") or fixed.get("qualType", ""))))
+        if t is None:
+            raise Unsupported(f"parameter '{raw.name}': '{base}' has an unsupported underlying type")
+        return t
+    for c in decl.get("inner", []):
+        if c.get("kind") == "EnumConstantDecl" and c.get("type", {}).get("qualType") != "int":
+            raise Unsupported(f"parameter '{raw.name}': '{base}' has enumerators wider than int")
+    return gen.scalar_type("int")
 
 
 def _struct_param(name: str, type_info: dict, canonical: str, types: _Types) -> StructParam:
@@ -706,7 +767,9 @@ def _length_index(i: int, raws: list[_RawParam], specs: list) -> int | None:
     named like a length."""
     def is_int(j: int) -> bool:
         s = specs[j]
-        return isinstance(s, ScalarParam) and not s.type.is_float and not s.type.is_bool
+        # An enum names a choice, never a count.
+        return (isinstance(s, ScalarParam) and not s.type.is_float and not s.type.is_bool
+                and not _strip_qualifiers(raws[j].canonical).startswith("enum "))
 
     later = [j for j in range(i + 1, len(raws)) if is_int(j)]
     named = [j for j in later if LENGTH_NAME.match(raws[j].name)]

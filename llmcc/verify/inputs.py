@@ -107,6 +107,10 @@ def scalar_type(name: str) -> ScalarType | None:
 class ScalarParam:
     name: str
     type: ScalarType
+    # Values that name the cases of the function (an enum's enumerators): the correctness
+    # inputs cycle through them next to the other parameters' edges, so each case meets
+    # every edge; other values of the type are still drawn too.
+    choices: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -484,6 +488,8 @@ def _value_for(p: ParamSpec, pi: int, j: int, use_edges: bool, length: int,
     """The value of parameter ``p`` (index ``pi``) in correctness input ``j``."""
     phase = j + pi  # neighbours meet: (INT_MAX, INT_MAX-1), (INT_MIN, INT_MIN+1)
     if isinstance(p, (ScalarParam,)):
+        if p.choices and j % 3 != 2:
+            return p.choices[(j - j // 3) % len(p.choices)]
         return edge_scalar(p.type, phase) if use_edges else random_scalar(p.type, rng)
     if isinstance(p, LengthParam):
         return length                      # overwritten by _sync_lengths

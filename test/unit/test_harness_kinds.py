@@ -259,3 +259,55 @@ def test_struct_layout_and_bytes_match_the_compiler(tmp_path):
     data = gen.struct_bytes(p, value)
     assert len(data) == size
     assert int.from_bytes(data[offsets[3]:offsets[3] + 8], "little", signed=True) == value[3]
+
+
+# --------------------------------------------------------------------------- enum parameters
+
+ENUM_KERNEL = """typedef enum { ROUND_EQ, ROUND_FLOOR, ROUND_CEIL } Mode;
+int convert(int x, int *out, Mode mode) {
+  int q = x / 4, r = x % 4;
+  if (r != 0) {
+    if (mode == ROUND_EQ) return 0;
+    if (mode == ROUND_CEIL) q += 1;
+  }
+  *out = q;
+  return 1;
+}
+"""
+
+
+def test_an_enum_parameter_is_its_integer_type_and_never_a_length(tmp_path):
+    ctx = make_context(tmp_path, ENUM_KERNEL, "enums", has_main=False)
+    plan = build_test_plan(ctx, "convert")
+    assert not isinstance(plan, Fallback), plan
+    x, out, mode = plan.signature.params
+    assert (mode.name, mode.type.name) == ("mode", "int") and not isinstance(mode, LengthParam)
+    assert isinstance(out, BufferParam) and out.length_param is None
+    # Each enumerator meets the other parameters' edges in the correctness inputs.
+    assert mode.choices == (0, 1, 2)
+    assert {inp.values[2] for inp in plan.correctness} >= {0, 1, 2}
+    # A rewrite that mishandles one enumerator (ROUND_CEIL) is caught...
+    wrong = ENUM_KERNEL.replace("if (mode == ROUND_CEIL) q += 1;", "if (mode == ROUND_CEIL) q += x > 0;")
+    assert_caught(check(ctx, plan, wrong, "ceil_sign"))
+    # ...and so is one that treats a value outside the enumerators differently: C lets any
+    # int reach the function, and the original rounds down for every other value.
+    assert_caught(check(ctx, plan, ENUM_KERNEL.replace("if (mode == ROUND_CEIL) q += 1;",
+                                                      "if (mode >= ROUND_CEIL) q += 1;"), "not_floor"))
+    assert check(ctx, plan, ENUM_KERNEL.replace("int q = x / 4, r = x % 4;",
+                                                "int q = x / 4, r = x - q * 4;"), "same").kind \
+        == VerdictKind.TESTED_EQUAL
+
+
+def test_enums_wider_than_int_are_refused_and_fixed_types_kept(tmp_path):
+    from llmcc.verify.harness import Unsupported, dump_ast, signature_from_ast
+    src = tmp_path / "e.c"
+    src.write_text("enum big { B0, B1 = 0x100000000LL };\nenum small : unsigned char { S0 };\n"
+                   "enum e { A, B = 5, C, D = -2 + 1, E = A };\nint pick(enum e v) { return v; }\n"
+                   "int wide(enum big b) { return (int)b; }\nint narrow(enum small s) { return s; }\n")
+    ast = dump_ast(make_context(tmp_path, "int x;\n", "unused", has_main=False).toolchain, src, ["-std=c2x"])
+    with pytest.raises(Unsupported, match="wider than int"):
+        signature_from_ast(ast, "wide", src.read_bytes())
+    (s,) = signature_from_ast(ast, "narrow", src.read_bytes()).params
+    assert s.type.name == "unsigned char"
+    (v,) = signature_from_ast(ast, "pick", src.read_bytes()).params
+    assert (v.type.name, v.choices) == ("int", (0, 5, 6, -1))
