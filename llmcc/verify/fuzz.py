@@ -91,6 +91,7 @@ DOMAIN_MILLISECONDS = 100
 # on random inputs (a loop bound of 2^31) that only a few dozen calls fit the budget.
 MIN_JUDGED = 100
 MIN_JUDGED_ANYWAY = 20
+EXTENDED_BUDGET = 3    # a run with too few judged inputs is repeated once, this many times longer
 BUILD_TIMEOUT = 120.0
 SHOWN_CHARS = 1500
 _DIVERGENCE = re.compile(rb"LLMCC-FUZZ-DIVERGENCE: (.*)", re.DOTALL)
@@ -148,25 +149,32 @@ def _fuzz(toolchain: "Toolchain", plan: "TestPlan", reference: Path, candidate: 
         dictionary = _dictionary(sig, [reference, candidate]) if use_dictionary else []
         if dictionary:
             (run_dir / "dict").write_text("".join(f'"{_escape(e)}"\n' for e in dictionary))
-        argv = ["./fuzz", f"-max_total_time={max(1, int(round(seconds)))}",
-                f"-max_len={MAX_INPUT_BYTES}", "-timeout=0", "-rss_limit_mb=1024",
-                "-handle_segv=0", "-handle_bus=0", "-handle_ill=0", "-handle_fpe=0",
-                "-use_value_profile=1", "-print_final_stats=1", "-seed=1",
-                *(["-dict=dict"] if dictionary else []), "corpus"]
-        # ASan reserves terabytes of address space for its shadow: no RLIMIT_AS then
-        # (libFuzzer's -rss_limit_mb / -malloc_limit_mb bound the memory instead).
-        limits = Limits(cpu_seconds=seconds + 20, wall_seconds=seconds + 30,
-                        memory_bytes=0 if with_domain else 2 << 30, processes=16)
-        started = time.monotonic()
-        try:
-            result = run_sandboxed(argv, workdir=run_dir, limits=limits,
-                                   allow_unsandboxed=allow_unsandboxed)
-        except SandboxUnavailable as e:
-            return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, f"no sandbox to fuzz in: {e}")
-        data = {"seconds": round(time.monotonic() - started, 2), "budget": seconds,
-                "executions": _executions(result.stderr), "isolation": result.isolation,
-                "domain": with_domain, **_counts(result.stderr)}
-        return _verdict(result, data)
+        # A run that judged too few inputs (most fell outside the original's domain, or a
+        # loaded machine ran few) is run again, longer, from the corpus it grew (in-domain
+        # inputs only): the verdict is that of the last run alone, with its own counts.
+        for round_, budget in enumerate((seconds, seconds * EXTENDED_BUDGET)):
+            argv = ["./fuzz", f"-max_total_time={max(1, int(round(budget)))}",
+                    f"-max_len={MAX_INPUT_BYTES}", "-timeout=0", "-rss_limit_mb=1024",
+                    "-handle_segv=0", "-handle_bus=0", "-handle_ill=0", "-handle_fpe=0",
+                    "-use_value_profile=1", "-print_final_stats=1", f"-seed={round_ + 1}",
+                    *(["-dict=dict"] if dictionary else []), "corpus"]
+            # ASan reserves terabytes of address space for its shadow: no RLIMIT_AS then
+            # (libFuzzer's -rss_limit_mb / -malloc_limit_mb bound the memory instead).
+            limits = Limits(cpu_seconds=budget + 20, wall_seconds=budget + 30,
+                            memory_bytes=0 if with_domain else 2 << 30, processes=16)
+            started = time.monotonic()
+            try:
+                result = run_sandboxed(argv, workdir=run_dir, limits=limits,
+                                       allow_unsandboxed=allow_unsandboxed)
+            except SandboxUnavailable as e:
+                return Verdict(VerdictKind.INCONCLUSIVE, CHECKER, f"no sandbox to fuzz in: {e}")
+            data = {"seconds": round(time.monotonic() - started, 2), "budget": budget,
+                    "executions": _executions(result.stderr), "isolation": result.isolation,
+                    "domain": with_domain, "rounds": round_ + 1, **_counts(result.stderr)}
+            verdict = _verdict(result, data)
+            if not verdict.data.get("too_few_judged"):
+                return verdict
+        return verdict
     finally:
         shutil.rmtree(build, ignore_errors=True)
 
@@ -188,7 +196,7 @@ def _verdict(result, data: dict) -> Verdict:
                            f"{MIN_JUDGED_ANYWAY} when fewer are undefined): the original "
                            f"is undefined on {data['discarded']}, {data['skipped']} skipped (the reference "
                            "crashed or hung, or the sanitized original was too slow)",
-                           data=data)
+                           data={**data, "too_few_judged": True})
         dropped = f", {data['discarded']} outside the original's domain discarded" if data["discarded"] else ""
         return Verdict(VerdictKind.TESTED_EQUAL, CHECKER,
                        f"{judged} fuzzed inputs agree ({data['seconds']}s{dropped})", data=data)
