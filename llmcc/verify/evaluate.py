@@ -639,10 +639,14 @@ PLACEMENT_SHIFT_BYTES = 32
 
 def _at_second_placement(ctx: TUContext, plan: TestPlan, candidate_obj: Path, first, workdir: Path,
                          allow: bool):
-    """``first`` (an accepted comparison), still accepted only if the candidate is also
-    faster with both objects moved by ``PLACEMENT_SHIFT_BYTES`` (its speedup there goes to
-    ``shifted_speedup``; the gate counts the smaller of the two). When the moved objects cannot be made, ``first`` stands (placement is a question
-    of how much faster, never of correctness; ``shifted_speedup`` stays None)."""
+    """``first`` (an accepted comparison), still accepted only if the candidate's speedup
+    with both objects moved by ``PLACEMENT_SHIFT_BYTES`` also clears the margin (it goes to
+    ``shifted_speedup``; the gate counts the smaller of the two). ``first`` already showed
+    the gain is significant; the second timing asks whether it is the code's or the link's,
+    so its median must clear the margin, without a second significance test (two of them
+    would refuse most real gains near 1.1-1.2x on a loaded machine). When the moved objects
+    cannot be made, ``first`` stands (placement is a question of how much faster, never of
+    correctness; ``shifted_speedup`` stays None)."""
     shifted = [_shifted_object(ctx, obj, workdir) for obj in (ctx.baseline_object, candidate_obj)]
     failed = next((o for o in shifted if isinstance(o, Fallback)), None)
     second = failed or _measure(ctx, plan, shifted[0], shifted[1], workdir, allow)
@@ -650,10 +654,12 @@ def _at_second_placement(ctx: TUContext, plan: TestPlan, candidate_obj: Path, fi
         log.warning("not re-timed at a second code placement: %s", second)
         return first
     first.shifted_speedup = second.speedup
-    if not second.accepted:
+    margin = float(ctx.settings["measure.margin"])
+    if second.speedup < 1 + margin:
         first.accepted = False
         first.notes.append(f"not faster with the code moved {PLACEMENT_SHIFT_BYTES} bytes: "
-                           f"{second.speedup:.3f}x ({second.why_not()}); {first.speedup:.3f}x before")
+                           f"{second.speedup:.3f}x (below the {margin:.0%} margin); "
+                           f"{first.speedup:.3f}x before")
     return first
 
 
