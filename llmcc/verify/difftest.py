@@ -919,11 +919,10 @@ class OriginalDomain:
         obj = self.workdir / f"original-domain-{key}.{uuid.uuid4().hex}.o"
         tmp = out.with_name(f"{out.name}.{uuid.uuid4().hex}.tmp")
         try:
-            from .domain import defined_by_flags
-            flags = [f for f in self.original.flags if not f.startswith(("-fsanitize", "-fno-sanitize", "-O", "-g"))]
-            failure = _run_tool([str(self.toolchain.clang), *flags, "-O1", "-g", *DOMAIN_SANITIZERS,
-                                 *defined_by_flags(self.original.flags), "-c",
-                                 str(source), "-o", str(obj), *QUIET_FLAGS], "domain-compile", cwd=self.original.cwd)
+            from .domain import sanitized_compile_flags
+            flags = sanitized_compile_flags(self.original.flags, DOMAIN_SANITIZERS, debug=True)
+            failure = _run_tool([str(self.toolchain.clang), *flags, "-c", str(source), "-o", str(obj),
+                                 *QUIET_FLAGS], "domain-compile", cwd=self.original.cwd)
             if failure is not None:
                 return failure
             linked = link_test_executable(self.toolchain, self.plan, obj, tmp, harness_c=harness_c,

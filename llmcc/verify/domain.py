@@ -93,6 +93,15 @@ def defined_by_flags(flags) -> list[str]:
     return [f"-fno-sanitize={','.join(checks)}"] if checks else []
 
 
+def sanitized_compile_flags(user_flags, sanitizers, *, debug: bool = False) -> list[str]:
+    """Flags that compile the ORIGINAL with ``sanitizers`` at -O1: the user's flags first
+    (their macros and target hold) without their own sanitizer, -O and -g choices, and the
+    checks their flags make moot turned off (``defined_by_flags``). One place for both
+    oracles: the fuzz target's and difftest's."""
+    kept = [f for f in user_flags if not f.startswith(("-fsanitize", "-fno-sanitize", "-O", "-g"))]
+    return [*kept, "-O1", "-g" if debug else "-g0", *sanitizers, *defined_by_flags(user_flags)]
+
+
 def domain_object(toolchain: "Toolchain", source: Path, flags: list[str], out: Path, *,
                   cwd: Path | None = None, timeout: float = BUILD_TIMEOUT) -> Path | None:
     """The original TU ``source`` compiled with ASan + trapping UBSan at -O1 (the
@@ -100,10 +109,9 @@ def domain_object(toolchain: "Toolchain", source: Path, flags: list[str], out: P
     fuzzing then judges every input, as before (strict)."""
     if Path(source).suffix not in (".c", ".i"):
         return None
-    use = [f for f in flags if not f.startswith(("-fsanitize", "-fno-sanitize", "-O", "-g"))]
     # Written aside and renamed: evaluators of the same TU may build it side by side.
     tmp = out.with_name(f"{out.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
-    argv = [str(toolchain.clang), *use, "-O1", "-g0", *SANITIZE_FLAGS, *defined_by_flags(flags),
+    argv = [str(toolchain.clang), *sanitized_compile_flags(flags, SANITIZE_FLAGS),
             "-c", str(source), "-o", str(tmp), *QUIET_FLAGS]
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=timeout, cwd=cwd)
